@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`. Both set up the machine
+# first (Debian packages, idempotent), so each works on its own from a fresh clone.
+BUILD ?= build
+JOBS ?= 2
+DEMO ?= $(BUILD)/demo
+export OMP_WAIT_POLICY := PASSIVE
+
+.PHONY: setup build demo test bench format clean
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD) $(DEMO)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900
+
+bench: build
+	TOWERREC_BENCH_DEPS=1 bash scripts/setup.sh
+	@echo "benchmarks: see docs/benchmarks.md for the commands"
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,191 @@
+// The experiment configuration: one YAML file with sections data, split, features,
+// model, train, eval, index and serve. Every scalar key is declared once, with its
+// default, bounds and documentation, in the key registry (src/config/keys_*.cc); the
+// structs below are what the rest of TowerRec reads. Defaults here must equal the
+// registry's defaults (a test checks it).
+//
+// Thread safety: a Config is a plain value; copy it freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace towerrec {
+
+// How one input table is read.
+struct TableSpec {
+  std::string file;                  // path relative to data.dir (or absolute); "" = absent
+  std::string format = "auto";       // auto | csv | tsv | pipe
+  bool header = true;                // first line names the columns
+  std::vector<std::string> columns;  // column names when header is false (or to rename)
+  std::string encoding = "utf-8";    // utf-8 | latin-1
+  std::string id_column;             // user or item id column in feature tables
+  std::string on_error = "fail";     // fail | skip (malformed rows skipped and counted)
+};
+
+struct DataConfig {
+  std::string dir = "../shared/data/ml-100k";
+  TableSpec interactions;
+  TableSpec users;
+  TableSpec items;
+  std::string user_column = "user_id";
+  std::string item_column = "item_id";
+  std::string rating_column;     // "" = no ratings
+  std::string timestamp_column;  // "" = no timestamps
+  std::string label_column;      // explicit label (1 positive, <=0 negative); "" = none
+  std::string weight_column;     // per-interaction weight; "" = all 1
+  double rating_threshold = 0;   // ratings >= threshold are positives (0 = all)
+  double negative_threshold = -1e30;  // labels/ratings <= this are explicit negatives
+  std::string item_title_column;      // shown in reasons and API answers
+};
+
+struct SplitConfig {
+  // random | stratified_user | stratified_item | temporal_global | temporal_last_n |
+  // leave_one_out | none
+  std::string method = "stratified_user";
+  double test_ratio = 0.25;
+  double validation_ratio = 0.1;  // carved from the training part, per the same method
+  int64_t last_n = 1;             // temporal_last_n: the last N per user are test
+  uint64_t seed = 42;
+};
+
+// One declared feature column (users or items).
+struct FeatureSpec {
+  std::string name;
+  // id | categorical | multi_hot | numeric | bucketized | vector | value_confidence
+  std::string kind;
+  std::vector<std::string> columns;  // source columns; default: {name}
+  // categorical / multi_hot / id
+  int64_t dim = 16;                  // embedding dimension
+  int64_t min_count = 1;             // rarer values map to "other"
+  std::string separator = "|";       // multi_hot in one column
+  int64_t max_length = 8;            // multi_hot: at most this many values per row
+  std::string pooling = "mean";      // multi_hot: mean | sum
+  std::vector<std::string> labels;   // multi_hot from 0/1 flag columns: a label per column
+  int64_t prefix = 0;                // categorical: keep the first N characters (0 = all)
+  // numeric / bucketized / value_confidence
+  std::string extract;               // "" | year (last 4-digit number in the text)
+  std::string scale = "standard";    // standard | minmax | none
+  bool log1p = false;
+  double clip_std = 0;               // clip at N standard deviations (0 = off)
+  std::vector<double> boundaries;    // bucketized: bucket edges
+  // vector
+  std::string file;                  // vector: binary or CSV file keyed by id ("" = columns)
+  int64_t vector_dim = 0;
+  // value_confidence: columns holds values; confidence_columns the matching confidences
+  std::vector<std::string> confidence_columns;
+};
+
+// A user feature computed from the user's training interactions.
+struct DerivedFeatureSpec {
+  std::string name;
+  std::string kind;    // item_mean (average of an item numeric feature) | share | diversity
+  std::string source;  // item feature name it aggregates
+};
+
+struct FeaturesConfig {
+  std::vector<FeatureSpec> user;
+  std::vector<FeatureSpec> item;
+  std::vector<DerivedFeatureSpec> derived_user;
+};
+
+struct TowerConfig {
+  std::vector<int64_t> hidden = {256, 128};
+  std::string activation = "relu";  // relu | gelu | tanh
+  double dropout = 0.2;
+  std::string norm = "batch";       // none | batch | layer
+};
+
+struct ModelConfig {
+  int64_t embedding_dim = 64;
+  double temperature = 0.1;
+  TowerConfig user_tower;
+  TowerConfig item_tower;
+  bool pair_head = false;                    // seed 001's concat -> MLP -> sigmoid head
+  std::vector<int64_t> pair_head_hidden = {64};
+  std::string init = "xavier";               // embedding initialisation
+};
+
+struct TrainConfig {
+  std::string loss = "softmax";     // registry name: softmax | bce | ...
+  std::string negatives = "uniform";  // registry name: uniform | popularity | in_batch | ...
+  int64_t num_negatives = 4;
+  double popularity_alpha = 0.75;
+  double positive_weight = 1.0;
+  bool logq_correction = true;
+  bool mask_accidental_hits = true;
+  std::string optimizer = "adam";   // adam | adamw
+  double learning_rate = 1e-3;
+  double weight_decay = 0;
+  bool sparse_embeddings = true;    // row-wise optimiser updates for embedding tables
+  int64_t batch_size = 512;
+  int64_t epochs = 20;
+  bool early_stopping = true;
+  int64_t patience = 3;
+  std::string metric = "ndcg";      // recall | ndcg: validation ranking metric
+  int64_t metric_k = 10;
+  int64_t validation_users = 0;     // 0 = all validation users, else a fixed sample
+  std::string schedule = "plateau";  // none | plateau | cosine
+  double clip_grad_norm = 0;         // 0 = off
+  int64_t threads = 0;               // 0 = number of cores
+  uint64_t seed = 42;
+  double max_seconds = 0;            // 0 = no time budget
+  int64_t checkpoint_every = 1;      // epochs between resumable checkpoints (0 = off)
+};
+
+struct EvalConfig {
+  std::vector<int64_t> ks = {10, 20, 50};
+  std::vector<std::string> baselines = {"popularity"};
+  std::string protocol = "full";  // full | sampled (99 negatives per test item)
+};
+
+struct IndexConfig {
+  std::string spec = "HNSW32";  // Flat | HNSW<M> | SQ8 | FP16 ...
+  int64_t ef_search = 64;
+  int64_t ef_construction = 200;
+};
+
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  int64_t port = 8080;
+  int64_t threads = 32;
+  std::string admin_token;       // "" = use env TOWERREC_ADMIN_TOKEN, else open
+  std::string model_root = ".";  // bundles load only from below this folder
+  std::string database = "towerrec.db";
+  int64_t max_body_bytes = 1 << 20;
+  double read_timeout_seconds = 5;
+  int64_t max_limit = 1000;
+  double weight_two_tower = 1.0;
+  double weight_collaborative = 0.0;
+  double weight_content = 0.0;
+};
+
+struct Config {
+  DataConfig data;
+  SplitConfig split;
+  FeaturesConfig features;
+  ModelConfig model;
+  TrainConfig train;
+  EvalConfig eval;
+  IndexConfig index;
+  ServeConfig serve;
+};
+
+// Loads a YAML file, applies "a.b=value" overrides in order, validates everything.
+// Throws Error naming the key (and the closest valid key for unknown ones).
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Parses YAML text (used for embedded configs and tests); base_dir resolves data.dir.
+Config parse_config(const std::string& yaml_text, const std::vector<std::string>& overrides = {},
+                    const std::string& base_dir = ".");
+
+// The applied configuration as YAML: every key, defaults included. Round-trips
+// through parse_config.
+std::string config_to_yaml(const Config& config);
+
+// Markdown reference of every key (docs/config.md is this text).
+std::string config_reference_markdown();
+
+}  // namespace towerrec

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs every Debian package TowerRec needs to build, test and benchmark.
+# Idempotent: packages already present are not touched, so a second run is quick.
+set -euo pipefail
+packages=(
+  build-essential cmake ccache pkg-config
+  libtorch-dev libgloo-dev libhnswlib-dev
+  libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [ "${TOWERREC_BENCH_DEPS:-0}" = 1 ]; then
+  packages+=(python3-torch python3-numpy python3-pandas python3-sklearn wrk)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

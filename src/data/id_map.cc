@@ -1,0 +1,68 @@
+#include <cmath>
+
+#include "towerrec/dataset.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+int64_t IdMap::add(const std::string& id) {
+  auto [it, inserted] = index_.emplace(id, static_cast<int64_t>(ids_.size()));
+  if (inserted) ids_.push_back(id);
+  return it->second;
+}
+
+int64_t IdMap::find(const std::string& id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? -1 : it->second;
+}
+
+void Interactions::reserve(int64_t n) {
+  user.reserve(n);
+  item.reserve(n);
+  label.reserve(n);
+  weight.reserve(n);
+  rating.reserve(n);
+  timestamp.reserve(n);
+}
+
+void Interactions::push_back(int64_t u, int64_t i, float lab, float w, float r, int64_t ts) {
+  user.push_back(u);
+  item.push_back(i);
+  label.push_back(lab);
+  weight.push_back(w);
+  rating.push_back(r);
+  timestamp.push_back(ts);
+}
+
+FeatureKind parse_feature_kind(const std::string& name) {
+  static const std::pair<const char*, FeatureKind> kKinds[] = {
+      {"id", FeatureKind::kId},
+      {"categorical", FeatureKind::kCategorical},
+      {"multi_hot", FeatureKind::kMultiHot},
+      {"numeric", FeatureKind::kNumeric},
+      {"bucketized", FeatureKind::kBucketized},
+      {"vector", FeatureKind::kVector},
+      {"value_confidence", FeatureKind::kValueConfidence},
+  };
+  for (const auto& [text, kind] : kKinds) {
+    if (name == text) return kind;
+  }
+  throw Error("unknown feature kind '" + name +
+              "' (expected id, categorical, multi_hot, numeric, bucketized, vector or "
+              "value_confidence)");
+}
+
+const char* feature_kind_name(FeatureKind kind) {
+  switch (kind) {
+    case FeatureKind::kId: return "id";
+    case FeatureKind::kCategorical: return "categorical";
+    case FeatureKind::kMultiHot: return "multi_hot";
+    case FeatureKind::kNumeric: return "numeric";
+    case FeatureKind::kBucketized: return "bucketized";
+    case FeatureKind::kVector: return "vector";
+    case FeatureKind::kValueConfidence: return "value_confidence";
+  }
+  return "?";
+}
+
+}  // namespace towerrec

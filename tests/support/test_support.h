@@ -1,0 +1,29 @@
+// Helpers shared by the tests: temporary directories, file writing, data locations.
+#pragma once
+
+#include <string>
+
+namespace towerrec::testing {
+
+// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `text` to path()/name and returns the full path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+// The repository root (from TOWERREC_SOURCE_DIR, set by CTest).
+std::string source_dir();
+
+// ../shared/data/ml-100k beside the repository, or "" when it is missing.
+std::string movielens_dir();
+
+}  // namespace towerrec::testing
