@@ -18,6 +18,8 @@ bool is_missing_text(std::string_view text) {
   return lower == "na" || lower == "n/a" || lower == "null" || lower == "nan" || lower == "none";
 }
 
+bool is_blank(std::string_view text) { return trim(text).empty(); }
+
 bool numeric_cell(const RawTable& raw, int column, int64_t row, const std::string& extract,
                   double* out) {
   const std::string& text = raw.cells[column][row];

@@ -10,8 +10,10 @@
 
 namespace towerrec::data {
 
-// "", NA, N/A, null, nan and none (any case) are missing values.
+// "", NA, N/A, null, nan and none (any case) are missing numbers.
 bool is_missing_text(std::string_view text);
+// Only an empty (or all-space) cell is a missing category: "none" may be a real value.
+bool is_blank(std::string_view text);
 
 // The numeric value of a cell; false when missing (or no year found with extract
 // "year"). Throws Error naming file, line and column when the text is not a number.

@@ -104,7 +104,7 @@ Json fit_categorical(const FeatureSpec& spec, const RawTable& raw,
   const int c = require_column(raw, state["column"], spec.name);
   std::map<std::string, int64_t> counts;
   for (int64_t r : fit_rows) {
-    if (!is_missing_text(raw.cells[c][r])) ++counts[utf8_prefix(raw.cells[c][r], spec.prefix)];
+    if (!is_blank(raw.cells[c][r])) ++counts[utf8_prefix(raw.cells[c][r], spec.prefix)];
   }
   std::vector<std::string> ordered;
   for (const auto& [value, count] : counts) ordered.push_back(value);
@@ -161,7 +161,7 @@ void encode_categorical(const Json& state, const RawTable& raw, FeatureColumn* o
   out->codes.assign(static_cast<size_t>(raw.rows), kUnknown);
   int64_t missing = 0;
   for (int64_t r = 0; r < raw.rows; ++r) {
-    if (is_missing_text(raw.cells[c][r])) {
+    if (is_blank(raw.cells[c][r])) {
       ++missing;
       continue;
     }
