@@ -42,8 +42,8 @@ void feature_lines(const std::string& side, const Json& features, std::ostringst
   out << side << " features:\n";
   for (const auto& [name, s] : features.items()) {
     out << "  " << name << " (" << s.value("kind", "?") << ")";
-    for (const char* key : {"vocab_size", "unknown_share", "other_share", "missing", "mean",
-                            "std", "min", "max", "source"}) {
+    for (const char* key : {"vocab_size", "unknown_share", "other_share", "missing", "mean", "std",
+                            "min", "max", "source"}) {
       if (s.contains(key)) out << "  " << key << "=" << number(s[key]);
     }
     out << "\n";
@@ -69,9 +69,9 @@ std::string DataReport::to_text() const {
   }
   if (d.contains("split")) {
     const Json& s = d["split"];
-    out << "split: " << s.value("method", "?") << " (seed " << number(s["seed"])
-        << "): train " << number(s["train"]) << ", validation " << number(s["validation"])
-        << ", test " << number(s["test"]) << "\n";
+    out << "split: " << s.value("method", "?") << " (seed " << number(s["seed"]) << "): train "
+        << number(s["train"]) << ", validation " << number(s["validation"]) << ", test "
+        << number(s["test"]) << "\n";
   }
   if (d.contains("features")) {
     const Json& f = d["features"];

@@ -23,13 +23,13 @@ void assign_splits(const SplitConfig& split, const InteractionTable& table, Data
   input.item_rank = id_sort_ranks(dataset->items.ids());
   std::vector<int64_t> positives, negatives;
   for (int64_t r = 0; r < all.size(); ++r) (all.label[r] > 0 ? positives : negatives).push_back(r);
-  const SplitParts outer = split_rows(input, positives, split.method, split.test_ratio,
-                                      split.last_n, split.seed);
+  const SplitParts outer =
+      split_rows(input, positives, split.method, split.test_ratio, split.last_n, split.seed);
   SplitParts inner{outer.train, {}};
   if (split.validation_ratio > 0) {
     const std::string method = split.method == "none" ? "random" : split.method;
-    inner = split_rows(input, outer.train, method, split.validation_ratio, split.last_n,
-                       split.seed);
+    inner =
+        split_rows(input, outer.train, method, split.validation_ratio, split.last_n, split.seed);
   }
   std::vector<int64_t> train = inner.train;
   train.insert(train.end(), negatives.begin(), negatives.end());

@@ -19,8 +19,7 @@ const FeatureColumn& find_source(const DerivedFeatureSpec& spec,
   for (const auto& column : items) {
     if (column.name == spec.source) return column;
   }
-  throw Error("derived feature '" + spec.name + "': no item feature named '" + spec.source +
-              "'");
+  throw Error("derived feature '" + spec.name + "': no item feature named '" + spec.source + "'");
 }
 
 // Per-user sums over training positives of the source's per-item vector; returns the
@@ -80,16 +79,20 @@ double entropy(const float* shares, int64_t width) {
 
 FeatureColumn share_column(const DerivedFeatureSpec& spec, const FeatureColumn& source,
                            const Interactions& train, int64_t n_users) {
-  check(source.kind == FeatureKind::kMultiHot,
-        "derived feature '" + spec.name + "': source '" + spec.source + "' is not multi_hot");
+  check(source.kind == FeatureKind::kMultiHot || source.kind == FeatureKind::kCategorical,
+        "derived feature '" + spec.name + "': source '" + spec.source +
+            "' is not a multi_hot or categorical item feature");
   const int64_t width = source.cardinality;
   std::vector<double> sums;
-  accumulate(train, n_users, width, [&](int64_t item, double* acc) {
-    for (int64_t k = 0; k < source.code_width; ++k) {
-      const int64_t code = source.codes[item * source.code_width + k];
-      if (code >= 0) acc[code] += 1;
-    }
-  }, &sums);
+  accumulate(
+      train, n_users, width,
+      [&](int64_t item, double* acc) {
+        for (int64_t k = 0; k < source.code_width; ++k) {
+          const int64_t code = source.codes[item * source.code_width + k];
+          if (code >= 0) acc[code] += 1;
+        }
+      },
+      &sums);
   std::vector<double> totals(static_cast<size_t>(n_users), 0.0);
   for (int64_t u = 0; u < n_users; ++u) {
     for (int64_t j = 0; j < width; ++j) totals[u] += sums[u * width + j];
@@ -135,9 +138,9 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
             "derived feature '" + spec.name + "': source '" + spec.source +
                 "' is not a numeric item feature");
       std::vector<double> sums, fallback;
-      const auto counts = accumulate(train, n_users, 1, [&](int64_t item, double* acc) {
-        acc[0] += source.values[item];
-      }, &sums);
+      const auto counts = accumulate(
+          train, n_users, 1, [&](int64_t item, double* acc) { acc[0] += source.values[item]; },
+          &sums);
       column = finish(spec.name, FeatureKind::kNumeric, 1, std::move(sums), counts, &fallback);
     } else if (spec.kind == "share") {
       column = share_column(spec, source, train, n_users);
@@ -150,16 +153,21 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
             entropy(shares.values.data() + u * shares.value_width, shares.value_width));
       }
     } else {
-      throw Error("derived feature '" + spec.name + "': kind must be item_mean, share or "
-                  "diversity, not '" + spec.kind + "'");
+      throw Error("derived feature '" + spec.name +
+                  "': kind must be item_mean, share or "
+                  "diversity, not '" +
+                  spec.kind + "'");
     }
     const std::vector<double> mean = fill_defaults(train, &column);
     std::vector<double> all(column.values.begin(), column.values.end());
     const NumericStats s = numeric_stats(all);
-    state->push_back({{"name", spec.name}, {"kind", spec.kind}, {"source", spec.source},
-                      {"width", column.value_width}, {"default", mean}});
+    state->push_back({{"name", spec.name},
+                      {"kind", spec.kind},
+                      {"source", spec.source},
+                      {"width", column.value_width},
+                      {"default", mean}});
     (*stats)[spec.name] = {{"kind", spec.kind}, {"source", spec.source}, {"mean", s.mean},
-                           {"std", s.std}, {"min", s.min}, {"max", s.max}};
+                           {"std", s.std},      {"min", s.min},          {"max", s.max}};
     out.push_back(std::move(column));
   }
   return out;
@@ -184,8 +192,8 @@ std::vector<FeatureColumn> derived_for_rows(const Json& state, const RawTable& r
         std::istringstream in(text);
         for (std::string token; in >> token;) {
           double v = 0;
-          check(parse_double(token, &v), raw.where(r, column.name) + ": cannot parse '" +
-                                             token + "' as a number");
+          check(parse_double(token, &v),
+                raw.where(r, column.name) + ": cannot parse '" + token + "' as a number");
           given.push_back(v);
         }
       }

@@ -18,8 +18,8 @@ constexpr int64_t kFirstCode = 2;
 using Json = nlohmann::json;
 
 // Splits counted values into the vocabulary (count >= min_count) and rare values.
-void vocabulary(const std::vector<std::string>& ordered, const std::map<std::string, int64_t>& counts,
-                int64_t min_count, Json* state) {
+void vocabulary(const std::vector<std::string>& ordered,
+                const std::map<std::string, int64_t>& counts, int64_t min_count, Json* state) {
   std::vector<std::string> vocab, rare;
   for (const auto& value : ordered) {
     auto it = counts.find(value);
@@ -81,6 +81,15 @@ void code_stats(const FeatureColumn& out, int64_t missing, Json* stats) {
 
 }  // namespace
 
+std::vector<std::string> multi_hot_columns(const FeatureSpec& spec) {
+  if (spec.labels.empty()) return {single_column(spec)};
+  // Flag columns default to the labels (columns = {name} is the loader's default).
+  const bool defaulted =
+      spec.columns.empty() ||
+      (spec.columns.size() == 1 && spec.columns[0] == spec.name && spec.labels.size() != 1);
+  return defaulted ? spec.labels : spec.columns;
+}
+
 std::string single_column(const FeatureSpec& spec) {
   check(spec.columns.size() <= 1, "feature '" + spec.name + "' (" + spec.kind +
                                       ") reads one column, got " +
@@ -119,17 +128,15 @@ Json fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
   check(spec.pooling == "mean" || spec.pooling == "sum",
         "feature '" + spec.name + "': pooling must be mean or sum, not '" + spec.pooling + "'");
   Json state = base_state(spec);
-  std::vector<std::string> columns = spec.columns;
-  if (spec.labels.empty()) {
-    columns = {single_column(spec)};
-  } else if (columns.empty()) {
-    columns = spec.labels;
-  }
+  const std::vector<std::string> columns = multi_hot_columns(spec);
   check(spec.labels.empty() || spec.labels.size() == columns.size(),
         "feature '" + spec.name + "': " + std::to_string(spec.labels.size()) + " labels for " +
             std::to_string(columns.size()) + " flag columns");
-  state.update({{"columns", columns}, {"labels", spec.labels}, {"separator", spec.separator},
-                {"max_length", spec.max_length}, {"pooling", spec.pooling}});
+  state.update({{"columns", columns},
+                {"labels", spec.labels},
+                {"separator", spec.separator},
+                {"max_length", spec.max_length},
+                {"pooling", spec.pooling}});
   const std::vector<int> cols = multi_hot_columns(state, raw);
   std::map<std::string, int64_t> counts;
   for (int64_t r : fit_rows) {
@@ -152,8 +159,7 @@ void encode_id(const Json& state, const RawTable& raw, const FeatureContext& ctx
   code_stats(*out, 0, stats);
 }
 
-void encode_categorical(const Json& state, const RawTable& raw, FeatureColumn* out,
-                        Json* stats) {
+void encode_categorical(const Json& state, const RawTable& raw, FeatureColumn* out, Json* stats) {
   const int c = require_column(raw, state.at("column"), state["name"]);
   const auto codes = code_table(state);
   const int64_t prefix = state.at("prefix");

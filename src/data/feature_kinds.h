@@ -10,6 +10,8 @@ namespace towerrec::data {
 
 // The one source column of a single-column feature (columns[0], default: the name).
 std::string single_column(const FeatureSpec& spec);
+// The flag columns (labels given) or the one separator-joined column of a multi_hot.
+std::vector<std::string> multi_hot_columns(const FeatureSpec& spec);
 
 nlohmann::json fit_id(const FeatureSpec& spec, const FeatureContext& ctx);
 nlohmann::json fit_categorical(const FeatureSpec& spec, const RawTable& raw,
@@ -31,8 +33,8 @@ void encode_multi_hot(const nlohmann::json& state, const RawTable& raw, FeatureC
 // numeric and bucketized
 void encode_numeric(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
                     nlohmann::json* stats);
-void encode_value_confidence(const nlohmann::json& state, const RawTable& raw,
-                             FeatureColumn* out, nlohmann::json* stats);
+void encode_value_confidence(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
+                             nlohmann::json* stats);
 void encode_vector(const nlohmann::json& state, const RawTable& raw, const FeatureContext& ctx,
                    FeatureColumn* out, nlohmann::json* stats);
 

@@ -95,12 +95,9 @@ Json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
   check(spec.confidence_columns.empty() || spec.confidence_columns.size() == spec.columns.size(),
         "feature '" + spec.name + "': " + std::to_string(spec.confidence_columns.size()) +
             " confidence_columns for " + std::to_string(spec.columns.size()) + " columns");
-  Json state = {{"name", spec.name},
-                {"kind", spec.kind},
-                {"columns", spec.columns},
-                {"confidence_columns", spec.confidence_columns},
-                {"extract", spec.extract},
-                {"transforms", Json::array()}};
+  Json state = {{"name", spec.name},       {"kind", spec.kind},
+                {"columns", spec.columns}, {"confidence_columns", spec.confidence_columns},
+                {"extract", spec.extract}, {"transforms", Json::array()}};
   for (const auto& column : spec.columns) {
     const int c = require_column(raw, column, spec.name);
     const std::vector<double> values = present_values(raw, c, spec.extract, fit_rows);

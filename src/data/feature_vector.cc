@@ -89,8 +89,8 @@ Json fit_vector(const FeatureSpec& spec, const FeatureContext& ctx) {
   }
   check(!spec.columns.empty(), "feature '" + spec.name + "' (vector) needs columns or a file");
   check(spec.vector_dim == 0 || spec.vector_dim == static_cast<int64_t>(spec.columns.size()),
-        "feature '" + spec.name + "': vector_dim " + std::to_string(spec.vector_dim) +
-            " but " + std::to_string(spec.columns.size()) + " columns");
+        "feature '" + spec.name + "': vector_dim " + std::to_string(spec.vector_dim) + " but " +
+            std::to_string(spec.columns.size()) + " columns");
   state["columns"] = spec.columns;
   state["vector_dim"] = static_cast<int64_t>(spec.columns.size());
   return state;

@@ -10,14 +10,12 @@ std::vector<std::string> feature_source_columns(const FeatureSpec& spec) {
     case FeatureKind::kId:
       return {};
     case FeatureKind::kMultiHot:
-      if (!spec.labels.empty() && spec.columns.empty()) return spec.labels;
-      return spec.columns.empty() ? std::vector<std::string>{spec.name} : spec.columns;
+      return multi_hot_columns(spec);
     case FeatureKind::kVector:
       return spec.file.empty() ? spec.columns : std::vector<std::string>{};
     case FeatureKind::kValueConfidence: {
       std::vector<std::string> columns = spec.columns;
-      columns.insert(columns.end(), spec.confidence_columns.begin(),
-                     spec.confidence_columns.end());
+      columns.insert(columns.end(), spec.confidence_columns.begin(), spec.confidence_columns.end());
       return columns;
     }
     default:
@@ -29,13 +27,19 @@ nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
   check(!spec.name.empty(), "a feature has no name");
   switch (parse_feature_kind(spec.kind)) {
-    case FeatureKind::kId: return fit_id(spec, ctx);
-    case FeatureKind::kCategorical: return fit_categorical(spec, raw, fit_rows);
-    case FeatureKind::kMultiHot: return fit_multi_hot(spec, raw, fit_rows);
+    case FeatureKind::kId:
+      return fit_id(spec, ctx);
+    case FeatureKind::kCategorical:
+      return fit_categorical(spec, raw, fit_rows);
+    case FeatureKind::kMultiHot:
+      return fit_multi_hot(spec, raw, fit_rows);
     case FeatureKind::kNumeric:
-    case FeatureKind::kBucketized: return fit_numeric(spec, raw, fit_rows);
-    case FeatureKind::kVector: return fit_vector(spec, ctx);
-    case FeatureKind::kValueConfidence: return fit_value_confidence(spec, raw, fit_rows);
+    case FeatureKind::kBucketized:
+      return fit_numeric(spec, raw, fit_rows);
+    case FeatureKind::kVector:
+      return fit_vector(spec, ctx);
+    case FeatureKind::kValueConfidence:
+      return fit_value_confidence(spec, raw, fit_rows);
   }
   throw Error(ErrorCode::kInternal, "unhandled feature kind " + spec.kind);
 }
@@ -50,13 +54,25 @@ FeatureColumn encode_feature(const nlohmann::json& state, const RawTable& raw,
     out.cardinality = state.value("cardinality", int64_t{0});
     out.embedding_dim = out.cardinality > 0 ? state.value("dim", int64_t{0}) : 0;
     switch (out.kind) {
-      case FeatureKind::kId: encode_id(state, raw, ctx, &out, stats); break;
-      case FeatureKind::kCategorical: encode_categorical(state, raw, &out, stats); break;
-      case FeatureKind::kMultiHot: encode_multi_hot(state, raw, &out, stats); break;
+      case FeatureKind::kId:
+        encode_id(state, raw, ctx, &out, stats);
+        break;
+      case FeatureKind::kCategorical:
+        encode_categorical(state, raw, &out, stats);
+        break;
+      case FeatureKind::kMultiHot:
+        encode_multi_hot(state, raw, &out, stats);
+        break;
       case FeatureKind::kNumeric:
-      case FeatureKind::kBucketized: encode_numeric(state, raw, &out, stats); break;
-      case FeatureKind::kVector: encode_vector(state, raw, ctx, &out, stats); break;
-      case FeatureKind::kValueConfidence: encode_value_confidence(state, raw, &out, stats); break;
+      case FeatureKind::kBucketized:
+        encode_numeric(state, raw, &out, stats);
+        break;
+      case FeatureKind::kVector:
+        encode_vector(state, raw, ctx, &out, stats);
+        break;
+      case FeatureKind::kValueConfidence:
+        encode_value_confidence(state, raw, &out, stats);
+        break;
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error("preprocessing state of feature '" + state.value("name", std::string("?")) +

@@ -42,11 +42,10 @@ double safe_log1p(double x) { return std::log1p(std::max(x, 0.0)); }
 
 }  // namespace
 
-NumericTransform NumericTransform::fit(const std::vector<double>& values,
-                                       const FeatureSpec& spec) {
+NumericTransform NumericTransform::fit(const std::vector<double>& values, const FeatureSpec& spec) {
   check(spec.scale == "standard" || spec.scale == "minmax" || spec.scale == "none",
-        "feature '" + spec.name + "': scale must be standard, minmax or none, not '" +
-            spec.scale + "'");
+        "feature '" + spec.name + "': scale must be standard, minmax or none, not '" + spec.scale +
+            "'");
   check(spec.clip_std >= 0, "feature '" + spec.name + "': clip_std must be >= 0");
   NumericTransform t;
   t.median_ = median_of(values);
@@ -82,8 +81,11 @@ double NumericTransform::apply(double x) const {
 }
 
 nlohmann::json NumericTransform::to_json() const {
-  nlohmann::json j = {{"median", median_}, {"log1p", log1p_}, {"scale", scale_},
-                      {"shift", shift_},   {"factor", factor_}};
+  nlohmann::json j = {{"median", median_},
+                      {"log1p", log1p_},
+                      {"scale", scale_},
+                      {"shift", shift_},
+                      {"factor", factor_}};
   if (clip_) j["clip"] = {lo_, hi_};
   return j;
 }

@@ -49,8 +49,7 @@ void read_side(const DataConfig& data, const std::string& extra_column, Side* si
                         ? (side->name == "user" ? data.user_column : data.item_column)
                         : side->table->id_column;
   side->raw = data::read_entity_table(data, *side->table, side->id_column,
-                                      needed_columns(*side, extra_column), side->ids,
-                                      &side->stats);
+                                      needed_columns(*side, extra_column), side->ids, &side->stats);
   const int id = side->raw.add_column(side->id_column);
   for (int64_t r = 0; r < side->raw.rows; ++r) side->raw.cells[id][r] = side->ids->id(r);
 }
@@ -69,8 +68,8 @@ std::vector<int64_t> training_rows(const std::vector<int64_t>& entity, int64_t n
 Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
                  const std::string& base_dir, std::vector<FeatureColumn>* out, Json* stats) {
   const data::FeatureContext ctx{side.ids, side.id_column, base_dir};
-  Json state = {{"id_column", side.id_column}, {"ids", side.ids->ids()},
-                {"features", Json::array()}};
+  Json state = {
+      {"id_column", side.id_column}, {"ids", side.ids->ids()}, {"features", Json::array()}};
   for (const auto& spec : *side.specs) {
     for (const auto& other : *out) {
       check(other.name != spec.name, side.name + " feature '" + spec.name + "' declared twice");
@@ -106,8 +105,10 @@ void fill_item_text(const Config& config, const Side& items, Dataset* dataset) {
 }
 
 Json table_report(const TableSpec& spec, const data::EntityTableStats& stats) {
-  return {{"file", spec.file},           {"rows_read", stats.rows_read},
-          {"cold_start", stats.cold_start}, {"imputed", stats.imputed},
+  return {{"file", spec.file},
+          {"rows_read", stats.rows_read},
+          {"cold_start", stats.cold_start},
+          {"imputed", stats.imputed},
           {"dropped", stats.dropped}};
 }
 
@@ -141,8 +142,10 @@ void fill_report(const Config& config, const data::InteractionTable& table, cons
   j["positives"] = positives;
   j["negatives"] = table.rows.size() - positives;
   j["density"] = cells > 0 ? static_cast<double>(table.rows.size()) / cells : 0.0;
-  j["split"] = {{"method", config.split.method}, {"seed", config.split.seed},
-                {"train", d.train.size()},       {"validation", d.validation.size()},
+  j["split"] = {{"method", config.split.method},
+                {"seed", config.split.seed},
+                {"train", d.train.size()},
+                {"validation", d.validation.size()},
                 {"test", d.test.size()}};
 }
 
@@ -169,9 +172,9 @@ PipelineOutput build_dataset(const Config& config) {
                             &d.item_features, &stats["item"]);
   pre["derived_user"] = Json::array();
   stats["derived_user"] = Json::object();
-  auto derived = data::derive_user_features(config.features.derived_user, d.item_features,
-                                            d.train, d.users.size(), &pre["derived_user"],
-                                            &stats["derived_user"]);
+  auto derived =
+      data::derive_user_features(config.features.derived_user, d.item_features, d.train,
+                                 d.users.size(), &pre["derived_user"], &stats["derived_user"]);
   for (auto& column : derived) d.user_features.push_back(std::move(column));
   fill_item_text(config, items, &d);
   fill_report(config, table, users, items, d, &out.report);
@@ -204,10 +207,11 @@ RawTable request_table(const std::vector<std::map<std::string, std::string>>& ro
 
 }  // namespace
 
-std::vector<FeatureColumn> encode_rows(const Json& preprocessing, const std::string& side,
-                                       const std::vector<std::map<std::string, std::string>>& rows) {
-  check(side == "user" || side == "item", "encode_rows: side must be user or item, not '" +
-                                              side + "'");
+std::vector<FeatureColumn> encode_rows(
+    const Json& preprocessing, const std::string& side,
+    const std::vector<std::map<std::string, std::string>>& rows) {
+  check(side == "user" || side == "item",
+        "encode_rows: side must be user or item, not '" + side + "'");
   check(preprocessing.is_object() && preprocessing.value("format", "") == "towerrec.preprocessing",
         "encode_rows: not a TowerRec preprocessing state");
   std::vector<FeatureColumn> out;

@@ -12,10 +12,10 @@
 namespace towerrec::data {
 
 struct RawTable {
-  std::string source;                            // file, for messages ("" = request rows)
-  std::vector<std::string> names;                // column names
-  std::vector<std::vector<std::string>> cells;   // cells[column][row]
-  std::vector<int64_t> lines;                    // file line per row, 0 = no row in the file
+  std::string source;                           // file, for messages ("" = request rows)
+  std::vector<std::string> names;               // column names
+  std::vector<std::vector<std::string>> cells;  // cells[column][row]
+  std::vector<int64_t> lines;                   // file line per row, 0 = no row in the file
   int64_t rows = 0;
 
   int find(const std::string& name) const {
@@ -40,8 +40,8 @@ struct RawTable {
   // "file:line: column 'x'" (or "row r: column 'x'") for error messages.
   std::string where(int64_t row, const std::string& column) const {
     const int64_t line = row < static_cast<int64_t>(lines.size()) ? lines[row] : 0;
-    const std::string place = line > 0 ? source + ":" + std::to_string(line)
-                                       : "row " + std::to_string(row + 1);
+    const std::string place =
+        line > 0 ? source + ":" + std::to_string(line) : "row " + std::to_string(row + 1);
     return place + ": column '" + column + "'";
   }
 };

@@ -45,7 +45,8 @@ SplitParts random_split(const std::vector<int64_t>& rows, double ratio, uint64_t
   const std::vector<double> draw = rng.uniforms(static_cast<int64_t>(rows.size()));
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return draw[a] < draw[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return draw[a] < draw[b]; });
   const auto n_train =
       static_cast<size_t>(std::llround(static_cast<double>(rows.size()) * (1.0 - ratio)));
   SplitParts parts;
@@ -73,8 +74,8 @@ SplitParts temporal_global(const Interactions& data, const std::vector<int64_t>&
 
 // Per user, the last n rows by time (by a seeded draw without timestamps) go to test;
 // at least one row of every user stays in train.
-SplitParts last_n_per_user(const SplitInput& input, const std::vector<int64_t>& rows,
-                           int64_t n, uint64_t seed) {
+SplitParts last_n_per_user(const SplitInput& input, const std::vector<int64_t>& rows, int64_t n,
+                           uint64_t seed) {
   const Interactions& data = *input.rows;
   NumpyRandom rng(seed);
   const std::vector<double> draw = rng.uniforms(static_cast<int64_t>(rows.size()));
@@ -130,8 +131,8 @@ std::vector<int64_t> id_sort_ranks(const std::vector<std::string>& ids) {
   std::vector<int64_t> numeric(ids.size());
   bool all_numeric = true;
   for (size_t k = 0; k < ids.size() && all_numeric; ++k) {
-    all_numeric = parse_int64(ids[k], &numeric[k]) &&
-                  ids[k].find_first_of(".eE") == std::string::npos;
+    all_numeric =
+        parse_int64(ids[k], &numeric[k]) && ids[k].find_first_of(".eE") == std::string::npos;
   }
   std::vector<int64_t> order(ids.size());
   std::iota(order.begin(), order.end(), 0);

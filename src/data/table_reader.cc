@@ -113,9 +113,8 @@ void TableReader::read_header() {
   }
   if (!columns_.empty()) {
     check(columns_.size() == fields.size(),
-          path_ + ":" + std::to_string(line) + ": the header has " +
-              std::to_string(fields.size()) + " columns but " + std::to_string(columns_.size()) +
-              " are declared in columns");
+          path_ + ":" + std::to_string(line) + ": the header has " + std::to_string(fields.size()) +
+              " columns but " + std::to_string(columns_.size()) + " are declared in columns");
     return;
   }
   for (auto f : fields) columns_.emplace_back(trim(f));
@@ -154,8 +153,8 @@ int64_t TableReader::rows_skipped() const {
 }
 
 void TableReader::skip_line() {
-  const char* nl = static_cast<const char*>(
-      std::memchr(text_.data() + pos_, '\n', text_.size() - pos_));
+  const char* nl =
+      static_cast<const char*>(std::memchr(text_.data() + pos_, '\n', text_.size() - pos_));
   pos_ = nl ? static_cast<size_t>(nl - text_.data()) + 1 : text_.size();
   ++line_;
 }
@@ -180,8 +179,7 @@ TableReader::Record TableReader::quoted_field(std::vector<std::string_view>* fie
   }
   std::string_view raw(text_.data() + start, pos_ - start);
   ++pos_;  // closing quote
-  if (pos_ < text_.size() && text_[pos_] != delim && text_[pos_] != '\n' &&
-      text_[pos_] != '\r') {
+  if (pos_ < text_.size() && text_[pos_] != delim && text_[pos_] != '\n' && text_[pos_] != '\r') {
     return Record::kBadQuote;
   }
   if (!escaped) {
@@ -198,8 +196,7 @@ TableReader::Record TableReader::quoted_field(std::vector<std::string_view>* fie
   return Record::kRow;
 }
 
-TableReader::Record TableReader::next_record(std::vector<std::string_view>* fields,
-                                             int64_t* line) {
+TableReader::Record TableReader::next_record(std::vector<std::string_view>* fields, int64_t* line) {
   const char delim = static_cast<char>(delimiter_);
   fields->clear();
   unescaped_.clear();
@@ -249,8 +246,8 @@ void TableReader::for_each_row(const RowFn& fn) {
     if (record == Record::kEnd) break;
     ++rows_read_;
     if (record == Record::kBadQuote) {
-      reject_row("bad quoting", path_ + ":" + std::to_string(line) +
-                                    ": unterminated or misplaced quote");
+      reject_row("bad quoting",
+                 path_ + ":" + std::to_string(line) + ": unterminated or misplaced quote");
       line_ = std::max(line_, line);
       skip_line();
       continue;

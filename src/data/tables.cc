@@ -36,8 +36,8 @@ InteractionColumns locate(const DataConfig& data, const TableReader& reader) {
 }
 
 // Parses field `column` as a number; rejects the row (throw or count) when it is not.
-bool number_field(TableReader& reader, const std::vector<std::string_view>& fields,
-                  int64_t line, int column, double* out) {
+bool number_field(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
+                  int column, double* out) {
   if (parse_double(fields[column], out)) return true;
   reader.reject_row("unparsable number", reader.where(line, column) + ": cannot parse '" +
                                              std::string(fields[column]) + "' as a number");
@@ -79,8 +79,8 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     const std::string_view user = trim(f[c.user]), item = trim(f[c.item]);
     if (user.empty() || item.empty()) {
-      reader.reject_row("empty id", reader.where(line, user.empty() ? c.user : c.item) +
-                                        ": empty id");
+      reader.reject_row("empty id",
+                        reader.where(line, user.empty() ? c.user : c.item) + ": empty id");
       return;
     }
     double rating = NAN, label = 1, weight = 1, ts = 0;
@@ -132,7 +132,8 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
   std::vector<bool> seen(static_cast<size_t>(known), false);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     const std::string id(trim(f[id_index]));
-    if (id.empty()) return reader.reject_row("empty id", reader.where(line, id_index) + ": empty id");
+    if (id.empty())
+      return reader.reject_row("empty id", reader.where(line, id_index) + ": empty id");
     const int64_t row = ids->add(id);
     if (row >= raw.rows) {
       raw.resize(row + 1);

@@ -73,14 +73,15 @@ TEST(Features, IdCodesAreDenseIndexPlusOne) {
 }
 
 TEST(Features, MultiHotFromSeparatorPadsAndTruncates) {
-  const RawTable raw = table({{"tags", {"rock|pop", "pop", "jazz| rock |pop|metal", "", "polka|rock"}}});
+  const RawTable raw =
+      table({{"tags", {"rock|pop", "pop", "jazz| rock |pop|metal", "", "polka|rock"}}});
   FeatureSpec s = spec("tags", "multi_hot");
   s.max_length = 3;
   s.pooling = "sum";
   const Encoded e = run(s, raw, {0, 1, 2, 3});
   // Vocabulary sorted: jazz 2, metal 3, pop 4, rock 5; polka unseen -> 0; empty -> [0].
-  EXPECT_EQ(e.column.codes, (std::vector<int64_t>{5, 4, -1, 4, -1, -1, 2, 5, 4, 0, -1, -1,
-                                                  0, 5, -1}));
+  EXPECT_EQ(e.column.codes,
+            (std::vector<int64_t>{5, 4, -1, 4, -1, -1, 2, 5, 4, 0, -1, -1, 0, 5, -1}));
   EXPECT_EQ(e.column.code_width, 3);
   EXPECT_EQ(e.column.cardinality, 6);
   EXPECT_EQ(e.column.pooling, "sum");
@@ -170,7 +171,8 @@ TEST(Features, UnparsableNumberNamesFileLineAndColumn) {
 }
 
 TEST(Features, VectorsFromColumnsCsvAndBinaryFiles) {
-  const RawTable raw = table({{"id", {"x", "y", "z"}}, {"a", {"1", "", "3"}}, {"b", {"2", "", ""}}});
+  const RawTable raw =
+      table({{"id", {"x", "y", "z"}}, {"a", {"1", "", "3"}}, {"b", {"2", "", ""}}});
   FeatureSpec s = spec("emb", "vector");
   s.columns = {"a", "b"};
   const Encoded e = run(s, raw, {0});

@@ -13,9 +13,9 @@ namespace towerrec {
 namespace {
 
 const std::vector<std::string> kGenres = {
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-    "Romance", "Sci-Fi", "Thriller", "War", "Western"};
+    "unknown",     "Action", "Adventure", "Animation", "Children's", "Comedy",  "Crime",
+    "Documentary", "Drama",  "Fantasy",   "Film-Noir", "Horror",     "Musical", "Mystery",
+    "Romance",     "Sci-Fi", "Thriller",  "War",       "Western"};
 
 FeatureSpec feature(const std::string& name, const std::string& kind) {
   FeatureSpec s;
@@ -29,11 +29,11 @@ Config movielens_config(const std::string& dir) {
   Config c;
   c.data.dir = dir;
   c.data.interactions = {"u.data", "tsv", false, {"user_id", "item_id", "rating", "timestamp"},
-                         "utf-8", "", "fail"};
-  c.data.users = {"u.user", "pipe", false, {"user_id", "age", "gender", "occupation", "zip"},
-                  "utf-8", "user_id", "fail"};
-  std::vector<std::string> item_columns = {"item_id", "title", "release_date",
-                                           "video_release_date", "url"};
+                         "utf-8",  "",    "fail"};
+  c.data.users = {"u.user", "pipe",    false, {"user_id", "age", "gender", "occupation", "zip"},
+                  "utf-8",  "user_id", "fail"};
+  std::vector<std::string> item_columns = {"item_id", "title", "release_date", "video_release_date",
+                                           "url"};
   item_columns.insert(item_columns.end(), kGenres.begin(), kGenres.end());
   c.data.items = {"u.item", "pipe", false, item_columns, "latin-1", "item_id", "fail"};
   c.data.rating_column = "rating";

@@ -29,8 +29,9 @@ Config small_config(const TempDir& dir, const std::string& item_score_2 = "3") {
             "user,item,rating,ts\nu1,i1,5,100\nu1,i2,4,200\nu1,i3,1,300\nu2,i1,3,150\n"
             "u2,i2,2,160\nu3,i4,5,170\nu1,i1,x,1\n");
   dir.write("users.csv", "user,age,gender\nu1,20,F\nu2,40,M\nu4,30,F\n");
-  dir.write("items.csv", "item,title,genre,score\ni1,\"Heat, The\",Action|Drama,1\ni2,Toy Story,Comedy," +
-                             item_score_2 + "\ni3,Nope,Drama,5\ni5,Cold,Horror,7\n");
+  dir.write("items.csv",
+            "item,title,genre,score\ni1,\"Heat, The\",Action|Drama,1\ni2,Toy Story,Comedy," +
+                item_score_2 + "\ni3,Nope,Drama,5\ni5,Cold,Horror,7\n");
   Config c;
   c.data.dir = dir.path();
   c.data.interactions.file = "interactions.csv";
@@ -118,7 +119,7 @@ TEST(Pipeline, DerivedUserFeatures) {
   const float third = 1.0f / 3;
   const std::vector<float> u1 = {0, 0, third, third, third};
   EXPECT_EQ(std::vector<float>(share.values.begin(), share.values.begin() + 5), u1);
-  EXPECT_FLOAT_EQ(share.values[5 + 2], 0.5f);  // u2: Action, Drama
+  EXPECT_FLOAT_EQ(share.values[5 + 2], 0.5f);   // u2: Action, Drama
   EXPECT_FLOAT_EQ(share.values[10 + 0], 1.0f);  // u3: i4 has no genre -> unknown code 0
   EXPECT_FLOAT_EQ(share.values[15 + 2], (third + 0.5f) / 3);
   const FeatureColumn& div = column(d.user_features, "genre_div");
@@ -132,9 +133,9 @@ TEST(Pipeline, EncodeRowsWithSavedState) {
   TempDir dir;
   const PipelineOutput out = build_dataset(small_config(dir));
   const nlohmann::json saved = nlohmann::json::parse(out.preprocessing.dump());
-  const auto users = encode_rows(saved, "user",
-                                 {{{"user", "u9"}, {"age", "50"}, {"gender", "X"}},
-                                  {{"user", "u2"}, {"genre_div", "0.25"}}});
+  const auto users = encode_rows(
+      saved, "user",
+      {{{"user", "u9"}, {"age", "50"}, {"gender", "X"}}, {{"user", "u2"}, {"genre_div", "0.25"}}});
   ASSERT_EQ(users.size(), 6u);  // 3 declared + 3 derived
   EXPECT_EQ(users[0].codes, (std::vector<int64_t>{0, 2}));
   EXPECT_EQ(users[1].values, (std::vector<float>{50, 30}));
@@ -206,8 +207,9 @@ TEST(Pipeline, BadInputIsNamed) {
     build_dataset(c);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("interactions.csv:8: column 'rating' (3): cannot parse 'x'"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("interactions.csv:8: column 'rating' (3): cannot parse 'x'"),
+        std::string::npos)
         << e.what();
   }
   c = small_config(dir);

@@ -43,7 +43,8 @@ std::string error_of(F f) {
 TEST(TableReader, CsvQuotingPerRfc4180) {
   TempDir dir;
   const std::string path = dir.write(
-      "t.csv", "id,title,n\r\n1,\"Heat, The\",3\r\n2,\"say \"\"hi\"\"\",4\r\n3,\"two\nlines\",5\r\n4,,\n");
+      "t.csv",
+      "id,title,n\r\n1,\"Heat, The\",3\r\n2,\"say \"\"hi\"\"\",4\r\n3,\"two\nlines\",5\r\n4,,\n");
   TableReader reader(spec_with("auto"), path);
   EXPECT_EQ(reader.delimiter(), Delimiter::kComma);
   EXPECT_EQ(reader.columns(), (std::vector<std::string>{"id", "title", "n"}));
@@ -97,11 +98,14 @@ TEST(TableReader, Latin1IsConvertedAndBadUtf8IsLocated) {
 
 TEST(TableReader, ErrorsNameFileLineAndColumn) {
   TempDir dir;
-  EXPECT_NE(error_of([&] { TableReader r(spec_with("csv"), dir.path() + "/nope.csv"); })
-                .find("file not found: " + dir.path() + "/nope.csv"),
+  EXPECT_NE(error_of([&] {
+              TableReader r(spec_with("csv"), dir.path() + "/nope.csv");
+            }).find("file not found: " + dir.path() + "/nope.csv"),
             std::string::npos);
   const std::string empty = dir.write("empty.csv", "\n\n");
-  EXPECT_NE(error_of([&] { TableReader r(spec_with("csv"), empty); }).find("empty.csv: the table is empty"),
+  EXPECT_NE(error_of([&] {
+              TableReader r(spec_with("csv"), empty);
+            }).find("empty.csv: the table is empty"),
             std::string::npos);
   const std::string header_only = dir.write("h.csv", "a,b\n");
   EXPECT_NE(error_of([&] {
@@ -111,8 +115,9 @@ TEST(TableReader, ErrorsNameFileLineAndColumn) {
             std::string::npos);
   const std::string path = dir.write("t.csv", "a,b\n1,2\n3\n");
   TableReader reader(spec_with("csv"), path);
-  EXPECT_NE(error_of([&] { reader.column_index("c", "data.user_column"); })
-                .find("t.csv: missing column 'c' (data.user_column); columns are: a, b"),
+  EXPECT_NE(error_of([&] {
+              reader.column_index("c", "data.user_column");
+            }).find("t.csv: missing column 'c' (data.user_column); columns are: a, b"),
             std::string::npos);
   EXPECT_NE(error_of([&] { read_all(reader); }).find("t.csv:3: expected 2 fields, found 1"),
             std::string::npos);
@@ -139,8 +144,9 @@ TEST(TableReader, SkipModeCountsMalformedRows) {
 TEST(TableReader, HeaderMustMatchDeclaredColumns) {
   TempDir dir;
   const std::string path = dir.write("t.csv", "a,b\n1,2\n");
-  EXPECT_NE(error_of([&] { TableReader r(spec_with("csv", true, {"x", "y", "z"}), path); })
-                .find("t.csv:1: the header has 2 columns but 3 are declared"),
+  EXPECT_NE(error_of([&] {
+              TableReader r(spec_with("csv", true, {"x", "y", "z"}), path);
+            }).find("t.csv:1: the header has 2 columns but 3 are declared"),
             std::string::npos);
   TableReader renamed(spec_with("csv", true, {"x", "y"}), path);
   EXPECT_EQ(renamed.find_column("y"), 1);
