@@ -40,8 +40,8 @@ void table_lines(const Json& tables, std::ostringstream& out) {
 void feature_lines(const std::string& side, const Json& features, std::ostringstream& out) {
   if (features.empty()) return;
   out << side << " features:\n";
-  for (const auto& [name, s] : features.items()) {
-    out << "  " << name << " (" << s.value("kind", "?") << ")";
+  for (const auto& s : features) {
+    out << "  " << s.value("name", "?") << " (" << s.value("kind", "?") << ")";
     for (const char* key : {"vocab_size", "unknown_share", "other_share", "missing", "mean", "std",
                             "min", "max", "source"}) {
       if (s.contains(key)) out << "  " << key << "=" << number(s[key]);

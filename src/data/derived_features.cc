@@ -166,8 +166,13 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
                       {"source", spec.source},
                       {"width", column.value_width},
                       {"default", mean}});
-    (*stats)[spec.name] = {{"kind", spec.kind}, {"source", spec.source}, {"mean", s.mean},
-                           {"std", s.std},      {"min", s.min},          {"max", s.max}};
+    stats->push_back({{"name", spec.name},
+                      {"kind", spec.kind},
+                      {"source", spec.source},
+                      {"mean", s.mean},
+                      {"std", s.std},
+                      {"min", s.min},
+                      {"max", s.max}});
     out.push_back(std::move(column));
   }
   return out;

@@ -44,7 +44,7 @@ std::vector<std::string> feature_source_columns(const FeatureSpec& spec);
 nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows, const FeatureContext& ctx);
 
-// Encodes every row of `raw` with a fitted state. When stats is set, fills it with the
+// Encodes every row of `raw` with a fitted state. When stats is set, adds to it the
 // report's statistics (missing, unknown share, vocabulary size, mean/std/min/max).
 FeatureColumn encode_feature(const nlohmann::json& state, const RawTable& raw,
                              const FeatureContext& ctx, nlohmann::json* stats);

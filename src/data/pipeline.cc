@@ -75,7 +75,9 @@ Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
       check(other.name != spec.name, side.name + " feature '" + spec.name + "' declared twice");
     }
     Json fitted = data::fit_feature(spec, side.raw, fit_rows, ctx);
-    out->push_back(data::encode_feature(fitted, side.raw, ctx, &(*stats)[spec.name]));
+    Json feature_stats = {{"name", spec.name}};
+    out->push_back(data::encode_feature(fitted, side.raw, ctx, &feature_stats));
+    stats->push_back(std::move(feature_stats));
     state["features"].push_back(std::move(fitted));
   }
   return state;
@@ -163,6 +165,7 @@ PipelineOutput build_dataset(const Config& config) {
   data::assign_splits(config.split, table, &d);
 
   Json& stats = out.report.details["features"];
+  stats = {{"user", Json::array()}, {"item", Json::array()}};
   Json& pre = out.preprocessing;
   pre["format"] = "towerrec.preprocessing";
   pre["version"] = kPreprocessingVersion;
@@ -171,7 +174,7 @@ PipelineOutput build_dataset(const Config& config) {
   pre["item"] = encode_side(items, training_rows(d.train.item, d.items.size()), config.data.dir,
                             &d.item_features, &stats["item"]);
   pre["derived_user"] = Json::array();
-  stats["derived_user"] = Json::object();
+  stats["derived_user"] = Json::array();
   auto derived =
       data::derive_user_features(config.features.derived_user, d.item_features, d.train,
                                  d.users.size(), &pre["derived_user"], &stats["derived_user"]);
