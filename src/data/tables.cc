@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "data/id_index.h"
 #include "data/table_reader.h"
 #include "data/text_codec.h"
 #include "towerrec/error.h"
@@ -75,7 +76,7 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
   InteractionTable out;
   out.has_ratings = c.rating >= 0;
   out.has_timestamps = c.timestamp >= 0;
-  std::string id;
+  FlatIdIndex user_index(users), item_index(items);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     const std::string_view user = trim(f[c.user]), item = trim(f[c.item]);
     if (user.empty() || item.empty()) {
@@ -96,10 +97,8 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
       ++out.dropped["rating below rating_threshold"];
       return;
     }
-    id.assign(user);
-    const int64_t u = users->add(id);
-    id.assign(item);
-    const int64_t i = items->add(id);
+    const int64_t u = user_index.add(user);
+    const int64_t i = item_index.add(item);
     out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
                        timestamp);
   });
