@@ -1,0 +1,144 @@
+// load_config / parse_config: YAML -> Config through the key registry, then overrides,
+// then the checks that span keys.
+#include <filesystem>
+
+#include "config/internal.h"
+#include "config/registry.h"
+#include "config/suggest.h"
+#include "towerrec/config.h"
+#include "towerrec/error.h"
+#include "util/fs.h"
+
+namespace towerrec {
+namespace config {
+namespace {
+
+std::vector<std::string> key_candidates() {
+  const ConfigRegistry& registry = config_registry();
+  std::vector<std::string> candidates = registry.all_paths();
+  for (const SectionInfo& section : registry.sections()) candidates.push_back(section.name);
+  candidates.push_back("features");
+  return candidates;
+}
+
+// Reads `node` as the value of `path`: a key, or a section / nested group of keys.
+void read_node(const YAML::Node& node, const std::string& path, const Where& key_where,
+               const std::string& source, Config* config, bool* dir_set) {
+  const ConfigRegistry& registry = config_registry();
+  if (const Field<Config>* field = registry.find(path)) {
+    Where where = Where::at(source, node);
+    if (where.line < 0) where = key_where;
+    field->read(*config, node, path, where);
+    if (path == "data.dir") *dir_set = true;
+    return;
+  }
+  if (!registry.is_group(path)) fail_unknown_key(path, key_candidates(), key_where);
+  if (node.IsNull()) return;
+  if (!node.IsMap()) fail(Where::at(source, node), "key '" + path + "': expected a map of keys");
+  for (const auto& entry : node) {
+    const std::string child = path + "." + entry.first.Scalar();
+    read_node(entry.second, child, Where::at(source, entry.first), source, config, dir_set);
+  }
+}
+
+void read_document(const YAML::Node& root, const std::string& source, Config* config,
+                   bool* dir_set) {
+  if (!root.IsDefined() || root.IsNull()) return;  // an empty file: all defaults
+  if (!root.IsMap()) fail(Where::at(source, root), "the config must be a map of sections");
+  for (const auto& entry : root) {
+    const std::string key = entry.first.Scalar();
+    if (key == "features") {
+      read_features(entry.second, source, &config->features);
+    } else {
+      read_node(entry.second, key, Where::at(source, entry.first), source, config, dir_set);
+    }
+  }
+}
+
+YAML::Node load_yaml(const std::string& text, const std::string& what) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorCode::kInvalidArgument, what + ": malformed YAML at line " +
+                                                 std::to_string(e.mark.line + 1) + ", column " +
+                                                 std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+}
+
+void apply_override(const std::string& text, Config* config) {
+  const Where where{"override '" + text + "'"};
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) fail(where, "expected key=value");
+  const std::string key = text.substr(0, eq);
+  const YAML::Node value = load_yaml(text.substr(eq + 1), where.source);
+  if (key == "features" || key.rfind("features.", 0) == 0) {
+    apply_feature_override(key, value, where, &config->features);
+    return;
+  }
+  bool dir_set = false;
+  read_node(value, key, where, where.source, config, &dir_set);
+}
+
+void check_cross_keys(const Config& config) {
+  for (const Field<Config>& field : config_registry().keys()) field.validate(config, field.path);
+  const ServeConfig& serve = config.serve;
+  check(serve.weight_two_tower + serve.weight_collaborative + serve.weight_content > 0,
+        "serve.weight_two_tower, serve.weight_collaborative, serve.weight_content: at least "
+        "one blend weight must be > 0");
+  check(config.split.method.rfind("temporal", 0) != 0 || !config.data.timestamp_column.empty(),
+        "split.method '" + config.split.method + "' needs data.timestamp_column to be set");
+  const std::pair<const char*, const TableSpec*> tables[] = {
+      {"interactions", &config.data.interactions},
+      {"users", &config.data.users},
+      {"items", &config.data.items}};
+  for (const auto& [name, table] : tables) {
+    check(
+        table->header || table->file.empty() || !table->columns.empty(),
+        std::string("data.") + name + ".columns: required when data." + name + ".header is false");
+  }
+}
+
+}  // namespace
+
+void fail_unknown_key(const std::string& key, const std::vector<std::string>& candidates,
+                      const Where& where) {
+  std::string message = "unknown key '" + key + "'";
+  const std::string best = closest_match(key, candidates);
+  if (!best.empty()) message += " (did you mean '" + best + "'?)";
+  fail(where, message);
+}
+
+Config parse_config_from(const std::string& yaml_text, const std::vector<std::string>& overrides,
+                         const std::string& base_dir, const std::string& source) {
+  Config config;
+  bool dir_set = false;
+  read_document(load_yaml(yaml_text, source), source, &config, &dir_set);
+  namespace fs = std::filesystem;
+  if (dir_set && fs::path(config.data.dir).is_relative() && !base_dir.empty()) {
+    config.data.dir = (fs::path(base_dir) / config.data.dir).lexically_normal().string();
+  }
+  for (const std::string& text : overrides) apply_override(text, &config);
+  finish_features(&config.features);
+  check_cross_keys(config);
+  return config;
+}
+
+}  // namespace config
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string("cannot read config file: ") + e.what());
+  }
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  return config::parse_config_from(text, overrides, base_dir.empty() ? "." : base_dir, path);
+}
+
+Config parse_config(const std::string& yaml_text, const std::vector<std::string>& overrides,
+                    const std::string& base_dir) {
+  return config::parse_config_from(yaml_text, overrides, base_dir, "<config>");
+}
+
+}  // namespace towerrec
