@@ -71,9 +71,10 @@ void write_features(std::ostringstream& out) {
   out << "\n| Field | Type | Default | Allowed | Used by | Meaning |\n"
          "|---|---|---|---|---|---|\n";
   for (const Field<FeatureSpec>& field : config::feature_fields()) {
+    const bool required = field.path == "name" || field.path == "kind";
     out << "| " << code(field.path) << " | " << config::value_type_name(field.type) << " | "
-        << code(field.default_text) << " | " << allowed(field.rule) << " | " << kinds_cell(field)
-        << " | " << cell(field.doc) << " |\n";
+        << (required ? "required" : code(field.default_text)) << " | " << allowed(field.rule)
+        << " | " << kinds_cell(field) << " | " << cell(field.doc) << " |\n";
   }
   out << "\n`features.derived_user` lists user features computed from each user's "
          "training interactions with the items.\n\n| Kind | Meaning |\n|---|---|\n";

@@ -103,5 +103,16 @@ TEST(ConfigReferenceTest, ListsEveryKeyAndKind) {
   EXPECT_NE(text.find("| `separator` | string | `\\|` |"), std::string::npos);
 }
 
+TEST(ConfigReferenceTest, ExampleParses) {
+  const std::string text = config_reference_markdown();
+  const std::size_t begin = text.find("```yaml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const std::size_t end = text.find("```", begin + 8);
+  const Config config = parse_config(text.substr(begin + 8, end - begin - 8));
+  EXPECT_EQ(config.features.user.size(), 3u);
+  EXPECT_EQ(config.features.item.size(), 3u);
+  EXPECT_EQ(config.features.derived_user.size(), 1u);
+}
+
 }  // namespace
 }  // namespace towerrec

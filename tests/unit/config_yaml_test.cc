@@ -41,7 +41,7 @@ features:
 model: {user_tower: {hidden: [32, 16]}, item_tower: {hidden: []}, temperature: 0.05}
 train: {learning_rate: 0.0003, sparse_embeddings: false, loss: bce}
 eval: {ks: [1], baselines: []}
-serve: {admin_token: "s3cr:et #1", weight_content: 0.25}
+serve: {admin_token: "s3cr:et #1", host: "~", database: "null", weight_content: 0.25}
 )");
   const std::string text = config_to_yaml(config);
   const Config again = parse_config(text);
@@ -57,6 +57,8 @@ serve: {admin_token: "s3cr:et #1", weight_content: 0.25}
   EXPECT_FALSE(again.train.sparse_embeddings);
   EXPECT_TRUE(again.eval.baselines.empty());
   EXPECT_EQ(again.serve.admin_token, "s3cr:et #1");
+  EXPECT_EQ(again.serve.host, "~");  // YAML null words stay strings
+  EXPECT_EQ(again.serve.database, "null");
   ASSERT_EQ(again.features.item.size(), 4u);
   EXPECT_EQ(again.features.item[0].separator, "|");
   EXPECT_EQ(again.features.item[1].boundaries, (std::vector<double>{1970, 1985.5, 2000}));
