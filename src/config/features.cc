@@ -60,7 +60,7 @@ Root read_entry(const YAML::Node& node, const std::vector<Field<Root>>& fields,
     if (std::string(first) == "name") label = list_key + "." + entry.name;
   }
   for (const auto& item : node) {
-    const std::string name = item.first.Scalar();
+    const std::string name = key_text(item.first, source);
     if (name == "name" || name == "kind") continue;
     Where at = Where::at(source, item.second);
     if (at.line < 0) at = Where::at(source, item.first);
@@ -132,7 +132,7 @@ void read_features(const YAML::Node& node, const std::string& source, FeaturesCo
   if (node.IsNull()) return;
   if (!node.IsMap()) fail(Where::at(source, node), "key 'features': expected a map");
   for (const auto& entry : node) {
-    const std::string side = entry.first.Scalar();
+    const std::string side = key_text(entry.first, source);
     if (!is_side(side)) {
       fail_unknown_key("features." + side,
                        {"features.user", "features.item", "features.derived_user"},

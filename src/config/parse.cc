@@ -1,5 +1,6 @@
 // load_config / parse_config: YAML -> Config through the key registry, then overrides,
 // then the checks that span keys.
+#include <cctype>
 #include <filesystem>
 
 #include "config/internal.h"
@@ -36,7 +37,7 @@ void read_node(const YAML::Node& node, const std::string& path, const Where& key
   if (node.IsNull()) return;
   if (!node.IsMap()) fail(Where::at(source, node), "key '" + path + "': expected a map of keys");
   for (const auto& entry : node) {
-    const std::string child = path + "." + entry.first.Scalar();
+    const std::string child = path + "." + key_text(entry.first, source);
     read_node(entry.second, child, Where::at(source, entry.first), source, config, dir_set);
   }
 }
@@ -46,7 +47,7 @@ void read_document(const YAML::Node& root, const std::string& source, Config* co
   if (!root.IsDefined() || root.IsNull()) return;  // an empty file: all defaults
   if (!root.IsMap()) fail(Where::at(source, root), "the config must be a map of sections");
   for (const auto& entry : root) {
-    const std::string key = entry.first.Scalar();
+    const std::string key = key_text(entry.first, source);
     if (key == "features") {
       read_features(entry.second, source, &config->features);
     } else {
@@ -69,7 +70,9 @@ void apply_override(const std::string& text, Config* config) {
   const Where where{"override '" + text + "'"};
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0) fail(where, "expected key=value");
-  const std::string key = text.substr(0, eq);
+  std::string key = text.substr(0, eq);
+  while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+  while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
   const YAML::Node value = load_yaml(text.substr(eq + 1), where.source);
   if (key == "features" || key.rfind("features.", 0) == 0) {
     apply_feature_override(key, value, where, &config->features);

@@ -126,6 +126,11 @@ std::string format_float(double value) {
   return ec == std::errc() ? std::string(buffer, ptr) : std::to_string(value);
 }
 
+std::string key_text(const YAML::Node& key, const std::string& source) {
+  if (!key.IsScalar()) fail(Where::at(source, key), "keys must be plain names, not lists or maps");
+  return key.Scalar();
+}
+
 int64_t read_int(const YAML::Node& node, const std::string& key, const Where& where) {
   std::string text = scalar_text(node, key, where, ValueType::kInt);
   int64_t value = 0;

@@ -59,6 +59,9 @@ Rule one_of(std::vector<std::string> choices);  // "" may be one of them
 // Shortest text that parses back to the same double ("0.001", "-1e+30").
 std::string format_float(double value);
 
+// The text of a map key; keys that are lists or maps are rejected.
+std::string key_text(const YAML::Node& key, const std::string& source);
+
 // Strict scalar readers: the whole text must be a value of the type.
 int64_t read_int(const YAML::Node& node, const std::string& key, const Where& where);
 uint64_t read_uint(const YAML::Node& node, const std::string& key, const Where& where);

@@ -110,6 +110,13 @@ StagedDirectory::StagedDirectory(std::string target) : target_(std::move(target)
   if (::mkdir(staging_.c_str(), 0755) != 0) throw_io("cannot create directory", staging_, errno);
 }
 
+StagedDirectory::StagedDirectory(StagedDirectory&& other) noexcept
+    : target_(std::move(other.target_)),
+      staging_(std::move(other.staging_)),
+      committed_(other.committed_) {
+  other.committed_ = true;
+}
+
 StagedDirectory::~StagedDirectory() {
   if (!committed_) remove_quietly(staging_);
 }

@@ -44,6 +44,8 @@ class StagedDirectory {
   ~StagedDirectory();
   StagedDirectory(const StagedDirectory&) = delete;
   StagedDirectory& operator=(const StagedDirectory&) = delete;
+  // Moves ownership of the staging directory; `other` no longer removes it.
+  StagedDirectory(StagedDirectory&& other) noexcept;
 
   // The staging directory to write into (valid until commit()).
   const std::string& path() const { return staging_; }

@@ -100,6 +100,9 @@ TEST(ConfigParseTest, UnknownOverrideKeySuggestsTheClosest) {
             "override 'train.learnin_rate=0.1': unknown key 'train.learnin_rate' (did you mean "
             "'train.learning_rate'?)");
   EXPECT_CONTAINS(parse_error("", {"train.epochs"}), "expected key=value");
+  EXPECT_CONTAINS(parse_error("", {"=3"}), "expected key=value");
+  EXPECT_EQ(parse_config("", {" train.epochs = 4"}).train.epochs, 4);
+  EXPECT_CONTAINS(parse_error("? [a]\n: 1\n"), "<config>:1:3: keys must be plain names");
   EXPECT_CONTAINS(parse_error("", {"eval.ks=[5,"}), "malformed YAML");
 }
 

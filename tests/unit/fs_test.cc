@@ -136,6 +136,20 @@ TEST(StagedDirectoryTest, UncommittedStagingIsRemovedAndTargetUntouched) {
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"model"});
 }
 
+TEST(StagedDirectoryTest, MovedStagingSurvivesTheMovedFromObject) {
+  testing::TempDir dir;
+  const std::string target = dir.path() + "/model";
+  auto make = [&] {
+    StagedDirectory staged(target);
+    write_file_atomic(staged.file("a.txt"), "a");
+    return staged;
+  };
+  StagedDirectory staged = make();
+  StagedDirectory moved(std::move(staged));
+  moved.commit();
+  EXPECT_EQ(read_file(target + "/a.txt"), "a");
+}
+
 TEST(StagedDirectoryTest, RecoverRestoresDirectoryRenamedAside) {
   testing::TempDir dir;
   const std::string target = dir.path() + "/model";
