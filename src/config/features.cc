@@ -46,8 +46,8 @@ void set_field(const std::vector<Field<Root>>& fields, const std::string& name,
 // One entry of a feature list; name and kind are read first so errors can name them.
 template <class Root>
 Root read_entry(const YAML::Node& node, const std::vector<Field<Root>>& fields,
-                const std::string& list_key, std::size_t index, const std::string& source) {
-  Where where = Where::at(source, node);
+                const std::string& list_key, std::size_t index, const Where& origin) {
+  Where where = origin.at(node);
   std::string label = list_key + "[" + std::to_string(index) + "]";
   if (!node.IsMap()) fail(where, "'" + label + "': expected a map with at least name and kind");
   Root entry;
@@ -56,14 +56,14 @@ Root read_entry(const YAML::Node& node, const std::vector<Field<Root>>& fields,
     if (!value.IsDefined() || read_string(value, label + "." + first, where).empty()) {
       fail(where, "'" + label + "': missing required field '" + first + "'");
     }
-    find_field(fields, first)->read(entry, value, label + "." + first, Where::at(source, value));
+    find_field(fields, first)->read(entry, value, label + "." + first, origin.at(value));
     if (std::string(first) == "name") label = list_key + "." + entry.name;
   }
   for (const auto& item : node) {
-    const std::string name = key_text(item.first, source);
+    const std::string name = key_text(item.first, origin);
     if (name == "name" || name == "kind") continue;
-    Where at = Where::at(source, item.second);
-    if (at.line < 0) at = Where::at(source, item.first);
+    Where at = origin.at(item.second);
+    if (at.line < 0) at = origin.at(item.first);
     set_field(fields, name, item.second, label, at, &entry);
   }
   return entry;
@@ -71,27 +71,27 @@ Root read_entry(const YAML::Node& node, const std::vector<Field<Root>>& fields,
 
 template <class Root>
 std::vector<Root> read_list(const YAML::Node& node, const std::vector<Field<Root>>& fields,
-                            const std::string& list_key, const std::string& source) {
+                            const std::string& list_key, const Where& origin) {
   std::vector<Root> entries;
   if (!node.IsDefined() || node.IsNull()) return entries;
   if (!node.IsSequence()) {
-    fail(Where::at(source, node), "key '" + list_key + "': expected a list of feature maps");
+    fail(origin.at(node), "key '" + list_key + "': expected a list of feature maps");
   }
   for (std::size_t i = 0; i < node.size(); ++i) {
-    entries.push_back(read_entry(node[i], fields, list_key, i, source));
+    entries.push_back(read_entry(node[i], fields, list_key, i, origin));
   }
   return entries;
 }
 
-void read_side(const std::string& side, const YAML::Node& node, const std::string& source,
+void read_side(const std::string& side, const YAML::Node& node, const Where& origin,
                FeaturesConfig* features) {
   const std::string key = "features." + side;
   if (side == "user") {
-    features->user = read_list(node, feature_fields(), key, source);
+    features->user = read_list(node, feature_fields(), key, origin);
   } else if (side == "item") {
-    features->item = read_list(node, feature_fields(), key, source);
+    features->item = read_list(node, feature_fields(), key, origin);
   } else {
-    features->derived_user = read_list(node, derived_feature_fields(), key, source);
+    features->derived_user = read_list(node, derived_feature_fields(), key, origin);
   }
 }
 
@@ -128,17 +128,17 @@ YAML::Node entries_to_yaml(const std::vector<Root>& entries,
 
 }  // namespace
 
-void read_features(const YAML::Node& node, const std::string& source, FeaturesConfig* features) {
+void read_features(const YAML::Node& node, const Where& origin, FeaturesConfig* features) {
   if (node.IsNull()) return;
-  if (!node.IsMap()) fail(Where::at(source, node), "key 'features': expected a map");
+  if (!node.IsMap()) fail(origin.at(node), "key 'features': expected a map");
   for (const auto& entry : node) {
-    const std::string side = key_text(entry.first, source);
+    const std::string side = key_text(entry.first, origin);
     if (!is_side(side)) {
       fail_unknown_key("features." + side,
                        {"features.user", "features.item", "features.derived_user"},
-                       Where::at(source, entry.first));
+                       origin.at(entry.first));
     }
-    read_side(side, entry.second, source, features);
+    read_side(side, entry.second, origin, features);
   }
 }
 
@@ -152,9 +152,9 @@ void apply_feature_override(const std::string& key, const YAML::Node& value, con
     start = dot + 1;
   }
   if (parts.size() == 1) {
-    read_features(value, where.source, features);
+    read_features(value, where, features);
   } else if (parts.size() == 2 && is_side(parts[1])) {
-    read_side(parts[1], value, where.source, features);
+    read_side(parts[1], value, where, features);
   } else if (parts.size() == 4 && is_side(parts[1])) {
     const std::string label = "features." + parts[1] + "." + parts[2];
     if (parts[1] == "derived_user") {

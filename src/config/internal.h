@@ -17,8 +17,9 @@ namespace towerrec::config {
 [[noreturn]] void fail_unknown_key(const std::string& key,
                                    const std::vector<std::string>& candidates, const Where& where);
 
-// Reads the `features:` map (keys user, item, derived_user) into features.
-void read_features(const YAML::Node& node, const std::string& source, FeaturesConfig* features);
+// Reads the `features:` map (keys user, item, derived_user) into features; errors are
+// located relative to `origin` (the file, or the override).
+void read_features(const YAML::Node& node, const Where& origin, FeaturesConfig* features);
 
 // Applies one override below "features" ("features.user=[...]" or
 // "features.user.age.scale"); `key` starts with "features".

@@ -24,10 +24,10 @@ std::vector<std::string> key_candidates() {
 
 // Reads `node` as the value of `path`: a key, or a section / nested group of keys.
 void read_node(const YAML::Node& node, const std::string& path, const Where& key_where,
-               const std::string& source, Config* config, bool* dir_set) {
+               const Where& origin, Config* config, bool* dir_set) {
   const ConfigRegistry& registry = config_registry();
   if (const Field<Config>* field = registry.find(path)) {
-    Where where = Where::at(source, node);
+    Where where = origin.at(node);
     if (where.line < 0) where = key_where;
     field->read(*config, node, path, where);
     if (path == "data.dir") *dir_set = true;
@@ -35,23 +35,22 @@ void read_node(const YAML::Node& node, const std::string& path, const Where& key
   }
   if (!registry.is_group(path)) fail_unknown_key(path, key_candidates(), key_where);
   if (node.IsNull()) return;
-  if (!node.IsMap()) fail(Where::at(source, node), "key '" + path + "': expected a map of keys");
+  if (!node.IsMap()) fail(origin.at(node), "key '" + path + "': expected a map of keys");
   for (const auto& entry : node) {
-    const std::string child = path + "." + key_text(entry.first, source);
-    read_node(entry.second, child, Where::at(source, entry.first), source, config, dir_set);
+    const std::string child = path + "." + key_text(entry.first, origin);
+    read_node(entry.second, child, origin.at(entry.first), origin, config, dir_set);
   }
 }
 
-void read_document(const YAML::Node& root, const std::string& source, Config* config,
-                   bool* dir_set) {
+void read_document(const YAML::Node& root, const Where& origin, Config* config, bool* dir_set) {
   if (!root.IsDefined() || root.IsNull()) return;  // an empty file: all defaults
-  if (!root.IsMap()) fail(Where::at(source, root), "the config must be a map of sections");
+  if (!root.IsMap()) fail(origin.at(root), "the config must be a map of sections");
   for (const auto& entry : root) {
-    const std::string key = key_text(entry.first, source);
+    const std::string key = key_text(entry.first, origin);
     if (key == "features") {
-      read_features(entry.second, source, &config->features);
+      read_features(entry.second, origin, &config->features);
     } else {
-      read_node(entry.second, key, Where::at(source, entry.first), source, config, dir_set);
+      read_node(entry.second, key, origin.at(entry.first), origin, config, dir_set);
     }
   }
 }
@@ -67,7 +66,7 @@ YAML::Node load_yaml(const std::string& text, const std::string& what) {
 }
 
 void apply_override(const std::string& text, Config* config) {
-  const Where where{"override '" + text + "'"};
+  const Where where{"override '" + text + "'", -1, -1, /*positions=*/false};
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0) fail(where, "expected key=value");
   std::string key = text.substr(0, eq);
@@ -79,7 +78,7 @@ void apply_override(const std::string& text, Config* config) {
     return;
   }
   bool dir_set = false;
-  read_node(value, key, where, where.source, config, &dir_set);
+  read_node(value, key, where, where, config, &dir_set);
 }
 
 void check_cross_keys(const Config& config) {
@@ -115,7 +114,7 @@ Config parse_config_from(const std::string& yaml_text, const std::vector<std::st
                          const std::string& base_dir, const std::string& source) {
   Config config;
   bool dir_set = false;
-  read_document(load_yaml(yaml_text, source), source, &config, &dir_set);
+  read_document(load_yaml(yaml_text, source), Where{source}, &config, &dir_set);
   namespace fs = std::filesystem;
   if (dir_set && fs::path(config.data.dir).is_relative() && !base_dir.empty()) {
     config.data.dir = (fs::path(base_dir) / config.data.dir).lexically_normal().string();

@@ -57,9 +57,9 @@ const char* value_type_name(ValueType type) {
   return "?";
 }
 
-Where Where::at(const std::string& source, const YAML::Node& node) {
-  Where where{source};
-  if (node.IsDefined() && node.Mark().line >= 0) {
+Where Where::at(const YAML::Node& node) const {
+  Where where = *this;
+  if (positions && node.IsDefined() && node.Mark().line >= 0) {
     where.line = node.Mark().line + 1;
     where.column = node.Mark().column + 1;
   }
@@ -126,8 +126,8 @@ std::string format_float(double value) {
   return ec == std::errc() ? std::string(buffer, ptr) : std::to_string(value);
 }
 
-std::string key_text(const YAML::Node& key, const std::string& source) {
-  if (!key.IsScalar()) fail(Where::at(source, key), "keys must be plain names, not lists or maps");
+std::string key_text(const YAML::Node& key, const Where& origin) {
+  if (!key.IsScalar()) fail(origin.at(key), "keys must be plain names, not lists or maps");
   return key.Scalar();
 }
 

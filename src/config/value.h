@@ -23,8 +23,9 @@ struct Where {
   std::string source;  // a file name, "<config>" or "override 'k=v'"
   int line = -1;       // 1-based; -1 when unknown
   int column = -1;
-  // The position of `node` inside `source` (when yaml-cpp knows it).
-  static Where at(const std::string& source, const YAML::Node& node);
+  bool positions = true;  // false for overrides: positions inside one value are noise
+  // This origin at the position of `node` (when tracked and yaml-cpp knows it).
+  Where at(const YAML::Node& node) const;
   // "file:12:5: ", "file: " or "".
   std::string prefix() const;
 };
@@ -60,7 +61,7 @@ Rule one_of(std::vector<std::string> choices);  // "" may be one of them
 std::string format_float(double value);
 
 // The text of a map key; keys that are lists or maps are rejected.
-std::string key_text(const YAML::Node& key, const std::string& source);
+std::string key_text(const YAML::Node& key, const Where& origin);
 
 // Strict scalar readers: the whole text must be a value of the type.
 int64_t read_int(const YAML::Node& node, const std::string& key, const Where& where);
@@ -147,8 +148,7 @@ struct ListValue {
     if (n.IsScalar()) return {Value<E>::read(n, k, w)};
     if (!n.IsSequence()) fail(w, "key '" + k + "': expected a " + value_type_name(kType));
     for (std::size_t i = 0; i < n.size(); ++i) {
-      out.push_back(
-          Value<E>::read(n[i], k + "[" + std::to_string(i) + "]", Where::at(w.source, n[i])));
+      out.push_back(Value<E>::read(n[i], k + "[" + std::to_string(i) + "]", w.at(n[i])));
     }
     return out;
   }

@@ -99,6 +99,8 @@ TEST(ConfigParseTest, UnknownOverrideKeySuggestsTheClosest) {
   EXPECT_EQ(parse_error("", {"train.learnin_rate=0.1"}),
             "override 'train.learnin_rate=0.1': unknown key 'train.learnin_rate' (did you mean "
             "'train.learning_rate'?)");
+  EXPECT_EQ(parse_error("", {"train.epochs=ten"}),
+            "override 'train.epochs=ten': key 'train.epochs': expected int, got 'ten'");
   EXPECT_CONTAINS(parse_error("", {"train.epochs"}), "expected key=value");
   EXPECT_CONTAINS(parse_error("", {"=3"}), "expected key=value");
   EXPECT_EQ(parse_config("", {" train.epochs = 4"}).train.epochs, 4);
