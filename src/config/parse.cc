@@ -14,14 +14,6 @@ namespace towerrec {
 namespace config {
 namespace {
 
-std::vector<std::string> key_candidates() {
-  const ConfigRegistry& registry = config_registry();
-  std::vector<std::string> candidates = registry.all_paths();
-  for (const SectionInfo& section : registry.sections()) candidates.push_back(section.name);
-  candidates.push_back("features");
-  return candidates;
-}
-
 // Reads `node` as the value of `path`: a key, or a section / nested group of keys.
 void read_node(const YAML::Node& node, const std::string& path, const Where& key_where,
                const Where& origin, Config* config, bool* dir_set) {
@@ -33,7 +25,7 @@ void read_node(const YAML::Node& node, const std::string& path, const Where& key
     if (path == "data.dir") *dir_set = true;
     return;
   }
-  if (!registry.is_group(path)) fail_unknown_key(path, key_candidates(), key_where);
+  if (!registry.is_group(path)) fail_unknown_key(path, registry.all_paths(), key_where);
   if (node.IsNull()) return;
   if (!node.IsMap()) fail(origin.at(node), "key '" + path + "': expected a map of keys");
   for (const auto& entry : node) {

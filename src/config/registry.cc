@@ -11,14 +11,14 @@ ConfigRegistry::ConfigRegistry() {
   register_serve_keys(*this);
   for (std::size_t i = 0; i < keys_.size(); ++i) {
     const std::string& path = keys_[i].path;
-    index_[path] = i;
-    all_paths_.push_back(path);
     for (std::size_t dot = path.find('.'); dot != std::string::npos;
          dot = path.find('.', dot + 1)) {
-      groups_.insert(path.substr(0, dot));
+      if (groups_.insert(path.substr(0, dot)).second) all_paths_.push_back(path.substr(0, dot));
     }
+    index_[path] = i;
+    all_paths_.push_back(path);
   }
-  for (const char* list : {"features.user", "features.item", "features.derived_user"}) {
+  for (const char* list : {"features", "features.user", "features.item", "features.derived_user"}) {
     all_paths_.push_back(list);
   }
 }

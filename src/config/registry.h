@@ -31,7 +31,7 @@ class ConfigRegistry {
   const Field<Config>* find(const std::string& path) const;
   // True for a section or nested group of keys ("data", "data.interactions").
   bool is_group(const std::string& path) const { return groups_.count(path) > 0; }
-  // Every key path plus the feature list keys, for suggestions.
+  // Every key and group path plus the features keys, for suggestions.
   const std::vector<std::string>& all_paths() const { return all_paths_; }
 
   // Starts a section; keys added through the builder land in keys_ in order.

@@ -89,6 +89,8 @@ TEST(ConfigParseTest, UnknownKeySuggestsTheClosest) {
   EXPECT_CONTAINS(parse_error("data:\n  interactions:\n    fiel: x.csv\n"),
                   "unknown key 'data.interactions.fiel' (did you mean "
                   "'data.interactions.file'?)");
+  EXPECT_CONTAINS(parse_error("data: {interaction: {file: a.csv}}\n"),
+                  "unknown key 'data.interaction' (did you mean 'data.interactions'?)");
   EXPECT_CONTAINS(parse_error("model: {learning_rate: 0.1}\n"),
                   "(did you mean 'train.learning_rate'?)");
   EXPECT_EQ(parse_error("train: {zzzzzzzzzzzz: 1}\n"),
