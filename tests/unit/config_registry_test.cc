@@ -24,6 +24,10 @@ TEST(ConfigRegistryTest, DeclaredDefaultsEqualStructDefaults) {
   for (const Field<FeatureSpec>& field : config::feature_fields()) {
     EXPECT_TRUE(field.has_default(feature)) << field.path;
   }
+  const DerivedFeatureSpec derived;
+  for (const Field<DerivedFeatureSpec>& field : config::derived_feature_fields()) {
+    EXPECT_TRUE(field.has_default(derived)) << field.path;
+  }
 }
 
 TEST(ConfigRegistryTest, EveryKeyIsDocumentedOnceAndInItsSection) {
