@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 
 #include "data/numpy_random.h"
 #include "data/text_codec.h"
@@ -118,10 +119,19 @@ SplitParts last_n_per_user(const SplitInput& input, const std::vector<int64_t>& 
   return parts;
 }
 
-}  // namespace
+// A user's only row is no use in test (nothing to learn the user from): keep it in train.
+SplitParts keep_single_rows_in_train(const Interactions& data, const std::vector<int64_t>& rows,
+                                     SplitParts parts) {
+  std::unordered_map<int64_t, int64_t> count;
+  for (int64_t r : rows) ++count[data.user[r]];
+  std::vector<int64_t> test;
+  for (int64_t r : parts.test) (count[data.user[r]] == 1 ? parts.train : test).push_back(r);
+  parts.test = std::move(test);
+  return parts;
+}
 
-SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
-                      const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+SplitParts split_by_method(const SplitInput& input, const std::vector<int64_t>& rows,
+                           const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
   check(ratio >= 0 && ratio < 1, "split ratio must be in [0, 1), got " + std::to_string(ratio));
   const Interactions& data = *input.rows;
   if (method == "none") return {rows, {}};
@@ -139,6 +149,14 @@ SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
   throw Error("unknown split.method '" + method +
               "' (expected random, stratified_user, stratified_item, temporal_global, "
               "temporal_last_n, leave_one_out or none)");
+}
+
+}  // namespace
+
+SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
+                      const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+  return keep_single_rows_in_train(*input.rows, rows,
+                                   split_by_method(input, rows, method, ratio, last_n, seed));
 }
 
 std::vector<int64_t> id_sort_ranks(const std::vector<std::string>& ids) {
