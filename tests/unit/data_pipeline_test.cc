@@ -203,7 +203,7 @@ TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
   TempDir dir;
   Config c = small_config(dir);
   dir.write("interactions.csv", "user,item,label,w\nu1,i1,-1,1\nu1,i2,1,0.5\nu2,i1,2,3\n");
-  dir.write("users.csv", "user,age,gender\nu1,20,F\nu2,40\nu1,50,M\nu3,33,M\n");
+  dir.write("users.csv", "user,age,gender\nu1,20,F\nu2,40\nu1,50,M\nu3,33,M\nu4,old,F\n");
   c.data.rating_column = "";
   c.data.timestamp_column = "";
   c.data.label_column = "label";
@@ -219,6 +219,7 @@ TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
   EXPECT_TRUE(std::isnan(d.train.rating[0]));
   EXPECT_EQ(out.report.drop_reasons.at("users: wrong field count"), 1);
   EXPECT_EQ(out.report.drop_reasons.at("users: duplicate id"), 1);
+  EXPECT_EQ(out.report.drop_reasons.at("users: unparsable number"), 1);
   EXPECT_EQ(out.report.details["tables"]["users"]["cold_start"], 1);  // u3
   EXPECT_EQ(out.report.details["tables"]["users"]["imputed"], 1);     // u2's row was bad
   // u1 keeps its first row; u2 is imputed with the median of the training users' ages.
