@@ -117,9 +117,11 @@ Store::Store(const std::string& path) {
   check(!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0,
         "store: database must be a file path, got '" + path + "'");
   impl_ = std::make_unique<Impl>(path);
-  sql::Statement wal(impl_->db, "PRAGMA journal_mode=WAL");
-  if (!wal.step() || wal.column_text(0) != "wal") {
-    throw Error(ErrorCode::kIo, "database " + path + ": cannot switch to WAL mode");
+  {
+    sql::Statement wal(impl_->db, "PRAGMA journal_mode=WAL");
+    if (!wal.step() || wal.column_text(0) != "wal") {
+      throw Error(ErrorCode::kIo, "database " + path + ": cannot switch to WAL mode");
+    }
   }
   impl_->db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
   impl_->migrate();
