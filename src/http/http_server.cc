@@ -189,6 +189,12 @@ void HttpServer::Impl::configure() {
   // Set on the listening socket; Linux copies it to every accepted socket. Without it,
   // Nagle + delayed ACK cost ~40 ms per keep-alive request.
   server.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port
+  // silently; SO_REUSEADDR alone still allows quick restarts.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
   const auto timeout = std::chrono::duration<double>(options.read_timeout_seconds);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();

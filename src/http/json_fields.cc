@@ -38,9 +38,9 @@ nlohmann::json parse_body(const std::string& body) {
   check(!body.empty(), "request body is empty; expected a JSON object");
   try {
     return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorCode::kInvalidArgument,
-                "malformed JSON at byte " + std::to_string(error.byte) + ": " + error.what());
+                "malformed JSON: " + std::string(error.what()));
   }
 }
 

@@ -19,7 +19,7 @@
 
 namespace towerrec::http {
 
-// Parses a request body; throws Error naming the byte offset of malformed JSON.
+// Parses a request body; throws Error naming line and column of malformed JSON.
 nlohmann::json parse_body(const std::string& body);
 
 class FieldReader {
