@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include "http/access.h"
 #include "http/api_codec.h"
@@ -103,6 +104,7 @@ struct HttpServer::Impl {
   std::vector<std::regex> patterns;  // routes[i]'s pattern, for the 405 check
   std::thread listener;
   int port = 0;
+  int listen_socket = -1;  // the bound socket, as seen by the socket options hook
 
   void configure();
   void register_routes();
@@ -191,9 +193,10 @@ void HttpServer::Impl::configure() {
   server.set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port
   // silently; SO_REUSEADDR alone still allows quick restarts.
-  server.set_socket_options([](socket_t socket) {
+  server.set_socket_options([this](socket_t socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket = socket;
   });
   server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
   const auto timeout = std::chrono::duration<double>(options.read_timeout_seconds);
@@ -237,6 +240,9 @@ int HttpServer::start() {
                                     std::to_string(impl.options.port) +
                                     " (address in use or not available)");
   }
+  // httplib listens with a backlog of 5: a burst of new clients overflows it and the
+  // dropped SYNs are retried only after a second. Listening again raises the backlog.
+  if (impl.listen_socket >= 0) ::listen(impl.listen_socket, SOMAXCONN);
   impl.listener = std::thread([&impl] { impl.server.listen_after_bind(); });
   // stop() only reaches a server that has entered its accept loop.
   while (!impl.server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -39,8 +39,7 @@ nlohmann::json parse_body(const std::string& body) {
   try {
     return nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception& error) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "malformed JSON: " + std::string(error.what()));
+    throw Error(ErrorCode::kInvalidArgument, "malformed JSON: " + std::string(error.what()));
   }
 }
 

@@ -120,8 +120,8 @@ TEST_F(HttpAccessTest, ModelLoadsStayUnderTheRoot) {
                "not a directory");
   EXPECT_TRUE(service_.loaded_paths().empty());  // refused before reaching the service
   // A symlink that stays inside the root is fine and resolves to its target.
-  auto body = expect(post("/api/v1/models/load", {{"path", "alias"}}), 200, "/api/v1/models/load",
-                     "post");
+  auto body =
+      expect(post("/api/v1/models/load", {{"path", "alias"}}), 200, "/api/v1/models/load", "post");
   EXPECT_EQ(body["path"], fs::canonical(dir_.path() + "/models/b1").string());
 }
 

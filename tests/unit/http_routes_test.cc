@@ -47,8 +47,8 @@ TEST_F(HttpRoutesTest, IntegerIdsAreTakenAsText) {
 }
 
 TEST_F(HttpRoutesTest, SimilarItems) {
-  auto body = expect(get("/api/v1/items/i5/similar?limit=2"), 200, "/api/v1/items/{id}/similar",
-                     "get");
+  auto body =
+      expect(get("/api/v1/items/i5/similar?limit=2"), 200, "/api/v1/items/{id}/similar", "get");
   EXPECT_EQ(body["item_id"], "i5");
   ASSERT_EQ(body["items"].size(), 2u);
   EXPECT_EQ(body["items"][0]["item_id"], "i6");
@@ -59,8 +59,8 @@ TEST_F(HttpRoutesTest, SimilarItems) {
 }
 
 TEST_F(HttpRoutesTest, UpsertsUsersAndItemsIntoServiceAndStore) {
-  auto user = expect(post("/api/v1/users", {{"user_id", "u9"}, {"features", {{"age", 25.5}}}}),
-                     200, "/api/v1/users", "post");
+  auto user = expect(post("/api/v1/users", {{"user_id", "u9"}, {"features", {{"age", 25.5}}}}), 200,
+                     "/api/v1/users", "post");
   EXPECT_EQ(user["user_id"], "u9");
   auto stored = store_->get_user("u9");
   ASSERT_TRUE(stored.has_value());
@@ -75,15 +75,15 @@ TEST_F(HttpRoutesTest, UpsertsUsersAndItemsIntoServiceAndStore) {
 }
 
 TEST_F(HttpRoutesTest, EventsAreStoredAndExcludedAtOnce) {
-  auto body = expect(post("/api/v1/events",
-                          {{"events",
-                            {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "view"}},
-                             {{"user_id", "u1"},
-                              {"item_id", "i3"},
-                              {"type", "rating"},
-                              {"value", 4.5},
-                              {"timestamp", 100}}}}}),
-                     200, "/api/v1/events", "post");
+  auto body =
+      expect(post("/api/v1/events", {{"events",
+                                      {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "view"}},
+                                       {{"user_id", "u1"},
+                                        {"item_id", "i3"},
+                                        {"type", "rating"},
+                                        {"value", 4.5},
+                                        {"timestamp", 100}}}}}),
+             200, "/api/v1/events", "post");
   EXPECT_EQ(body["accepted"], 2);
   const auto events = store_->events_for_user("u1");
   ASSERT_EQ(events.size(), 2u);
@@ -92,8 +92,8 @@ TEST_F(HttpRoutesTest, EventsAreStoredAndExcludedAtOnce) {
   EXPECT_EQ(events[1].type, "view");
   EXPECT_DOUBLE_EQ(events[1].value, 1.0);
 
-  auto recs = expect(post("/api/v1/recommendations", {{"user_id", "u1"}, {"limit", 2}}, false),
-                     200, "/api/v1/recommendations", "post");
+  auto recs = expect(post("/api/v1/recommendations", {{"user_id", "u1"}, {"limit", 2}}, false), 200,
+                     "/api/v1/recommendations", "post");
   EXPECT_EQ(recs["items"][0]["item_id"], "i2");
   EXPECT_EQ(recs["items"][1]["item_id"], "i4");
 }
@@ -112,8 +112,8 @@ TEST_F(HttpRoutesTest, TrainingJobLifecycle) {
 
 TEST_F(HttpRoutesTest, LoadsBundleFromModelRootAndRegistersIt) {
   expect(get("/readyz"), 503, "/readyz", "get");
-  auto body = expect(post("/api/v1/models/load", {{"path", "b1"}}), 200, "/api/v1/models/load",
-                     "post");
+  auto body =
+      expect(post("/api/v1/models/load", {{"path", "b1"}}), 200, "/api/v1/models/load", "post");
   EXPECT_EQ(body["model_version"], "v-b1");
   const auto canonical = std::filesystem::canonical(dir_.path() + "/models/b1").string();
   EXPECT_EQ(body["path"], canonical);
@@ -130,9 +130,9 @@ TEST_F(HttpRoutesTest, LoadsBundleFromModelRootAndRegistersIt) {
 }
 
 TEST_F(HttpRoutesTest, StatusAndWeights) {
-  auto weights = expect(put("/api/v1/models/weights",
-                            {{"weights", {{"two_tower", 0.5}, {"collaborative", 0.5}}}}),
-                        200, "/api/v1/models/weights", "put");
+  auto weights = expect(
+      put("/api/v1/models/weights", {{"weights", {{"two_tower", 0.5}, {"collaborative", 0.5}}}}),
+      200, "/api/v1/models/weights", "put");
   EXPECT_DOUBLE_EQ(weights["weights"]["content"].get<double>(), 0.0);
   auto status = expect(get("/api/v1/algorithms/status"), 200, "/api/v1/algorithms/status", "get");
   EXPECT_DOUBLE_EQ(status["weights"]["collaborative"].get<double>(), 0.5);
@@ -140,8 +140,8 @@ TEST_F(HttpRoutesTest, StatusAndWeights) {
   EXPECT_EQ(status["index"]["size"], 20);
   EXPECT_FALSE(status["model_loaded"].get<bool>());
   // Blending now: the hybrid path, contributions split by weight.
-  auto recs = expect(post("/api/v1/recommendations", {{"user_id", "u2"}, {"limit", 1}}, false),
-                     200, "/api/v1/recommendations", "post");
+  auto recs = expect(post("/api/v1/recommendations", {{"user_id", "u2"}, {"limit", 1}}, false), 200,
+                     "/api/v1/recommendations", "post");
   EXPECT_EQ(recs["path"], "hybrid");
   EXPECT_DOUBLE_EQ(recs["items"][0]["contributions"]["collaborative"].get<double>(), 0.495);
 }

@@ -43,8 +43,8 @@ class FakeService : public RecommendationService {
         throw Error(ErrorCode::kNotFound, "unknown user '" + *request.user_id + "'");
       }
       skip.insert(seen_[*request.user_id].begin(), seen_[*request.user_id].end());
-      response.path = weights_.collaborative + weights_.content > 0 ? ServePath::kHybrid
-                                                                    : ServePath::kTwoTower;
+      response.path =
+          weights_.collaborative + weights_.content > 0 ? ServePath::kHybrid : ServePath::kTwoTower;
     } else {
       response.path = ServePath::kColdStartFeatures;
     }
@@ -183,7 +183,8 @@ class FakeService : public RecommendationService {
 inline nlohmann::json yaml_to_json(const YAML::Node& node) {
   if (node.IsMap()) {
     nlohmann::json object = nlohmann::json::object();
-    for (const auto& entry : node) object[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+    for (const auto& entry : node)
+      object[entry.first.as<std::string>()] = yaml_to_json(entry.second);
     return object;
   }
   if (node.IsSequence()) {
@@ -346,6 +347,7 @@ class ServerTest : public ::testing::Test {
   httplib::Client client() const {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(5, 0);
+    client.set_tcp_nodelay(true);
     return client;
   }
 

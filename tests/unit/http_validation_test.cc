@@ -32,22 +32,25 @@ TEST_F(HttpValidationTest, WrongTypesNameTheField) {
                400, "invalid_argument", "'body.filters.genre' must be an array");
   expect_error(post("/api/v1/users", {{"user_id", "u"}, {"features", {{"tags", {1, 2}}}}}), 400,
                "invalid_argument", "'body.features.tags' must be a string, number or boolean");
-  expect_error(post("/api/v1/events", {{"events", {{{"user_id", "u1"}, {"item_id", "i1"},
-                                                    {"type", "view"}, {"value", "high"}}}}}),
-               400, "invalid_argument", "'body.events[0].value' must be a number");
+  expect_error(
+      post("/api/v1/events",
+           {{"events",
+             {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "view"}, {"value", "high"}}}}}),
+      400, "invalid_argument", "'body.events[0].value' must be a number");
 }
 
 TEST_F(HttpValidationTest, UnknownFields) {
   expect_error(post("/api/v1/recommendations", {{"user_id", "u1"}, {"count", 3}}), 400,
                "invalid_argument", "unknown field 'body.count'");
-  expect_error(post("/api/v1/recommendations",
-                    {{"user", {{"features", json::object()}, {"id", 1}}}}),
-               400, "invalid_argument", "unknown field 'body.user.id'");
+  expect_error(
+      post("/api/v1/recommendations", {{"user", {{"features", json::object()}, {"id", 1}}}}), 400,
+      "invalid_argument", "unknown field 'body.user.id'");
   expect_error(put("/api/v1/models/weights", {{"weights", {{"content_based", 1}}}}), 400,
                "invalid_argument", "unknown field 'body.weights.content_based'");
-  expect_error(post("/api/v1/events", {{"events", {{{"user_id", "u1"}, {"item_id", "i1"},
-                                                    {"type", "view"}, {"extra", 1}}}}}),
-               400, "invalid_argument", "unknown field 'body.events[0].extra'");
+  expect_error(
+      post("/api/v1/events",
+           {{"events", {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "view"}, {"extra", 1}}}}}),
+      400, "invalid_argument", "unknown field 'body.events[0].extra'");
   expect_error(get("/api/v1/items/i1/similar?k=3"), 400, "invalid_argument",
                "unknown query parameter 'k'");
 }
@@ -55,7 +58,8 @@ TEST_F(HttpValidationTest, UnknownFields) {
 TEST_F(HttpValidationTest, MissingRequiredFields) {
   expect_error(post("/api/v1/recommendations", {{"limit", 3}}), 400, "invalid_argument",
                "exactly one of 'body.user_id' and 'body.user'");
-  expect_error(post("/api/v1/recommendations", {{"user_id", "u1"}, {"user", {{"features", json::object()}}}}),
+  expect_error(post("/api/v1/recommendations",
+                    {{"user_id", "u1"}, {"user", {{"features", json::object()}}}}),
                400, "invalid_argument", "exactly one of");
   expect_error(post("/api/v1/users", {{"features", json::object()}}), 400, "invalid_argument",
                "missing required field 'body.user_id'");
@@ -82,8 +86,8 @@ TEST_F(HttpValidationTest, LimitOutOfRange) {
                "'limit' must be in [1, 50]");
   expect_error(get("/api/v1/items/i1/similar?limit=3x"), 400, "invalid_argument",
                "'limit' must be an integer");
-  expect_error(get("/api/v1/items/i1/similar?limit=99999999999999999999"), 400,
-               "invalid_argument", "'limit' must be an integer");
+  expect_error(get("/api/v1/items/i1/similar?limit=99999999999999999999"), 400, "invalid_argument",
+               "'limit' must be an integer");
   EXPECT_EQ(post("/api/v1/recommendations", {{"user_id", "u1"}, {"limit", 50}})->status, 200);
 }
 
@@ -126,9 +130,18 @@ TEST_F(HttpValidationTest, OversizedBodyIs413) {
 
 TEST_F(HttpValidationTest, GarbageNeverCrashesTheServer) {
   const std::vector<std::string> bodies = {
-      "null", "0", "\"text\"", "{\"user_id\": null}", "{\"user_id\": {}}",
-      "{\"user\": null, \"user_id\": [1]}", "{\"limit\": 1e400}", "{\"events\": {}}",
-      "{\"events\": [null]}", "{\"weights\": []}", "{\"path\": 7}", std::string(300, '['),
+      "null",
+      "0",
+      "\"text\"",
+      "{\"user_id\": null}",
+      "{\"user_id\": {}}",
+      "{\"user\": null, \"user_id\": [1]}",
+      "{\"limit\": 1e400}",
+      "{\"events\": {}}",
+      "{\"events\": [null]}",
+      "{\"weights\": []}",
+      "{\"path\": 7}",
+      std::string(300, '['),
       "{\"user_id\": \"u1\", \"limit\": 18446744073709551615}"};
   for (const char* route : {"/api/v1/recommendations", "/api/v1/events", "/api/v1/users",
                             "/api/v1/models/load", "/api/v1/models/train"}) {
