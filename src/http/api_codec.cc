@@ -1,5 +1,6 @@
 #include "http/api_codec.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "http/json_fields.h"
@@ -75,7 +76,7 @@ RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit) 
   }
   check(request.user_id.has_value() != request.user_features.has_value(),
         "exactly one of 'body.user_id' and 'body.user' is required");
-  request.limit = fields.integer("limit").value_or(kDefaultLimit);
+  request.limit = fields.integer("limit").value_or(std::min(kDefaultLimit, max_limit));
   check_limit(request.limit, max_limit, "body.limit");
   if (const auto* exclude = fields.array("exclude")) {
     request.exclude = read_id_list(*exclude, "body.exclude");

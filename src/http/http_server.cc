@@ -58,6 +58,14 @@ std::pair<std::string, std::string> describe_status(int status, int64_t max_body
   }
 }
 
+// Requests refused before routing may carry any method token; keep the label bounded.
+std::string method_label(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 void validate(const ServerOptions& options, const std::string& token) {
   check(options.threads >= 1, "serve.threads must be >= 1, got " + std::to_string(options.threads));
   check(options.port >= 0 && options.port <= 65535,
@@ -208,7 +216,7 @@ void HttpServer::Impl::configure() {
     if (!response.body.empty()) return;  // a route handler already answered
     const auto [code, message] = describe_status(response.status, options.max_body_bytes);
     send_json(response, response.status, error_json(code, message));
-    metrics.record(kUnmatchedRoute, request.method, response.status, -1);
+    metrics.record(kUnmatchedRoute, method_label(request.method), response.status, -1);
   });
   register_routes();
 }

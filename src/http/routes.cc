@@ -1,5 +1,6 @@
 // Handlers of the API routes: parse and validate, call the service (and the store),
 // answer JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
+#include <algorithm>
 #include <chrono>
 
 #include "http/api_codec.h"

@@ -1,4 +1,6 @@
 // Every route of the API answers what the fake service says, in the documented shape.
+#include <fstream>
+
 #include "http/route_table.h"
 #include "http_test_fixture.h"
 
@@ -188,6 +190,13 @@ TEST_F(HttpRoutesTest, EveryDocumentedPathIsServedAndEveryRouteDocumented) {
   std::set<std::string> served;
   for (const auto& route : http::api_routes()) served.insert(route.method + " " + route.name);
   EXPECT_EQ(documented, served);
+  // docs/api.md has a section for every route too.
+  std::ifstream file(source_dir() + "/docs/api.md");
+  const std::string api_md((std::istreambuf_iterator<char>(file)), {});
+  for (const auto& route : http::api_routes()) {
+    EXPECT_NE(api_md.find("### " + route.method + " " + route.name), std::string::npos)
+        << route.method << " " << route.name << " missing from docs/api.md";
+  }
 }
 
 }  // namespace

@@ -103,6 +103,8 @@ TEST_F(HttpValidationTest, UnknownIdsAre404) {
   expect_error(post("/api/v1/recommendations", {{"user_id", "ghost"}}), 404, "not_found",
                "unknown user 'ghost'");
   expect_error(get("/api/v1/items/ghost/similar"), 404, "not_found", "unknown item 'ghost'");
+  // Invalid UTF-8 in an echoed id is replaced, not a failure to answer.
+  expect_error(get("/api/v1/items/%FF%FE/similar"), 404, "not_found", "unknown item");
   expect_error(post("/api/v1/events",
                     {{"events", {{{"user_id", "u1"}, {"item_id", "ghost"}, {"type", "view"}}}}}),
                404, "not_found", "unknown item 'ghost'");
