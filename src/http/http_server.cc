@@ -48,7 +48,9 @@ std::pair<std::string, std::string> describe_status(int status, int64_t max_body
       return {"payload_too_large",
               "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes"};
     case 400:
-      return {"invalid_argument", "malformed HTTP request"};
+      return {"invalid_argument",
+              "malformed or incomplete HTTP request (body not received "
+              "within the read timeout?)"};
     case 404:
       return {"not_found", "no such route"};
     case 408:
