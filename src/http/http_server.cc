@@ -56,8 +56,9 @@ std::pair<std::string, std::string> describe_status(int status, int64_t max_body
       return {"not_found", "no such route"};
     case 408:
       return {"request_timeout", "request not received within the read timeout"};
-    default:
-      return {"http_" + std::to_string(status), "HTTP status " + std::to_string(status)};
+    default:  // e.g. 414 for an over-long URI
+      return {status < 500 ? "invalid_argument" : "internal",
+              "request refused with HTTP status " + std::to_string(status)};
   }
 }
 

@@ -163,6 +163,11 @@ TEST_F(HttpValidationTest, GarbageNeverCrashesTheServer) {
   EXPECT_EQ(get("/healthz")->status, 200);
 }
 
+TEST_F(HttpValidationTest, OverlongUriIsAJsonError) {
+  expect_error(get("/api/v1/items/" + std::string(20000, 'x') + "/similar"), 414,
+               "invalid_argument", "414");
+}
+
 TEST_F(HttpValidationTest, StalledClientIsDroppedAfterReadTimeout) {
   auto options = this->options();
   options.read_timeout_seconds = 0.2;
