@@ -55,6 +55,12 @@ class OpenApi {
     return response.at("content").at("application/json").at("schema");
   }
 
+  // The JSON schema of a request body.
+  nlohmann::json request_schema(const std::string& path, const std::string& method) const {
+    const auto& operation = spec_.at("paths").at(path).at(method);
+    return operation.at("requestBody").at("content").at("application/json").at("schema");
+  }
+
   // Empty when value conforms, else the first problem with its JSON path.
   std::string validate(const nlohmann::json& value, const nlohmann::json& schema_in,
                        const std::string& where = "$") const {
