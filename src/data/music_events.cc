@@ -14,7 +14,17 @@ namespace {
 
 constexpr int kEventThreads = 2;
 
+// What an event needs of a track, packed so the random accesses of candidate
+// scoring touch two cache lines instead of the whole MusicTrack.
+struct TrackTaste {
+  std::array<float, kMusicLatentDim> latent;
+  std::array<float, kAudioFeatureCount> audio;
+  float quality;
+  float seconds;
+};
+
 struct GenrePools {
+  std::vector<TrackTaste> taste;              // per track
   std::vector<std::vector<int32_t>> members;  // track indices per genre
   std::vector<AliasTable> by_popularity;      // over members, per genre (empty when none)
   AliasTable global;                          // over all tracks
@@ -26,6 +36,8 @@ GenrePools build_pools(const MusicWorld& world) {
   pools.members.resize(world.genres.size());
   std::vector<double> all;
   for (size_t t = 0; t < world.tracks.size(); ++t) {
+    const MusicTrack& track = world.tracks[t];
+    pools.taste.push_back({track.latent, track.audio, track.quality, track.duration_ms / 1000.0f});
     for (int32_t g : world.tracks[t].genres) pools.members[g].push_back(static_cast<int32_t>(t));
     all.push_back(world.tracks[t].popularity_weight);
   }
@@ -68,11 +80,18 @@ int32_t pick_new_track(const MusicWorld& world, const GenrePools& pools, int32_t
   const auto& members = pools.members[genre];
   std::array<int32_t, kCandidatePool> pool;
   std::array<double, kCandidatePool> weight;
-  double total = 0;
+  // Draw the whole pool before scoring it, so the cache misses overlap.
   for (int c = 0; c < kCandidatePool; ++c) {
     pool[c] = members.empty() ? static_cast<int32_t>(pools.global.sample(rng))
                               : members[pools.by_popularity[genre].sample(rng)];
-    weight[c] = std::exp(kPickSharpness * world.affinity(user, pool[c]));
+    __builtin_prefetch(&pools.taste[pool[c]]);
+  }
+  double total = 0;
+  for (int c = 0; c < kCandidatePool; ++c) {
+    const TrackTaste& taste = pools.taste[pool[c]];
+    weight[c] =
+        std::exp(kPickSharpness * affinity_of(listener.latent.data(), listener.audio_pref.data(),
+                                              taste.latent.data(), taste.audio.data()));
     total += weight[c];
   }
   double target = rng.uniform() * total;
@@ -83,18 +102,18 @@ int32_t pick_new_track(const MusicWorld& world, const GenrePools& pools, int32_t
   return pool[kCandidatePool - 1];
 }
 
-void react(const MusicWorld& world, MusicEvent& event, MusicRng& rng) {
-  const MusicListener& listener = world.listeners[event.user];
-  const MusicTrack& track = world.tracks[event.track];
-  const double score = world.affinity(event.user, event.track) + 0.35 * track.quality +
-                       rng.normal(0, 0.6) - listener.pickiness;
+void react(const MusicListener& listener, const TrackTaste& track, MusicEvent& event,
+           MusicRng& rng) {
+  const double affinity = affinity_of(listener.latent.data(), listener.audio_pref.data(),
+                                      track.latent.data(), track.audio.data());
+  const double score = affinity + 0.35 * track.quality + rng.normal(0, 0.6) - listener.pickiness;
   if (score > 1.3) {
     event.kind = EventKind::kLike;
     event.play_ratio = static_cast<float>(rng.uniform(0.85, 1.0));
   } else if (score > -0.1) {
     event.kind = EventKind::kPlay;
     event.play_ratio = static_cast<float>(rng.uniform(0.5, 1.0));
-  } else if (score > -1.2) {
+  } else if (score > -1.6) {
     event.kind = EventKind::kSkip;
     event.play_ratio = static_cast<float>(rng.uniform(0.02, 0.3));
   } else {
@@ -138,11 +157,10 @@ void simulate_listener(const MusicWorld& world, const GenrePools& pools, int32_t
       const bool replay = !heard.empty() && rng.bernoulli(listener.repeat);
       event.track = replay ? heard[rng.below(static_cast<int64_t>(heard.size()))]
                            : pick_new_track(world, pools, user, own_genres, rng);
-      react(world, event, rng);
+      const TrackTaste& taste = pools.taste[event.track];
+      react(listener, taste, event, rng);
       event.timestamp = clock;
-      clock +=
-          static_cast<int64_t>(world.tracks[event.track].duration_ms / 1000.0 * event.play_ratio) +
-          1 + rng.below(20);
+      clock += static_cast<int64_t>(taste.seconds * event.play_ratio) + 1 + rng.below(20);
       heard.push_back(event.track);
       out.push_back(event);
     }

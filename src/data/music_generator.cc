@@ -66,13 +66,8 @@ void MusicGeneratorOptions::validate() const {
 double MusicWorld::affinity(int32_t user, int32_t track) const {
   const MusicListener& listener = listeners[user];
   const MusicTrack& item = tracks[track];
-  double audio_distance = 0;
-  for (int f = 0; f < kAudioFeatureCount; ++f) {
-    const double scale = f == kAudioFeatureCount - 1 ? 1.0 / 60.0 : 1.0;
-    const double diff = (listener.audio_pref[f] - item.audio[f]) * scale;
-    audio_distance += diff * diff;
-  }
-  return 3.0 * music_detail::dot(listener.latent, item.latent) - 2.0 * audio_distance;
+  return music_detail::affinity_of(listener.latent.data(), listener.audio_pref.data(),
+                                   item.latent.data(), item.audio.data());
 }
 
 double MusicWorld::log_preference(int32_t user, int32_t track) const {

@@ -54,6 +54,20 @@ float dot(const std::array<float, N>& a, const std::array<float, N>& b) {
   return sum;
 }
 
+// The hidden affinity (see MusicWorld::affinity): latent match minus the squared
+// distance between preferred and true audio (tempo measured in 60 BPM units).
+inline double affinity_of(const float* user_latent, const float* user_audio,
+                          const float* track_latent, const float* track_audio) {
+  float match = 0, distance = 0;
+  for (int k = 0; k < kMusicLatentDim; ++k) match += user_latent[k] * track_latent[k];
+  for (int f = 0; f < kAudioFeatureCount; ++f) {
+    const float scale = f == kAudioFeatureCount - 1 ? 1.0f / 60.0f : 1.0f;
+    const float diff = (user_audio[f] - track_audio[f]) * scale;
+    distance += diff * diff;
+  }
+  return 3.0 * match - 2.0 * distance;
+}
+
 void build_taste(MusicWorld& world);
 void build_catalog(MusicWorld& world);
 void build_listeners(MusicWorld& world);

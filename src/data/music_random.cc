@@ -9,8 +9,7 @@ AliasTable::AliasTable(const std::vector<double>& weights) {
   double total = 0;
   for (double w : weights) total += w;
   if (n == 0 || !(total > 0)) throw Error(ErrorCode::kInternal, "alias table: no positive weight");
-  probability_.assign(n, 0.0);
-  alias_.assign(n, 0);
+  slots_.assign(n, Slot());
   std::vector<double> scaled(n);
   std::vector<int64_t> small, large;
   for (int64_t i = 0; i < n; ++i) {
@@ -21,8 +20,7 @@ AliasTable::AliasTable(const std::vector<double>& weights) {
     const int64_t s = small.back();
     small.pop_back();
     const int64_t l = large.back();
-    probability_[s] = scaled[s];
-    alias_[s] = l;
+    slots_[s] = {scaled[s], l};
     scaled[l] = (scaled[l] + scaled[s]) - 1.0;
     if (scaled[l] < 1.0) {
       large.pop_back();
@@ -30,8 +28,8 @@ AliasTable::AliasTable(const std::vector<double>& weights) {
     }
   }
   // Leftovers are 1 up to rounding.
-  for (int64_t i : large) probability_[i] = 1.0;
-  for (int64_t i : small) probability_[i] = 1.0;
+  for (int64_t i : large) slots_[i].probability = 1.0;
+  for (int64_t i : small) slots_[i].probability = 1.0;
 }
 
 std::vector<int32_t> sample_distinct(const std::vector<double>& weights, int k, MusicRng& rng) {

@@ -70,14 +70,18 @@ class AliasTable {
   // REQUIRES: weights non-empty, all >= 0, sum > 0.
   explicit AliasTable(const std::vector<double>& weights);
   int64_t sample(MusicRng& rng) const {
-    const int64_t slot = rng.below(static_cast<int64_t>(probability_.size()));
-    return rng.uniform() < probability_[slot] ? slot : alias_[slot];
+    const int64_t slot = rng.below(static_cast<int64_t>(slots_.size()));
+    return rng.uniform() < slots_[slot].probability ? slot : slots_[slot].alias;
   }
-  int64_t size() const { return static_cast<int64_t>(probability_.size()); }
+  int64_t size() const { return static_cast<int64_t>(slots_.size()); }
 
  private:
-  std::vector<double> probability_;
-  std::vector<int64_t> alias_;
+  // Interleaved so a draw costs one cache miss.
+  struct Slot {
+    double probability = 0;
+    int64_t alias = 0;
+  };
+  std::vector<Slot> slots_;
 };
 
 // Draws k distinct indices from weights (sequential weighted draws without
