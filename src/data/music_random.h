@@ -4,7 +4,7 @@
 // avoided on purpose: their output differs between standard libraries, and the data
 // set must be identical for a seed everywhere.
 //
-// Thread safety: an MusicRng is not shared; give each stream its own (see derive()).
+// Thread safety: a MusicRng is not shared; give each stream its own (see derive()).
 #pragma once
 
 #include <cmath>

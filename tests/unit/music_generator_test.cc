@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -385,6 +386,59 @@ TEST(MusicGeneratorTest, ReportsAnUnwritableOutputAsIoError) {
     EXPECT_EQ(e.code(), ErrorCode::kIo);
     EXPECT_NE(std::string(e.what()).find("not_a_folder"), std::string::npos) << e.what();
   }
+}
+
+std::vector<std::string> csv_header(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return split_csv_line(line);
+}
+
+// Every column configs/music-demo.yaml reads exists in the generated files.
+TEST(MusicDemoConfigTest, ReadsOnlyColumnsTheGeneratorWrites) {
+  const YAML::Node config = YAML::LoadFile(testing::source_dir() + "/configs/music-demo.yaml");
+  testing::TempDir dir;
+  MusicGeneratorOptions options = small_options();
+  options.text_dim = 32;
+  write_music_files(generate_music_world(options), dir.path());
+  const YAML::Node data = config["data"];
+  EXPECT_EQ(data["dir"].as<std::string>(), "../build/demo/music");
+  std::map<std::string, std::vector<std::string>> headers;
+  for (const char* table : {"interactions", "users", "items"}) {
+    headers[table] = csv_header(dir.path() + "/" + data[table]["file"].as<std::string>());
+  }
+  const auto has = [&](const std::string& table, const std::string& column) {
+    const auto& header = headers[table];
+    return std::find(header.begin(), header.end(), column) != header.end();
+  };
+  for (const char* key : {"user_column", "item_column", "timestamp_column", "label_column"}) {
+    EXPECT_TRUE(has("interactions", data[key].as<std::string>())) << key;
+  }
+  EXPECT_TRUE(has("items", data["item_title_column"].as<std::string>()));
+  for (const auto& [side, table] : {std::pair{"user", "users"}, std::pair{"item", "items"}}) {
+    for (const YAML::Node& feature : config["features"][side]) {
+      const std::string name = feature["name"].as<std::string>();
+      if (feature["file"]) {
+        EXPECT_TRUE(std::filesystem::exists(dir.path() + "/" + feature["file"].as<std::string>()));
+        EXPECT_EQ(feature["vector_dim"].as<int>(), options.text_dim) << name;
+        continue;
+      }
+      std::vector<std::string> columns = {name};
+      if (feature["columns"]) columns = feature["columns"].as<std::vector<std::string>>();
+      if (feature["confidence_columns"]) {
+        for (const auto& c : feature["confidence_columns"].as<std::vector<std::string>>()) {
+          columns.push_back(c);
+        }
+      }
+      for (const auto& column : columns) EXPECT_TRUE(has(table, column)) << side << " " << column;
+    }
+  }
+  EXPECT_EQ(config["features"]["user"].size(), 26u);  // ids, prefs, demographics, 18 activity
+  EXPECT_EQ(config["model"]["user_tower"]["hidden"].as<std::vector<int>>(),
+            (std::vector<int>{128, 64}));
+  EXPECT_EQ(config["model"]["item_tower"]["hidden"].as<std::vector<int>>(),
+            (std::vector<int>{256, 128}));
 }
 
 }  // namespace
