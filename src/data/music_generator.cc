@@ -59,6 +59,9 @@ void MusicGeneratorOptions::validate() const {
   check(events_per_user >= 2 && events_per_user <= 100000,
         "generate music: --events-per-user must be in [2, 100000], got " +
             std::to_string(events_per_user));
+  // Events are held in memory (24 bytes each) before writing.
+  check(static_cast<double>(users) * events_per_user <= 5e8,
+        "generate music: --users x --events-per-user must be at most 5e8 events");
   check(text_dim >= 0 && text_dim <= 4096,
         "generate music: --text-dim must be in [0, 4096], got " + std::to_string(text_dim));
 }

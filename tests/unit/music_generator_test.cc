@@ -371,6 +371,10 @@ TEST(MusicGeneratorTest, RejectsBadOptionsNamingTheOption) {
   options = MusicGeneratorOptions();
   options.events_per_user = 0.5;
   EXPECT_THROW(options.validate(), Error);
+  options = MusicGeneratorOptions();
+  options.users = 10000000;
+  options.events_per_user = 100;
+  EXPECT_THROW(options.validate(), Error);
 }
 
 TEST(MusicGeneratorTest, ReportsAnUnwritableOutputAsIoError) {
