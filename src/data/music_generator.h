@@ -134,8 +134,9 @@ struct MusicWorld {
   static std::string track_id(int64_t index);  // "t000001"
 };
 
-// Builds the whole world in memory (about 24 bytes per event plus ~400 bytes per track
-// and listener: ~150 MB at 100k x 80k x 3M). Throws Error on invalid options.
+// Builds the whole world in memory (24 bytes per event plus a few hundred bytes per
+// track and listener; the command peaks near 350 MB at 100k x 80k x 3M events).
+// Throws Error on invalid options.
 MusicWorld generate_music_world(const MusicGeneratorOptions& options);
 
 // Writes users.csv, items.csv, events.csv, truth.json (and item_text.* when
