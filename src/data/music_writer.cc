@@ -1,12 +1,10 @@
 // The files of a generated music data set. Large tables are formatted by hand with
-// std::to_chars into a buffer (iostreams would dominate the run time at full scale)
-// and every file is written to a temporary name, then renamed into place.
-#include <cerrno>
+// std::to_chars into a buffer (iostream formatting would dominate the run time at full
+// scale); every file goes through write_file_atomic.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,57 +13,28 @@
 
 #include "data/music_generator.h"
 #include "towerrec/error.h"
+#include "util/fs.h"
 
 namespace towerrec {
 namespace {
 
-class AtomicFile {
+// Rows are formatted into a string and handed to the stream in large chunks.
+class RowSink {
  public:
-  explicit AtomicFile(const std::string& path)
-      : path_(path), temp_(path + ".tmp"), file_(std::fopen(temp_.c_str(), "wb")) {
-    if (file_ == nullptr) fail("cannot create");
-    buffer_.reserve(kFlushBytes + 4096);
-  }
-  ~AtomicFile() {
-    if (file_ != nullptr) {
-      std::fclose(file_);
-      std::remove(temp_.c_str());
-    }
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-
-  // The line buffer; call maybe_flush() after appending a row.
+  explicit RowSink(std::ostream& out) : out_(out) { buffer_.reserve(kFlushBytes + 4096); }
   std::string& buffer() { return buffer_; }
+  // Call after each row.
   void maybe_flush() {
     if (buffer_.size() >= kFlushBytes) flush();
   }
-  void write_bytes(const void* data, size_t size) {
-    flush();
-    if (std::fwrite(data, 1, size, file_) != size) fail("cannot write");
-  }
-  void commit() {
-    flush();
-    const bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (!closed) fail("cannot close");
-    if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail("cannot rename into");
+  void flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
   }
 
  private:
   static constexpr size_t kFlushBytes = 1 << 20;
-  void flush() {
-    if (!buffer_.empty() &&
-        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
-      fail("cannot write");
-    }
-    buffer_.clear();
-  }
-  [[noreturn]] void fail(const char* what) {
-    throw Error(ErrorCode::kIo, std::string(what) + " " + path_ + ": " + std::strerror(errno));
-  }
-  std::string path_, temp_;
-  std::FILE* file_;
+  std::ostream& out_;
   std::string buffer_;
 };
 
@@ -110,8 +79,7 @@ const char* const kActivityColumns =
     "longest_streak_percentile,session_density,listening_intensity,user_type_explorer,"
     "user_type_loyalist";
 
-void write_users(const MusicWorld& world, const std::string& path) {
-  AtomicFile file(path);
+void write_users(const MusicWorld& world, RowSink& file) {
   std::string& out = file.buffer();
   out += "user_id,age,gender,country,genre_prefs,mood_prefs,";
   out += kActivityColumns;
@@ -141,7 +109,6 @@ void write_users(const MusicWorld& world, const std::string& path) {
     out += '\n';
     file.maybe_flush();
   }
-  file.commit();
 }
 
 void put_track(std::string& out, const MusicWorld& world, size_t t) {
@@ -185,8 +152,7 @@ void put_track(std::string& out, const MusicWorld& world, size_t t) {
   out += '\n';
 }
 
-void write_items(const MusicWorld& world, const std::string& path) {
-  AtomicFile file(path);
+void write_items(const MusicWorld& world, RowSink& file) {
   std::string& out = file.buffer();
   out += "track_id,title,artist,album,genres,moods";
   for (const char* name : kAudioFeatureNames)
@@ -198,11 +164,9 @@ void write_items(const MusicWorld& world, const std::string& path) {
     put_track(out, world, t);
     file.maybe_flush();
   }
-  file.commit();
 }
 
-void write_events(const MusicWorld& world, const std::string& path) {
-  AtomicFile file(path);
+void write_events(const MusicWorld& world, RowSink& file) {
   std::string& out = file.buffer();
   out += "user_id,track_id,timestamp,event,play_ratio,thumbs\n";
   for (const MusicEvent& e : world.events) {
@@ -220,20 +184,22 @@ void write_events(const MusicWorld& world, const std::string& path) {
     out += '\n';
     file.maybe_flush();
   }
-  file.commit();
 }
 
-void write_text_vectors(const MusicWorld& world, const std::string& dir) {
-  const std::vector<float> vectors = music_text_vectors(world);
-  AtomicFile data(dir + "/item_text.f32");
-  data.write_bytes(vectors.data(), vectors.size() * sizeof(float));
-  data.commit();
-  AtomicFile ids(dir + "/item_text.ids");
+void write_text_ids(const MusicWorld& world, RowSink& file) {
   for (size_t t = 0; t < world.tracks.size(); ++t) {
-    ids.buffer() += MusicWorld::track_id(static_cast<int64_t>(t)) + '\n';
-    ids.maybe_flush();
+    file.buffer() += MusicWorld::track_id(static_cast<int64_t>(t)) + '\n';
+    file.maybe_flush();
   }
-  ids.commit();
+}
+
+// Writes path atomically with rows from `rows`.
+void write_rows(const std::string& path, const std::function<void(RowSink&)>& rows) {
+  write_file_atomic(path, [&](std::ostream& out) {
+    RowSink sink(out);
+    rows(sink);
+    sink.flush();
+  });
 }
 
 nlohmann::json truth(const MusicWorld& world) {
@@ -265,13 +231,17 @@ void write_music_files(const MusicWorld& world, const std::string& dir) {
   std::filesystem::create_directories(dir, error);
   if (error)
     throw Error(ErrorCode::kIo, "cannot create output folder " + dir + ": " + error.message());
-  write_users(world, dir + "/users.csv");
-  write_items(world, dir + "/items.csv");
-  write_events(world, dir + "/events.csv");
-  if (world.options.text_dim > 0) write_text_vectors(world, dir);
-  AtomicFile facts(dir + "/truth.json");
-  facts.buffer() += truth(world).dump(2) + "\n";
-  facts.commit();
+  write_rows(dir + "/users.csv", [&](RowSink& rows) { write_users(world, rows); });
+  write_rows(dir + "/items.csv", [&](RowSink& rows) { write_items(world, rows); });
+  write_rows(dir + "/events.csv", [&](RowSink& rows) { write_events(world, rows); });
+  if (world.options.text_dim > 0) {
+    const std::vector<float> vectors = music_text_vectors(world);
+    write_file_atomic(dir + "/item_text.f32",
+                      std::string_view(reinterpret_cast<const char*>(vectors.data()),
+                                       vectors.size() * sizeof(float)));
+    write_rows(dir + "/item_text.ids", [&](RowSink& rows) { write_text_ids(world, rows); });
+  }
+  write_file_atomic(dir + "/truth.json", truth(world).dump(2) + "\n");
 }
 
 }  // namespace towerrec

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
+#include "towerrec/config.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
@@ -443,6 +444,29 @@ TEST(MusicDemoConfigTest, ReadsOnlyColumnsTheGeneratorWrites) {
             (std::vector<int>{128, 64}));
   EXPECT_EQ(config["model"]["item_tower"]["hidden"].as<std::vector<int>>(),
             (std::vector<int>{256, 128}));
+}
+
+TEST(MusicDemoConfigTest, ParsesWithTheConfigLoader) {
+  const Config config = load_config(testing::source_dir() + "/configs/music-demo.yaml");
+  EXPECT_EQ(std::filesystem::path(config.data.dir).lexically_normal(),
+            std::filesystem::path(testing::source_dir() + "/build/demo/music").lexically_normal());
+  EXPECT_EQ(config.data.item_column, "track_id");
+  EXPECT_EQ(config.data.label_column, "thumbs");
+  EXPECT_EQ(config.split.method, "temporal_last_n");
+  ASSERT_EQ(config.features.user.size(), 26u);
+  ASSERT_EQ(config.features.item.size(), 17u);
+  ASSERT_EQ(config.features.derived_user.size(), 7u);
+  std::map<std::string, FeatureSpec> items;
+  for (const FeatureSpec& spec : config.features.item) items[spec.name] = spec;
+  EXPECT_EQ(items.at("audio").kind, "value_confidence");
+  EXPECT_EQ(items.at("audio").columns.size(), 8u);
+  EXPECT_EQ(items.at("audio").confidence_columns.size(), 8u);
+  EXPECT_EQ(items.at("artist").min_count, 2);
+  EXPECT_EQ(items.at("text").vector_dim, 32);
+  EXPECT_TRUE(items.at("num_ratings").log1p);
+  EXPECT_EQ(config.model.embedding_dim, 64);
+  EXPECT_EQ(config.model.user_tower.hidden, (std::vector<int64_t>{128, 64}));
+  EXPECT_EQ(config.model.item_tower.hidden, (std::vector<int64_t>{256, 128}));
 }
 
 }  // namespace
