@@ -19,6 +19,7 @@
 #include "test_support.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "towerrec/pipeline.h"
 
 namespace towerrec {
 namespace {
@@ -467,6 +468,39 @@ TEST(MusicDemoConfigTest, ParsesWithTheConfigLoader) {
   EXPECT_EQ(config.model.embedding_dim, 64);
   EXPECT_EQ(config.model.user_tower.hidden, (std::vector<int64_t>{128, 64}));
   EXPECT_EQ(config.model.item_tower.hidden, (std::vector<int64_t>{256, 128}));
+}
+
+// The demo config builds a model-ready data set from freshly generated files.
+TEST(MusicDemoConfigTest, BuildsADatasetFromGeneratedFiles) {
+  testing::TempDir dir;
+  MusicGeneratorOptions options = small_options();
+  options.text_dim = 32;
+  const MusicWorld world = generate_music_world(options);
+  write_music_files(world, dir.path());
+  const Config config =
+      load_config(testing::source_dir() + "/configs/music-demo.yaml", {"data.dir=" + dir.path()});
+  const PipelineOutput output = build_dataset(config);
+  const Dataset& data = output.dataset;
+  EXPECT_EQ(data.users.size(), 400);
+  EXPECT_EQ(data.items.size(), 500);
+  EXPECT_EQ(data.train.size() + data.validation.size() + data.test.size(),
+            static_cast<int64_t>(world.events.size()));
+  // At most the last 3 events of each listener are test events.
+  std::vector<int> test_per_user(400, 0);
+  for (int64_t u : data.test.user) ++test_per_user[u];
+  EXPECT_LE(*std::max_element(test_per_user.begin(), test_per_user.end()), 3);
+  EXPECT_GT(data.test.size(), 400);
+  std::map<std::string, const FeatureColumn*> items;
+  for (const FeatureColumn& column : data.item_features) items[column.name] = &column;
+  EXPECT_EQ(items.at("audio")->value_width, 16);  // 8 values + 8 confidences
+  EXPECT_EQ(items.at("text")->value_width, 32);
+  EXPECT_EQ(items.at("genres")->code_width, 5);
+  // thumbs -1 is an explicit negative, 1 and 2 positives of that strength.
+  std::map<float, int> labels;
+  for (float label : data.train.label) ++labels[label];
+  EXPECT_GT(labels[0.0f], 0);
+  EXPECT_GT(labels[1.0f], 0);
+  EXPECT_GT(labels[2.0f], 0);
 }
 
 }  // namespace
