@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_set>
@@ -34,7 +35,8 @@ struct SearchHit {
 };
 
 // Returns true for items that may be returned. Called from the searching thread; it
-// must be safe to call concurrently when searches run concurrently.
+// must be safe to call concurrently when searches run concurrently, and must not call
+// back into the index (it runs under the index's reader lock).
 using ItemPredicate = std::function<bool(int64_t index)>;
 
 class ItemIndex {
@@ -124,7 +126,14 @@ class ItemIndex {
   std::string spec_;
   int64_t dim_;
   double build_seconds_ = 0;
-  mutable std::shared_mutex mutex_;  // readers: searches and save; writer: add
+  std::shared_lock<std::shared_mutex> read_lock() const;
+  std::unique_lock<std::shared_mutex> write_lock();
+
+  // readers: searches, save, size; writer: add. The shared_mutex alone prefers readers,
+  // so a steady stream of searches would starve add(); a writer holds `gate_` while it
+  // waits, and readers pass through the gate, so new searches queue behind it.
+  mutable std::shared_mutex mutex_;
+  mutable std::mutex gate_;
 };
 
 // Recall and speed of `index` measured against an exact index over the same items.

@@ -44,7 +44,7 @@ T field(const nlohmann::json& meta, const char* key, const std::string& path) {
 }  // namespace
 
 void ItemIndex::save(const std::string& dir) const {
-  std::shared_lock lock(mutex_);
+  const auto lock = read_lock();
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) throw Error(ErrorCode::kIo, dir + ": cannot create directory: " + error.message());

@@ -68,13 +68,23 @@ std::unique_ptr<ItemIndex> ItemIndex::create(const std::string& spec, int64_t di
   return index::make_scan_index(parsed, dim);
 }
 
+std::shared_lock<std::shared_mutex> ItemIndex::read_lock() const {
+  std::lock_guard gate(gate_);
+  return std::shared_lock(mutex_);
+}
+
+std::unique_lock<std::shared_mutex> ItemIndex::write_lock() {
+  std::lock_guard gate(gate_);
+  return std::unique_lock(mutex_);
+}
+
 int64_t ItemIndex::size() const {
-  std::shared_lock lock(mutex_);
+  const auto lock = read_lock();
   return item_count();
 }
 
 int64_t ItemIndex::memory_bytes() const {
-  std::shared_lock lock(mutex_);
+  const auto lock = read_lock();
   return heap_bytes();
 }
 
@@ -92,7 +102,7 @@ void ItemIndex::add(const std::vector<int64_t>& ids, const std::vector<float>& v
   std::vector<float> rows = vectors;
   normalise_rows(rows, dim_, "add: row");
   drop_repeated_ids(kept_ids, rows, dim_);
-  std::unique_lock lock(mutex_);
+  const auto lock = write_lock();
   try {
     add_normalised(kept_ids, rows, std::max(threads, 1));
   } catch (const std::bad_alloc&) {
@@ -111,7 +121,7 @@ std::vector<SearchHit> ItemIndex::search_checked(const std::vector<float>& query
   check(k >= 0, "search: k must be >= 0, got " + std::to_string(k));
   std::vector<float> normalised = query;
   normalise_rows(normalised, dim_, "search: query");
-  std::shared_lock lock(mutex_);
+  const auto lock = read_lock();
   return search_normalised(normalised.data(), k, filter);
 }
 
@@ -151,7 +161,7 @@ std::vector<std::vector<SearchHit>> ItemIndex::search_batch(
     filters.push_back(Filter{[&set](int64_t id) { return set.count(id) == 0; },
                              static_cast<int64_t>(set.size())});
   }
-  std::shared_lock lock(mutex_);
+  const auto lock = read_lock();
   return search_batch_normalised(normalised, k, filters, std::max(threads, 1));
 }
 
