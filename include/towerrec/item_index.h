@@ -3,7 +3,8 @@
 // An index is chosen by a spec string, as in FAISS's factory:
 //   "Flat"                       exact scan over float32 vectors
 //   "HNSW<M>[,efc=<n>][,ef=<n>]" approximate graph search (hnswlib), e.g. "HNSW32,ef=64"
-//   "SQ8"                        exact-order scan over 8-bit codes (per-dimension min/max)
+//   "SQ8"                        scan over 8-bit codes; the per-dimension min/max range is
+//                                learnt from the first add() batch, later rows are clamped
 //   "FP16"                       scan over half-precision vectors
 // Vectors are L2-normalised on the way in (items on add, queries on search), so every
 // score is a cosine similarity in [-1, 1]. Items are identified by their dense item index
@@ -78,8 +79,13 @@ class ItemIndex {
   // through a temporary file and a rename, creating dir when needed.
   void save(const std::string& dir) const;
 
+  // HNSW only: the beam width of later searches (larger = higher recall, slower), so
+  // serving can trade recall for latency without a rebuild; spec() follows. Takes the
+  // writer lock. Throws Error for other index kinds or ef outside [1, 100000].
+  void set_ef_search(int64_t ef);
+
   // The canonical spec (HNSW specs spell out efc and ef).
-  const std::string& spec() const { return spec_; }
+  std::string spec() const;
   int64_t dim() const { return dim_; }
   // Number of items stored.
   int64_t size() const;
@@ -105,6 +111,8 @@ class ItemIndex {
   virtual int64_t heap_bytes() const = 0;
   virtual void add_normalised(const std::vector<int64_t>& ids, const std::vector<float>& rows,
                               int threads) = 0;
+  // Returns the new spec; the default rejects the call (not an HNSW index).
+  virtual std::string apply_ef_search(int64_t ef);
   virtual std::vector<SearchHit> search_normalised(const float* query, int64_t k,
                                                    const Filter& filter) const = 0;
   // Default: search_normalised per query on `threads` threads. Scan indexes override it

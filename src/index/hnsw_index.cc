@@ -84,6 +84,12 @@ class HnswIndex final : public ItemIndex {
     return exact_search(query, k, keep);
   }
 
+  std::string apply_ef_search(int64_t ef) override {
+    spec_.ef_search = ef;
+    if (graph_) graph_->setEf(static_cast<size_t>(ef));
+    return format_index_spec(spec_);
+  }
+
   void write_binary(const std::string& path) const override {
     if (!graph_) {
       BinaryWriter(path).close();

@@ -78,6 +78,11 @@ std::unique_lock<std::shared_mutex> ItemIndex::write_lock() {
   return std::unique_lock(mutex_);
 }
 
+std::string ItemIndex::spec() const {
+  const auto lock = read_lock();
+  return spec_;
+}
+
 int64_t ItemIndex::size() const {
   const auto lock = read_lock();
   return item_count();
@@ -113,6 +118,17 @@ void ItemIndex::add(const std::vector<int64_t>& ids, const std::vector<float>& v
     throw Error(ErrorCode::kInternal, std::string("add: ") + error.what());
   }
   build_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void ItemIndex::set_ef_search(int64_t ef) {
+  check(ef >= 1 && ef <= 100000,
+        "set_ef_search: ef must be in [1, 100000], got " + std::to_string(ef));
+  const auto lock = write_lock();
+  spec_ = apply_ef_search(ef);
+}
+
+std::string ItemIndex::apply_ef_search(int64_t) {
+  throw Error("set_ef_search: index \"" + spec_ + "\" has no search beam (HNSW only)");
 }
 
 std::vector<SearchHit> ItemIndex::search_checked(const std::vector<float>& query, int64_t k,

@@ -37,6 +37,20 @@ TEST(IndexSpecTest, RejectsBadSpecsListingTheValidForms) {
   EXPECT_THROW(ItemIndex::create("Flat", 0), Error);
 }
 
+TEST(IndexSpecTest, EfSearchChangesOnHnswOnly) {
+  auto hnsw = ItemIndex::create("HNSW16", 4);
+  hnsw->set_ef_search(128);
+  EXPECT_EQ(hnsw->spec(), "HNSW16,efc=200,ef=128");
+  EXPECT_THROW(hnsw->set_ef_search(0), Error);
+  auto flat = ItemIndex::create("Flat", 4);
+  try {
+    flat->set_ef_search(10);
+    FAIL() << "Flat accepted an ef";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(), "set_ef_search: index \"Flat\" has no search beam (HNSW only)");
+  }
+}
+
 TEST(IndexSpecTest, SpecFromConfigFillsEfOnlyWhenUnset) {
   IndexConfig config;
   config.spec = "HNSW16";
