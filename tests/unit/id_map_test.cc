@@ -18,8 +18,8 @@ TEST(IdMapTest, AssignsDenseIndicesInFirstSeenOrder) {
 }
 
 TEST(FeatureKindTest, ParsesEveryKindAndRejectsUnknown) {
-  for (const char* name : {"id", "categorical", "multi_hot", "numeric", "bucketized", "vector",
-                           "value_confidence"}) {
+  for (const char* name :
+       {"id", "categorical", "multi_hot", "numeric", "bucketized", "vector", "value_confidence"}) {
     EXPECT_STREQ(feature_kind_name(parse_feature_kind(name)), name);
   }
   EXPECT_THROW(parse_feature_kind("catgorical"), Error);

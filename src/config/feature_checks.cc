@@ -1,0 +1,119 @@
+// Rules that span the fields of a feature or several features: defaults that depend on
+// other fields, column counts per kind, unique names, derived-feature sources.
+#include <map>
+#include <set>
+
+#include "config/internal.h"
+#include "config/registry.h"
+#include "towerrec/error.h"
+
+namespace towerrec::config {
+namespace {
+
+bool is_one_of(const std::string& value, std::initializer_list<const char*> options) {
+  for (const char* option : options) {
+    if (value == option) return true;
+  }
+  return false;
+}
+
+std::string count(std::size_t n) { return std::to_string(n); }
+
+void check_columns(const FeatureSpec& spec, const std::string& label) {
+  const std::size_t n = spec.columns.size();
+  if (is_one_of(spec.kind, {"id", "categorical", "numeric", "bucketized"})) {
+    check(n == 1, label + ".columns: a " + spec.kind + " feature reads exactly one column, got " +
+                      count(n));
+  }
+  if (spec.kind == "multi_hot") {
+    check(spec.labels.empty() || spec.labels.size() == n,
+          label + ".labels: " + count(spec.labels.size()) + " labels for " + count(n) +
+              " flag columns; give one label per column");
+  }
+  if (spec.kind == "value_confidence") {
+    check(spec.confidence_columns.size() == n,
+          label + ".confidence_columns: " + count(spec.confidence_columns.size()) +
+              " confidence columns for " + count(n) + " value columns; they must match");
+  }
+}
+
+void check_kind_fields(const FeatureSpec& spec, const std::string& label) {
+  if (spec.kind == "bucketized") {
+    check(!spec.boundaries.empty(), label + ".boundaries: required for a bucketized feature");
+    for (std::size_t i = 1; i < spec.boundaries.size(); ++i) {
+      check(spec.boundaries[i] > spec.boundaries[i - 1],
+            label + ".boundaries: must be strictly increasing, but " +
+                format_float(spec.boundaries[i]) + " follows " +
+                format_float(spec.boundaries[i - 1]));
+    }
+  }
+  if (spec.kind == "vector") {
+    if (spec.file.empty()) {
+      check(spec.vector_dim == 0 || spec.vector_dim == static_cast<int64_t>(spec.columns.size()),
+            label + ".vector_dim: " + std::to_string(spec.vector_dim) + " does not match the " +
+                count(spec.columns.size()) + " columns");
+    } else {
+      check(spec.vector_dim > 0, label + ".vector_dim: required (> 0) when file is set");
+    }
+  }
+}
+
+// Finishes and checks one side's features; returns their kinds by name.
+std::map<std::string, std::string> finish_side(std::vector<FeatureSpec>* specs,
+                                               const std::string& side) {
+  std::map<std::string, std::string> kinds;
+  int ids = 0;
+  for (FeatureSpec& spec : *specs) {
+    const std::string label = "features." + side + "." + spec.name;
+    check(!spec.name.empty(), "features." + side + ": a feature has no name");
+    check(kinds.emplace(spec.name, spec.kind).second,
+          "features." + side + ": duplicate feature name '" + spec.name + "'");
+    if (spec.columns.empty()) spec.columns = {spec.name};
+    for (const Field<FeatureSpec>& field : feature_fields()) {
+      field.validate(spec, label + "." + field.path);
+    }
+    if (spec.kind == "id" && ++ids > 1) {
+      throw Error("features." + side + ": at most one id feature per side, found a second ('" +
+                  spec.name + "')");
+    }
+    check_columns(spec, label);
+    check_kind_fields(spec, label);
+  }
+  return kinds;
+}
+
+void check_derived(const std::vector<DerivedFeatureSpec>& derived,
+                   const std::map<std::string, std::string>& user_kinds,
+                   const std::map<std::string, std::string>& item_kinds) {
+  std::set<std::string> names;
+  for (const DerivedFeatureSpec& spec : derived) {
+    const std::string label = "features.derived_user." + spec.name;
+    for (const Field<DerivedFeatureSpec>& field : derived_feature_fields()) {
+      field.validate(spec, label + "." + field.path);
+    }
+    check(names.insert(spec.name).second && user_kinds.count(spec.name) == 0,
+          "features.derived_user: duplicate user feature name '" + spec.name + "'");
+    auto source = item_kinds.find(spec.source);
+    check(source != item_kinds.end(),
+          label + ".source: no item feature named '" + spec.source + "'");
+    if (spec.kind == "item_mean") {
+      check(is_one_of(source->second, {"numeric", "bucketized"}),
+            label + ".source: item_mean needs a numeric or bucketized item feature, '" +
+                spec.source + "' is " + source->second);
+    } else {
+      check(is_one_of(source->second, {"categorical", "multi_hot"}),
+            label + ".source: " + spec.kind + " needs a categorical or multi_hot item feature, '" +
+                spec.source + "' is " + source->second);
+    }
+  }
+}
+
+}  // namespace
+
+void finish_features(FeaturesConfig* features) {
+  const auto user_kinds = finish_side(&features->user, "user");
+  const auto item_kinds = finish_side(&features->item, "item");
+  check_derived(features->derived_user, user_kinds, item_kinds);
+}
+
+}  // namespace towerrec::config

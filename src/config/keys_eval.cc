@@ -1,0 +1,27 @@
+// Keys of the eval and index sections: ranking evaluation and the item index.
+#include "config/registry.h"
+
+namespace towerrec::config {
+
+void register_eval_keys(ConfigRegistry& registry) {
+  auto eval = registry.section("eval", &Config::eval,
+                               "Offline evaluation on the test split: ranking metrics at "
+                               "each cut-off, for the model and the baselines.");
+  eval.add("ks", &EvalConfig::ks, {10, 20, 50}, at_least(1).not_empty(),
+           "Cut-offs of recall@k, ndcg@k, precision@k, hit rate@k.");
+  eval.add("baselines", &EvalConfig::baselines, {"popularity"}, any_value(),
+           "Baseline registry names evaluated with the same protocol, e.g. popularity.");
+  eval.add("protocol", &EvalConfig::protocol, "full", one_of({"full", "sampled"}),
+           "Rank against all items, or against 99 sampled negatives per test item.");
+
+  auto index = registry.section("index", &Config::index,
+                                "The approximate nearest-neighbour index over item embeddings.");
+  index.add("spec", &IndexConfig::spec, "HNSW32", any_value(),
+            "Index factory string: Flat (exact) or HNSW<M> (graph with M links).");
+  index.add("ef_search", &IndexConfig::ef_search, 64, at_least(1),
+            "HNSW candidate list size at query time (recall vs speed).");
+  index.add("ef_construction", &IndexConfig::ef_construction, 200, at_least(1),
+            "HNSW candidate list size while building.");
+}
+
+}  // namespace towerrec::config

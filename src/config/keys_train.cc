@@ -1,0 +1,59 @@
+// Keys of the train section: loss, negatives, optimiser, schedule and stopping.
+#include "config/registry.h"
+
+namespace towerrec::config {
+
+void register_train_keys(ConfigRegistry& registry) {
+  auto train = registry.section("train", &Config::train,
+                                "The training loop: loss, negative sampling, optimiser, "
+                                "learning-rate schedule, early stopping and checkpoints.");
+  // loss and negatives name entries of the trainer's registries, which reject unknown names.
+  train.add("loss", &TrainConfig::loss, "softmax", any_value(),
+            "Loss registry name, e.g. softmax (sampled softmax) or bce (binary cross-entropy).");
+  train.add("negatives", &TrainConfig::negatives, "uniform", any_value(),
+            "Negative sampler registry name, e.g. uniform, popularity (count^alpha) or "
+            "in_batch (the batch's other items).");
+  train.add("num_negatives", &TrainConfig::num_negatives, 4, between(0, 10000),
+            "Sampled negatives per positive (in_batch uses the batch instead).");
+  train.add("popularity_alpha", &TrainConfig::popularity_alpha, 0.75, between(0, 1),
+            "Exponent of item counts for the popularity sampler.");
+  train.add("positive_weight", &TrainConfig::positive_weight, 1.0, greater_than(0),
+            "Weight of positives relative to negatives in bce.");
+  train.add("logq_correction", &TrainConfig::logq_correction, true, any_value(),
+            "Subtract log sampling probability from scores of sampled items.");
+  train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, true, any_value(),
+            "Ignore sampled negatives that are the row's own positive.");
+  train.add("optimizer", &TrainConfig::optimizer, "adam", one_of({"adam", "adamw"}), "Optimiser.");
+  train.add("learning_rate", &TrainConfig::learning_rate, 1e-3, half_open(0, 10),
+            "Initial step size.");
+  train.add("weight_decay", &TrainConfig::weight_decay, 0, at_least(0),
+            "L2 penalty (adam) or decoupled decay (adamw).");
+  train.add("sparse_embeddings", &TrainConfig::sparse_embeddings, true, any_value(),
+            "Update only the embedding rows a batch touches.");
+  train.add("batch_size", &TrainConfig::batch_size, 512, between(1, 1 << 20),
+            "Positive interactions per batch.");
+  train.add("epochs", &TrainConfig::epochs, 20, between(1, 100000),
+            "Maximum passes over the "
+            "training set.");
+  train.add("early_stopping", &TrainConfig::early_stopping, true, any_value(),
+            "Stop when the validation metric has not improved for `patience` epochs.");
+  train.add("patience", &TrainConfig::patience, 3, at_least(1),
+            "Epochs without improvement before stopping.");
+  train.add("metric", &TrainConfig::metric, "ndcg", one_of({"recall", "ndcg"}),
+            "Validation ranking metric for early stopping and the best checkpoint.");
+  train.add("metric_k", &TrainConfig::metric_k, 10, at_least(1), "Cut-off of that metric.");
+  train.add("validation_users", &TrainConfig::validation_users, 0, at_least(0),
+            "Users evaluated per validation (0 = all, else a fixed random sample).");
+  train.add("schedule", &TrainConfig::schedule, "plateau", one_of({"none", "plateau", "cosine"}),
+            "Learning-rate schedule: constant, halve on plateau, or cosine decay.");
+  train.add("clip_grad_norm", &TrainConfig::clip_grad_norm, 0, at_least(0),
+            "Clip the gradient norm to this (0 = off).");
+  train.add("threads", &TrainConfig::threads, 0, at_least(0), "CPU threads (0 = all cores).");
+  train.add("seed", &TrainConfig::seed, 42, any_value(), "Seed of initialisation and sampling.");
+  train.add("max_seconds", &TrainConfig::max_seconds, 0, at_least(0),
+            "Stop after this many seconds of training (0 = no budget).");
+  train.add("checkpoint_every", &TrainConfig::checkpoint_every, 1, at_least(0),
+            "Epochs between resumable checkpoints (0 = off).");
+}
+
+}  // namespace towerrec::config

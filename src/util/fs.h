@@ -1,0 +1,71 @@
+// File-system helpers with crash-safe writes. Every model, data or bundle file that
+// TowerRec writes goes through these so that a reader never sees a half-written file:
+// a crash or error leaves either the old content or the new, never a mix.
+//
+// Thread safety: the functions are safe to call concurrently on different paths;
+// concurrent writers of the same path each produce a complete file, the last rename wins.
+// A StagedDirectory is owned by one thread.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace towerrec {
+
+// Writes `bytes` to `path` atomically: a temporary file in the same directory is
+// written, fsync'ed and renamed over `path`, then the directory is fsync'ed.
+// Throws Error(kIo) naming the path when the directory is missing or a step fails;
+// the previous content of `path`, if any, is then left untouched.
+void write_file_atomic(const std::string& path, std::string_view bytes);
+
+// Same, streaming: `writer` fills the temporary file. If `writer` throws, the
+// temporary file is removed, `path` is untouched and the exception propagates.
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& writer);
+
+// The whole content of a file. Throws Error(kNotFound) naming the path when it does
+// not exist, Error(kIo) when it cannot be read (a directory, no permission).
+std::string read_file(const std::string& path);
+
+// A directory built off to the side and swapped in whole. The constructor creates
+// `<target>.tmp-<random>` (and the parent folders of target); callers write files into
+// path(); commit() makes `target` the staged directory in one step. Before commit,
+// `target` (if it exists) is untouched; the destructor removes an uncommitted staging
+// directory, so an exception while writing leaves no debris.
+//
+// commit() exchanges the two directories with renameat2(RENAME_EXCHANGE) where the file
+// system supports it, so `target` always names a complete directory. Elsewhere it renames
+// the old directory aside to `<target>.old-<random>` first; recover() puts such an aside
+// directory back if a crash happened between the two renames.
+class StagedDirectory {
+ public:
+  explicit StagedDirectory(std::string target);
+  ~StagedDirectory();
+  StagedDirectory(const StagedDirectory&) = delete;
+  StagedDirectory& operator=(const StagedDirectory&) = delete;
+  // Moves ownership of the staging directory; `other` no longer removes it.
+  StagedDirectory(StagedDirectory&& other) noexcept;
+
+  // The staging directory to write into (valid until commit()).
+  const std::string& path() const { return staging_; }
+  const std::string& target() const { return target_; }
+  // path() + "/" + name.
+  std::string file(const std::string& name) const;
+
+  // Flushes every file of the staging directory to disk and swaps it in as target().
+  // Throws Error(kIo) on failure (target keeps its old content); may be called once.
+  void commit();
+  bool committed() const { return committed_; }
+
+  // If `target` is missing but a `<target>.old-*` directory left by an interrupted
+  // fallback commit exists, renames it back. Returns true when it restored one.
+  static bool recover(const std::string& target);
+
+ private:
+  std::string target_;
+  std::string staging_;
+  bool committed_ = false;
+};
+
+}  // namespace towerrec
