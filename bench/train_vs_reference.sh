@@ -34,7 +34,7 @@ run_towerrec() {  # prints: examples_per_s wall_s ndcg
     --set "train.epochs=$epochs" --set train.early_stopping=false --output "$out" \
     >"$work/towerrec-$1.log" 2>&1
   t1=$(now)
-  "$build/towerrec" evaluate --model "$out" --k 10 --baselines "" --output "$work/eval-$1.json" \
+  "$build/towerrec" evaluate --model "$out" --k 10 --baselines none --output "$work/eval-$1.json" \
     >>"$work/towerrec-$1.log" 2>&1
   "$python" - "$out/train_log.jsonl" "$work/eval-$1.json" "$t0" "$t1" <<'EOF'
 import json, sys

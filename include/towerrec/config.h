@@ -95,6 +95,7 @@ struct TowerConfig {
   std::vector<int64_t> hidden = {256, 128};
   std::string activation = "relu";  // relu | gelu | tanh
   double dropout = 0.2;
+  std::vector<double> dropouts;     // per hidden layer; when given, replaces dropout
   std::string norm = "batch";       // none | batch | layer
 };
 

@@ -11,6 +11,9 @@ void add_tower_keys(FieldBuilder<Config, TowerConfig> tower, const std::string& 
             "Activation after each hidden layer.");
   tower.add("dropout", &TowerConfig::dropout, 0.2, half_open(0, 1),
             "Dropout probability after each hidden layer.");
+  tower.add("dropouts", &TowerConfig::dropouts, std::vector<double>{}, half_open(0, 1),
+            "Dropout probability per hidden layer ([] = `dropout` after every layer); "
+            "as many entries as `hidden`.");
   tower.add("norm", &TowerConfig::norm, "batch", one_of({"none", "batch", "layer"}),
             "Normalisation after each hidden layer.");
 }

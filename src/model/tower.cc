@@ -7,7 +7,8 @@
 namespace towerrec {
 
 int64_t append_mlp_layers(torch::nn::Sequential& mlp, int64_t in, const TowerConfig& config) {
-  for (int64_t width : config.hidden) {
+  for (size_t layer = 0; layer < config.hidden.size(); ++layer) {
+    const int64_t width = config.hidden[layer];
     check(width > 0, "model tower hidden sizes must be positive");
     mlp->push_back(torch::nn::Linear(in, width));
     if (config.activation == "relu") {
@@ -26,7 +27,8 @@ int64_t append_mlp_layers(torch::nn::Sequential& mlp, int64_t in, const TowerCon
     } else if (config.norm != "none") {
       throw Error("model tower norm '" + config.norm + "' is not none|batch|layer");
     }
-    if (config.dropout > 0) mlp->push_back(torch::nn::Dropout(config.dropout));
+    const double dropout = config.dropouts.empty() ? config.dropout : config.dropouts.at(layer);
+    if (dropout > 0) mlp->push_back(torch::nn::Dropout(dropout));
     in = width;
   }
   return in;

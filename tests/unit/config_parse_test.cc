@@ -79,6 +79,16 @@ TEST(ConfigParseTest, OverridesAreYamlAndApplyInOrder) {
   EXPECT_EQ(config.model.user_tower.dropout, 0);
 }
 
+TEST(ConfigParseTest, PerLayerDropoutsMustMatchTheHiddenLayers) {
+  const Config config =
+      parse_config("model:\n  item_tower: {hidden: [256, 128], dropouts: [0.3, 0.2]}\n");
+  EXPECT_EQ(config.model.item_tower.dropouts, (std::vector<double>{0.3, 0.2}));
+  EXPECT_CONTAINS(parse_error("model:\n  user_tower: {hidden: [8, 4], dropouts: [0.1]}\n"),
+                  "model.user_tower.dropouts: needs one rate per hidden layer (2), got 1");
+  EXPECT_CONTAINS(parse_error("model:\n  user_tower: {hidden: [8], dropouts: [1.5]}\n"),
+                  "model.user_tower.dropouts");
+}
+
 TEST(ConfigParseTest, UnknownKeySuggestsTheClosest) {
   EXPECT_CONTAINS(parse_error("train:\n  learnin_rate: 0.1\n"),
                   "<config>:2:3: unknown key 'train.learnin_rate' (did you mean "
