@@ -54,13 +54,20 @@ FeatureKind parse_feature_kind(const std::string& name) {
 
 const char* feature_kind_name(FeatureKind kind) {
   switch (kind) {
-    case FeatureKind::kId: return "id";
-    case FeatureKind::kCategorical: return "categorical";
-    case FeatureKind::kMultiHot: return "multi_hot";
-    case FeatureKind::kNumeric: return "numeric";
-    case FeatureKind::kBucketized: return "bucketized";
-    case FeatureKind::kVector: return "vector";
-    case FeatureKind::kValueConfidence: return "value_confidence";
+    case FeatureKind::kId:
+      return "id";
+    case FeatureKind::kCategorical:
+      return "categorical";
+    case FeatureKind::kMultiHot:
+      return "multi_hot";
+    case FeatureKind::kNumeric:
+      return "numeric";
+    case FeatureKind::kBucketized:
+      return "bucketized";
+    case FeatureKind::kVector:
+      return "vector";
+    case FeatureKind::kValueConfidence:
+      return "value_confidence";
   }
   return "?";
 }

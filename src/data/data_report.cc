@@ -1,0 +1,86 @@
+// DataReport::to_text: the human-readable form of what build_dataset read.
+#include <cstdio>
+#include <sstream>
+
+#include "towerrec/pipeline.h"
+
+namespace towerrec {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string number(const Json& value) {
+  char buffer[64];
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    return std::to_string(value.get<int64_t>());
+  }
+  if (value.is_number()) {
+    std::snprintf(buffer, sizeof(buffer), "%.4g", value.get<double>());
+    return buffer;
+  }
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+void table_lines(const Json& tables, std::ostringstream& out) {
+  for (const char* name : {"interactions", "users", "items"}) {
+    if (!tables.contains(name)) continue;
+    const Json& t = tables[name];
+    const std::string file = t.value("file", "");
+    out << "  " << name << ": " << (file.empty() ? "(none)" : file) << ", "
+        << number(t.value("rows_read", Json(0))) << " rows read";
+    if (t.contains("cold_start")) {
+      out << ", " << number(t["cold_start"]) << " without interactions (cold start), "
+          << number(t["imputed"]) << " interacting entities without a row (imputed)";
+    }
+    out << "\n";
+  }
+}
+
+void feature_lines(const std::string& side, const Json& features, std::ostringstream& out) {
+  if (features.empty()) return;
+  out << side << " features:\n";
+  for (const auto& s : features) {
+    out << "  " << s.value("name", "?") << " (" << s.value("kind", "?") << ")";
+    for (const char* key : {"vocab_size", "unknown_share", "other_share", "missing", "mean", "std",
+                            "min", "max", "source"}) {
+      if (s.contains(key)) out << "  " << key << "=" << number(s[key]);
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+std::string DataReport::to_text() const {
+  std::ostringstream out;
+  const Json& d = details;
+  out << "interactions: " << number(d.value("interactions", Json(0))) << " ("
+      << number(d.value("positives", Json(0))) << " positive, "
+      << number(d.value("negatives", Json(0))) << " explicit negative)\n";
+  out << "users: " << number(d.value("users", Json(0)))
+      << "\nitems: " << number(d.value("items", Json(0)))
+      << "\ndensity: " << number(d.value("density", Json(0.0))) << "\n";
+  out << "rows read: " << rows_read << ", dropped: " << rows_dropped << "\n";
+  for (const auto& [reason, count] : drop_reasons) out << "  " << reason << ": " << count << "\n";
+  if (d.contains("tables")) {
+    out << "tables:\n";
+    table_lines(d["tables"], out);
+  }
+  if (d.contains("split")) {
+    const Json& s = d["split"];
+    out << "split: " << s.value("method", "?") << " (seed " << number(s["seed"]) << "): train "
+        << number(s["train"]) << ", validation " << number(s["validation"]) << ", test "
+        << number(s["test"]) << "\n";
+  }
+  if (d.contains("features")) {
+    const Json& f = d["features"];
+    for (const char* side : {"user", "item", "derived_user"}) {
+      if (f.contains(side)) feature_lines(side, f[side], out);
+    }
+  }
+  if (d.contains("seconds")) out << "read in " << number(d["seconds"]) << " s\n";
+  return out.str();
+}
+
+}  // namespace towerrec

@@ -1,0 +1,41 @@
+#include "data/dataset_split.h"
+
+#include "data/split.h"
+
+namespace towerrec::data {
+
+Interactions take_rows(const Interactions& all, const std::vector<int64_t>& rows) {
+  Interactions out;
+  out.reserve(static_cast<int64_t>(rows.size()));
+  for (int64_t r : rows) {
+    out.push_back(all.user[r], all.item[r], all.label[r], all.weight[r], all.rating[r],
+                  all.timestamp[r]);
+  }
+  return out;
+}
+
+void assign_splits(const SplitConfig& split, const InteractionTable& table, Dataset* dataset) {
+  const Interactions& all = table.rows;
+  SplitInput input;
+  input.rows = &all;
+  input.has_timestamps = table.has_timestamps;
+  input.user_rank = id_sort_ranks(dataset->users.ids());
+  input.item_rank = id_sort_ranks(dataset->items.ids());
+  std::vector<int64_t> positives, negatives;
+  for (int64_t r = 0; r < all.size(); ++r) (all.label[r] > 0 ? positives : negatives).push_back(r);
+  const SplitParts outer =
+      split_rows(input, positives, split.method, split.test_ratio, split.last_n, split.seed);
+  SplitParts inner{outer.train, {}};
+  if (split.validation_ratio > 0) {
+    const std::string method = split.method == "none" ? "random" : split.method;
+    inner =
+        split_rows(input, outer.train, method, split.validation_ratio, split.last_n, split.seed);
+  }
+  std::vector<int64_t> train = inner.train;
+  train.insert(train.end(), negatives.begin(), negatives.end());
+  dataset->train = take_rows(all, train);
+  dataset->validation = take_rows(all, inner.test);
+  dataset->test = take_rows(all, outer.test);
+}
+
+}  // namespace towerrec::data

@@ -1,0 +1,36 @@
+// User features computed from each user's training positives (features.derived_user):
+//  - item_mean: average of an item numeric/bucketized feature's encoded value over the
+//    user's training positives (e.g. avg_danceability) -> numeric [users x 1].
+//  - share: share of each code of an item multi_hot feature among the codes of the
+//    user's training positives -> vector [users x cardinality], index = code.
+//  - diversity: Shannon entropy (nats) of those shares -> numeric [users x 1].
+// Users without training positives get the average over users that have some (saved
+// as the default, also used for new users by encode_rows).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/raw_table.h"
+#include "towerrec/config.h"
+#include "towerrec/dataset.h"
+
+namespace towerrec::data {
+
+// Computes the derived columns for users 0..n_users-1. Appends each feature's state
+// (name, kind, source, width, default) to *state (a JSON array) and its statistics to
+// *stats (a JSON array, one object per feature with its name). Throws Error naming the feature when the source is missing
+// or of the wrong kind.
+std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
+                                                const std::vector<FeatureColumn>& item_features,
+                                                const Interactions& train, int64_t n_users,
+                                                nlohmann::json* state, nlohmann::json* stats);
+
+// The derived columns for request rows: a row may give the value under the feature's
+// name (numbers separated by spaces, commas or '|'); otherwise the saved default.
+std::vector<FeatureColumn> derived_for_rows(const nlohmann::json& state, const RawTable& raw);
+
+}  // namespace towerrec::data

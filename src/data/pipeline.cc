@@ -1,0 +1,242 @@
+// build_dataset and encode_rows (towerrec/pipeline.h).
+#include "towerrec/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "data/dataset_split.h"
+#include "data/derived_features.h"
+#include "data/feature_cells.h"
+#include "data/features.h"
+#include "data/tables.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace {
+
+using Json = nlohmann::json;
+using data::RawTable;
+
+constexpr int kPreprocessingVersion = 1;
+
+// One side (users or items) on its way from table to feature columns.
+struct Side {
+  std::string name;  // "user" | "item"
+  const std::vector<FeatureSpec>* specs = nullptr;
+  const TableSpec* table = nullptr;
+  std::string id_column;
+  IdMap* ids = nullptr;
+  RawTable raw;
+  data::EntityTableStats stats;
+};
+
+std::vector<std::string> needed_columns(const Side& side, const std::string& extra) {
+  std::vector<std::string> columns;
+  for (const auto& spec : *side.specs) {
+    for (const auto& c : data::feature_source_columns(spec)) {
+      if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
+    }
+  }
+  if (!extra.empty() && std::find(columns.begin(), columns.end(), extra) == columns.end()) {
+    columns.push_back(extra);
+  }
+  return columns;
+}
+
+void read_side(const DataConfig& data, const std::string& extra_column, Side* side) {
+  side->id_column = side->table->id_column.empty()
+                        ? (side->name == "user" ? data.user_column : data.item_column)
+                        : side->table->id_column;
+  side->raw = data::read_entity_table(data, *side->table, side->id_column,
+                                      needed_columns(*side, extra_column), side->ids, &side->stats);
+  const int id = side->raw.add_column(side->id_column);
+  for (int64_t r = 0; r < side->raw.rows; ++r) side->raw.cells[id][r] = side->ids->id(r);
+}
+
+// Dense indices of the entities present in the training part.
+std::vector<int64_t> training_rows(const std::vector<int64_t>& entity, int64_t n) {
+  std::vector<bool> seen(static_cast<size_t>(n), false);
+  for (int64_t e : entity) seen[e] = true;
+  std::vector<int64_t> rows;
+  for (int64_t r = 0; r < n; ++r) {
+    if (seen[r]) rows.push_back(r);
+  }
+  return rows;
+}
+
+Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
+                 const std::string& base_dir, std::vector<FeatureColumn>* out, Json* stats) {
+  const data::FeatureContext ctx{side.ids, side.id_column, base_dir};
+  Json state = {
+      {"id_column", side.id_column}, {"ids", side.ids->ids()}, {"features", Json::array()}};
+  for (const auto& spec : *side.specs) {
+    for (const auto& other : *out) {
+      check(other.name != spec.name, side.name + " feature '" + spec.name + "' declared twice");
+    }
+    Json fitted = data::fit_feature(spec, side.raw, fit_rows, ctx);
+    Json feature_stats = {{"name", spec.name}};
+    out->push_back(data::encode_feature(fitted, side.raw, ctx, &feature_stats));
+    stats->push_back(std::move(feature_stats));
+    state["features"].push_back(std::move(fitted));
+  }
+  return state;
+}
+
+void fill_item_text(const Config& config, const Side& items, Dataset* dataset) {
+  const RawTable& raw = items.raw;
+  const int title = raw.find(config.data.item_title_column);
+  dataset->item_titles =
+      title >= 0 ? raw.cells[title] : std::vector<std::string>(raw.rows, std::string());
+  for (const auto& spec : config.features.item) {
+    for (const auto& c : data::feature_source_columns(spec)) {
+      dataset->item_raw[c] = raw.cells[raw.find(c)];
+    }
+    if (spec.kind != "multi_hot" || spec.labels.empty()) continue;
+    std::vector<std::string> joined(raw.rows);
+    const auto columns = data::feature_source_columns(spec);
+    for (size_t k = 0; k < columns.size(); ++k) {
+      const int c = raw.find(columns[k]);
+      for (int64_t r = 0; r < raw.rows; ++r) {
+        if (!data::flag_cell(raw, c, r)) continue;
+        joined[r] += (joined[r].empty() ? "" : spec.separator) + spec.labels[k];
+      }
+    }
+    dataset->item_raw[spec.name] = std::move(joined);
+  }
+}
+
+Json table_report(const TableSpec& spec, const data::EntityTableStats& stats) {
+  return {{"file", spec.file},
+          {"rows_read", stats.rows_read},
+          {"cold_start", stats.cold_start},
+          {"imputed", stats.imputed},
+          {"dropped", stats.dropped}};
+}
+
+void add_drops(const std::string& table, const std::map<std::string, int64_t>& drops,
+               DataReport* report) {
+  for (const auto& [reason, count] : drops) {
+    report->drop_reasons[table + ": " + reason] += count;
+    report->rows_dropped += count;
+  }
+}
+
+void fill_report(const Config& config, const data::InteractionTable& table, const Side& users,
+                 const Side& items, const Dataset& d, DataReport* report) {
+  Json& j = report->details;
+  report->rows_read = table.rows_read;
+  add_drops("interactions", table.dropped, report);
+  add_drops("users", users.stats.dropped, report);
+  add_drops("items", items.stats.dropped, report);
+  j["tables"]["interactions"] = {{"file", config.data.interactions.file},
+                                 {"rows_read", table.rows_read},
+                                 {"rows_kept", table.rows.size()},
+                                 {"dropped", table.dropped}};
+  j["tables"]["users"] = table_report(config.data.users, users.stats);
+  j["tables"]["items"] = table_report(config.data.items, items.stats);
+  int64_t positives = 0;
+  for (float label : table.rows.label) positives += label > 0;
+  const double cells = static_cast<double>(d.users.size()) * static_cast<double>(d.items.size());
+  j["users"] = d.users.size();
+  j["items"] = d.items.size();
+  j["interactions"] = table.rows.size();
+  j["positives"] = positives;
+  j["negatives"] = table.rows.size() - positives;
+  j["density"] = cells > 0 ? static_cast<double>(table.rows.size()) / cells : 0.0;
+  j["split"] = {{"method", config.split.method},
+                {"seed", config.split.seed},
+                {"train", d.train.size()},
+                {"validation", d.validation.size()},
+                {"test", d.test.size()}};
+}
+
+}  // namespace
+
+PipelineOutput build_dataset(const Config& config) {
+  const auto start = std::chrono::steady_clock::now();
+  PipelineOutput out;
+  Dataset& d = out.dataset;
+  const data::InteractionTable table = data::read_interactions(config.data, &d.users, &d.items);
+  Side users{"user", &config.features.user, &config.data.users, "", &d.users, {}, {}};
+  Side items{"item", &config.features.item, &config.data.items, "", &d.items, {}, {}};
+  read_side(config.data, "", &users);
+  read_side(config.data, config.data.item_title_column, &items);
+  data::assign_splits(config.split, table, &d);
+
+  Json& stats = out.report.details["features"];
+  stats = {{"user", Json::array()}, {"item", Json::array()}};
+  Json& pre = out.preprocessing;
+  pre["format"] = "towerrec.preprocessing";
+  pre["version"] = kPreprocessingVersion;
+  pre["user"] = encode_side(users, training_rows(d.train.user, d.users.size()), config.data.dir,
+                            &d.user_features, &stats["user"]);
+  pre["item"] = encode_side(items, training_rows(d.train.item, d.items.size()), config.data.dir,
+                            &d.item_features, &stats["item"]);
+  pre["derived_user"] = Json::array();
+  stats["derived_user"] = Json::array();
+  auto derived =
+      data::derive_user_features(config.features.derived_user, d.item_features, d.train,
+                                 d.users.size(), &pre["derived_user"], &stats["derived_user"]);
+  for (auto& column : derived) d.user_features.push_back(std::move(column));
+  fill_item_text(config, items, &d);
+  fill_report(config, table, users, items, d, &out.report);
+  out.report.details["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+namespace {
+
+// Every column a saved feature state reads, so absent request keys read as missing.
+void add_state_columns(const Json& feature, RawTable* raw) {
+  for (const char* key : {"column"}) {
+    if (feature.contains(key)) raw->add_column(feature[key].get<std::string>());
+  }
+  for (const char* key : {"columns", "confidence_columns"}) {
+    if (!feature.contains(key)) continue;
+    for (const auto& c : feature[key]) raw->add_column(c.get<std::string>());
+  }
+}
+
+RawTable request_table(const std::vector<std::map<std::string, std::string>>& rows) {
+  RawTable raw;
+  raw.resize(static_cast<int64_t>(rows.size()));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (const auto& [key, value] : rows[r]) raw.cells[raw.add_column(key)][r] = value;
+  }
+  return raw;
+}
+
+}  // namespace
+
+std::vector<FeatureColumn> encode_rows(
+    const Json& preprocessing, const std::string& side,
+    const std::vector<std::map<std::string, std::string>>& rows) {
+  check(side == "user" || side == "item",
+        "encode_rows: side must be user or item, not '" + side + "'");
+  check(preprocessing.is_object() && preprocessing.value("format", "") == "towerrec.preprocessing",
+        "encode_rows: not a TowerRec preprocessing state");
+  std::vector<FeatureColumn> out;
+  try {
+    const Json& state = preprocessing.at(side);
+    IdMap ids;
+    for (const auto& id : state.at("ids")) ids.add(id.get<std::string>());
+    RawTable raw = request_table(rows);
+    for (const auto& feature : state.at("features")) add_state_columns(feature, &raw);
+    const data::FeatureContext ctx{&ids, state.at("id_column").get<std::string>(), ""};
+    for (const auto& feature : state.at("features")) {
+      out.push_back(data::encode_feature(feature, raw, ctx, nullptr));
+    }
+    if (side == "user") {
+      for (auto& column : data::derived_for_rows(preprocessing.at("derived_user"), raw)) {
+        out.push_back(std::move(column));
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("encode_rows: malformed preprocessing state: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace towerrec

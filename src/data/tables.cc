@@ -1,0 +1,158 @@
+#include "data/tables.h"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "data/table_reader.h"
+#include "data/text_codec.h"
+#include "towerrec/error.h"
+
+namespace towerrec::data {
+
+namespace {
+
+struct InteractionColumns {
+  int user = -1, item = -1, rating = -1, timestamp = -1, label = -1, weight = -1;
+};
+
+InteractionColumns locate(const DataConfig& data, const TableReader& reader) {
+  InteractionColumns c;
+  c.user = reader.column_index(data.user_column, "data.user_column");
+  c.item = reader.column_index(data.item_column, "data.item_column");
+  if (!data.rating_column.empty()) {
+    c.rating = reader.column_index(data.rating_column, "data.rating_column");
+  }
+  if (!data.timestamp_column.empty()) {
+    c.timestamp = reader.column_index(data.timestamp_column, "data.timestamp_column");
+  }
+  if (!data.label_column.empty()) {
+    c.label = reader.column_index(data.label_column, "data.label_column");
+  }
+  if (!data.weight_column.empty()) {
+    c.weight = reader.column_index(data.weight_column, "data.weight_column");
+  }
+  return c;
+}
+
+// Parses field `column` as a number; rejects the row (throw or count) when it is not.
+bool number_field(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
+                  int column, double* out) {
+  if (parse_double(fields[column], out)) return true;
+  reader.reject_row("unparsable number", reader.where(line, column) + ": cannot parse '" +
+                                             std::string(fields[column]) + "' as a number");
+  return false;
+}
+
+// Label of a row: strength > 0 positive, 0 explicit negative, NaN when the row is
+// neither (a rating between the two thresholds).
+float row_label(const DataConfig& data, double rating, double label, bool has_rating,
+                bool has_label) {
+  if (has_label) {
+    if (label <= 0 || label <= data.negative_threshold) return 0.0f;
+    return static_cast<float>(label);
+  }
+  if (has_rating) {
+    if (rating <= data.negative_threshold) return 0.0f;
+    if (data.rating_threshold != 0 && rating < data.rating_threshold) {
+      return std::numeric_limits<float>::quiet_NaN();
+    }
+  }
+  return 1.0f;
+}
+
+}  // namespace
+
+std::string table_path(const DataConfig& data, const std::string& file) {
+  const std::filesystem::path p(file);
+  return p.is_absolute() ? file : (std::filesystem::path(data.dir) / p).string();
+}
+
+InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items) {
+  check(!data.interactions.file.empty(), "data.interactions.file is not set");
+  TableReader reader(data.interactions, table_path(data, data.interactions.file));
+  const InteractionColumns c = locate(data, reader);
+  InteractionTable out;
+  out.has_ratings = c.rating >= 0;
+  out.has_timestamps = c.timestamp >= 0;
+  std::string id;
+  reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
+    const std::string_view user = trim(f[c.user]), item = trim(f[c.item]);
+    if (user.empty() || item.empty()) {
+      reader.reject_row("empty id",
+                        reader.where(line, user.empty() ? c.user : c.item) + ": empty id");
+      return;
+    }
+    double rating = NAN, label = 1, weight = 1, ts = 0;
+    if (c.rating >= 0 && !number_field(reader, f, line, c.rating, &rating)) return;
+    if (c.label >= 0 && !number_field(reader, f, line, c.label, &label)) return;
+    if (c.weight >= 0 && !number_field(reader, f, line, c.weight, &weight)) return;
+    int64_t timestamp = 0;
+    if (c.timestamp >= 0 && !parse_int64(f[c.timestamp], &timestamp)) {
+      if (!number_field(reader, f, line, c.timestamp, &ts)) return;
+    }
+    const float lab = row_label(data, rating, label, c.rating >= 0, c.label >= 0);
+    if (std::isnan(lab)) {
+      ++out.dropped["rating below rating_threshold"];
+      return;
+    }
+    id.assign(user);
+    const int64_t u = users->add(id);
+    id.assign(item);
+    const int64_t i = items->add(id);
+    out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
+                       timestamp);
+  });
+  out.rows_read = reader.rows_read();
+  for (const auto& [reason, count] : reader.skip_reasons()) out.dropped[reason] += count;
+  check(out.rows.size() > 0, reader.path() + ": no usable interaction rows");
+  return out;
+}
+
+RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
+                           const std::string& default_id_column,
+                           const std::vector<std::string>& columns, IdMap* ids,
+                           EntityTableStats* stats) {
+  RawTable raw;
+  for (const auto& name : columns) raw.add_column(name);
+  const int64_t known = ids->size();
+  raw.resize(known);
+  if (spec.file.empty()) {
+    stats->imputed = known;
+    return raw;
+  }
+  TableReader reader(spec, table_path(data, spec.file));
+  raw.source = reader.path();
+  const std::string id_column = spec.id_column.empty() ? default_id_column : spec.id_column;
+  const int id_index = reader.column_index(id_column, "id_column");
+  std::vector<int> source(columns.size());
+  for (size_t k = 0; k < columns.size(); ++k) {
+    source[k] = reader.column_index(columns[k], "a feature source column");
+  }
+  std::vector<bool> seen(static_cast<size_t>(known), false);
+  reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
+    const std::string id(trim(f[id_index]));
+    if (id.empty())
+      return reader.reject_row("empty id", reader.where(line, id_index) + ": empty id");
+    const int64_t row = ids->add(id);
+    if (row >= raw.rows) {
+      raw.resize(row + 1);
+      seen.resize(static_cast<size_t>(row + 1), false);
+      ++stats->cold_start;
+    }
+    if (seen[row]) {
+      return reader.reject_row("duplicate id", reader.where(line, id_index) + ": duplicate id '" +
+                                                   id + "' (first at line " +
+                                                   std::to_string(raw.lines[row]) + ")");
+    }
+    seen[row] = true;
+    raw.lines[row] = line;
+    for (size_t k = 0; k < source.size(); ++k) raw.cells[k][row].assign(trim(f[source[k]]));
+  });
+  stats->rows_read = reader.rows_read();
+  stats->dropped = reader.skip_reasons();
+  for (int64_t r = 0; r < known; ++r) stats->imputed += seen[r] ? 0 : 1;
+  return raw;
+}
+
+}  // namespace towerrec::data

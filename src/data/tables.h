@@ -1,0 +1,49 @@
+// Reading the three input tables of DataConfig into interactions and per-side raw
+// feature tables, with the counts the DataReport shows.
+//
+// Thread safety: pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "data/raw_table.h"
+#include "towerrec/config.h"
+#include "towerrec/dataset.h"
+
+namespace towerrec::data {
+
+struct InteractionTable {
+  Interactions rows;  // every kept row in file order (positives and explicit negatives)
+  int64_t rows_read = 0;
+  std::map<std::string, int64_t> dropped;  // reason -> rows
+  bool has_ratings = false;
+  bool has_timestamps = false;
+};
+
+// data.dir joined with a table file (absolute files are kept).
+std::string table_path(const DataConfig& data, const std::string& file);
+
+// Reads data.interactions; new user/item ids are added to `users` / `items` in file
+// order. Labels follow DataConfig (rating_threshold, negative_threshold, label_column).
+InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items);
+
+struct EntityTableStats {
+  int64_t rows_read = 0;
+  int64_t cold_start = 0;  // entities with a feature row but no interaction
+  int64_t imputed = 0;     // entities in the interactions without a feature row
+  std::map<std::string, int64_t> dropped;
+};
+
+// Reads a users/items feature table keeping `columns` (absent ones throw, naming the
+// file and column). Unknown ids are added to `ids` (cold start). The result has one
+// row per entity of `ids`; entities without a file row are all-missing. An absent
+// table (spec.file == "") yields all-missing rows.
+RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
+                           const std::string& default_id_column,
+                           const std::vector<std::string>& columns, IdMap* ids,
+                           EntityTableStats* stats);
+
+}  // namespace towerrec::data
