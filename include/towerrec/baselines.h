@@ -1,0 +1,136 @@
+// Baseline recommenders, fitted and scored under the same split as the two-tower
+// model: most popular, item-kNN, content-based, BPR matrix factorisation and EASE.
+//
+// Every baseline fits on the positives (label > 0) of a Dataset and scores one user
+// against the whole catalogue. Popularity, item-kNN, content and EASE fit on train +
+// validation (the history the evaluation excludes); BPR fits on train and stops early
+// on validation NDCG. Users without history get the baseline's fallback scores (zeros,
+// or popularity where stated).
+//
+// Thread safety: fit() mutates; after it returns, score() and the accessors are const
+// and safe to call from several threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "towerrec/dataset.h"
+
+namespace towerrec {
+
+class Baseline {
+ public:
+  virtual ~Baseline() = default;
+  virtual std::string name() const = 0;
+  // Throws Error when the data set has no positives or indices fall outside its maps.
+  virtual void fit(const Dataset& data) = 0;
+  // REQUIRES: fit() (or load) ran. One score per item, higher is better. Throws Error
+  // (kNotFound) for a user index outside the fitted data set.
+  virtual std::vector<float> score(int64_t user) const = 0;
+};
+
+// Positive items per user (sorted, unique) of train, plus validation when asked.
+std::vector<std::vector<int64_t>> user_histories(const Dataset& data, bool with_validation);
+
+// ---- torch-free baselines ------------------------------------------------------------
+
+// Scores every item by its number of distinct training users.
+std::unique_ptr<Baseline> make_popularity_baseline();
+
+// Cosine item-item similarity over the binary user x item matrix; each item keeps its
+// `neighbours` most similar items. score(u, j) = sum over history items i of sim(i, j)
+// when j is among i's neighbours.
+std::unique_ptr<Baseline> make_item_knn_baseline(int64_t neighbours = 50);
+
+// A dense per-item feature matrix built from FeatureColumns (rows = items).
+// Categorical and bucketized codes become one-hot blocks, multi-hot codes a multi-hot
+// block scaled to unit norm; numeric, vector and value-confidence columns are copied
+// (value times confidence for the latter). Code 0 ("unknown") and id columns add
+// nothing. Throws Error on inconsistent column shapes.
+struct FeatureMatrix {
+  int64_t rows = 0;
+  int64_t dim = 0;
+  std::vector<float> values;  // rows x dim, row-major
+};
+FeatureMatrix item_feature_matrix(const std::vector<FeatureColumn>& columns, int64_t rows);
+
+// User profile = mean of the feature rows of the user's history items; score = cosine
+// of profile and each item's feature row. Needs item features in the data set.
+std::unique_ptr<Baseline> make_content_baseline();
+
+// ---- LibTorch baselines (link the `towerrec` library) -----------------------------------
+
+struct BprOptions {
+  int64_t dim = 64;
+  double learning_rate = 2e-2;  // Adam
+  double l2 = 1e-2;             // on the batch's user, item and bias rows
+  int64_t batch_size = 1024;
+  int64_t max_epochs = 200;
+  int64_t patience = 3;  // epochs without a better validation NDCG
+  int64_t metric_k = 10;
+  double max_seconds = 0;  // 0 = no time budget
+  uint64_t seed = 42;
+};
+
+// BPR matrix factorisation: score(u, i) = <p_u, q_i> + b_i, trained with Adam on
+// (user, positive, negative) triples, negatives uniform and never a training positive.
+// Keeps the factors of the epoch with the best validation NDCG@metric_k (the last
+// epoch when there is no validation part). Also the serving's collaborative model.
+class BprBaseline : public Baseline {
+ public:
+  explicit BprBaseline(BprOptions options = {});
+  std::string name() const override { return "bpr"; }
+  void fit(const Dataset& data) override;
+  std::vector<float> score(int64_t user) const override;
+
+  int64_t num_users() const { return num_users_; }
+  int64_t num_items() const { return num_items_; }
+  int64_t dim() const { return options_.dim; }
+  const std::vector<float>& user_factors() const { return user_factors_; }  // users x dim
+  const std::vector<float>& item_factors() const { return item_factors_; }  // items x dim
+  const std::vector<float>& item_bias() const { return item_bias_; }        // items
+  int64_t epochs_run() const { return epochs_run_; }
+  int64_t best_epoch() const { return best_epoch_; }
+  double best_validation_ndcg() const { return best_ndcg_; }
+
+  // Writes bpr.json (shapes) and user_factors.f32, item_factors.f32, item_bias.f32
+  // (raw little-endian float32, row-major) into dir, each atomically.
+  void save(const std::string& dir) const;
+  // Throws Error naming the file on a missing file or a size that disagrees with bpr.json.
+  static BprBaseline load(const std::string& dir);
+
+ private:
+  BprOptions options_;
+  int64_t num_users_ = 0;
+  int64_t num_items_ = 0;
+  std::vector<float> user_factors_;
+  std::vector<float> item_factors_;
+  std::vector<float> item_bias_;
+  int64_t epochs_run_ = 0;
+  int64_t best_epoch_ = 0;
+  double best_ndcg_ = 0;
+};
+
+// EASE: closed-form item-item weights B = I - P / diag(P), P = (X^T X + lambda I)^-1,
+// with diag(B) = 0; score(u) = x_u B. Dense in items squared: catalogues above
+// `max_items` are rejected with an Error.
+std::unique_ptr<Baseline> make_ease_baseline(double lambda = 400.0, int64_t max_items = 20000);
+
+// ---- registry ---------------------------------------------------------------------------
+
+struct BaselineOptions {
+  int64_t knn_neighbours = 50;
+  double ease_lambda = 400.0;
+  BprOptions bpr;
+};
+
+// Names accepted by make_baseline (and config eval.baselines), in a fixed order:
+// popularity, item_knn, content, bpr, ease.
+const std::vector<std::string>& baseline_names();
+// Throws Error naming the unknown baseline and the valid names.
+std::unique_ptr<Baseline> make_baseline(const std::string& name,
+                                        const BaselineOptions& options = {});
+
+}  // namespace towerrec

@@ -1,0 +1,81 @@
+// EASE baseline (Steck 2019): a closed-form item-item linear model. The Gram matrix is
+// inverted in float64 with LibTorch; scoring is a sparse sum of weight rows.
+#include <torch/torch.h>
+
+#include "eval/baseline_common.h"
+#include "towerrec/baselines.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace {
+
+class EaseBaseline : public Baseline {
+ public:
+  EaseBaseline(double lambda, int64_t max_items) : lambda_(lambda), max_items_(max_items) {
+    check(lambda > 0, "ease: lambda must be positive, got " + std::to_string(lambda));
+  }
+  std::string name() const override { return "ease"; }
+
+  void fit(const Dataset& data) override {
+    histories_ = user_histories(data, /*with_validation=*/true);
+    baseline_detail::check_has_positives(name(), histories_);
+    num_items_ = data.items.size();
+    check(num_items_ <= max_items_, "ease: " + std::to_string(num_items_) +
+                                        " items exceed the dense limit of " +
+                                        std::to_string(max_items_));
+    torch::NoGradGuard no_grad;
+    weights_ = closed_form(gram_matrix());
+    fitted_ = true;
+  }
+
+  std::vector<float> score(int64_t user) const override {
+    baseline_detail::check_fitted(name(), fitted_);
+    baseline_detail::check_user(name(), user, static_cast<int64_t>(histories_.size()));
+    std::vector<float> scores(static_cast<size_t>(num_items_), 0.0f);
+    for (int64_t i : histories_[user]) {
+      const float* row = &weights_[i * num_items_];
+      for (int64_t j = 0; j < num_items_; ++j) scores[j] += row[j];
+    }
+    return scores;
+  }
+
+ private:
+  // G = X^T X of the binary user x item matrix, accumulated user by user.
+  torch::Tensor gram_matrix() const {
+    torch::Tensor gram = torch::zeros({num_items_, num_items_}, torch::kFloat64);
+    auto g = gram.accessor<double, 2>();
+    for (const auto& h : histories_) {
+      for (int64_t a : h) {
+        for (int64_t b : h) g[a][b] += 1.0;
+      }
+    }
+    return gram;
+  }
+
+  // B = I - P diagMat(1 / diag(P)) with P = (G + lambda I)^-1, i.e. B_ij = -P_ij / P_jj
+  // off the diagonal and 0 on it.
+  std::vector<float> closed_form(torch::Tensor gram) const {
+    gram.diagonal().add_(lambda_);
+    torch::Tensor p = torch::linalg::inv(gram);
+    torch::Tensor b = -p / p.diagonal().unsqueeze(0);
+    b.diagonal().zero_();
+    torch::Tensor f = b.to(torch::kFloat32).contiguous();
+    return std::vector<float>(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+  }
+
+  double lambda_;
+  int64_t max_items_;
+  int64_t num_items_ = 0;
+  std::vector<std::vector<int64_t>> histories_;
+  std::vector<float> weights_;  // items x items, row i = contributions of history item i
+  bool fitted_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Baseline> make_ease_baseline(double lambda, int64_t max_items) {
+  return std::make_unique<EaseBaseline>(lambda, max_items);
+}
+
+}  // namespace towerrec

@@ -1,0 +1,101 @@
+#include <algorithm>
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "towerrec/error.h"
+#include "towerrec/metrics.h"
+
+namespace towerrec {
+namespace {
+
+TEST(TopKTest, SelectsBestWithExclusionsAndStableTies) {
+  const std::vector<float> scores = {0.1f, 0.9f, 0.5f, 0.9f, 0.3f};
+  EXPECT_EQ(top_k(scores, 3, {2}), (std::vector<int64_t>{1, 3, 4}));
+  EXPECT_EQ(top_k(scores, 10, {2}), (std::vector<int64_t>{1, 3, 4, 0}));
+  EXPECT_EQ(top_k(scores, 0), (std::vector<int64_t>{}));
+  EXPECT_EQ(top_k({NAN, 0.2f, -1.0f}, 3), (std::vector<int64_t>{1, 2, 0}));
+  EXPECT_THROW(top_k(scores, 2, {5}), Error);
+}
+
+TEST(TopKTest, MatchesFullSortOnALargeCatalogue) {
+  std::vector<float> scores(5000);
+  for (size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>((i * 7919) % 1000);
+  std::vector<int64_t> order;
+  for (int64_t i = 0; i < 5000; ++i) {
+    if (i != 999) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return scores[a] > scores[b]; });
+  order.resize(20);
+  EXPECT_EQ(top_k(scores, 20, {999}), order);
+}
+
+// 3 users, 5 items. Known: u0 {0,1} + validation {2}; u1 {2}; u2 {0}.
+// Test: u0 {3}; u1 {4, 0}; u2 none.
+Dataset small_dataset() {
+  Dataset d;
+  for (int u = 0; u < 3; ++u) d.users.add("u" + std::to_string(u));
+  for (int i = 0; i < 5; ++i) d.items.add("i" + std::to_string(i));
+  auto add = [](Interactions& part, int64_t u, int64_t i) { part.push_back(u, i, 1, 1, NAN, 0); };
+  add(d.train, 0, 0);
+  add(d.train, 0, 1);
+  add(d.train, 1, 2);
+  add(d.train, 2, 0);
+  d.train.push_back(2, 4, 0, 1, NAN, 0);  // an explicit negative: not known, not relevant
+  add(d.validation, 0, 2);
+  add(d.test, 0, 3);
+  add(d.test, 1, 4);
+  add(d.test, 1, 0);
+  return d;
+}
+
+std::vector<float> by_index(int64_t) { return {0, 1, 2, 3, 4}; }
+
+TEST(ProtocolTest, UserItemSetsSplitKnownFromRelevant) {
+  const UserItemSets s = user_item_sets(small_dataset());
+  EXPECT_EQ(s.known[0], (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(s.known[2], (std::vector<int64_t>{0}));
+  EXPECT_EQ(s.relevant[1], (std::vector<int64_t>{0, 4}));
+  EXPECT_TRUE(s.relevant[2].empty());
+  EXPECT_EQ(item_user_counts(small_dataset()), (std::vector<int64_t>{2, 1, 2, 0, 0}));
+}
+
+TEST(ProtocolTest, FullCatalogueRemovesKnownItems) {
+  const FullProtocolResult r = evaluate_full(small_dataset(), by_index, {2});
+  EXPECT_EQ(r.evaluated_users, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(r.lists[0], (std::vector<int64_t>{4, 3}));
+  EXPECT_EQ(r.lists[1], (std::vector<int64_t>{4, 3}));
+  EXPECT_TRUE(r.lists[2].empty());
+  // u0: hit at rank 2 of 1 relevant; u1: hit at rank 1 of 2 relevant.
+  const double d1 = 1.0 / std::log2(3.0);
+  EXPECT_NEAR(r.ranking.at[0].ndcg, (d1 + 1.0 / (1.0 + d1)) / 2, 1e-12);
+  EXPECT_NEAR(r.ranking.at[0].recall, (1.0 + 0.5) / 2, 1e-12);
+}
+
+TEST(ProtocolTest, SampledRanksEachTestItemAgainstNonInteractedItems) {
+  // u0: positive 3 vs pool {4} -> rank 1. u1: positive 4 vs {1,3} -> rank 0; positive 0
+  // vs {1,3} -> rank 2.
+  const SampledProtocolResult r = evaluate_sampled(small_dataset(), by_index, 99, 2, 1);
+  EXPECT_EQ(r.num_cases, 3);
+  EXPECT_NEAR(r.hit_rate, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(r.ndcg, (1.0 / std::log2(3.0) + 1.0) / 3, 1e-12);
+  const SampledProtocolResult ties = evaluate_sampled(
+      small_dataset(), [](int64_t) { return std::vector<float>(5, 1.0f); }, 99, 1);
+  EXPECT_EQ(ties.hit_rate, 0.0);  // ties count against the positive
+}
+
+TEST(ProtocolTest, RejectsAScoreFunctionOfTheWrongSize) {
+  try {
+    evaluate_full(small_dataset(), [](int64_t) { return std::vector<float>(3); }, {10});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("returned 3 scores for user 0"), std::string::npos);
+  }
+  Dataset bad = small_dataset();
+  bad.test.push_back(0, 9, 1, 1, NAN, 0);
+  EXPECT_THROW(user_item_sets(bad), Error);
+}
+
+}  // namespace
+}  // namespace towerrec
