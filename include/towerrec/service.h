@@ -1,0 +1,151 @@
+// The recommendation service as the HTTP layer sees it: plain request and response
+// values and one abstract interface. The serving code implements it around the
+// two-tower model, the ANN index and the hybrid blend; the server only parses, calls
+// and prints.
+//
+// Thread safety: every method of RecommendationService may be called concurrently
+// from many request threads; implementations synchronise internally.
+// Errors: methods throw towerrec::Error; ErrorCode::kNotFound for unknown user, item,
+// job or bundle, kInvalidArgument for bad values, kConflict when no model is loaded
+// yet (or a training job is already running), kIo/kInternal for failures.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace towerrec {
+
+// Raw features of one user or item: column name -> text, as in the data files
+// (numbers as decimal text). Encoded with the saved preprocessing state.
+using Features = std::map<std::string, std::string>;
+
+// Which code path produced a recommendation list.
+enum class ServePath {
+  kTwoTower,           // known user, two-tower score only
+  kHybrid,             // known user, blend of two-tower, collaborative and content
+  kColdStartFeatures,  // user given by raw features (or a known user with no history)
+  kPopular,            // nothing known about the user: popularity fallback
+};
+const char* serve_path_name(ServePath path);  // "two_tower", "hybrid", ...
+
+struct RecommendRequest {
+  // Exactly one of user_id and user_features is set.
+  std::optional<std::string> user_id;
+  std::optional<Features> user_features;
+  int64_t limit = 10;                // 1..max_limit (checked by the caller)
+  std::vector<std::string> exclude;  // item ids never returned (besides items already seen)
+  // Item feature column -> allowed values; an item passes when, for every column, its
+  // value (or one of its multi-valued parts) is among the allowed values.
+  std::map<std::string, std::vector<std::string>> filters;
+  bool explain = false;  // fill RecommendedItem::reasons
+};
+
+// Per-algorithm part of a blended score (weight already applied; sum == score for
+// the hybrid path). Zero for algorithms that did not take part.
+struct ScoreContributions {
+  double two_tower = 0;
+  double collaborative = 0;
+  double content = 0;
+};
+
+struct RecommendedItem {
+  std::string item_id;
+  double score = 0;
+  int64_t rank = 0;  // 1-based, in order of decreasing score
+  ScoreContributions contributions;
+  std::vector<std::string> reasons;  // human-readable; empty unless explain was set
+};
+
+struct RecommendResponse {
+  std::vector<RecommendedItem> items;  // at most limit, ranks 1..n
+  ServePath path = ServePath::kPopular;
+  std::string model_version;  // "" when served without a model (popular fallback)
+};
+
+struct SimilarItem {
+  std::string item_id;
+  double score = 0;  // similarity, larger is closer
+  int64_t rank = 0;  // 1-based
+};
+
+struct SimilarResponse {
+  std::vector<SimilarItem> items;  // never contains the query item
+  std::string model_version;
+};
+
+// One interaction. type is free text ("view", "click", "rating", "purchase", ...).
+struct Event {
+  std::string user_id;
+  std::string item_id;
+  std::string type;
+  double value = 1;
+  int64_t timestamp = 0;  // seconds since the epoch
+};
+
+// Exactly one of config_text (YAML) and config_path is non-empty.
+struct TrainRequest {
+  std::string config_text;
+  std::string config_path;
+};
+
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed };
+const char* job_state_name(JobState state);  // "queued", "running", ...
+
+struct JobStatus {
+  std::string job_id;
+  JobState state = JobState::kQueued;
+  int64_t epoch = 0;                      // epochs finished so far
+  int64_t epochs = 0;                     // epochs planned
+  std::map<std::string, double> metrics;  // latest validation/test metrics by name
+  std::string error;                      // set when state == kFailed
+  std::string bundle_path;                // set when state == kSucceeded
+};
+
+// Hybrid blend weights: non-negative, not all zero (checked by the caller too).
+struct BlendWeights {
+  double two_tower = 1;
+  double collaborative = 0;
+  double content = 0;
+};
+
+struct ServiceStatus {
+  bool model_loaded = false;
+  std::string model_version;            // "" when no model is loaded
+  std::vector<std::string> algorithms;  // available: "two_tower", "collaborative", ...
+  BlendWeights weights;
+  std::string index_kind;  // "hnsw", "exact", "" when no index
+  int64_t index_size = 0;  // items in the ANN index
+  int64_t users = 0;       // known users
+  int64_t items = 0;       // known items
+  double uptime_seconds = 0;
+};
+
+class RecommendationService {
+ public:
+  virtual ~RecommendationService() = default;
+
+  // Ranked items for a known user (by id) or a new one (by raw features). Items the
+  // user has interacted with (including events recorded a moment ago) are excluded.
+  virtual RecommendResponse recommend(const RecommendRequest& request) = 0;
+  // Nearest items to item_id in the item embedding space; limit >= 1.
+  virtual SimilarResponse similar_items(const std::string& item_id, int64_t limit) = 0;
+  // Adds or replaces a user; the user is servable right after the call returns.
+  virtual void upsert_user(const std::string& user_id, const Features& features) = 0;
+  // Adds or replaces an item: embeds it and puts it into the index before returning.
+  virtual void upsert_item(const std::string& item_id, const Features& features) = 0;
+  // Takes the events into account at once (exclude-seen, collaborative signal).
+  virtual void record_events(const std::vector<Event>& events) = 0;
+  // Starts training in the background and returns its job id at once.
+  virtual std::string start_training(const TrainRequest& request) = 0;
+  virtual JobStatus job_status(const std::string& job_id) = 0;
+  // Loads a model bundle (an existing directory, already checked by the caller) and
+  // swaps it in atomically; returns the new model version.
+  virtual std::string load_model(const std::string& bundle_path) = 0;
+  virtual ServiceStatus status() = 0;
+  virtual void set_weights(const BlendWeights& weights) = 0;
+};
+
+}  // namespace towerrec

@@ -1,0 +1,78 @@
+// The server's durable state in one SQLite database file: users and items with their
+// raw features, the event log, and the registry of model bundles.
+//
+// The file is opened in WAL mode (readers never block the writer) and its schema is
+// versioned: a schema_version table records the last applied migration, and opening
+// an older file applies the missing migrations in order, each in a transaction.
+// Every query is a prepared statement with bound parameters.
+//
+// Thread safety: one connection guarded by a mutex; every method may be called from
+// any thread. Ownership: the Store owns the connection and closes it on destruction.
+// Errors: towerrec::Error (kIo when SQLite fails, naming the database file and the
+// SQLite message; kNotFound for unknown ids where noted).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "towerrec/service.h"
+
+namespace towerrec {
+
+struct EntityRecord {
+  std::string id;
+  Features features;
+  int64_t updated_at = 0;  // seconds since the epoch
+};
+
+struct ModelRecord {
+  std::string version;
+  std::string path;
+  std::map<std::string, double> metrics;
+  int64_t created_at = 0;  // seconds since the epoch; 0 = now when registering
+  bool live = false;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at path and migrates it to the latest
+  // schema. ":memory:" is refused: the store is meant to survive restarts.
+  explicit Store(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static int latest_schema_version();
+  int schema_version();
+  std::string journal_mode();  // "wal" once opened
+  const std::string& path() const;
+
+  // Insert or replace; updated_at = now when 0.
+  void upsert_user(const std::string& id, const Features& features, int64_t updated_at = 0);
+  void upsert_item(const std::string& id, const Features& features, int64_t updated_at = 0);
+  std::optional<EntityRecord> get_user(const std::string& id);
+  std::optional<EntityRecord> get_item(const std::string& id);
+
+  // Appends all events in one transaction (all or none).
+  void add_events(const std::vector<Event>& events);
+  // Events of one user, oldest first (by timestamp, then insertion order).
+  std::vector<Event> events_for_user(const std::string& user_id);
+  int64_t event_count();
+
+  // Adds a model (replacing one with the same version); live flag as given.
+  void register_model(const ModelRecord& model);
+  // Marks version live and every other model not live; kNotFound for an unknown version.
+  void set_live(const std::string& version);
+  // All models, oldest first.
+  std::vector<ModelRecord> list_models();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace towerrec

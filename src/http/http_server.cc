@@ -1,0 +1,275 @@
+#include "http/http_server.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+#include <thread>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include "http/access.h"
+#include "http/api_codec.h"
+#include "http/prometheus.h"
+#include "http/route_table.h"
+#include "towerrec/error.h"
+
+namespace towerrec::http {
+namespace {
+
+constexpr const char* kUnmatchedRoute = "unmatched";
+
+std::pair<int, std::string> status_of(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return {400, "invalid_argument"};
+    case ErrorCode::kNotFound:
+      return {404, "not_found"};
+    case ErrorCode::kUnauthorized:
+      return {401, "unauthorized"};
+    case ErrorCode::kConflict:
+      return {409, "conflict"};
+    case ErrorCode::kTooLarge:
+      return {413, "payload_too_large"};
+    case ErrorCode::kIo:
+      return {500, "io_error"};
+    case ErrorCode::kInternal:
+      return {500, "internal"};
+  }
+  return {500, "internal"};
+}
+
+// The JSON error for statuses produced outside the route handlers.
+std::pair<std::string, std::string> describe_status(int status, int64_t max_body_bytes) {
+  switch (status) {
+    case 413:
+      return {"payload_too_large",
+              "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes"};
+    case 400:
+      return {"invalid_argument", "malformed HTTP request"};
+    case 404:
+      return {"not_found", "no such route"};
+    case 408:
+      return {"request_timeout", "request not received within the read timeout"};
+    default:
+      return {"http_" + std::to_string(status), "HTTP status " + std::to_string(status)};
+  }
+}
+
+// Requests refused before routing may carry any method token; keep the label bounded.
+std::string method_label(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
+void validate(const ServerOptions& options, const std::string& token) {
+  check(options.threads >= 1, "serve.threads must be >= 1, got " + std::to_string(options.threads));
+  check(options.port >= 0 && options.port <= 65535,
+        "serve.port must be in [0, 65535], got " + std::to_string(options.port));
+  check(options.max_body_bytes >= 1, "serve.max_body_bytes must be >= 1");
+  check(options.max_limit >= 1, "serve.max_limit must be >= 1");
+  check(std::isfinite(options.read_timeout_seconds) && options.read_timeout_seconds > 0,
+        "serve.read_timeout_seconds must be > 0");
+  if (token.empty() && !is_loopback_host(options.host)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "refusing to listen on non-loopback host '" + options.host +
+                    "' without an admin token (set serve.admin_token or TOWERREC_ADMIN_TOKEN)");
+  }
+}
+
+}  // namespace
+
+ServerOptions ServerOptions::from_config(const ServeConfig& serve) {
+  ServerOptions options;
+  options.host = serve.host;
+  options.port = static_cast<int>(serve.port);
+  options.threads = static_cast<int>(serve.threads);
+  options.admin_token = serve.admin_token;
+  options.model_root = serve.model_root;
+  options.max_body_bytes = serve.max_body_bytes;
+  options.read_timeout_seconds = serve.read_timeout_seconds;
+  options.max_limit = serve.max_limit;
+  return options;
+}
+
+struct HttpServer::Impl {
+  Impl(ServerOptions options_in, RecommendationService& service_in, Store& store_in)
+      : options(std::move(options_in)), service(service_in), store(store_in) {}
+
+  ServerOptions options;
+  RecommendationService& service;
+  Store& store;
+  std::string token;
+  std::unique_ptr<ModelRoot> model_root;
+  std::unique_ptr<RouteContext> context;
+  RequestMetrics metrics;
+  httplib::Server server;
+  std::vector<Route> routes;
+  std::vector<std::regex> patterns;  // routes[i]'s pattern, for the 405 check
+  std::thread listener;
+  int port = 0;
+  int listen_socket = -1;  // the bound socket, as seen by the socket options hook
+
+  void configure();
+  void register_routes();
+  void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
+  void handle_unrouted(const httplib::Request& request, httplib::Response& response);
+  bool authorized(const httplib::Request& request) const;
+};
+
+bool HttpServer::Impl::authorized(const httplib::Request& request) const {
+  if (token.empty()) return true;
+  return constant_time_equals(token, bearer_token(request.get_header_value("Authorization")));
+}
+
+void HttpServer::Impl::handle(const Route& route, const httplib::Request& request,
+                              httplib::Response& response) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if (route.admin && !authorized(request)) {
+      response.set_header("WWW-Authenticate", "Bearer");
+      throw HttpStatusError(401, "unauthorized",
+                            "this route needs 'Authorization: Bearer <admin token>'");
+    }
+    route.handle(*context, request, response);
+  } catch (const HttpStatusError& error) {
+    send_json(response, error.status(), error_json(error.code(), error.what()));
+  } catch (const Error& error) {
+    const auto [status, code] = status_of(error.code());
+    send_json(response, status, error_json(code, error.what()));
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: {}", request.method, request.path, error.what());
+    send_json(response, 500, error_json("internal", error.what()));
+  } catch (...) {
+    send_json(response, 500, error_json("internal", "unknown failure"));
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  metrics.record(route.name, request.method, response.status, elapsed.count());
+}
+
+void HttpServer::Impl::handle_unrouted(const httplib::Request& request,
+                                       httplib::Response& response) {
+  std::string allowed;
+  for (size_t i = 0; i < routes.size(); ++i) {
+    if (std::regex_match(request.path, patterns[i])) {
+      allowed += (allowed.empty() ? "" : ", ") + routes[i].method;
+    }
+  }
+  if (allowed.empty()) {
+    send_json(response, 404, error_json("not_found", "no route " + request.path));
+  } else {
+    response.set_header("Allow", allowed);
+    send_json(response, 405,
+              error_json("method_not_allowed", "method " + request.method + " not allowed on " +
+                                                   request.path + " (allowed: " + allowed + ")"));
+  }
+  metrics.record(kUnmatchedRoute, request.method, response.status, 0);
+}
+
+void HttpServer::Impl::register_routes() {
+  routes = api_routes();
+  for (const Route& route : routes) {
+    patterns.emplace_back(route.pattern);
+    auto handler = [this, &route](const httplib::Request& request, httplib::Response& response) {
+      handle(route, request, response);
+    };
+    if (route.method == "GET") server.Get(route.pattern, handler);
+    if (route.method == "POST") server.Post(route.pattern, handler);
+    if (route.method == "PUT") server.Put(route.pattern, handler);
+  }
+  // Registered last: httplib tries patterns in order, so these see only the rest.
+  auto unrouted = [this](const httplib::Request& request, httplib::Response& response) {
+    handle_unrouted(request, response);
+  };
+  server.Get(".*", unrouted);
+  server.Post(".*", unrouted);
+  server.Put(".*", unrouted);
+  server.Patch(".*", unrouted);
+  server.Delete(".*", unrouted);
+  server.Options(".*", unrouted);
+}
+
+void HttpServer::Impl::configure() {
+  const int threads = options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Set on the listening socket; Linux copies it to every accepted socket. Without it,
+  // Nagle + delayed ACK cost ~40 ms per keep-alive request.
+  server.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port
+  // silently; SO_REUSEADDR alone still allows quick restarts.
+  server.set_socket_options([this](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket = socket;
+  });
+  server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
+  const auto timeout = std::chrono::duration<double>(options.read_timeout_seconds);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
+  server.set_read_timeout(micros / 1000000, micros % 1000000);
+  server.set_write_timeout(micros / 1000000, micros % 1000000);
+  server.set_keep_alive_max_count(1000);
+  server.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;  // a route handler already answered
+    const auto [code, message] = describe_status(response.status, options.max_body_bytes);
+    send_json(response, response.status, error_json(code, message));
+    metrics.record(kUnmatchedRoute, method_label(request.method), response.status, -1);
+  });
+  register_routes();
+}
+
+HttpServer::HttpServer(ServerOptions options, RecommendationService& service, Store& store)
+    : impl_(std::make_unique<Impl>(std::move(options), service, store)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::start() {
+  check(!impl_->listener.joinable(), "server already started");
+  Impl& impl = *impl_;
+  impl.token = impl.options.admin_token;
+  if (impl.token.empty()) {
+    const char* env = std::getenv("TOWERREC_ADMIN_TOKEN");
+    impl.token = env ? env : "";
+  }
+  validate(impl.options, impl.token);
+  impl.model_root = std::make_unique<ModelRoot>(impl.options.model_root);
+  impl.context = std::make_unique<RouteContext>(
+      RouteContext{impl.service, impl.store, impl.options, *impl.model_root, impl.metrics});
+  impl.configure();
+  const std::string& host = impl.options.host;
+  impl.port = impl.options.port == 0
+                  ? impl.server.bind_to_any_port(host)
+                  : (impl.server.bind_to_port(host, impl.options.port) ? impl.options.port : -1);
+  if (impl.port <= 0) {
+    throw Error(ErrorCode::kIo, "cannot listen on " + host + ":" +
+                                    std::to_string(impl.options.port) +
+                                    " (address in use or not available)");
+  }
+  // httplib listens with a backlog of 5: a burst of new clients overflows it and the
+  // dropped SYNs are retried only after a second. Listening again raises the backlog.
+  if (impl.listen_socket >= 0) ::listen(impl.listen_socket, SOMAXCONN);
+  impl.listener = std::thread([&impl] { impl.server.listen_after_bind(); });
+  // stop() only reaches a server that has entered its accept loop.
+  while (!impl.server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  spdlog::info("listening on {}:{} with {} threads", host, impl.port, impl.options.threads);
+  return impl.port;
+}
+
+void HttpServer::stop() {
+  if (!impl_->listener.joinable()) return;
+  impl_->server.stop();
+  impl_->listener.join();
+}
+
+void HttpServer::wait() {
+  if (impl_->listener.joinable()) impl_->listener.join();
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+bool HttpServer::running() const { return impl_->server.is_running(); }
+
+}  // namespace towerrec::http

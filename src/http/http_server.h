@@ -1,0 +1,59 @@
+// The HTTP API server (docs/api.md, docs/openapi.yaml): JSON over cpp-httplib, a thin
+// client of RecommendationService plus the SQLite Store for users, items, events and
+// the model registry.
+//
+// Ownership: borrows the service and the store, which must outlive the server.
+// Thread safety: start() and stop() from one controlling thread; requests are served
+// on a pool of options.threads threads, each of which may call the service and the
+// store concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "towerrec/config.h"
+#include "towerrec/service.h"
+#include "towerrec/store.h"
+
+namespace towerrec::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = let the system pick a free port (see HttpServer::port)
+  // Each keep-alive connection holds a pool thread while open, so the pool must be at
+  // least as large as the number of concurrent clients or they queue behind each other.
+  int threads = 32;
+  std::string admin_token;  // "" = take TOWERREC_ADMIN_TOKEN; both empty = open (loopback only)
+  std::string model_root = ".";      // model bundles load only from below this directory
+  int64_t max_body_bytes = 1 << 20;  // larger bodies get 413
+  double read_timeout_seconds = 5;
+  int64_t max_limit = 1000;  // largest accepted "limit"
+
+  static ServerOptions from_config(const ServeConfig& serve);
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, RecommendationService& service, Store& store);
+  ~HttpServer();  // stops the server if running
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Validates the options, binds host:port and serves on a background thread; returns
+  // the bound port. Throws Error: kInvalidArgument for bad options or a non-loopback
+  // host without an admin token, kIo when the address cannot be bound.
+  int start();
+  // Stops accepting, finishes in-flight requests and joins the threads. Idempotent.
+  void stop();
+  // Blocks until the server stops (from stop() on another thread or a listen failure).
+  void wait();
+  int port() const;
+  bool running() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace towerrec::http

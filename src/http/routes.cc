@@ -1,0 +1,179 @@
+// Handlers of the API routes: parse and validate, call the service (and the store),
+// answer JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
+#include <algorithm>
+#include <chrono>
+
+#include "http/api_codec.h"
+#include "http/json_fields.h"
+#include "http/route_table.h"
+#include "towerrec/error.h"
+
+namespace towerrec::http {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void reject_query(const Request& request, const std::vector<std::string>& allowed) {
+  for (const auto& [name, value] : request.params) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      throw Error(ErrorCode::kInvalidArgument, "unknown query parameter '" + name + "'");
+    }
+  }
+}
+
+void recommend(RouteContext& context, const Request& request, Response& response) {
+  const auto parsed = parse_recommend(parse_body(request.body), context.options.max_limit);
+  send_json(response, 200, to_json(context.service.recommend(parsed)));
+}
+
+void similar(RouteContext& context, const Request& request, Response& response) {
+  reject_query(request, {"limit"});
+  check(request.get_param_value_count("limit") <= 1, "query parameter 'limit' given twice");
+  const std::string item_id = request.matches[1];
+  const int64_t limit = parse_limit(request.get_param_value("limit"), context.options.max_limit);
+  send_json(response, 200, to_json(item_id, context.service.similar_items(item_id, limit)));
+}
+
+void upsert_user(RouteContext& context, const Request& request, Response& response) {
+  const auto upsert = parse_upsert(parse_body(request.body), "user_id");
+  const int64_t now = now_seconds();
+  context.service.upsert_user(upsert.id, upsert.features);
+  context.store.upsert_user(upsert.id, upsert.features, now);
+  send_json(response, 200, {{"user_id", upsert.id}, {"updated_at", now}});
+}
+
+void upsert_item(RouteContext& context, const Request& request, Response& response) {
+  const auto upsert = parse_upsert(parse_body(request.body), "item_id");
+  const int64_t now = now_seconds();
+  context.service.upsert_item(upsert.id, upsert.features);
+  context.store.upsert_item(upsert.id, upsert.features, now);
+  send_json(response, 200, {{"item_id", upsert.id}, {"updated_at", now}});
+}
+
+void record_events(RouteContext& context, const Request& request, Response& response) {
+  const auto events = parse_events(parse_body(request.body), now_seconds());
+  // The service validates ids first, so rejected events never reach the log.
+  context.service.record_events(events);
+  context.store.add_events(events);
+  send_json(response, 200, {{"accepted", events.size()}});
+}
+
+void start_training(RouteContext& context, const Request& request, Response& response) {
+  const auto train = parse_train(parse_body(request.body));
+  const std::string job_id = context.service.start_training(train);
+  send_json(response, 202, {{"job_id", job_id}});
+}
+
+void job_status(RouteContext& context, const Request& request, Response& response) {
+  send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
+}
+
+void load_model(RouteContext& context, const Request& request, Response& response) {
+  const std::string requested = parse_load(parse_body(request.body));
+  const ResolvedPath resolved = context.model_root.resolve(requested);
+  switch (resolved.problem) {
+    case PathProblem::kNone:
+      break;
+    case PathProblem::kForbidden:
+      throw HttpStatusError(403, "forbidden", resolved.message);
+    case PathProblem::kNotFound:
+      throw HttpStatusError(404, "not_found", resolved.message);
+    case PathProblem::kInvalid:
+      throw HttpStatusError(400, "invalid_argument", resolved.message);
+  }
+  const std::string path = resolved.canonical.string();
+  const std::string version = context.service.load_model(path);
+  ModelRecord model;
+  model.version = version;
+  model.path = path;
+  model.live = true;
+  context.store.register_model(model);
+  send_json(response, 200, {{"model_version", version}, {"path", path}});
+}
+
+void algorithms_status(RouteContext& context, const Request& request, Response& response) {
+  send_json(response, 200, to_json(context.service.status()));
+}
+
+void set_weights(RouteContext& context, const Request& request, Response& response) {
+  const BlendWeights weights = parse_weights(parse_body(request.body));
+  context.service.set_weights(weights);
+  send_json(response, 200, {{"weights", to_json(weights)}});
+}
+
+void healthz(RouteContext&, const Request&, Response& response) {
+  send_json(response, 200, {{"status", "ok"}});
+}
+
+void readyz(RouteContext& context, const Request&, Response& response) {
+  const ServiceStatus status = context.service.status();
+  send_json(response, status.model_loaded ? 200 : 503,
+            {{"status", status.model_loaded ? "ready" : "not_ready"},
+             {"model_version", status.model_version}});
+}
+
+std::vector<Gauge> service_gauges(RecommendationService& service) {
+  const ServiceStatus status = service.status();
+  std::vector<Gauge> gauges = {
+      {"towerrec_model_loaded", "1 when a model is loaded.", {}, status.model_loaded ? 1.0 : 0},
+      {"towerrec_model_info", "The loaded model version.", {{"version", status.model_version}}, 1},
+      {"towerrec_index_size",
+       "Items in the ANN index.",
+       {{"kind", status.index_kind}},
+       static_cast<double>(status.index_size)},
+      {"towerrec_users", "Known users.", {}, static_cast<double>(status.users)},
+      {"towerrec_items", "Known items.", {}, static_cast<double>(status.items)},
+      {"towerrec_uptime_seconds", "Seconds since the service started.", {}, status.uptime_seconds}};
+  const std::pair<const char*, double> weights[] = {{"two_tower", status.weights.two_tower},
+                                                    {"collaborative", status.weights.collaborative},
+                                                    {"content", status.weights.content}};
+  for (const auto& [algorithm, weight] : weights) {
+    gauges.push_back({"towerrec_blend_weight",
+                      "Hybrid blend weight by algorithm.",
+                      {{"algorithm", algorithm}},
+                      weight});
+  }
+  return gauges;
+}
+
+void metrics(RouteContext& context, const Request&, Response& response) {
+  response.status = 200;
+  response.set_content(context.metrics.render(service_gauges(context.service)),
+                       "text/plain; version=0.0.4");
+}
+
+}  // namespace
+
+void send_json(Response& response, int status, const nlohmann::json& body) {
+  response.status = status;
+  // Replace invalid UTF-8 (echoed ids) instead of throwing while answering.
+  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       "application/json");
+}
+
+std::vector<Route> api_routes() {
+  return {
+      {"POST", "/api/v1/recommendations", "/api/v1/recommendations", false, recommend},
+      {"GET", "/api/v1/items/([^/]+)/similar", "/api/v1/items/{id}/similar", false, similar},
+      {"POST", "/api/v1/users", "/api/v1/users", true, upsert_user},
+      {"POST", "/api/v1/items", "/api/v1/items", true, upsert_item},
+      {"POST", "/api/v1/events", "/api/v1/events", true, record_events},
+      {"POST", "/api/v1/models/train", "/api/v1/models/train", true, start_training},
+      {"GET", "/api/v1/models/train/([^/]+)", "/api/v1/models/train/{job}", false, job_status},
+      {"POST", "/api/v1/models/load", "/api/v1/models/load", true, load_model},
+      {"GET", "/api/v1/algorithms/status", "/api/v1/algorithms/status", false, algorithms_status},
+      {"PUT", "/api/v1/models/weights", "/api/v1/models/weights", true, set_weights},
+      {"GET", "/healthz", "/healthz", false, healthz},
+      {"GET", "/readyz", "/readyz", false, readyz},
+      {"GET", "/metrics", "/metrics", false, metrics},
+  };
+}
+
+}  // namespace towerrec::http

@@ -1,0 +1,250 @@
+#include "towerrec/store.h"
+
+#include <chrono>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "http/sqlite.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+namespace {
+
+// Ordered migrations: entry i brings the schema from version i to i + 1. Never edit
+// a released entry; append a new one.
+const char* const kMigrations[] = {
+    R"sql(
+    CREATE TABLE users (id TEXT PRIMARY KEY, features TEXT NOT NULL, updated_at INTEGER NOT NULL);
+    CREATE TABLE items (id TEXT PRIMARY KEY, features TEXT NOT NULL, updated_at INTEGER NOT NULL);
+    CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,
+                         item_id TEXT NOT NULL, type TEXT NOT NULL, value REAL NOT NULL,
+                         ts INTEGER NOT NULL);
+    CREATE TABLE models (version TEXT PRIMARY KEY, path TEXT NOT NULL, metrics TEXT NOT NULL,
+                         created_at INTEGER NOT NULL, live INTEGER NOT NULL DEFAULT 0);
+    )sql",
+    // Exclude-seen and per-user history read events by user in time order.
+    R"sql(
+    CREATE INDEX events_by_user ON events (user_id, ts, seq);
+    )sql",
+};
+constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string features_to_json(const Features& features) { return nlohmann::json(features).dump(); }
+
+Features features_from_json(const std::string& text, const std::string& where) {
+  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) throw Error(ErrorCode::kIo, "corrupt features JSON in " + where);
+  Features features;
+  for (const auto& [key, value] : parsed.items()) {
+    if (!value.is_string())
+      throw Error(ErrorCode::kIo, "corrupt feature '" + key + "' in " + where);
+    features[key] = value.get<std::string>();
+  }
+  return features;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  explicit Impl(const std::string& path) : db(path) {}
+  sql::Connection db;
+  std::mutex mutex;
+
+  void migrate();
+  int read_version();
+  void upsert(const char* table, const std::string& id, const Features& features,
+              int64_t updated_at);
+  std::optional<EntityRecord> get(const char* table, const std::string& id);
+};
+
+int Store::Impl::read_version() {
+  sql::Statement query(db, "SELECT version FROM schema_version");
+  return query.step() ? static_cast<int>(query.column_int(0)) : 0;
+}
+
+void Store::Impl::migrate() {
+  db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const int current = read_version();
+  if (current > kLatestVersion) {
+    throw Error(ErrorCode::kIo, "database " + db.path() + " has schema version " +
+                                    std::to_string(current) + ", newer than this program's " +
+                                    std::to_string(kLatestVersion));
+  }
+  for (int version = current; version < kLatestVersion; ++version) {
+    sql::Transaction transaction(db);
+    db.execute(kMigrations[version]);
+    db.execute("DELETE FROM schema_version");
+    sql::Statement(db, "INSERT INTO schema_version (version) VALUES (?)")
+        .bind(1, static_cast<int64_t>(version + 1))
+        .run();
+    transaction.commit();
+  }
+}
+
+void Store::Impl::upsert(const char* table, const std::string& id, const Features& features,
+                         int64_t updated_at) {
+  std::lock_guard<std::mutex> lock(mutex);
+  sql::Statement(db, std::string("INSERT INTO ") + table +
+                         " (id, features, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE"
+                         " SET features = excluded.features, updated_at = excluded.updated_at")
+      .bind(1, id)
+      .bind(2, features_to_json(features))
+      .bind(3, updated_at ? updated_at : now_seconds())
+      .run();
+}
+
+std::optional<EntityRecord> Store::Impl::get(const char* table, const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex);
+  sql::Statement query(db,
+                       std::string("SELECT features, updated_at FROM ") + table + " WHERE id = ?");
+  query.bind(1, id);
+  if (!query.step()) return std::nullopt;
+  EntityRecord record;
+  record.id = id;
+  record.features = features_from_json(query.column_text(0), std::string(table) + " id " + id);
+  record.updated_at = query.column_int(1);
+  return record;
+}
+
+Store::Store(const std::string& path) {
+  check(!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0,
+        "store: database must be a file path, got '" + path + "'");
+  impl_ = std::make_unique<Impl>(path);
+  {
+    sql::Statement wal(impl_->db, "PRAGMA journal_mode=WAL");
+    if (!wal.step() || wal.column_text(0) != "wal") {
+      throw Error(ErrorCode::kIo, "database " + path + ": cannot switch to WAL mode");
+    }
+  }
+  impl_->db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  impl_->migrate();
+}
+
+Store::~Store() = default;
+
+int Store::latest_schema_version() { return kLatestVersion; }
+
+int Store::schema_version() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->read_version();
+}
+
+std::string Store::journal_mode() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db, "PRAGMA journal_mode");
+  return query.step() ? query.column_text(0) : "";
+}
+
+const std::string& Store::path() const { return impl_->db.path(); }
+
+void Store::upsert_user(const std::string& id, const Features& features, int64_t updated_at) {
+  impl_->upsert("users", id, features, updated_at);
+}
+
+void Store::upsert_item(const std::string& id, const Features& features, int64_t updated_at) {
+  impl_->upsert("items", id, features, updated_at);
+}
+
+std::optional<EntityRecord> Store::get_user(const std::string& id) {
+  return impl_->get("users", id);
+}
+
+std::optional<EntityRecord> Store::get_item(const std::string& id) {
+  return impl_->get("items", id);
+}
+
+void Store::add_events(const std::vector<Event>& events) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Transaction transaction(impl_->db);
+  sql::Statement insert(impl_->db,
+                        "INSERT INTO events (user_id, item_id, type, value, ts) "
+                        "VALUES (?, ?, ?, ?, ?)");
+  for (const Event& event : events) {
+    insert.bind(1, event.user_id)
+        .bind(2, event.item_id)
+        .bind(3, event.type)
+        .bind(4, event.value)
+        .bind(5, event.timestamp)
+        .run();
+  }
+  transaction.commit();
+}
+
+std::vector<Event> Store::events_for_user(const std::string& user_id) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db,
+                       "SELECT item_id, type, value, ts FROM events WHERE user_id = ? "
+                       "ORDER BY ts, seq");
+  query.bind(1, user_id);
+  std::vector<Event> events;
+  while (query.step()) {
+    events.push_back({user_id, query.column_text(0), query.column_text(1), query.column_double(2),
+                      query.column_int(3)});
+  }
+  return events;
+}
+
+int64_t Store::event_count() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db, "SELECT COUNT(*) FROM events");
+  return query.step() ? query.column_int(0) : 0;
+}
+
+void Store::register_model(const ModelRecord& model) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Transaction transaction(impl_->db);
+  if (model.live) impl_->db.execute("UPDATE models SET live = 0");
+  sql::Statement(impl_->db,
+                 "INSERT OR REPLACE INTO models (version, path, metrics, created_at, live) "
+                 "VALUES (?, ?, ?, ?, ?)")
+      .bind(1, model.version)
+      .bind(2, model.path)
+      .bind(3, nlohmann::json(model.metrics).dump())
+      .bind(4, model.created_at ? model.created_at : now_seconds())
+      .bind(5, static_cast<int64_t>(model.live ? 1 : 0))
+      .run();
+  transaction.commit();
+}
+
+void Store::set_live(const std::string& version) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Transaction transaction(impl_->db);
+  sql::Statement exists(impl_->db, "SELECT 1 FROM models WHERE version = ?");
+  exists.bind(1, version);
+  if (!exists.step()) throw Error(ErrorCode::kNotFound, "unknown model version '" + version + "'");
+  sql::Statement(impl_->db, "UPDATE models SET live = (version = ?)").bind(1, version).run();
+  transaction.commit();
+}
+
+std::vector<ModelRecord> Store::list_models() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db,
+                       "SELECT version, path, metrics, created_at, live FROM models "
+                       "ORDER BY created_at, rowid");
+  std::vector<ModelRecord> models;
+  while (query.step()) {
+    ModelRecord model;
+    model.version = query.column_text(0);
+    model.path = query.column_text(1);
+    auto metrics = nlohmann::json::parse(query.column_text(2), nullptr, false);
+    if (!metrics.is_object()) {
+      throw Error(ErrorCode::kIo, "corrupt metrics JSON of model " + model.version);
+    }
+    for (const auto& [name, value] : metrics.items()) {
+      if (value.is_number()) model.metrics[name] = value.get<double>();
+    }
+    model.created_at = query.column_int(3);
+    model.live = query.column_int(4) != 0;
+    models.push_back(std::move(model));
+  }
+  return models;
+}
+
+}  // namespace towerrec

@@ -1,0 +1,166 @@
+// The SQLite store: round trips, schema versioning and migrations, WAL mode, models.
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include "test_support.h"
+#include "towerrec/error.h"
+#include "towerrec/store.h"
+
+namespace towerrec::testing {
+namespace {
+
+// Runs one statement on the raw file, outside the Store (to set up old or odd files).
+void raw_sql(const std::string& path, const std::string& statement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+      << (message ? message : "");
+  sqlite3_free(message);
+  sqlite3_close(db);
+}
+
+TEST(StoreSqlite, CreatesFileInWalModeAtLatestSchema) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  Store store(path);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_EQ(store.journal_mode(), "wal");
+  EXPECT_EQ(store.schema_version(), Store::latest_schema_version());
+  EXPECT_EQ(Store::latest_schema_version(), 2);
+}
+
+TEST(StoreSqlite, UsersAndItemsRoundTripAndSurviveReopen) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  {
+    Store store(path);
+    store.upsert_user("u1", {{"age", "31"}, {"occupation", "it's \"quoted\""}}, 100);
+    store.upsert_user("u1", {{"age", "32"}}, 200);  // replaces
+    store.upsert_item("i1", {{"genres", "Action|Comedy"}}, 300);
+    EXPECT_FALSE(store.get_user("nobody").has_value());
+    EXPECT_FALSE(store.get_item("u1").has_value());  // users and items are apart
+  }
+  Store store(path);
+  auto user = store.get_user("u1");
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->features, (Features{{"age", "32"}}));
+  EXPECT_EQ(user->updated_at, 200);
+  auto item = store.get_item("i1");
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->features.at("genres"), "Action|Comedy");
+  EXPECT_EQ(item->updated_at, 300);
+}
+
+TEST(StoreSqlite, EventsInTimeOrderAndVisibleToOtherConnections) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  Store store(path);
+  store.add_events({{"u1", "i2", "view", 1, 50}, {"u2", "i9", "click", 1, 10}});
+  store.add_events({{"u1", "i1", "rating", 4.5, 20}, {"u1", "i3", "view", 1, 50}});
+  const auto events = store.events_for_user("u1");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].item_id, "i1");
+  EXPECT_DOUBLE_EQ(events[0].value, 4.5);
+  EXPECT_EQ(events[0].type, "rating");
+  EXPECT_EQ(events[1].item_id, "i2");  // same timestamp: insertion order
+  EXPECT_EQ(events[2].item_id, "i3");
+  EXPECT_EQ(store.event_count(), 4);
+  // Committed at once: a second connection sees them without any flush.
+  Store other(path);
+  EXPECT_EQ(other.events_for_user("u2").size(), 1u);
+  EXPECT_TRUE(store.events_for_user("nobody").empty());
+}
+
+TEST(StoreSqlite, ModelsRegistryAndLiveFlag) {
+  TempDir dir;
+  Store store(dir.path() + "/state.db");
+  store.register_model({"v1", "/m/v1", {{"recall@10", 0.2}}, 1000, true});
+  store.register_model({"v2", "/m/v2", {{"recall@10", 0.3}, {"ndcg@10", 0.1}}, 2000, false});
+  auto models = store.list_models();
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0].version, "v1");
+  EXPECT_TRUE(models[0].live);
+  EXPECT_FALSE(models[1].live);
+  EXPECT_DOUBLE_EQ(models[1].metrics.at("ndcg@10"), 0.1);
+  EXPECT_EQ(models[1].created_at, 2000);
+  store.set_live("v2");
+  models = store.list_models();
+  EXPECT_FALSE(models[0].live);
+  EXPECT_TRUE(models[1].live);
+  try {
+    store.set_live("v9");
+    FAIL() << "unknown version accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kNotFound);
+    EXPECT_NE(std::string(error.what()).find("'v9'"), std::string::npos);
+  }
+  EXPECT_TRUE(store.list_models()[1].live);               // the failed call changed nothing
+  store.register_model({"v3", "/m/v3", {}, 3000, true});  // a live registration demotes the rest
+  models = store.list_models();
+  EXPECT_EQ(std::count_if(models.begin(), models.end(), [](auto& m) { return m.live; }), 1);
+  EXPECT_TRUE(models[2].live);
+}
+
+TEST(StoreSqlite, MigratesAnOlderFileInOrder) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  { Store store(path); }
+  // Make it look like a version-1 file: without the index migration 2 adds.
+  raw_sql(path, "DROP INDEX events_by_user; UPDATE schema_version SET version = 1;");
+  Store store(path);
+  EXPECT_EQ(store.schema_version(), 2);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* query = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                               "name = 'events_by_user'",
+                               -1, &query, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(query), SQLITE_ROW);
+  sqlite3_finalize(query);
+  sqlite3_close(db);
+}
+
+TEST(StoreSqlite, RefusesNewerSchemaAndBadPaths) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  { Store store(path); }
+  raw_sql(path, "UPDATE schema_version SET version = 99;");
+  try {
+    Store store(path);
+    FAIL() << "opened a newer schema";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("schema version 99"), std::string::npos);
+  }
+  EXPECT_THROW(Store(":memory:"), Error);
+  try {
+    Store store(dir.path() + "/no/such/dir/state.db");
+    FAIL() << "opened a file in a missing directory";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kIo);
+    EXPECT_NE(std::string(error.what()).find("no/such/dir/state.db"), std::string::npos);
+  }
+  const std::string garbage = dir.write("garbage.db", std::string(4096, 'x'));
+  EXPECT_THROW(Store{garbage}, Error);
+}
+
+TEST(StoreSqlite, CorruptFeatureJsonIsAnError) {
+  TempDir dir;
+  const std::string path = dir.path() + "/state.db";
+  { Store(path).upsert_user("u1", {{"a", "b"}}); }
+  raw_sql(path, "UPDATE users SET features = '[1]' WHERE id = 'u1';");
+  Store store(path);
+  try {
+    store.get_user("u1");
+    FAIL() << "corrupt row accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("users id u1"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace towerrec::testing
