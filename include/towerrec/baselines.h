@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "towerrec/dataset.h"
+#include "towerrec/metrics.h"
 
 namespace towerrec {
 
@@ -68,7 +69,7 @@ struct BprOptions {
   double l2 = 1e-2;             // on the batch's user, item and bias rows
   int64_t batch_size = 1024;
   int64_t max_epochs = 200;
-  int64_t patience = 3;  // epochs without a better validation NDCG
+  int64_t patience = 6;  // epochs without a better validation NDCG; every 2nd halves the rate
   int64_t metric_k = 10;
   double max_seconds = 0;  // 0 = no time budget
   uint64_t seed = 42;
@@ -132,5 +133,10 @@ const std::vector<std::string>& baseline_names();
 // Throws Error naming the unknown baseline and the valid names.
 std::unique_ptr<Baseline> make_baseline(const std::string& name,
                                         const BaselineOptions& options = {});
+
+// Fits every baseline of eval.baselines on `data` and adds one row per baseline
+// (add_evaluation, plus fit_seconds) to a new report. Unknown names fail before any fit.
+MetricReport evaluate_baselines(const Dataset& data, const EvalConfig& eval,
+                                const BaselineOptions& options = {});
 
 }  // namespace towerrec

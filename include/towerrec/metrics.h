@@ -206,4 +206,13 @@ class MetricReport {
   std::map<std::string, std::map<std::string, double>> rows_;
 };
 
+// ---- Evaluation of one model ----------------------------------------------------------------
+
+// Evaluates `score` under eval.protocol and writes one row `model` into `report`:
+// full: the ranking metrics at every K of eval.ks, n_users, novelty@maxK and, when the
+// data set has item features, feature intra-list diversity ild@maxK; sampled:
+// sampled_hr@10, sampled_ndcg@10 and n_cases. Throws Error on an unknown protocol.
+void add_evaluation(MetricReport& report, const std::string& model, const Dataset& data,
+                    const EvalConfig& eval, const ScoreFunction& score);
+
 }  // namespace towerrec

@@ -6,10 +6,21 @@ namespace towerrec::data {
 
 Interactions take_rows(const Interactions& all, const std::vector<int64_t>& rows) {
   Interactions out;
-  out.reserve(static_cast<int64_t>(rows.size()));
-  for (int64_t r : rows) {
-    out.push_back(all.user[r], all.item[r], all.label[r], all.weight[r], all.rating[r],
-                  all.timestamp[r]);
+  const size_t n = rows.size();
+  out.user.resize(n);
+  out.item.resize(n);
+  out.label.resize(n);
+  out.weight.resize(n);
+  out.rating.resize(n);
+  out.timestamp.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t r = rows[k];
+    out.user[k] = all.user[r];
+    out.item[k] = all.item[r];
+    out.label[k] = all.label[r];
+    out.weight[k] = all.weight[r];
+    out.rating[k] = all.rating[r];
+    out.timestamp[k] = all.timestamp[r];
   }
   return out;
 }

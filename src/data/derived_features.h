@@ -22,8 +22,8 @@ namespace towerrec::data {
 
 // Computes the derived columns for users 0..n_users-1. Appends each feature's state
 // (name, kind, source, width, default) to *state (a JSON array) and its statistics to
-// *stats (a JSON array, one object per feature with its name). Throws Error naming the feature when the source is missing
-// or of the wrong kind.
+// *stats (a JSON array, one object per feature with its name). Throws Error naming the feature when
+// the source is missing or of the wrong kind.
 std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
                                                 const std::vector<FeatureColumn>& item_features,
                                                 const Interactions& train, int64_t n_users,

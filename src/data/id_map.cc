@@ -6,9 +6,13 @@
 namespace towerrec {
 
 int64_t IdMap::add(const std::string& id) {
-  auto [it, inserted] = index_.emplace(id, static_cast<int64_t>(ids_.size()));
-  if (inserted) ids_.push_back(id);
-  return it->second;
+  // Look up first: most calls find a known id, and emplace would allocate a node.
+  auto found = index_.find(id);
+  if (found != index_.end()) return found->second;
+  const auto index = static_cast<int64_t>(ids_.size());
+  index_.emplace(id, index);
+  ids_.push_back(id);
+  return index;
 }
 
 int64_t IdMap::find(const std::string& id) const {

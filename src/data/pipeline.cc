@@ -44,12 +44,29 @@ std::vector<std::string> needed_columns(const Side& side, const std::string& ext
   return columns;
 }
 
+// Columns read as plain numbers (checked row by row while reading).
+std::vector<std::string> numeric_columns(const Side& side) {
+  std::vector<std::string> columns;
+  for (const auto& spec : *side.specs) {
+    const FeatureKind kind = parse_feature_kind(spec.kind);
+    const bool numbers = (kind == FeatureKind::kNumeric || kind == FeatureKind::kBucketized ||
+                          kind == FeatureKind::kValueConfidence) &&
+                         spec.extract.empty();
+    if (!numbers && !(kind == FeatureKind::kVector && spec.file.empty())) continue;
+    for (const auto& c : data::feature_source_columns(spec)) {
+      if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
+    }
+  }
+  return columns;
+}
+
 void read_side(const DataConfig& data, const std::string& extra_column, Side* side) {
   side->id_column = side->table->id_column.empty()
                         ? (side->name == "user" ? data.user_column : data.item_column)
                         : side->table->id_column;
   side->raw = data::read_entity_table(data, *side->table, side->id_column,
-                                      needed_columns(*side, extra_column), side->ids, &side->stats);
+                                      needed_columns(*side, extra_column), numeric_columns(*side),
+                                      side->ids, &side->stats);
   const int id = side->raw.add_column(side->id_column);
   for (int64_t r = 0; r < side->raw.rows; ++r) side->raw.cells[id][r] = side->ids->id(r);
 }

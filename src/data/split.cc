@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 
 #include "data/numpy_random.h"
 #include "data/text_codec.h"
@@ -12,23 +13,40 @@ namespace towerrec::data {
 
 namespace {
 
+// Positions 0..rows.size()-1 ordered by the group rank of their row (a counting sort),
+// and within a group by `less` (stable). Returns the order and each group's end.
+template <typename Less>
+std::vector<size_t> group_order(const std::vector<int64_t>& rows, const std::vector<int64_t>& group,
+                                const std::vector<int64_t>& group_rank, Less less,
+                                std::vector<size_t>* ends) {
+  std::vector<size_t> start(group_rank.size() + 1, 0);
+  for (int64_t r : rows) ++start[group_rank[group[r]] + 1];
+  for (size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
+  std::vector<size_t> order(rows.size());
+  std::vector<size_t> next(start.begin(), start.end() - 1);
+  for (size_t k = 0; k < rows.size(); ++k) order[next[group_rank[group[rows[k]]]]++] = k;
+  ends->clear();
+  for (size_t g = 0; g + 1 < start.size(); ++g) {
+    if (start[g] == start[g + 1]) continue;
+    std::stable_sort(order.begin() + start[g], order.begin() + start[g + 1], less);
+    ends->push_back(start[g + 1]);
+  }
+  return order;
+}
+
 // Stratified by group (user or item): see the header for the exact rule.
 SplitParts stratified(const std::vector<int64_t>& rows, const std::vector<int64_t>& group,
                       const std::vector<int64_t>& group_rank, double ratio, uint64_t seed) {
   NumpyRandom rng(seed);
   const std::vector<double> draw = rng.uniforms(static_cast<int64_t>(rows.size()));
-  std::vector<size_t> order(rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const int64_t ga = group_rank[group[rows[a]]], gb = group_rank[group[rows[b]]];
-    return ga != gb ? ga < gb : draw[a] < draw[b];
-  });
+  std::vector<size_t> ends;
+  const std::vector<size_t> order = group_order(
+      rows, group, group_rank, [&](size_t a, size_t b) { return draw[a] < draw[b]; }, &ends);
   SplitParts parts;
+  parts.train.reserve(rows.size());
   const double keep = 1.0 - ratio;
-  for (size_t begin = 0; begin < order.size();) {
-    const int64_t g = group[rows[order[begin]]];
-    size_t end = begin;
-    while (end < order.size() && group[rows[order[end]]] == g) ++end;
+  size_t begin = 0;
+  for (size_t end : ends) {
     const double count = static_cast<double>(end - begin);
     for (size_t k = begin; k < end; ++k) {
       const double rank = static_cast<double>(k - begin + 1) / count;
@@ -79,20 +97,17 @@ SplitParts last_n_per_user(const SplitInput& input, const std::vector<int64_t>& 
   const Interactions& data = *input.rows;
   NumpyRandom rng(seed);
   const std::vector<double> draw = rng.uniforms(static_cast<int64_t>(rows.size()));
-  std::vector<size_t> order(rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const int64_t ua = input.user_rank[data.user[rows[a]]];
-    const int64_t ub = input.user_rank[data.user[rows[b]]];
-    if (ua != ub) return ua < ub;
-    if (input.has_timestamps) return data.timestamp[rows[a]] < data.timestamp[rows[b]];
-    return draw[a] < draw[b];
-  });
+  std::vector<size_t> ends;
+  const std::vector<size_t> order = group_order(
+      rows, data.user, input.user_rank,
+      [&](size_t a, size_t b) {
+        if (input.has_timestamps) return data.timestamp[rows[a]] < data.timestamp[rows[b]];
+        return draw[a] < draw[b];
+      },
+      &ends);
   SplitParts parts;
-  for (size_t begin = 0; begin < order.size();) {
-    size_t end = begin;
-    const int64_t u = data.user[rows[order[begin]]];
-    while (end < order.size() && data.user[rows[order[end]]] == u) ++end;
+  size_t begin = 0;
+  for (size_t end : ends) {
     const auto count = static_cast<int64_t>(end - begin);
     const int64_t n_test = std::min<int64_t>(n, count - 1);
     for (size_t k = begin; k < end; ++k) {
@@ -104,10 +119,19 @@ SplitParts last_n_per_user(const SplitInput& input, const std::vector<int64_t>& 
   return parts;
 }
 
-}  // namespace
+// A user's only row is no use in test (nothing to learn the user from): keep it in train.
+SplitParts keep_single_rows_in_train(const Interactions& data, const std::vector<int64_t>& rows,
+                                     SplitParts parts) {
+  std::unordered_map<int64_t, int64_t> count;
+  for (int64_t r : rows) ++count[data.user[r]];
+  std::vector<int64_t> test;
+  for (int64_t r : parts.test) (count[data.user[r]] == 1 ? parts.train : test).push_back(r);
+  parts.test = std::move(test);
+  return parts;
+}
 
-SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
-                      const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+SplitParts split_by_method(const SplitInput& input, const std::vector<int64_t>& rows,
+                           const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
   check(ratio >= 0 && ratio < 1, "split ratio must be in [0, 1), got " + std::to_string(ratio));
   const Interactions& data = *input.rows;
   if (method == "none") return {rows, {}};
@@ -125,6 +149,14 @@ SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
   throw Error("unknown split.method '" + method +
               "' (expected random, stratified_user, stratified_item, temporal_global, "
               "temporal_last_n, leave_one_out or none)");
+}
+
+}  // namespace
+
+SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
+                      const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+  return keep_single_rows_in_train(*input.rows, rows,
+                                   split_by_method(input, rows, method, ratio, last_n, seed));
 }
 
 std::vector<int64_t> id_sort_ranks(const std::vector<std::string>& ids) {

@@ -6,7 +6,8 @@
 // order, rows sorted by (user id, draw), a row goes to train while its within-user
 // rank / count <= 1 - ratio. The train part keeps that sorted order (so splitting it
 // again reproduces the Python tools' fit/validation split). Unlike the Python code, a
-// user (or item, for stratified_item) with a single row always stays in train.
+// user with a single row (and, under stratified_item, an item with a single row) always
+// stays in train, under every method. Seeds are used modulo 2^32, as numpy requires.
 //
 // Thread safety: pure functions.
 #pragma once

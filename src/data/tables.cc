@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <limits>
 
+#include "data/feature_cells.h"
+#include "data/id_index.h"
 #include "data/table_reader.h"
 #include "data/text_codec.h"
 #include "towerrec/error.h"
@@ -75,7 +77,7 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
   InteractionTable out;
   out.has_ratings = c.rating >= 0;
   out.has_timestamps = c.timestamp >= 0;
-  std::string id;
+  FlatIdIndex user_index(users), item_index(items);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     const std::string_view user = trim(f[c.user]), item = trim(f[c.item]);
     if (user.empty() || item.empty()) {
@@ -96,10 +98,8 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
       ++out.dropped["rating below rating_threshold"];
       return;
     }
-    id.assign(user);
-    const int64_t u = users->add(id);
-    id.assign(item);
-    const int64_t i = items->add(id);
+    const int64_t u = user_index.add(user);
+    const int64_t i = item_index.add(item);
     out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
                        timestamp);
   });
@@ -111,7 +111,8 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
 
 RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
-                           const std::vector<std::string>& columns, IdMap* ids,
+                           const std::vector<std::string>& columns,
+                           const std::vector<std::string>& numeric_columns, IdMap* ids,
                            EntityTableStats* stats) {
   RawTable raw;
   for (const auto& name : columns) raw.add_column(name);
@@ -129,8 +130,18 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
   for (size_t k = 0; k < columns.size(); ++k) {
     source[k] = reader.column_index(columns[k], "a feature source column");
   }
+  std::vector<int> numeric;
+  for (const auto& name : numeric_columns) {
+    numeric.push_back(reader.column_index(name, "a numeric feature column"));
+  }
   std::vector<bool> seen(static_cast<size_t>(known), false);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
+    double value = 0;
+    for (int c : numeric) {
+      if (is_missing_text(f[c]) || parse_double(f[c], &value)) continue;
+      return reader.reject_row("unparsable number", reader.where(line, c) + ": cannot parse '" +
+                                                        std::string(f[c]) + "' as a number");
+    }
     const std::string id(trim(f[id_index]));
     if (id.empty())
       return reader.reject_row("empty id", reader.where(line, id_index) + ": empty id");

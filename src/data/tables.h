@@ -38,12 +38,15 @@ struct EntityTableStats {
 };
 
 // Reads a users/items feature table keeping `columns` (absent ones throw, naming the
-// file and column). Unknown ids are added to `ids` (cold start). The result has one
-// row per entity of `ids`; entities without a file row are all-missing. An absent
-// table (spec.file == "") yields all-missing rows.
+// file and column). Cells of `numeric_columns` must be numbers or missing: other text
+// throws naming file, line and column, or skips the row under on_error: skip. Unknown
+// ids are added to `ids` (cold start). The result has one row per entity of `ids`;
+// entities without a file row are all-missing. An absent table (spec.file == "")
+// yields all-missing rows.
 RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
-                           const std::vector<std::string>& columns, IdMap* ids,
+                           const std::vector<std::string>& columns,
+                           const std::vector<std::string>& numeric_columns, IdMap* ids,
                            EntityTableStats* stats);
 
 }  // namespace towerrec::data

@@ -2,9 +2,6 @@
 #include "eval/baseline_common.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
@@ -57,29 +54,6 @@ void check_has_positives(const std::string& who,
     if (!h.empty()) return;
   }
   throw Error(who + ": the training data holds no positive interaction");
-}
-
-void write_file_atomic(const std::string& path, const void* data, size_t bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(ErrorCode::kIo, "cannot write '" + tmp + "'");
-    f.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
-    if (!f.flush()) throw Error(ErrorCode::kIo, "failed writing '" + tmp + "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    throw Error(ErrorCode::kIo, "cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
-  }
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(ErrorCode::kNotFound, "cannot open '" + path + "'");
-  std::ostringstream buf;
-  buf << f.rdbuf();
-  return buf.str();
 }
 
 }  // namespace baseline_detail

@@ -2,13 +2,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
+#include "util/fs.h"
 
 namespace towerrec {
 
@@ -116,25 +115,14 @@ std::string MetricReport::to_markdown(int decimals) const {
 }
 
 void MetricReport::save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(ErrorCode::kIo, "cannot write metric report '" + tmp + "'");
-    f << to_json().dump(2) << '\n';
-    if (!f.flush()) throw Error(ErrorCode::kIo, "failed writing metric report '" + tmp + "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    throw Error(ErrorCode::kIo, "cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
+  write_file_atomic(path, to_json().dump(2) + "\n");
 }
 
 MetricReport MetricReport::load(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(ErrorCode::kNotFound, "cannot open metric report '" + path + "'");
+  const std::string text = read_file(path);
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(f);
+    doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("metric report '" + path + "': invalid JSON at byte " + std::to_string(e.byte) +
                 ": " + e.what());

@@ -1,5 +1,6 @@
 #include "http/http_server.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -48,13 +49,16 @@ std::pair<std::string, std::string> describe_status(int status, int64_t max_body
       return {"payload_too_large",
               "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes"};
     case 400:
-      return {"invalid_argument", "malformed HTTP request"};
+      return {"invalid_argument",
+              "malformed or incomplete HTTP request (body not received "
+              "within the read timeout?)"};
     case 404:
       return {"not_found", "no such route"};
     case 408:
       return {"request_timeout", "request not received within the read timeout"};
-    default:
-      return {"http_" + std::to_string(status), "HTTP status " + std::to_string(status)};
+    default:  // e.g. 414 for an over-long URI
+      return {status < 500 ? "invalid_argument" : "internal",
+              "request refused with HTTP status " + std::to_string(status)};
   }
 }
 
@@ -112,9 +116,12 @@ struct HttpServer::Impl {
   std::vector<std::regex> patterns;  // routes[i]'s pattern, for the 405 check
   std::thread listener;
   int port = 0;
-  int listen_socket = -1;  // the bound socket, as seen by the socket options hook
+  int listen_socket = -1;
+  bool started = false;
+  std::atomic<bool> listen_returned{false};  // the bound socket, as seen by the socket options hook
 
   void configure();
+  void bind();
   void register_routes();
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
   void handle_unrouted(const httplib::Request& request, httplib::Response& response);
@@ -221,14 +228,28 @@ void HttpServer::Impl::configure() {
   register_routes();
 }
 
+void HttpServer::Impl::bind() {
+  const std::string& host = options.host;
+  port = options.port == 0 ? server.bind_to_any_port(host)
+                           : (server.bind_to_port(host, options.port) ? options.port : -1);
+  if (port <= 0) {
+    throw Error(ErrorCode::kIo, "cannot listen on " + host + ":" + std::to_string(options.port) +
+                                    " (address in use or not available)");
+  }
+  // httplib listens with a backlog of 5: a burst of new clients overflows it and the
+  // dropped SYNs are retried only after a second. Listening again raises the backlog.
+  if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
+}
+
 HttpServer::HttpServer(ServerOptions options, RecommendationService& service, Store& store)
     : impl_(std::make_unique<Impl>(std::move(options), service, store)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 int HttpServer::start() {
-  check(!impl_->listener.joinable(), "server already started");
   Impl& impl = *impl_;
+  check(!impl.started, "an HttpServer can be started only once");
+  impl.started = true;
   impl.token = impl.options.admin_token;
   if (impl.token.empty()) {
     const char* env = std::getenv("TOWERREC_ADMIN_TOKEN");
@@ -239,22 +260,17 @@ int HttpServer::start() {
   impl.context = std::make_unique<RouteContext>(
       RouteContext{impl.service, impl.store, impl.options, *impl.model_root, impl.metrics});
   impl.configure();
-  const std::string& host = impl.options.host;
-  impl.port = impl.options.port == 0
-                  ? impl.server.bind_to_any_port(host)
-                  : (impl.server.bind_to_port(host, impl.options.port) ? impl.options.port : -1);
-  if (impl.port <= 0) {
-    throw Error(ErrorCode::kIo, "cannot listen on " + host + ":" +
-                                    std::to_string(impl.options.port) +
-                                    " (address in use or not available)");
-  }
-  // httplib listens with a backlog of 5: a burst of new clients overflows it and the
-  // dropped SYNs are retried only after a second. Listening again raises the backlog.
-  if (impl.listen_socket >= 0) ::listen(impl.listen_socket, SOMAXCONN);
-  impl.listener = std::thread([&impl] { impl.server.listen_after_bind(); });
+  impl.bind();
+  impl.listener = std::thread([&impl] {
+    impl.server.listen_after_bind();
+    impl.listen_returned = true;
+  });
   // stop() only reaches a server that has entered its accept loop.
-  while (!impl.server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  spdlog::info("listening on {}:{} with {} threads", host, impl.port, impl.options.threads);
+  while (!impl.server.is_running() && !impl.listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  spdlog::info("listening on {}:{} with {} threads", impl.options.host, impl.port,
+               impl.options.threads);
   return impl.port;
 }
 

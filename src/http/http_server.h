@@ -41,8 +41,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Validates the options, binds host:port and serves on a background thread; returns
-  // the bound port. Throws Error: kInvalidArgument for bad options or a non-loopback
-  // host without an admin token, kIo when the address cannot be bound.
+  // the bound port. A server starts once; make a new one to serve again. Throws Error:
+  // kInvalidArgument for bad options or a non-loopback host without an admin token, kIo when the
+  // address cannot be bound.
   int start();
   // Stops accepting, finishes in-flight requests and joins the threads. Idempotent.
   void stop();

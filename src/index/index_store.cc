@@ -1,5 +1,6 @@
 // ItemIndex::save and ItemIndex::load: <dir>/index.bin (the index's own binary) and
 // <dir>/index.json (format, spec, dim, count, byte size and checksum of index.bin).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>

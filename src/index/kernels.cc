@@ -78,14 +78,23 @@ TOWERREC_AVX2 void rows_u8_avx2(const float* q, const uint8_t* codes, size_t n_r
                                 float bias, float* out) {
   for (size_t r = 0; r < n_rows; ++r) {
     const uint8_t* row = codes + r * dim;
-    __m256 acc = _mm256_setzero_ps();
+    // Two accumulators halve the FMA dependency chain, which bounds this loop.
+    __m256 acc0 = _mm256_setzero_ps();
+    __m256 acc1 = _mm256_setzero_ps();
     size_t i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
+      const __m256 low = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes));
+      const __m256 high = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8)));
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), low, acc0);
+      acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), high, acc1);
+    }
     for (; i + 8 <= dim; i += 8) {
       const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + i));
       const __m256 values = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes));
-      acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), values, acc);
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), values, acc0);
     }
-    float sum = bias + horizontal_sum(acc);
+    float sum = bias + horizontal_sum(_mm256_add_ps(acc0, acc1));
     for (; i < dim; ++i) sum += q[i] * static_cast<float>(row[i]);
     out[r] = sum;
   }
@@ -95,13 +104,20 @@ TOWERREC_AVX2 void rows_f16_avx2(const float* q, const uint16_t* rows, size_t n_
                                  float* out) {
   for (size_t r = 0; r < n_rows; ++r) {
     const uint16_t* row = rows + r * dim;
-    __m256 acc = _mm256_setzero_ps();
+    __m256 acc0 = _mm256_setzero_ps();
+    __m256 acc1 = _mm256_setzero_ps();
     size_t i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
+      const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i + 8));
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_cvtph_ps(low), acc0);
+      acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), _mm256_cvtph_ps(high), acc1);
+    }
     for (; i + 8 <= dim; i += 8) {
       const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
-      acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_cvtph_ps(halves), acc);
+      acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_cvtph_ps(halves), acc0);
     }
-    float sum = horizontal_sum(acc);
+    float sum = horizontal_sum(_mm256_add_ps(acc0, acc1));
     for (; i < dim; ++i) sum += q[i] * half_to_float(row[i]);
     out[r] = sum;
   }

@@ -2,20 +2,20 @@
 // format the serving reads for its collaborative scores.
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "eval/baseline_common.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
+#include "util/fs.h"
 
 namespace towerrec {
 
 namespace {
 
 std::vector<float> read_floats(const std::string& path, int64_t expected) {
-  const std::string bytes = baseline_detail::read_file(path);
+  const std::string bytes = read_file(path);
   check(static_cast<int64_t>(bytes.size()) == expected * static_cast<int64_t>(sizeof(float)),
         "'" + path + "' holds " + std::to_string(bytes.size()) + " bytes, expected " +
             std::to_string(expected * static_cast<int64_t>(sizeof(float))) + " (" +
@@ -39,7 +39,8 @@ void BprBaseline::save(const std::string& dir) const {
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(ErrorCode::kIo, "cannot create '" + dir + "': " + ec.message());
   auto write = [&](const std::string& name, const std::vector<float>& v) {
-    baseline_detail::write_file_atomic(dir + "/" + name, v.data(), v.size() * sizeof(float));
+    write_file_atomic(dir + "/" + name, std::string_view(reinterpret_cast<const char*>(v.data()),
+                                                         v.size() * sizeof(float)));
   };
   write("user_factors.f32", user_factors_);
   write("item_factors.f32", item_factors_);
@@ -53,14 +54,14 @@ void BprBaseline::save(const std::string& dir) const {
                                {"best_validation_ndcg", best_ndcg_}};
   const std::string text = meta.dump(2) + "\n";
   // Written last: a directory with bpr.json has all its arrays.
-  baseline_detail::write_file_atomic(dir + "/bpr.json", text.data(), text.size());
+  write_file_atomic(dir + "/bpr.json", text);
 }
 
 BprBaseline BprBaseline::load(const std::string& dir) {
   const std::string meta_path = dir + "/bpr.json";
   nlohmann::json meta;
   try {
-    meta = nlohmann::json::parse(baseline_detail::read_file(meta_path));
+    meta = nlohmann::json::parse(read_file(meta_path));
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("'" + meta_path + "': invalid JSON at byte " + std::to_string(e.byte));
   }

@@ -57,7 +57,9 @@ class EaseBaseline : public Baseline {
   // off the diagonal and 0 on it.
   std::vector<float> closed_form(torch::Tensor gram) const {
     gram.diagonal().add_(lambda_);
-    torch::Tensor p = torch::linalg::inv(gram);
+    // G + lambda I is symmetric positive definite: a Cholesky inverse is several times
+    // faster than a general LU inverse with the reference LAPACK.
+    torch::Tensor p = torch::cholesky_inverse(torch::linalg::cholesky(gram));
     torch::Tensor b = -p / p.diagonal().unsqueeze(0);
     b.diagonal().zero_();
     torch::Tensor f = b.to(torch::kFloat32).contiguous();

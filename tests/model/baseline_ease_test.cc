@@ -71,6 +71,20 @@ TEST(EaseBaselineTest, RecoversPlantedBlocks) {
   EXPECT_LT(pop_recall, 0.6);
 }
 
+TEST(BaselineRegistryTest, EvaluatesTheConfiguredBaselines) {
+  configure_threads(1);
+  EvalConfig eval;
+  eval.ks = {10};
+  eval.baselines = {"popularity", "item_knn", "ease"};
+  const MetricReport report = evaluate_baselines(planted_blocks(), eval);
+  EXPECT_EQ(report.models(), eval.baselines);
+  EXPECT_GT(report.get("ease", "recall@10"), 0.95);
+  EXPECT_GT(report.get("item_knn", "recall@10"), report.get("popularity", "recall@10"));
+  EXPECT_GE(report.get("ease", "fit_seconds"), 0.0);
+  eval.baselines = {"popularity", "nope"};
+  EXPECT_THROW(evaluate_baselines(planted_blocks(), eval), Error);
+}
+
 TEST(BaselineRegistryTest, BuildsEveryNameAndRejectsUnknown) {
   for (const std::string& name : baseline_names()) EXPECT_EQ(make_baseline(name)->name(), name);
   try {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "test_support.h"
+#include "towerrec/config.h"
 #include "towerrec/pipeline.h"
 
 namespace towerrec {
@@ -101,6 +102,24 @@ TEST(MovieLens, CountsSplitAndFeatures) {
   const std::string text = out.report.to_text();
   EXPECT_NE(text.find("users: 943"), std::string::npos) << text;
   EXPECT_NE(text.find("items: 1682"), std::string::npos) << text;
+}
+
+TEST(MovieLens, ShippedConfigReadsTheFullData) {
+  if (testing::movielens_dir().empty()) GTEST_SKIP() << "MovieLens 100K not found";
+  const Config config = load_config(testing::source_dir() + "/configs/movielens-100k.yaml");
+  const PipelineOutput out = build_dataset(config);
+  EXPECT_EQ(out.dataset.users.size(), 943);
+  EXPECT_EQ(out.dataset.items.size(), 1682);
+  EXPECT_EQ(out.dataset.train.size() + out.dataset.validation.size() + out.dataset.test.size(),
+            100000);
+  EXPECT_EQ(out.dataset.test.size(), 25354);
+  // user_id, age, gender, occupation, zip_prefix + genre shares and diversity.
+  EXPECT_EQ(out.dataset.user_features.size(), 7u);
+  const std::string text = out.report.to_text();
+  for (const char* line : {"interactions: 100000", "users: 943", "items: 1682",
+                           "train 66771, validation 7875, test 25354"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  }
 }
 
 }  // namespace

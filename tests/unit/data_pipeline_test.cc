@@ -199,6 +199,42 @@ TEST(Pipeline, ValidationIsCarvedFromTraining) {
   }
 }
 
+TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
+  TempDir dir;
+  Config c = small_config(dir);
+  dir.write("interactions.csv", "user,item,label,w\nu1,i1,-1,1\nu1,i2,1,0.5\nu2,i1,2,3\n");
+  dir.write("users.csv", "user,age,gender\nu1,20,F\nu2,40\nu1,50,M\nu3,33,M\nu4,old,F\n");
+  c.data.rating_column = "";
+  c.data.timestamp_column = "";
+  c.data.label_column = "label";
+  c.data.weight_column = "w";
+  c.data.negative_threshold = -1e30;
+  c.data.users.on_error = "skip";
+  c.features.derived_user.clear();
+  const PipelineOutput out = build_dataset(c);
+  const Dataset& d = out.dataset;
+  // Positives keep their strength; the explicit negative (label -1 -> 0) follows in train.
+  EXPECT_EQ(d.train.label, (std::vector<float>{1, 2, 0}));
+  EXPECT_EQ(d.train.weight, (std::vector<float>{0.5f, 3, 1}));
+  EXPECT_TRUE(std::isnan(d.train.rating[0]));
+  EXPECT_EQ(out.report.drop_reasons.at("users: wrong field count"), 1);
+  EXPECT_EQ(out.report.drop_reasons.at("users: duplicate id"), 1);
+  EXPECT_EQ(out.report.drop_reasons.at("users: unparsable number"), 1);
+  EXPECT_EQ(out.report.details["tables"]["users"]["cold_start"], 1);  // u3
+  EXPECT_EQ(out.report.details["tables"]["users"]["imputed"], 1);     // u2's row was bad
+  // u1 keeps its first row; u2 is imputed with the median of the training users' ages.
+  EXPECT_EQ(column(d.user_features, "age").values, (std::vector<float>{20, 20, 33}));
+  c.data.users.on_error = "fail";
+  try {
+    build_dataset(c);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("users.csv:3: expected 3 fields, found 2"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Pipeline, BadInputIsNamed) {
   TempDir dir;
   Config c = small_config(dir);

@@ -100,6 +100,17 @@ TEST(RandomSplit, SizesAndDeterminism) {
   EXPECT_NE(a.test, c.test);
 }
 
+TEST(RandomSplit, SingleRowUsersStayInTrain) {
+  // User 0 has one row, at the latest time: a global cut would put it in test.
+  const Interactions rows = make_rows({1, 1, 1, 1, 0}, {1, 2, 3, 4, 5});
+  const SplitInput input = input_for(rows, 2, true);
+  for (const char* method : {"random", "temporal_global"}) {
+    const SplitParts parts = split_rows(input, all_rows(rows), method, 0.5, 1, 42);
+    EXPECT_EQ(std::count(parts.test.begin(), parts.test.end(), 4), 0) << method;
+    expect_partition(parts, 5);
+  }
+}
+
 TEST(TemporalSplit, GlobalCutKeepsTiesTogether) {
   const Interactions rows = make_rows({0, 0, 1, 1, 2, 2, 0, 1}, {5, 1, 2, 3, 4, 6, 6, 7});
   const SplitInput input = input_for(rows, 3, true);

@@ -78,6 +78,7 @@ TEST_F(HttpAccessTest, RefusesPublicHostWithoutToken) {
   http::HttpServer loopback(options, service_, *store_);
   EXPECT_GT(loopback.start(), 0);
   loopback.stop();
+  EXPECT_THROW(loopback.start(), Error);  // one start per server
 }
 
 TEST_F(HttpAccessTest, RejectsBadOptions) {
@@ -123,6 +124,27 @@ TEST_F(HttpAccessTest, ModelLoadsStayUnderTheRoot) {
   auto body =
       expect(post("/api/v1/models/load", {{"path", "alias"}}), 200, "/api/v1/models/load", "post");
   EXPECT_EQ(body["path"], fs::canonical(dir_.path() + "/models/b1").string());
+}
+
+TEST(HttpAccessRules, OptionsFromServeConfig) {
+  ServeConfig serve;
+  serve.host = "::1";
+  serve.port = 9090;
+  serve.threads = 64;
+  serve.admin_token = "t";
+  serve.model_root = "/srv/models";
+  serve.max_body_bytes = 2048;
+  serve.read_timeout_seconds = 1.5;
+  serve.max_limit = 100;
+  const auto options = http::ServerOptions::from_config(serve);
+  EXPECT_EQ(options.host, "::1");
+  EXPECT_EQ(options.port, 9090);
+  EXPECT_EQ(options.threads, 64);
+  EXPECT_EQ(options.admin_token, "t");
+  EXPECT_EQ(options.model_root, "/srv/models");
+  EXPECT_EQ(options.max_body_bytes, 2048);
+  EXPECT_DOUBLE_EQ(options.read_timeout_seconds, 1.5);
+  EXPECT_EQ(options.max_limit, 100);
 }
 
 TEST(HttpAccessRules, ConstantTimeEquals) {

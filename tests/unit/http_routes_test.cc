@@ -178,6 +178,52 @@ TEST_F(HttpRoutesTest, HealthAndMetrics) {
             std::string::npos);
 }
 
+// Bodies the server accepts as well-formed (anything but 400) conform to the documented
+// request schemas, and bodies it refuses for their shape do not.
+TEST_F(HttpRoutesTest, RequestSchemasMatchWhatTheServerAccepts) {
+  struct Case {
+    std::string path;
+    json body;
+    bool valid;
+  };
+  const std::vector<Case> cases = {
+      {"/api/v1/recommendations",
+       {{"user_id", 7},
+        {"limit", 3},
+        {"exclude", {"i1", 2}},
+        {"filters", {{"genre", {"x"}}}},
+        {"explain", true}},
+       true},
+      {"/api/v1/recommendations", {{"user", {{"features", {{"age", 3}, {"g", "F"}}}}}}, true},
+      {"/api/v1/recommendations", {{"user_id", "u1"}, {"count", 3}}, false},
+      {"/api/v1/recommendations", {{"user_id", "u1"}, {"limit", 0}}, false},
+      {"/api/v1/recommendations", {{"user_id", 1.5}}, false},
+      {"/api/v1/users", {{"user_id", "u"}, {"features", {{"a", true}}}}, true},
+      {"/api/v1/users", {{"user_id", "u"}}, false},
+      {"/api/v1/items", {{"item_id", 3}, {"features", {{"tags", {1}}}}}, false},
+      {"/api/v1/events",
+       {{"events", {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "v"}, {"value", 2}}}}},
+       true},
+      {"/api/v1/events", {{"events", {{{"user_id", "u1"}, {"type", "v"}}}}}, false},
+      {"/api/v1/models/train", {{"config_path", "c.yaml"}}, true},
+      {"/api/v1/models/load", {{"path", "b1"}}, true},
+      {"/api/v1/models/load", {{"bundle", "b1"}}, false},
+  };
+  for (const auto& c : cases) {
+    const auto problem = openapi_.validate(c.body, openapi_.request_schema(c.path, "post"));
+    EXPECT_EQ(problem.empty(), c.valid) << c.path << " " << c.body << ": " << problem;
+    const auto result = post(c.path, c.body);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status != 400, c.valid) << c.path << " " << c.body << ": " << result->body;
+  }
+  const json weights = {{"weights", {{"two_tower", 0.5}}}};
+  EXPECT_EQ(openapi_.validate(weights, openapi_.request_schema("/api/v1/models/weights", "put")),
+            "");
+  const json negative = {{"weights", {{"two_tower", -1}}}};
+  EXPECT_NE(openapi_.validate(negative, openapi_.request_schema("/api/v1/models/weights", "put")),
+            "");
+}
+
 TEST_F(HttpRoutesTest, EveryDocumentedPathIsServedAndEveryRouteDocumented) {
   std::set<std::string> documented;
   for (const auto& [path, operations] : openapi_.spec()["paths"].items()) {

@@ -1,5 +1,12 @@
 // Bad input of every kind gets a 4xx JSON error that names the problem, and never
 // brings the server down.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
 #include "http_test_fixture.h"
 
 namespace towerrec::testing {
@@ -153,6 +160,47 @@ TEST_F(HttpValidationTest, GarbageNeverCrashesTheServer) {
       EXPECT_EQ(result->status, 400) << route << " " << body << " -> " << result->body;
     }
   }
+  EXPECT_EQ(get("/healthz")->status, 200);
+}
+
+TEST_F(HttpValidationTest, OverlongUriIsAJsonError) {
+  expect_error(get("/api/v1/items/" + std::string(20000, 'x') + "/similar"), 414,
+               "invalid_argument", "414");
+}
+
+TEST_F(HttpValidationTest, StalledClientIsDroppedAfterReadTimeout) {
+  auto options = this->options();
+  options.read_timeout_seconds = 0.2;
+  start(options);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port_));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const std::string partial =
+      "POST /api/v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  timeval guard{3, 0};  // the test fails rather than hangs if the server never gives up
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof(guard));
+  const auto begin = std::chrono::steady_clock::now();
+  char buffer[4096];
+  std::string answer;
+  ssize_t received = 0;
+  // Headers and body may arrive in separate segments: read until the JSON is complete.
+  while (answer.find("}}") == std::string::npos &&
+         (received = ::recv(fd, buffer, sizeof(buffer), 0)) > 0) {
+    answer.append(buffer, static_cast<size_t>(received));
+  }
+  const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - begin;
+  ::close(fd);
+  // The server gives up on the body after the read timeout and says so (or hangs up).
+  ASSERT_GE(received, 0) << "no answer within 3 s";
+  EXPECT_TRUE(answer.empty() || answer.rfind("HTTP/1.1 400", 0) == 0) << answer;
+  EXPECT_TRUE(answer.empty() || answer.find("incomplete HTTP request") != std::string::npos)
+      << answer;
+  EXPECT_LT(waited.count(), 2.0);
   EXPECT_EQ(get("/healthz")->status, 200);
 }
 

@@ -27,8 +27,13 @@ TEST(IndexKernelsTest, HalfConversionsRoundToNearestEven) {
   }
 }
 
-TEST(IndexKernelsTest, SimdAndScalarKernelsAgree) {
-  const size_t dim = 37;  // not a multiple of 8 or 16: exercises the tails
+class IndexKernelsDimTest : public ::testing::TestWithParam<size_t> {};
+
+// 37 and 24 are not multiples of 16: they exercise the 8-wide and scalar tails.
+INSTANTIATE_TEST_SUITE_P(Widths, IndexKernelsDimTest, ::testing::Values(37, 24, 64));
+
+TEST_P(IndexKernelsDimTest, SimdAndScalarKernelsAgree) {
+  const size_t dim = GetParam();
   const auto rows = low_rank_vectors(50, dim, 4, 0.5f, 1, 2);
   const auto query = low_rank_vectors(1, dim, 4, 0.5f, 1, 3);
   std::vector<uint8_t> codes(rows.size());

@@ -85,6 +85,31 @@ TEST(ProtocolTest, SampledRanksEachTestItemAgainstNonInteractedItems) {
   EXPECT_EQ(ties.hit_rate, 0.0);  // ties count against the positive
 }
 
+TEST(ProtocolTest, AddEvaluationWritesTheProtocolsRow) {
+  EvalConfig eval;
+  eval.ks = {2, 1};
+  MetricReport report;
+  add_evaluation(report, "by_index", small_dataset(), eval, by_index);
+  const double d1 = 1.0 / std::log2(3.0);
+  EXPECT_NEAR(report.get("by_index", "ndcg@2"), (d1 + 1.0 / (1.0 + d1)) / 2, 1e-12);
+  EXPECT_NEAR(report.get("by_index", "precision@1"), 0.5, 1e-12);
+  EXPECT_EQ(report.get("by_index", "n_users"), 2);
+  // Lists {4,3} twice; items 3 and 4 have no training user: share 1/3 each.
+  EXPECT_NEAR(report.get("by_index", "novelty@2"), std::log2(3.0), 1e-12);
+  EXPECT_FALSE(report.has("by_index", "ild@2"));  // no item features
+  eval.protocol = "sampled";
+  add_evaluation(report, "sampled", small_dataset(), eval, by_index);
+  EXPECT_EQ(report.get("sampled", "n_cases"), 3);
+  EXPECT_NEAR(report.get("sampled", "sampled_hr@10"), 1.0, 1e-12);
+  eval.protocol = "loo";
+  try {
+    add_evaluation(report, "x", small_dataset(), eval, by_index);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown protocol 'loo'"), std::string::npos);
+  }
+}
+
 TEST(ProtocolTest, RejectsAScoreFunctionOfTheWrongSize) {
   try {
     evaluate_full(small_dataset(), [](int64_t) { return std::vector<float>(3); }, {10});
