@@ -1,0 +1,113 @@
+// The two-tower model: training (train_two_tower) and the loaded, read-only model
+// (TwoTowerModel) that evaluation and serving build on. Torch-free: the towers live
+// behind TwoTowerModel's pointer to its implementation.
+//
+// Scores: towers produce unit-length embeddings [D = model.embedding_dim]; the score of
+// (user, item) is dot(user, item) / model.temperature. With model.pair_head the top
+// candidates are re-ranked by the pair head and the score is its probability.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "towerrec/bundle.h"
+#include "towerrec/config.h"
+#include "towerrec/dataset.h"
+#include "towerrec/pipeline.h"
+
+namespace towerrec {
+
+struct TrainOptions {
+  bool resume = false;   // continue from the checkpoint of out_dir (see docs/bundle.md)
+  bool progress = true;  // progress bar on a TTY, else one log line per epoch
+};
+
+// One line of train_log.jsonl.
+struct EpochRecord {
+  int64_t epoch = 0;  // 1-based
+  double loss = 0;
+  double val_metric = 0;  // NaN without validation data
+  double lr = 0;
+  double examples_per_second = 0;
+  double seconds = 0;  // wall time of the epoch (training and validation)
+};
+
+struct TrainResult {
+  std::string model_dir;
+  int64_t epochs_run = 0;   // epochs completed, including resumed ones
+  int64_t best_epoch = 0;   // weights in the bundle come from this epoch
+  double best_metric = 0;   // validation metric of best_epoch (NaN without validation)
+  std::string metric_name;  // e.g. "ndcg@10"
+  bool stopped_early = false;
+  bool timed_out = false;  // train.max_seconds reached
+  double seconds = 0;
+  std::vector<EpochRecord> history;
+};
+
+// Trains on data.dataset (train part; validation part for early stopping and the
+// schedule) and writes a bundle to out_dir atomically. Checkpoints go to
+// out_dir + ".train/" while training and into the bundle at the end. Throws Error on
+// bad configuration or data (naming the key or feature).
+TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
+                            const std::string& out_dir, const TrainOptions& options = {});
+
+struct ScoredItem {
+  int64_t item = 0;  // dense item index (items().id(item) is the original id)
+  float score = 0;
+};
+
+// A trained model loaded from a bundle. Immutable after load: every const method is
+// safe to call from many threads at once (inference runs in eval mode under
+// NoGradGuard).
+class TwoTowerModel {
+ public:
+  // Loads and validates a bundle. Throws Error naming the directory or file when it is
+  // missing, of another format_version or corrupt.
+  static std::shared_ptr<const TwoTowerModel> load(const std::string& dir);
+  ~TwoTowerModel();
+
+  const std::string& dir() const;
+  const BundleManifest& manifest() const;
+  const nlohmann::json& preprocessing() const;  // for encode_rows (cold start)
+  const IdMap& users() const;
+  const IdMap& items() const;
+  int64_t embedding_dim() const;
+  double temperature() const;
+  bool has_pair_head() const;
+
+  // Dense index of a user id; throws Error(kNotFound) naming the id when unknown.
+  int64_t user_index(const std::string& id) const;
+  // Embeddings computed at training time, row-major [users() x D] / [items() x D].
+  const std::vector<float>& user_embeddings() const;
+  const std::vector<float>& item_embeddings() const;
+  // Training items of a user (dense indices, sorted ascending).
+  std::vector<int64_t> seen_items(int64_t user) const;
+
+  // Runs a tower on encoded feature columns (encode_rows(preprocessing(), side, ...),
+  // schema order): returns row-major [rows x D].
+  std::vector<float> embed_users(const std::vector<FeatureColumn>& features) const;
+  std::vector<float> embed_items(const std::vector<FeatureColumn>& features) const;
+
+  // Exact top-k over the whole catalogue for query embeddings (row-major [Q x D]),
+  // best first; exclude[q] (sorted or not) lists items to skip for query q (may be
+  // empty, or have Q entries). Fewer than k results when the catalogue runs out.
+  std::vector<std::vector<ScoredItem>> top_k(
+      const std::vector<float>& queries, int64_t k,
+      const std::vector<std::vector<int64_t>>& exclude) const;
+  // top_k for known users (dense indices), optionally excluding their training items;
+  // re-ranked by the pair head when the model has one.
+  std::vector<std::vector<ScoredItem>> recommend(const std::vector<int64_t>& users, int64_t k,
+                                                 bool exclude_seen) const;
+
+  struct Impl;
+
+ private:
+  explicit TwoTowerModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace towerrec

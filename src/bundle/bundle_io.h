@@ -1,0 +1,43 @@
+// Reading and writing the data files of a bundle (torch-free): raw float32 matrices,
+// id lists, the per-user seen lists, file digests, and the staging directory that makes
+// a bundle appear atomically.
+//
+// Every reader throws Error naming the file when it is missing, truncated or corrupt.
+// Thread safety: free functions without shared state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "towerrec/bundle.h"
+#include "util/fs.h"
+
+namespace towerrec {
+
+// Raw float32, row-major [rows x cols], no header (the manifest carries the shape).
+void write_f32_matrix(const std::string& path, const std::vector<float>& data);
+std::vector<float> read_f32_matrix(const std::string& path, int64_t rows, int64_t cols);
+
+// One id per line, in dense index order. Ids containing a newline are rejected.
+void write_ids(const std::string& path, const std::vector<std::string>& ids);
+std::vector<std::string> read_ids(const std::string& path);
+
+// Training items per user in CSR form: items of user u are
+// items[offsets[u] .. offsets[u+1]), sorted ascending, without duplicates.
+struct SeenLists {
+  std::vector<int64_t> offsets;  // num_users + 1 entries
+  std::vector<int64_t> items;
+  int64_t num_users() const { return static_cast<int64_t>(offsets.size()) - 1; }
+};
+SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users);
+// Binary: "TRSEEN01", int64 num_users, int64 num_entries, offsets, items (little endian).
+void write_seen(const std::string& path, const SeenLists& seen);
+SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_items);
+
+// Plain write, for files inside a StagedDirectory (util/fs.h) that is committed whole.
+void write_text_file(const std::string& path, const std::string& text);
+
+FileDigest digest_file(const std::string& path);
+
+}  // namespace towerrec

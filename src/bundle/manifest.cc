@@ -1,0 +1,184 @@
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#include "bundle/bundle_io.h"
+#include "towerrec/bundle.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json tower_to_json(const TowerConfig& tower) {
+  return {{"hidden", tower.hidden},
+          {"activation", tower.activation},
+          {"dropout", tower.dropout},
+          {"norm", tower.norm}};
+}
+
+TowerConfig tower_from_json(const json& j) {
+  TowerConfig tower;
+  tower.hidden = j.at("hidden").get<std::vector<int64_t>>();
+  tower.activation = j.at("activation").get<std::string>();
+  tower.dropout = j.at("dropout").get<double>();
+  tower.norm = j.at("norm").get<std::string>();
+  return tower;
+}
+
+json model_to_json(const ModelConfig& model) {
+  return {{"embedding_dim", model.embedding_dim},
+          {"temperature", model.temperature},
+          {"user_tower", tower_to_json(model.user_tower)},
+          {"item_tower", tower_to_json(model.item_tower)},
+          {"pair_head", model.pair_head},
+          {"pair_head_hidden", model.pair_head_hidden},
+          {"init", model.init}};
+}
+
+ModelConfig model_from_json(const json& j) {
+  ModelConfig model;
+  model.embedding_dim = j.at("embedding_dim").get<int64_t>();
+  model.temperature = j.at("temperature").get<double>();
+  model.user_tower = tower_from_json(j.at("user_tower"));
+  model.item_tower = tower_from_json(j.at("item_tower"));
+  model.pair_head = j.at("pair_head").get<bool>();
+  model.pair_head_hidden = j.at("pair_head_hidden").get<std::vector<int64_t>>();
+  model.init = j.at("init").get<std::string>();
+  return model;
+}
+
+json schema_to_json(const std::vector<ColumnSchema>& schema) {
+  json out = json::array();
+  for (const auto& c : schema) {
+    out.push_back({{"name", c.name},
+                   {"kind", feature_kind_name(c.kind)},
+                   {"code_width", c.code_width},
+                   {"value_width", c.value_width},
+                   {"cardinality", c.cardinality},
+                   {"embedding_dim", c.embedding_dim},
+                   {"pooling", c.pooling}});
+  }
+  return out;
+}
+
+std::vector<ColumnSchema> schema_from_json(const json& j) {
+  std::vector<ColumnSchema> schema;
+  for (const auto& c : j) {
+    ColumnSchema column;
+    column.name = c.at("name").get<std::string>();
+    column.kind = parse_feature_kind(c.at("kind").get<std::string>());
+    column.code_width = c.at("code_width").get<int64_t>();
+    column.value_width = c.at("value_width").get<int64_t>();
+    column.cardinality = c.at("cardinality").get<int64_t>();
+    column.embedding_dim = c.at("embedding_dim").get<int64_t>();
+    column.pooling = c.at("pooling").get<std::string>();
+    schema.push_back(column);
+  }
+  return schema;
+}
+
+}  // namespace
+
+ColumnSchema column_schema(const FeatureColumn& column) {
+  return ColumnSchema{column.name,        column.kind,        column.code_width,
+                      column.value_width, column.cardinality, column.embedding_dim,
+                      column.pooling};
+}
+
+std::vector<ColumnSchema> column_schemas(const std::vector<FeatureColumn>& columns) {
+  std::vector<ColumnSchema> schema;
+  for (const auto& column : columns) schema.push_back(column_schema(column));
+  return schema;
+}
+
+json manifest_to_json(const BundleManifest& m) {
+  json files = json::object();
+  for (const auto& [name, digest] : m.files) {
+    files[name] = {{"bytes", digest.bytes}, {"fnv1a64", digest.fnv1a64}};
+  }
+  return {{"format_version", m.format_version},
+          {"created_at", m.created_at},
+          {"towerrec_version", m.towerrec_version},
+          {"schema",
+           {{"user", schema_to_json(m.user_schema)}, {"item", schema_to_json(m.item_schema)}}},
+          {"model", model_to_json(m.model)},
+          {"embedding_dim", m.embedding_dim},
+          {"counts",
+           {{"users", m.num_users},
+            {"items", m.num_items},
+            {"train_interactions", m.num_train_interactions}}},
+          {"data_fingerprint", m.data_fingerprint},
+          {"metrics", m.metrics},
+          {"files", files}};
+}
+
+BundleManifest manifest_from_json(const json& j, const std::string& source) {
+  try {
+    BundleManifest m;
+    m.format_version = j.at("format_version").get<int64_t>();
+    if (m.format_version != kBundleFormatVersion) {
+      throw Error(ErrorCode::kInvalidArgument, source + ": format_version " +
+                                                   std::to_string(m.format_version) +
+                                                   " is not supported (this build reads version " +
+                                                   std::to_string(kBundleFormatVersion) + ")");
+    }
+    m.created_at = j.at("created_at").get<std::string>();
+    m.towerrec_version = j.at("towerrec_version").get<std::string>();
+    m.user_schema = schema_from_json(j.at("schema").at("user"));
+    m.item_schema = schema_from_json(j.at("schema").at("item"));
+    m.model = model_from_json(j.at("model"));
+    m.embedding_dim = j.at("embedding_dim").get<int64_t>();
+    m.num_users = j.at("counts").at("users").get<int64_t>();
+    m.num_items = j.at("counts").at("items").get<int64_t>();
+    m.num_train_interactions = j.at("counts").at("train_interactions").get<int64_t>();
+    m.data_fingerprint = j.at("data_fingerprint").get<std::string>();
+    m.metrics = j.at("metrics");
+    for (const auto& [name, digest] : j.at("files").items()) {
+      m.files[name] =
+          FileDigest{digest.at("bytes").get<int64_t>(), digest.at("fnv1a64").get<std::string>()};
+    }
+    check(m.embedding_dim > 0 && m.num_users >= 0 && m.num_items > 0,
+          source + ": embedding_dim and counts must be positive");
+    return m;
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::kInvalidArgument, source + " is corrupt: " + e.what());
+  }
+}
+
+BundleManifest read_manifest(const std::string& dir) {
+  if (!fs::is_directory(dir)) {
+    throw Error(ErrorCode::kNotFound, "model directory " + dir + " does not exist");
+  }
+  std::string path = dir + "/" + bundle_files::kManifest;
+  if (!fs::exists(path)) {
+    throw Error(ErrorCode::kNotFound, path + " is missing: " + dir + " is not a model bundle");
+  }
+  json j = json::parse(read_file(path), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    throw Error(ErrorCode::kInvalidArgument, path + " is corrupt: not a JSON object");
+  }
+  return manifest_from_json(j, path);
+}
+
+std::string data_fingerprint(const DataConfig& data) {
+  std::ostringstream text;
+  for (const TableSpec* table : {&data.interactions, &data.users, &data.items}) {
+    if (table->file.empty()) continue;
+    fs::path path = fs::path(table->file).is_absolute() ? fs::path(table->file)
+                                                        : fs::path(data.dir) / table->file;
+    std::error_code error;
+    auto size = fs::file_size(path, error);
+    auto mtime = fs::last_write_time(path, error).time_since_epoch().count();
+    text << path.filename().string() << ':' << (error ? 0 : size) << ':' << (error ? 0 : mtime)
+         << ';';
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016zx", std::hash<std::string>{}(text.str()));
+  return hex;
+}
+
+}  // namespace towerrec

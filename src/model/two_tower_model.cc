@@ -1,0 +1,237 @@
+#include <algorithm>
+#include <filesystem>
+
+#include "bundle/bundle_io.h"
+#include "model/bundle_writer.h"
+#include "model/two_tower_net.h"
+#include "towerrec/error.h"
+#include "towerrec/model.h"
+
+namespace towerrec {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Candidates the pair head re-ranks per requested result (at least kMinRerank).
+constexpr int64_t kRerankFactor = 4;
+constexpr int64_t kMinRerank = 50;
+
+std::vector<std::string> required_files(const BundleManifest& m) {
+  namespace bf = bundle_files;
+  std::vector<std::string> files = {bf::kConfig,    bf::kPreprocessing,  bf::kUserTower,
+                                    bf::kItemTower, bf::kUserEmbeddings, bf::kItemEmbeddings,
+                                    bf::kUserIds,   bf::kItemIds,        bf::kSeen};
+  if (m.model.pair_head) files.push_back(bf::kPairHead);
+  return files;
+}
+
+void verify_files(const std::string& dir, const BundleManifest& m) {
+  for (const auto& name : required_files(m)) {
+    if (!m.files.count(name)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  dir + "/manifest.json does not list " + name + ": the bundle is corrupt");
+    }
+  }
+  for (const auto& [name, digest] : m.files) {
+    std::string path = dir + "/" + name;
+    if (!fs::exists(path)) throw Error(ErrorCode::kNotFound, path + " is missing");
+    FileDigest actual = digest_file(path);
+    if (actual.bytes != digest.bytes || actual.fnv1a64 != digest.fnv1a64) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  path + " is corrupt: its size or checksum differs from manifest.json");
+    }
+  }
+}
+
+IdMap read_id_map(const std::string& path, int64_t expected) {
+  IdMap map;
+  for (const auto& id : read_ids(path)) map.add(id);
+  if (map.size() != expected) {
+    throw Error(ErrorCode::kInvalidArgument, path + " is corrupt: " + std::to_string(map.size()) +
+                                                 " distinct ids, expected " +
+                                                 std::to_string(expected));
+  }
+  return map;
+}
+
+template <typename Module>
+void load_module(Module& module, const std::string& path) {
+  try {
+    torch::load(module, path);
+  } catch (const c10::Error& e) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        path + " is corrupt or does not match manifest.json: " + e.what_without_backtrace());
+  }
+  module->eval();
+}
+
+}  // namespace
+
+struct TwoTowerModel::Impl {
+  std::string dir;
+  BundleManifest manifest;
+  nlohmann::json preprocessing;
+  IdMap users, items;
+  std::vector<float> user_embeddings, item_embeddings;
+  torch::Tensor item_matrix;  // [I x D], shares item_embeddings' memory
+  SeenLists seen;
+  mutable Tower user_tower{nullptr};
+  mutable Tower item_tower{nullptr};
+  mutable PairHead pair_head{nullptr};
+
+  std::vector<float> embed(Tower& tower, const std::vector<ColumnSchema>& schema,
+                           const std::vector<FeatureColumn>& features, const char* side) const {
+    check(features.size() == schema.size(), std::string(side) + " features: expected " +
+                                                std::to_string(schema.size()) + " columns, got " +
+                                                std::to_string(features.size()));
+    for (size_t c = 0; c < schema.size(); ++c) {
+      check(features[c].kind == schema[c].kind && features[c].code_width == schema[c].code_width &&
+                features[c].value_width == schema[c].value_width,
+            std::string(side) + " feature " + features[c].name +
+                " does not match the model's schema for " + schema[c].name);
+    }
+    int64_t rows = features.empty() ? 0 : features[0].rows;
+    if (rows == 0) return {};
+    FeatureTable table(features, rows, side);
+    torch::NoGradGuard no_grad;
+    return tower_embeddings(tower, table);
+  }
+};
+
+TwoTowerModel::TwoTowerModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TwoTowerModel::~TwoTowerModel() = default;
+
+std::shared_ptr<const TwoTowerModel> TwoTowerModel::load(const std::string& dir) {
+  namespace bf = bundle_files;
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->manifest = read_manifest(dir);
+  const BundleManifest& m = impl->manifest;
+  verify_files(dir, m);
+  auto path = [&dir](const char* name) { return dir + "/" + name; };
+  impl->preprocessing = nlohmann::json::parse(read_file(path(bf::kPreprocessing)), nullptr,
+                                              /*allow_exceptions=*/false);
+  if (impl->preprocessing.is_discarded()) {
+    throw Error(ErrorCode::kInvalidArgument, path(bf::kPreprocessing) + " is not valid JSON");
+  }
+  impl->users = read_id_map(path(bf::kUserIds), m.num_users);
+  impl->items = read_id_map(path(bf::kItemIds), m.num_items);
+  impl->user_embeddings = read_f32_matrix(path(bf::kUserEmbeddings), m.num_users, m.embedding_dim);
+  impl->item_embeddings = read_f32_matrix(path(bf::kItemEmbeddings), m.num_items, m.embedding_dim);
+  impl->item_matrix = torch::from_blob(impl->item_embeddings.data(), {m.num_items, m.embedding_dim},
+                                       torch::kFloat32);
+  impl->seen = read_seen(path(bf::kSeen), m.num_users, m.num_items);
+  impl->user_tower = Tower(m.user_schema, m.model.user_tower, m.embedding_dim, false);
+  impl->item_tower = Tower(m.item_schema, m.model.item_tower, m.embedding_dim, false);
+  load_module(impl->user_tower, path(bf::kUserTower));
+  load_module(impl->item_tower, path(bf::kItemTower));
+  if (m.model.pair_head) {
+    impl->pair_head = PairHead(m.embedding_dim, m.model.pair_head_hidden);
+    load_module(impl->pair_head, path(bf::kPairHead));
+  }
+  return std::shared_ptr<const TwoTowerModel>(new TwoTowerModel(std::move(impl)));
+}
+
+const std::string& TwoTowerModel::dir() const { return impl_->dir; }
+const BundleManifest& TwoTowerModel::manifest() const { return impl_->manifest; }
+const nlohmann::json& TwoTowerModel::preprocessing() const { return impl_->preprocessing; }
+const IdMap& TwoTowerModel::users() const { return impl_->users; }
+const IdMap& TwoTowerModel::items() const { return impl_->items; }
+int64_t TwoTowerModel::embedding_dim() const { return impl_->manifest.embedding_dim; }
+double TwoTowerModel::temperature() const { return impl_->manifest.model.temperature; }
+bool TwoTowerModel::has_pair_head() const { return static_cast<bool>(impl_->pair_head); }
+const std::vector<float>& TwoTowerModel::user_embeddings() const { return impl_->user_embeddings; }
+const std::vector<float>& TwoTowerModel::item_embeddings() const { return impl_->item_embeddings; }
+
+int64_t TwoTowerModel::user_index(const std::string& id) const {
+  int64_t index = impl_->users.find(id);
+  if (index < 0) throw Error(ErrorCode::kNotFound, "unknown user id '" + id + "'");
+  return index;
+}
+
+std::vector<int64_t> TwoTowerModel::seen_items(int64_t user) const {
+  check(user >= 0 && user < impl_->seen.num_users(),
+        "user index " + std::to_string(user) + " is out of range");
+  const auto& s = impl_->seen;
+  return std::vector<int64_t>(s.items.begin() + s.offsets[user],
+                              s.items.begin() + s.offsets[user + 1]);
+}
+
+std::vector<float> TwoTowerModel::embed_users(const std::vector<FeatureColumn>& features) const {
+  return impl_->embed(impl_->user_tower, impl_->manifest.user_schema, features, "user");
+}
+
+std::vector<float> TwoTowerModel::embed_items(const std::vector<FeatureColumn>& features) const {
+  return impl_->embed(impl_->item_tower, impl_->manifest.item_schema, features, "item");
+}
+
+std::vector<std::vector<ScoredItem>> TwoTowerModel::top_k(
+    const std::vector<float>& queries, int64_t k,
+    const std::vector<std::vector<int64_t>>& exclude) const {
+  int64_t dim = embedding_dim();
+  check(k > 0, "k must be positive");
+  check(static_cast<int64_t>(queries.size()) % dim == 0,
+        "query embeddings are not a multiple of the embedding dimension " + std::to_string(dim));
+  int64_t q = static_cast<int64_t>(queries.size()) / dim;
+  check(exclude.empty() || static_cast<int64_t>(exclude.size()) == q,
+        "exclude lists must be empty or one per query");
+  torch::NoGradGuard no_grad;
+  auto query = torch::from_blob(const_cast<float*>(queries.data()), {q, dim}, torch::kFloat32);
+  auto scores = torch::mm(query, impl_->item_matrix.t()).div_(temperature());  // [Q x I]
+  std::vector<int64_t> kept(static_cast<size_t>(q), impl_->items.size());
+  for (int64_t r = 0; r < q && !exclude.empty(); ++r) {
+    if (exclude[r].empty()) continue;
+    for (int64_t item : exclude[r]) {
+      check(item >= 0 && item < impl_->items.size(),
+            "excluded item index " + std::to_string(item) + " is out of range");
+    }
+    auto rows = torch::tensor(exclude[r], torch::kInt64);
+    scores[r].index_fill_(0, rows, -std::numeric_limits<float>::infinity());
+    kept[r] -= std::get<0>(torch::_unique(rows)).numel();
+  }
+  int64_t take = std::min(k, impl_->items.size());
+  auto [values, indices] = scores.topk(take, 1);
+  std::vector<std::vector<ScoredItem>> out(static_cast<size_t>(q));
+  auto v = values.accessor<float, 2>();
+  auto ix = indices.accessor<int64_t, 2>();
+  for (int64_t r = 0; r < q; ++r) {
+    for (int64_t c = 0; c < std::min(take, kept[r]); ++c) out[r].push_back({ix[r][c], v[r][c]});
+  }
+  return out;
+}
+
+std::vector<std::vector<ScoredItem>> TwoTowerModel::recommend(const std::vector<int64_t>& users,
+                                                              int64_t k, bool exclude_seen) const {
+  int64_t dim = embedding_dim();
+  std::vector<float> queries;
+  std::vector<std::vector<int64_t>> exclude;
+  for (int64_t u : users) {
+    check(u >= 0 && u < impl_->users.size(),
+          "user index " + std::to_string(u) + " is out of range");
+    queries.insert(queries.end(), impl_->user_embeddings.begin() + u * dim,
+                   impl_->user_embeddings.begin() + (u + 1) * dim);
+    exclude.push_back(exclude_seen ? seen_items(u) : std::vector<int64_t>());
+  }
+  if (!impl_->pair_head) return top_k(queries, k, exclude);
+  auto candidates = top_k(queries, std::max(k * kRerankFactor, kMinRerank), exclude);
+  torch::NoGradGuard no_grad;
+  for (size_t r = 0; r < candidates.size(); ++r) {
+    auto& list = candidates[r];
+    if (list.empty()) continue;
+    std::vector<int64_t> ids;
+    for (const auto& c : list) ids.push_back(c.item);
+    auto items = impl_->item_matrix.index_select(0, torch::tensor(ids));
+    auto user = torch::from_blob(queries.data() + r * dim, {1, dim}, torch::kFloat32)
+                    .expand({static_cast<int64_t>(ids.size()), dim});
+    auto p = torch::sigmoid(impl_->pair_head->forward(user, items)).contiguous();
+    for (size_t c = 0; c < list.size(); ++c) list[c].score = p[c].item<float>();
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ScoredItem& a, const ScoredItem& b) { return a.score > b.score; });
+    if (static_cast<int64_t>(list.size()) > k) list.resize(static_cast<size_t>(k));
+  }
+  return candidates;
+}
+
+}  // namespace towerrec

@@ -1,0 +1,94 @@
+// One epoch of training batches, assembled on a background thread one batch ahead of
+// the training step (bounded queue), so gathers and negative sampling overlap compute.
+//
+// Each batch is built with tensor gathers (index_select over whole feature columns),
+// never example by example. The order is a seeded shuffle of the positives that depends
+// only on (seed, epoch), so a resumed run sees the same batches as an uninterrupted one.
+//
+// Data-parallel seam: shard_rank / shard_count pick every shard_count-th position of the
+// shuffled order, so N workers with the same seed see disjoint parts of each epoch; the
+// trainer then only needs a gradient all-reduce between backward and the optimiser step.
+//
+// Thread safety: next() from one consumer thread; the destructor stops and joins the
+// producer.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "model/feature_table.h"
+#include "train/negative_sampler.h"
+
+namespace towerrec {
+
+// Training positives and what is needed to turn them into batches. Not owned.
+struct TrainingSource {
+  const std::vector<int64_t>* users = nullptr;  // positive k: (users[k], items[k])
+  const std::vector<int64_t>* items = nullptr;
+  const std::vector<float>* weights = nullptr;  // [positives]
+  const FeatureTable* user_features = nullptr;
+  const FeatureTable* item_features = nullptr;
+  const NegativeSampler* sampler = nullptr;  // null when the loss needs no negatives
+};
+
+// B positives, K negatives each.
+struct TrainBatch {
+  torch::Tensor users;             // int64 [B]
+  torch::Tensor items;             // int64 [B]
+  torch::Tensor weights;           // float [B]
+  torch::Tensor negatives;         // int64 [B x K] (undefined when K = 0)
+  FeatureBatch user_features;      // B rows
+  FeatureBatch item_features;      // B rows
+  FeatureBatch negative_features;  // B*K rows, row b*K + k = negatives[b][k]
+};
+
+struct EpochPlan {
+  uint64_t seed = 42;
+  int64_t epoch = 0;
+  int64_t batch_size = 512;
+  int64_t negatives = 0;  // K
+  int64_t shard_rank = 0;
+  int64_t shard_count = 1;
+  size_t queue_capacity = 2;
+};
+
+class BatchStream {
+ public:
+  BatchStream(const TrainingSource& source, const EpochPlan& plan);
+  ~BatchStream();
+  BatchStream(const BatchStream&) = delete;
+  BatchStream& operator=(const BatchStream&) = delete;
+
+  // The next batch, or nullopt at the end of the epoch. Rethrows producer errors.
+  std::optional<TrainBatch> next();
+  int64_t num_batches() const { return num_batches_; }
+
+ private:
+  void produce();
+  TrainBatch make_batch(const std::vector<int64_t>& positions, std::mt19937_64& rng) const;
+
+  TrainingSource source_;
+  EpochPlan plan_;
+  std::vector<int64_t> order_;
+  int64_t num_batches_ = 0;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<TrainBatch> queue_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread producer_;
+};
+
+// Seed of epoch `epoch` derived from the run seed (splitmix64): independent streams.
+uint64_t epoch_seed(uint64_t seed, int64_t epoch);
+
+}  // namespace towerrec

@@ -1,0 +1,43 @@
+// Resumable training state, written at epoch boundaries: the network, both optimisers,
+// the schedule, early-stopping state with the best weights so far, and the history.
+// Random state needs no saving: every epoch re-seeds its generators from
+// (train.seed, epoch), so a resumed run replays exactly what an uninterrupted one does.
+//
+// Thread safety: one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "model/two_tower_net.h"
+#include "towerrec/model.h"
+#include "train/sparse_row_adam.h"
+
+namespace towerrec {
+
+struct TrainState {
+  int64_t epochs_done = 0;
+  double lr = 0;
+  double schedule_best = 0;
+  int64_t schedule_bad_epochs = 0;
+  double best_metric = 0;
+  int64_t best_epoch = 0;
+  int64_t bad_epochs = 0;
+  double elapsed_seconds = 0;
+  std::vector<std::pair<std::string, torch::Tensor>> best_weights;  // empty = none yet
+  std::vector<EpochRecord> history;
+};
+
+// Writes atomically (temp file + rename).
+void save_checkpoint(const std::string& path, TwoTowerNet& net, torch::optim::Optimizer& dense,
+                     const SparseRowAdam* sparse, const TrainState& state);
+// Restores into net and optimisers built with the same configuration. Throws Error
+// naming the file when it is unreadable or does not match the model.
+TrainState load_checkpoint(const std::string& path, TwoTowerNet& net,
+                           torch::optim::Optimizer& dense, SparseRowAdam* sparse);
+
+}  // namespace towerrec

@@ -1,0 +1,62 @@
+// Training losses, registered by name (train.loss). To add one: write a file with a
+// class derived from Loss and a factory, and add one line to the registry in
+// loss_registry.cc.
+//
+// Shapes (B positives, K sampled negatives per positive, D embedding dim):
+//   user       float [B x D]    unit user embeddings
+//   item       float [B x D]    unit embeddings of the positive items
+//   item_index int64 [B]        dense index of each positive item
+//   negatives  float [B x K x D] sampled negative items (undefined when K = 0)
+//   weight     float [B]        per-interaction training weight
+// forward() returns a scalar: the weighted mean loss of the batch.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "towerrec/config.h"
+
+namespace towerrec {
+
+struct LossInput {
+  torch::Tensor user;
+  torch::Tensor item;
+  torch::Tensor item_index;
+  torch::Tensor negatives;
+  torch::Tensor weight;
+  double temperature = 0.1;
+};
+
+class Loss {
+ public:
+  virtual ~Loss() = default;
+  virtual torch::Tensor forward(const LossInput& input) const = 0;
+  // Sampled negatives per positive the loss wants from the negative sampler (0 = none).
+  virtual int64_t negatives_per_positive() const = 0;
+};
+
+struct LossContext {
+  TrainConfig train;
+  // float [num_items]: log of each item's sampling probability (training frequency).
+  torch::Tensor item_log_prob;
+};
+
+using LossFactory = std::function<std::unique_ptr<Loss>(const LossContext&)>;
+
+// Throws Error naming train.loss and the registered names when `name` is unknown.
+std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& context);
+std::vector<std::string> loss_names();
+
+// Factories of the built-in losses (one file each).
+std::unique_ptr<Loss> make_softmax_loss(const LossContext& context);
+std::unique_ptr<Loss> make_bce_loss(const LossContext& context);
+
+// log(count_i / total) with counts clamped to >= 1 (items never seen get the rarest
+// frequency rather than -inf): float [num_items].
+torch::Tensor item_log_frequencies(const std::vector<int64_t>& items, int64_t num_items);
+
+}  // namespace towerrec

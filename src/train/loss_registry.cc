@@ -1,0 +1,47 @@
+#include <map>
+
+#include "towerrec/error.h"
+#include "train/loss.h"
+
+namespace towerrec {
+
+namespace {
+
+const std::map<std::string, LossFactory>& registry() {
+  static const std::map<std::string, LossFactory> losses = {
+      {"softmax", make_softmax_loss},
+      {"bce", make_bce_loss},
+  };
+  return losses;
+}
+
+}  // namespace
+
+std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& context) {
+  auto it = registry().find(name);
+  if (it == registry().end()) {
+    std::string names;
+    for (const auto& n : loss_names()) names += (names.empty() ? "" : "|") + n;
+    throw Error("train.loss '" + name + "' is not a registered loss (" + names + ")");
+  }
+  return it->second(context);
+}
+
+std::vector<std::string> loss_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.push_back(entry.first);
+  return names;
+}
+
+torch::Tensor item_log_frequencies(const std::vector<int64_t>& items, int64_t num_items) {
+  std::vector<double> counts(static_cast<size_t>(num_items), 0.0);
+  for (int64_t item : items) counts[item] += 1.0;
+  double total = static_cast<double>(items.size());
+  std::vector<float> log_prob(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) {
+    log_prob[i] = static_cast<float>(std::log(std::max(counts[i], 1.0) / std::max(total, 1.0)));
+  }
+  return torch::tensor(log_prob, torch::kFloat32);
+}
+
+}  // namespace towerrec

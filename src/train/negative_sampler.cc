@@ -1,0 +1,119 @@
+#include "train/negative_sampler.h"
+
+#include <cmath>
+#include <map>
+
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace {
+
+// Rejection draws before switching to an exact draw among the unseen items: keeps
+// users who saw nearly the whole catalogue from spinning.
+constexpr int kMaxRejections = 64;
+
+class UniformProposal : public ItemProposal {
+ public:
+  explicit UniformProposal(int64_t num_items) : dist_(0, num_items - 1) {}
+  int64_t draw(std::mt19937_64& rng) const override { return dist_(rng); }
+
+ private:
+  mutable std::uniform_int_distribution<int64_t> dist_;
+};
+
+class PopularityProposal : public ItemProposal {
+ public:
+  PopularityProposal(const std::vector<int64_t>& counts, double alpha) {
+    std::vector<double> weights;
+    for (int64_t c : counts) weights.push_back(std::pow(static_cast<double>(c), alpha));
+    double total = 0;
+    for (double w : weights) total += w;
+    check(total > 0, "train.negatives popularity: no item has a training positive");
+    dist_ = std::discrete_distribution<int64_t>(weights.begin(), weights.end());
+  }
+  int64_t draw(std::mt19937_64& rng) const override { return dist_(rng); }
+
+ private:
+  mutable std::discrete_distribution<int64_t> dist_;
+};
+
+const std::map<std::string, ProposalFactory>& registry() {
+  static const std::map<std::string, ProposalFactory> samplers = {
+      {"uniform",
+       [](const TrainConfig&, const std::vector<int64_t>& counts) {
+         return std::make_unique<UniformProposal>(static_cast<int64_t>(counts.size()));
+       }},
+      {"popularity",
+       [](const TrainConfig& config, const std::vector<int64_t>& counts) {
+         return std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
+       }},
+  };
+  return samplers;
+}
+
+}  // namespace
+
+NegativeSampler::NegativeSampler(std::unique_ptr<ItemProposal> proposal,
+                                 const std::vector<int64_t>& users,
+                                 const std::vector<int64_t>& items, int64_t num_items)
+    : proposal_(std::move(proposal)), num_items_(num_items) {
+  positives_.reserve(users.size() * 2);
+  for (size_t k = 0; k < users.size(); ++k) {
+    if (positives_.insert(users[k] * num_items_ + items[k]).second) {
+      ++positives_per_user_[users[k]];
+    }
+  }
+}
+
+void NegativeSampler::sample(int64_t user, int64_t k, std::mt19937_64& rng,
+                             std::vector<int64_t>* out) const {
+  for (int64_t n = 0; n < k; ++n) {
+    int64_t item = -1;
+    for (int attempt = 0; attempt < kMaxRejections && item < 0; ++attempt) {
+      int64_t candidate = proposal_->draw(rng);
+      if (!is_positive(user, candidate)) item = candidate;
+    }
+    out->push_back(item >= 0 ? item : fallback(user, rng));
+  }
+}
+
+int64_t NegativeSampler::fallback(int64_t user, std::mt19937_64& rng) const {
+  auto it = positives_per_user_.find(user);
+  int64_t seen = it == positives_per_user_.end() ? 0 : it->second;
+  if (seen >= num_items_) {
+    throw Error("user index " + std::to_string(user) +
+                " has a training positive for every item: no negative can be sampled");
+  }
+  int64_t pick = std::uniform_int_distribution<int64_t>(0, num_items_ - seen - 1)(rng);
+  for (int64_t item = 0; item < num_items_; ++item) {
+    if (is_positive(user, item)) continue;
+    if (pick-- == 0) return item;
+  }
+  throw Error(ErrorCode::kInternal, "negative sampler fallback ran past the catalogue");
+}
+
+std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
+                                                       const TrainConfig& config,
+                                                       const std::vector<int64_t>& users,
+                                                       const std::vector<int64_t>& items,
+                                                       int64_t num_items) {
+  auto it = registry().find(name);
+  if (it == registry().end()) {
+    std::string names;
+    for (const auto& n : negative_sampler_names()) names += (names.empty() ? "" : "|") + n;
+    throw Error("train.negatives '" + name + "' is not a registered sampler (" + names + ")");
+  }
+  check(num_items > 0, "cannot sample negatives from an empty catalogue");
+  std::vector<int64_t> counts(static_cast<size_t>(num_items), 0);
+  for (int64_t item : items) ++counts[item];
+  return std::make_unique<NegativeSampler>(it->second(config, counts), users, items, num_items);
+}
+
+std::vector<std::string> negative_sampler_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.push_back(entry.first);
+  return names;
+}
+
+}  // namespace towerrec

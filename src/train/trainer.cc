@@ -1,0 +1,298 @@
+#include "train/trainer.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "model/bundle_writer.h"
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace fs = std::filesystem;
+
+Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string out_dir,
+                 const TrainOptions& options)
+    : config_(config),
+      data_(data),
+      out_dir_(std::move(out_dir)),
+      work_dir_(out_dir_ + ".train"),
+      options_(options) {
+  const TrainConfig& t = config.train;
+  const Dataset& d = data.dataset;
+  check(t.batch_size >= 2, "train.batch_size must be >= 2");
+  check(t.epochs >= 1, "train.epochs must be >= 1");
+  check(t.learning_rate > 0, "train.learning_rate must be positive");
+  check(d.items.size() > 0 && d.users.size() > 0, "the dataset has no users or items");
+  user_features_ = FeatureTable(d.user_features, d.users.size(), "user");
+  item_features_ = FeatureTable(d.item_features, d.items.size(), "item");
+  collect_positives();
+  torch::manual_seed(t.seed);
+  net_ = TwoTowerNet(column_schemas(d.user_features), column_schemas(d.item_features), config.model,
+                     t.sparse_embeddings);
+  build_optimizers();
+  loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
+  if (loss_->negatives_per_positive() > 0 || config.model.pair_head) {
+    sampler_ = make_negative_sampler(t.negatives, t, pos_users_, pos_items_, d.items.size());
+  }
+  validator_ = std::make_unique<Validator>(d, t.metric, t.metric_k, t.validation_users, t.seed);
+  schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
+  progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name());
+}
+
+void Trainer::collect_positives() {
+  const Interactions& train = data_.dataset.train;
+  for (int64_t k = 0; k < train.size(); ++k) {
+    if (!train.label.empty() && train.label[k] <= 0) continue;  // explicit negatives
+    check(train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
+              train.user[k] < data_.dataset.users.size(),
+          "training interaction " + std::to_string(k) + " has an out-of-range user or item");
+    pos_users_.push_back(train.user[k]);
+    pos_items_.push_back(train.item[k]);
+    pos_weights_.push_back(train.weight.empty() ? 1.0f : train.weight[k]);
+  }
+  check(pos_users_.size() >= 2, "the training split has fewer than 2 positive interactions");
+}
+
+void Trainer::build_optimizers() {
+  const TrainConfig& t = config_.train;
+  check(t.optimizer == "adam" || t.optimizer == "adamw",
+        "train.optimizer '" + t.optimizer + "' is not adam|adamw");
+  bool decoupled = t.optimizer == "adamw";
+  auto dense_params = net_->dense_parameters();
+  if (t.sparse_embeddings) {
+    SparseRowAdamOptions row;
+    row.lr = t.learning_rate;
+    row.weight_decay = t.weight_decay;
+    row.decoupled_weight_decay = decoupled;
+    sparse_ = std::make_unique<SparseRowAdam>(net_->embedding_tables(), row);
+  } else {
+    auto tables = net_->embedding_tables();
+    dense_params.insert(dense_params.end(), tables.begin(), tables.end());
+  }
+  if (decoupled) {
+    dense_ = std::make_unique<torch::optim::AdamW>(
+        dense_params, torch::optim::AdamWOptions(t.learning_rate).weight_decay(t.weight_decay));
+  } else {
+    dense_ = std::make_unique<torch::optim::Adam>(
+        dense_params, torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
+  }
+}
+
+void Trainer::set_lr(double lr) {
+  for (auto& group : dense_->param_groups()) {
+    if (config_.train.optimizer == "adamw") {
+      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    } else {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+  }
+  if (sparse_) sparse_->set_lr(lr);
+}
+
+double Trainer::elapsed() const {
+  return state_.elapsed_seconds +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+TrainResult Trainer::run() {
+  fs::create_directories(work_dir_);
+  std::string checkpoint = work_dir_ + "/" + bundle_files::kCheckpoint;
+  std::string log_path = work_dir_ + "/" + bundle_files::kTrainLog;
+  if (options_.resume) {
+    std::string from =
+        fs::exists(checkpoint) ? checkpoint : out_dir_ + "/" + bundle_files::kCheckpoint;
+    state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
+    schedule_->restore(state_.lr, state_.schedule_best, state_.schedule_bad_epochs);
+    set_lr(state_.lr);
+    std::ofstream log(log_path, std::ios::trunc);  // rewrite the log from the checkpoint
+    for (const auto& record : state_.history) append_log(record);
+    spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
+  } else {
+    fs::remove(log_path);
+    state_.lr = config_.train.learning_rate;
+  }
+  start_ = std::chrono::steady_clock::now();
+  TrainResult result;
+  bool stop = false;
+  for (int64_t epoch = state_.epochs_done + 1; epoch <= config_.train.epochs && !stop; ++epoch) {
+    auto epoch_start = std::chrono::steady_clock::now();
+    int64_t examples = 0;
+    double loss = train_epoch(epoch, &examples, &result.timed_out);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    end_epoch(epoch, loss, examples, seconds, &stop);
+    if (result.timed_out) break;
+    result.stopped_early = stop;
+  }
+  double seconds = elapsed();
+  state_.elapsed_seconds = seconds;
+  // The checkpoint holds the last epoch's weights (to continue training); the bundle
+  // holds the best ones.
+  save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
+  if (!state_.best_weights.empty() && config_.train.early_stopping) {
+    restore_state(*net_, state_.best_weights);
+  }
+  result.model_dir = out_dir_;
+  result.epochs_run = state_.epochs_done;
+  result.best_epoch = config_.train.early_stopping ? state_.best_epoch : state_.epochs_done;
+  result.best_metric = state_.best_metric;
+  result.metric_name = validator_->name();
+  result.seconds = seconds;
+  result.history = state_.history;
+  nlohmann::json metrics = {
+      {"metric", result.metric_name},          {"best_epoch", result.best_epoch},
+      {"epochs_run", result.epochs_run},       {"train_seconds", seconds},
+      {"stopped_early", result.stopped_early}, {"timed_out", result.timed_out}};
+  if (!std::isnan(result.best_metric)) metrics["validation"] = result.best_metric;
+  BundleInputs inputs{&config_, &data_,   &user_features_, &item_features_,
+                      metrics,  log_path, checkpoint};
+  write_bundle(net_, inputs, out_dir_);
+  fs::remove_all(work_dir_);
+  return result;
+}
+
+double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
+  torch::manual_seed(epoch_seed(config_.train.seed, epoch));  // dropout stream of the epoch
+  net_->train();
+  EpochPlan plan;
+  plan.seed = config_.train.seed;
+  plan.epoch = epoch;
+  plan.batch_size = config_.train.batch_size;
+  plan.negatives = loss_->negatives_per_positive();
+  if (config_.model.pair_head) plan.negatives = std::max<int64_t>(plan.negatives, 1);
+  TrainingSource source{&pos_users_,     &pos_items_,     &pos_weights_,
+                        &user_features_, &item_features_, sampler_.get()};
+  BatchStream stream(source, plan);
+  progress_->begin_epoch(epoch, stream.num_batches());
+  double total = 0;
+  int64_t step_count = 0;
+  while (auto batch = stream.next()) {
+    auto loss = step(*batch);
+    int64_t rows = batch->users.size(0);
+    total += loss.item<double>() * static_cast<double>(rows);
+    *examples += rows;
+    progress_->step(++step_count, total / static_cast<double>(*examples), *examples);
+    if (config_.train.max_seconds > 0 && elapsed() > config_.train.max_seconds) {
+      *timed_out = true;
+      break;
+    }
+  }
+  return *examples > 0 ? total / static_cast<double>(*examples) : std::nan("");
+}
+
+torch::Tensor Trainer::step(const TrainBatch& batch) {
+  dense_->zero_grad();
+  if (sparse_) sparse_->zero_grad();
+  auto user = net_->user_tower->forward(batch.user_features);
+  auto item = net_->item_tower->forward(batch.item_features);
+  LossInput input{user, item, batch.items, torch::Tensor(), batch.weights, net_->temperature};
+  torch::Tensor negatives;
+  if (batch.negatives.defined()) {
+    int64_t b = batch.negatives.size(0), k = batch.negatives.size(1);
+    negatives = net_->item_tower->forward(batch.negative_features).view({b, k, -1});
+    if (loss_->negatives_per_positive() > 0) input.negatives = negatives;
+  }
+  auto loss = loss_->forward(input);
+  auto total = net_->pair_head ? loss + pair_head_loss(user, item, negatives) : loss;
+  total.backward();
+  reduce_gradients();
+  clip_gradients();
+  dense_->step();
+  if (sparse_) sparse_->step();
+  return loss.detach();
+}
+
+torch::Tensor Trainer::pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
+                                      const torch::Tensor& negatives) {
+  auto positive = net_->pair_head->forward(user, item);
+  auto negative = net_->pair_head->forward(user, negatives.select(1, 0));
+  auto logits = torch::cat({positive, negative});
+  auto labels = torch::cat({torch::ones_like(positive), torch::zeros_like(negative)});
+  return torch::nn::functional::binary_cross_entropy_with_logits(logits, labels);
+}
+
+void Trainer::clip_gradients() {
+  double max_norm = config_.train.clip_grad_norm;
+  if (max_norm <= 0) return;
+  torch::NoGradGuard no_grad;
+  auto params = net_->parameters();
+  double squared = 0;
+  for (const auto& p : params) {
+    const auto& g = p.grad();
+    if (!g.defined()) continue;
+    auto values = g.is_sparse() ? g.coalesce().values() : g;
+    squared += values.pow(2).sum().item<double>();
+  }
+  double norm = std::sqrt(squared);
+  if (norm <= max_norm) return;
+  double scale = max_norm / (norm + 1e-6);
+  for (auto& p : params) {
+    if (p.grad().defined()) p.mutable_grad() = p.grad() * scale;
+  }
+}
+
+void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double epoch_seconds,
+                        bool* stop) {
+  auto validation_start = std::chrono::steady_clock::now();
+  double metric = validator_->evaluate(net_, user_features_, item_features_);
+  net_->train();
+  epoch_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - validation_start).count();
+  bool improved = std::isnan(metric) || state_.best_epoch == 0 || metric > state_.best_metric;
+  if (improved) {
+    state_.best_metric = metric;
+    state_.best_epoch = epoch;
+    state_.bad_epochs = 0;
+    if (config_.train.early_stopping) state_.best_weights = snapshot_state(*net_);
+  } else {
+    ++state_.bad_epochs;
+  }
+  EpochRecord record{epoch,
+                     loss,
+                     metric,
+                     state_.lr,
+                     static_cast<double>(examples) / std::max(epoch_seconds, 1e-9),
+                     epoch_seconds};
+  state_.lr = schedule_->after_epoch(epoch, metric);
+  set_lr(state_.lr);
+  state_.schedule_best = schedule_->best();
+  state_.schedule_bad_epochs = schedule_->bad_epochs();
+  state_.epochs_done = epoch;
+  state_.history.push_back(record);
+  progress_->end_epoch(record);
+  append_log(record);
+  *stop = config_.train.early_stopping && state_.bad_epochs >= config_.train.patience;
+  int64_t every = config_.train.checkpoint_every;
+  if (every > 0 && epoch % every == 0) {
+    state_.elapsed_seconds = elapsed();
+    start_ = std::chrono::steady_clock::now();
+    save_checkpoint(work_dir_ + "/" + bundle_files::kCheckpoint, net_, *dense_, sparse_.get(),
+                    state_);
+  }
+}
+
+void Trainer::append_log(const EpochRecord& r) const {
+  nlohmann::json line = {{"epoch", r.epoch},
+                         {"loss", r.loss},
+                         {"val_metric", std::isnan(r.val_metric) ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(r.val_metric)},
+                         {"metric", validator_->name()},
+                         {"lr", r.lr},
+                         {"examples_per_second", r.examples_per_second},
+                         {"seconds", r.seconds}};
+  std::ofstream log(work_dir_ + "/" + bundle_files::kTrainLog, std::ios::app);
+  log << line.dump() << "\n";
+  if (!log) throw Error(ErrorCode::kIo, "cannot append to " + work_dir_ + "/train_log.jsonl");
+}
+
+TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
+                            const std::string& out_dir, const TrainOptions& options) {
+  check(!out_dir.empty(), "the output model directory is empty");
+  Trainer trainer(config, data, out_dir, options);
+  return trainer.run();
+}
+
+}  // namespace towerrec

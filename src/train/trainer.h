@@ -1,0 +1,73 @@
+// The training loop behind train_two_tower (towerrec/model.h).
+//
+// One step: batch (prefetched) -> towers -> loss (+ pair head BCE) -> backward ->
+// reduce_gradients() -> clip -> dense Adam/AdamW + row-wise Adam for embedding tables.
+// reduce_gradients() is the data-parallel seam: with one worker it does nothing; N
+// workers would all-reduce (average) gradients there and each read its shard of the
+// epoch (EpochPlan::shard_rank / shard_count).
+//
+// Thread safety: one Trainer per thread; it owns a prefetch thread per epoch.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/feature_table.h"
+#include "model/two_tower_net.h"
+#include "towerrec/model.h"
+#include "train/batch_stream.h"
+#include "train/checkpoint.h"
+#include "train/loss.h"
+#include "train/lr_schedule.h"
+#include "train/negative_sampler.h"
+#include "train/progress.h"
+#include "train/sparse_row_adam.h"
+#include "train/validation.h"
+
+namespace towerrec {
+
+class Trainer {
+ public:
+  Trainer(const Config& config, const PipelineOutput& data, std::string out_dir,
+          const TrainOptions& options);
+  TrainResult run();
+
+ private:
+  void collect_positives();
+  void build_optimizers();
+  // Mean loss of the epoch; sets *timed_out when train.max_seconds ran out.
+  double train_epoch(int64_t epoch, int64_t* examples, bool* timed_out);
+  torch::Tensor step(const TrainBatch& batch);
+  torch::Tensor pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
+                               const torch::Tensor& negatives);
+  void reduce_gradients() {}
+  void clip_gradients();
+  void set_lr(double lr);
+  void end_epoch(int64_t epoch, double loss, int64_t examples, double epoch_seconds, bool* stop);
+  void append_log(const EpochRecord& record) const;
+  double elapsed() const;
+
+  const Config& config_;
+  const PipelineOutput& data_;
+  std::string out_dir_;
+  std::string work_dir_;
+  TrainOptions options_;
+  FeatureTable user_features_;
+  FeatureTable item_features_;
+  TwoTowerNet net_{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> dense_;
+  std::unique_ptr<SparseRowAdam> sparse_;
+  std::unique_ptr<Loss> loss_;
+  std::unique_ptr<NegativeSampler> sampler_;
+  std::unique_ptr<Validator> validator_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::unique_ptr<Progress> progress_;
+  std::vector<int64_t> pos_users_, pos_items_;
+  std::vector<float> pos_weights_;
+  TrainState state_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace towerrec

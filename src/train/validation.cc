@@ -1,0 +1,101 @@
+#include "train/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "towerrec/error.h"
+
+namespace towerrec {
+
+namespace {
+
+constexpr int64_t kUserChunk = 1024;  // bounds the [users x items] score block
+
+}  // namespace
+
+double ranking_metric(const std::string& metric, int64_t k, const std::vector<int64_t>& top,
+                      const std::vector<int64_t>& sorted_relevant) {
+  if (sorted_relevant.empty()) return 0;
+  double hits = 0, dcg = 0, ideal = 0;
+  for (size_t r = 0; r < top.size() && static_cast<int64_t>(r) < k; ++r) {
+    if (std::binary_search(sorted_relevant.begin(), sorted_relevant.end(), top[r])) {
+      hits += 1;
+      dcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+    }
+  }
+  if (metric == "recall") return hits / static_cast<double>(sorted_relevant.size());
+  int64_t ideal_hits = std::min<int64_t>(k, static_cast<int64_t>(sorted_relevant.size()));
+  for (int64_t r = 0; r < ideal_hits; ++r) ideal += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+  return dcg / ideal;
+}
+
+Validator::Validator(const Dataset& dataset, const std::string& metric, int64_t k,
+                     int64_t max_users, uint64_t seed)
+    : metric_(metric), k_(k) {
+  check(metric == "recall" || metric == "ndcg", "train.metric '" + metric + "' is not recall|ndcg");
+  check(k > 0, "train.metric_k must be positive");
+  std::map<int64_t, std::vector<int64_t>> relevant, seen;
+  for (int64_t n = 0; n < dataset.validation.size(); ++n) {
+    if (dataset.validation.label.empty() || dataset.validation.label[n] > 0) {
+      relevant[dataset.validation.user[n]].push_back(dataset.validation.item[n]);
+    }
+  }
+  for (int64_t n = 0; n < dataset.train.size(); ++n) {
+    if (relevant.count(dataset.train.user[n])) {
+      seen[dataset.train.user[n]].push_back(dataset.train.item[n]);
+    }
+  }
+  for (auto& [user, items] : relevant) users_.push_back(user);
+  if (max_users > 0 && static_cast<int64_t>(users_.size()) > max_users) {
+    std::mt19937_64 rng(seed);
+    std::shuffle(users_.begin(), users_.end(), rng);
+    users_.resize(static_cast<size_t>(max_users));
+    std::sort(users_.begin(), users_.end());
+  }
+  for (int64_t user : users_) {
+    auto items = relevant[user];
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    relevant_.push_back(items);
+    seen_.push_back(seen[user]);
+  }
+}
+
+double Validator::evaluate(TwoTowerNet& net, const FeatureTable& users,
+                           const FeatureTable& items) const {
+  if (users_.empty()) return std::nan("");
+  torch::NoGradGuard no_grad;
+  net->eval();
+  auto item_embeddings = net->item_tower->forward(items.all());  // [I x D]
+  int64_t k = std::min<int64_t>(k_, items.rows());
+  double total = 0;
+  for (size_t start = 0; start < users_.size(); start += kUserChunk) {
+    size_t end = std::min(users_.size(), start + kUserChunk);
+    std::vector<int64_t> chunk(users_.begin() + start, users_.begin() + end);
+    auto user_embeddings = net->user_tower->forward(users.gather(torch::tensor(chunk)));
+    auto scores = torch::mm(user_embeddings, item_embeddings.t());  // [U x I]
+    for (size_t u = 0; u < chunk.size(); ++u) {
+      const auto& seen = seen_[start + u];
+      if (!seen.empty()) {
+        scores[u].index_fill_(0, torch::tensor(seen), -std::numeric_limits<float>::infinity());
+      }
+    }
+    auto top = std::get<1>(scores.topk(k, 1)).contiguous();  // [U x k]
+    auto accessor = top.accessor<int64_t, 2>();
+    for (size_t u = 0; u < chunk.size(); ++u) {
+      std::vector<int64_t> ranked(static_cast<size_t>(k));
+      for (int64_t r = 0; r < k; ++r) ranked[r] = accessor[u][r];
+      total += score_user(ranked, relevant_[start + u]);
+    }
+  }
+  return total / static_cast<double>(users_.size());
+}
+
+double Validator::score_user(const std::vector<int64_t>& top,
+                             const std::vector<int64_t>& relevant) const {
+  return ranking_metric(metric_, k_, top, relevant);
+}
+
+}  // namespace towerrec

@@ -1,0 +1,227 @@
+// Encoders, towers, negative samplers, the row-wise optimiser and the schedule.
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "model/feature_encoder.h"
+#include "model/feature_table.h"
+#include "model/tower.h"
+#include "towerrec/error.h"
+#include "train/lr_schedule.h"
+#include "train/negative_sampler.h"
+#include "train/sparse_row_adam.h"
+
+namespace towerrec {
+namespace {
+
+ColumnSchema schema(FeatureKind kind, int64_t code_width, int64_t value_width, int64_t dim) {
+  return ColumnSchema{"f", kind, code_width, value_width, /*cardinality=*/5, dim, "mean"};
+}
+
+TEST(FeatureEncoderTest, OutputShapesForEveryKind) {
+  auto codes1 = torch::tensor({{1}, {4}, {0}}, torch::kInt64);
+  auto codes3 = torch::tensor({{1, 2, -1}, {4, -1, -1}, {0, 1, 2}}, torch::kInt64);
+  struct Case {
+    FeatureKind kind;
+    torch::Tensor codes, values;
+    int64_t width;
+  } cases[] = {
+      {FeatureKind::kId, codes1, {}, 6},
+      {FeatureKind::kCategorical, codes1, {}, 6},
+      {FeatureKind::kMultiHot, codes3, {}, 6},
+      {FeatureKind::kNumeric, {}, torch::ones({3, 1}), 1},
+      {FeatureKind::kBucketized, codes1, torch::ones({3, 1}), 7},
+      {FeatureKind::kVector, {}, torch::ones({3, 4}), 6},
+      {FeatureKind::kValueConfidence, {}, torch::ones({3, 4}), 6},
+  };
+  for (const auto& c : cases) {
+    int64_t code_width = c.codes.defined() ? c.codes.size(1) : 0;
+    int64_t value_width = c.values.defined() ? c.values.size(1) : 0;
+    FeatureEncoder encoder(schema(c.kind, code_width, value_width, 6), false);
+    auto out = encoder->forward(c.codes, c.values);
+    EXPECT_EQ(out.sizes(), torch::IntArrayRef({3, c.width})) << feature_kind_name(c.kind);
+    EXPECT_EQ(encoder->output_dim(), c.width);
+  }
+}
+
+TEST(FeatureEncoderTest, MultiHotPoolsPresentCodesOnly) {
+  auto codes = torch::tensor({{1, 2, -1}, {4, -1, -1}, {-1, -1, -1}}, torch::kInt64);
+  for (std::string pooling : {"mean", "sum"}) {
+    auto s = schema(FeatureKind::kMultiHot, 3, 0, 4);
+    s.pooling = pooling;
+    FeatureEncoder encoder(s, false);
+    auto w = encoder->table();
+    EXPECT_EQ(w.size(0), 6);  // 5 codes + the padding row
+    auto out = encoder->forward(codes, {});
+    double scale = pooling == "mean" ? 0.5 : 1.0;
+    EXPECT_TRUE(torch::allclose(out[0], (w[1] + w[2]) * scale)) << pooling;
+    EXPECT_TRUE(torch::allclose(out[1], w[4])) << pooling;
+    EXPECT_TRUE(torch::allclose(out[2], torch::zeros({4}))) << pooling;
+  }
+}
+
+TEST(FeatureEncoderTest, BucketizedAppendsTheRawValue) {
+  FeatureEncoder encoder(schema(FeatureKind::kBucketized, 1, 1, 3), false);
+  auto out = encoder->forward(torch::tensor({{2}}, torch::kInt64), torch::tensor({{0.25f}}));
+  EXPECT_TRUE(torch::allclose(out[0].slice(0, 0, 3), encoder->table()[2]));
+  EXPECT_FLOAT_EQ(out[0][3].item<float>(), 0.25f);
+}
+
+TEST(TowerTest, ProducesUnitRowsOfEmbeddingDim) {
+  FeatureColumn id;
+  id.name = "id";
+  id.kind = FeatureKind::kId;
+  id.rows = 4;
+  id.code_width = 1;
+  id.codes = {0, 1, 2, 3};
+  id.cardinality = 4;
+  id.embedding_dim = 8;
+  FeatureColumn age;
+  age.name = "age";
+  age.rows = 4;
+  age.value_width = 1;
+  age.values = {0.1f, -0.5f, 2.0f, 0.0f};
+  FeatureTable table({id, age}, 4, "user");
+  for (std::string norm : {"batch", "layer", "none"}) {
+    TowerConfig config;
+    config.hidden = {16, 8};
+    config.norm = norm;
+    Tower tower(column_schemas({id, age}), config, 5, true);
+    tower->eval();
+    auto out = tower->forward(table.gather(torch::tensor({3, 0, 2}, torch::kInt64)));
+    EXPECT_EQ(out.sizes(), torch::IntArrayRef({3, 5}));
+    EXPECT_TRUE(torch::allclose(out.norm(2, 1), torch::ones({3}), 1e-5)) << norm;
+    EXPECT_EQ(tower->embedding_tables().size(), 1u);
+  }
+}
+
+TEST(FeatureTableTest, RejectsCodesOutsideTheVocabulary) {
+  FeatureColumn genre;
+  genre.name = "genre";
+  genre.kind = FeatureKind::kCategorical;
+  genre.rows = 2;
+  genre.code_width = 1;
+  genre.codes = {0, 7};
+  genre.cardinality = 3;
+  genre.embedding_dim = 4;
+  try {
+    FeatureTable table({genre}, 2, "item");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("features.item.genre: code 7 at row 1"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(NegativeSamplerTest, NeverReturnsAKnownPositive) {
+  // User 0 has seen items 0..8 of 10: only item 9 is a valid negative.
+  std::vector<int64_t> users(9, 0), items = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+  TrainConfig config;
+  for (const auto& name : negative_sampler_names()) {
+    auto sampler = make_negative_sampler(name, config, users, items, 10);
+    std::mt19937_64 rng(1);
+    std::vector<int64_t> out;
+    sampler->sample(0, 500, rng, &out);
+    ASSERT_EQ(out.size(), 500u);
+    for (int64_t item : out) ASSERT_EQ(item, 9) << name;
+  }
+}
+
+TEST(NegativeSamplerTest, FailsClearlyWhenEveryItemIsPositive) {
+  std::vector<int64_t> users = {0, 0}, items = {0, 1};
+  auto sampler = make_negative_sampler("uniform", TrainConfig{}, users, items, 2);
+  std::mt19937_64 rng(1);
+  std::vector<int64_t> out;
+  EXPECT_THROW(sampler->sample(0, 1, rng, &out), Error);
+}
+
+TEST(NegativeSamplerTest, PopularityFollowsCountToTheAlpha) {
+  // Counts 1, 4, 9 with alpha 0.5 -> weights 1, 2, 3. User 7 has no positives.
+  std::vector<int64_t> users(14, 1), items = {0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+  TrainConfig config;
+  config.popularity_alpha = 0.5;
+  auto sampler = make_negative_sampler("popularity", config, users, items, 3);
+  std::mt19937_64 rng(5);
+  std::vector<int64_t> out;
+  sampler->sample(7, 60000, rng, &out);
+  std::map<int64_t, double> share;
+  for (int64_t item : out) share[item] += 1.0 / 60000;
+  EXPECT_NEAR(share[0], 1.0 / 6, 0.01);
+  EXPECT_NEAR(share[1], 2.0 / 6, 0.01);
+  EXPECT_NEAR(share[2], 3.0 / 6, 0.01);
+  EXPECT_THROW(make_negative_sampler("hard", config, users, items, 3), Error);
+}
+
+// Loss touching rows `rows` of a [4 x 3] table: sum((w[rows] - target)^2 * coef).
+torch::Tensor table_loss(const torch::Tensor& gathered) {
+  auto target = torch::linspace(-1, 1, gathered.numel()).view(gathered.sizes());
+  return ((gathered - target).pow(2) * (1 + target.abs())).sum();
+}
+
+TEST(SparseRowAdamTest, EqualsDenseAdamWhenEveryRowIsTouched) {
+  for (bool decoupled : {false, true}) {
+    torch::manual_seed(0);
+    torch::nn::Embedding sparse(torch::nn::EmbeddingOptions(4, 3).sparse(true));
+    auto dense = sparse->weight.detach().clone().requires_grad_(true);
+    SparseRowAdamOptions options;
+    options.lr = 0.05;
+    options.weight_decay = 0.01;
+    options.decoupled_weight_decay = decoupled;
+    SparseRowAdam row_adam({sparse->weight}, options);
+    std::unique_ptr<torch::optim::Optimizer> reference;
+    if (decoupled) {
+      reference = std::make_unique<torch::optim::AdamW>(
+          std::vector<torch::Tensor>{dense}, torch::optim::AdamWOptions(0.05).weight_decay(0.01));
+    } else {
+      reference = std::make_unique<torch::optim::Adam>(
+          std::vector<torch::Tensor>{dense}, torch::optim::AdamOptions(0.05).weight_decay(0.01));
+    }
+    auto all = torch::tensor({3, 1, 0, 2}, torch::kInt64);
+    for (int step = 0; step < 6; ++step) {
+      row_adam.zero_grad();
+      reference->zero_grad();
+      table_loss(sparse(all)).backward();
+      table_loss(dense.index_select(0, all)).backward();
+      ASSERT_TRUE(sparse->weight.grad().is_sparse());
+      row_adam.step();
+      reference->step();
+    }
+    EXPECT_TRUE(torch::allclose(sparse->weight, dense, 1e-5, 1e-6)) << "decoupled=" << decoupled;
+  }
+}
+
+TEST(SparseRowAdamTest, LeavesUntouchedRowsAlone) {
+  torch::manual_seed(0);
+  torch::nn::Embedding sparse(torch::nn::EmbeddingOptions(4, 3).sparse(true));
+  auto before = sparse->weight.detach().clone();
+  SparseRowAdamOptions options;
+  options.weight_decay = 0.1;
+  SparseRowAdam row_adam({sparse->weight}, options);
+  for (int step = 0; step < 3; ++step) {
+    row_adam.zero_grad();
+    table_loss(sparse(torch::tensor({0, 2, 0}, torch::kInt64))).backward();
+    row_adam.step();
+  }
+  EXPECT_TRUE(torch::equal(sparse->weight[1], before[1]));
+  EXPECT_TRUE(torch::equal(sparse->weight[3], before[3]));
+  EXPECT_FALSE(torch::equal(sparse->weight[0], before[0]));
+  EXPECT_FALSE(torch::equal(sparse->weight[2], before[2]));
+}
+
+TEST(LrScheduleTest, PlateauHalvesAfterTwoEpochsWithoutImprovement) {
+  LrSchedule schedule("plateau", 1.0, 10);
+  EXPECT_DOUBLE_EQ(schedule.after_epoch(1, 0.5), 1.0);
+  EXPECT_DOUBLE_EQ(schedule.after_epoch(2, 0.4), 1.0);   // 1 bad epoch: within patience
+  EXPECT_DOUBLE_EQ(schedule.after_epoch(3, 0.45), 0.5);  // 2 bad epochs: halve
+  EXPECT_DOUBLE_EQ(schedule.after_epoch(4, 0.6), 0.5);   // improvement
+}
+
+TEST(LrScheduleTest, CosineReachesZeroAtTheLastEpoch) {
+  LrSchedule schedule("cosine", 2.0, 4);
+  EXPECT_NEAR(schedule.after_epoch(2, std::nan("")), 1.0, 1e-12);
+  EXPECT_NEAR(schedule.after_epoch(4, std::nan("")), 0.0, 1e-12);
+  EXPECT_THROW(LrSchedule("step", 1.0, 4), Error);
+}
+
+}  // namespace
+}  // namespace towerrec

@@ -1,0 +1,114 @@
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "towerrec/error.h"
+#include "train/loss.h"
+
+namespace towerrec {
+namespace {
+
+torch::Tensor rows(std::vector<std::vector<float>> values) {
+  std::vector<torch::Tensor> out;
+  for (auto& v : values) out.push_back(torch::tensor(v));
+  return torch::stack(out);
+}
+
+LossContext context(const std::string& loss, bool logq, bool mask) {
+  LossContext c;
+  c.train.loss = loss;
+  c.train.logq_correction = logq;
+  c.train.mask_accidental_hits = mask;
+  c.train.num_negatives = 2;
+  return c;
+}
+
+LossInput identity_batch() {
+  LossInput in;
+  in.user = rows({{1, 0}, {0, 1}});
+  in.item = rows({{1, 0}, {0, 1}});
+  in.item_index = torch::tensor({0, 1}, torch::kInt64);
+  in.weight = torch::ones({2});
+  in.temperature = 1.0;
+  return in;
+}
+
+TEST(SoftmaxLossTest, MatchesHandComputedCrossEntropy) {
+  auto loss = make_loss("softmax", context("softmax", false, true));
+  // Each row: logits [1, 0] with the positive first: log(1 + e^-1).
+  EXPECT_NEAR(loss->forward(identity_batch()).item<double>(), std::log(1 + std::exp(-1.0)), 1e-6);
+  EXPECT_EQ(loss->negatives_per_positive(), 0);
+}
+
+TEST(SoftmaxLossTest, SubtractsLogQOfEachColumnItem) {
+  auto c = context("softmax", true, true);
+  c.item_log_prob = torch::tensor({std::log(0.5f), std::log(0.25f)});
+  auto loss = make_loss("softmax", c);
+  double a = 1 - std::log(0.5), b = 0 - std::log(0.25);  // row 0: positive a, negative b
+  double row0 = std::log(1 + std::exp(b - a));
+  double c0 = 0 - std::log(0.5), d1 = 1 - std::log(0.25);  // row 1: negative c0, positive d1
+  double row1 = std::log(1 + std::exp(c0 - d1));
+  EXPECT_NEAR(loss->forward(identity_batch()).item<double>(), (row0 + row1) / 2, 1e-5);
+}
+
+TEST(SoftmaxLossTest, MasksAccidentalHitsOfTheSameItem) {
+  LossInput in = identity_batch();
+  in.item = rows({{1, 0}, {1, 0}});
+  in.item_index = torch::tensor({5, 5}, torch::kInt64);
+  auto c = context("softmax", false, false);
+  EXPECT_NEAR(make_loss("softmax", c)->forward(in).item<double>(), std::log(2.0), 1e-6);
+  c.train.mask_accidental_hits = true;
+  EXPECT_NEAR(make_loss("softmax", c)->forward(in).item<double>(), 0.0, 1e-6);
+}
+
+TEST(SoftmaxLossTest, WeightsRows) {
+  LossInput in = identity_batch();
+  in.item_index = torch::tensor({0, 1}, torch::kInt64);
+  in.user = rows({{1, 0}, {1, 0}});  // row 1: positive logit 0, negative 1
+  in.weight = torch::tensor({3.0f, 1.0f});
+  double row0 = std::log(1 + std::exp(-1.0)), row1 = std::log(1 + std::exp(1.0));
+  auto loss = make_loss("softmax", context("softmax", false, true));
+  EXPECT_NEAR(loss->forward(in).item<double>(), (3 * row0 + row1) / 4, 1e-6);
+}
+
+TEST(BceLossTest, AveragesPositiveAndSampledNegativeTerms) {
+  LossInput in;
+  in.user = rows({{1, 0}});
+  in.item = rows({{1, 0}});
+  in.item_index = torch::tensor({0}, torch::kInt64);
+  in.negatives = rows({{0, 1}, {1, 0}}).unsqueeze(0);  // [1 x 2 x 2]: logits 0 and 1
+  in.weight = torch::ones({1});
+  in.temperature = 1.0;
+  double pos = std::log(1 + std::exp(-1.0)), neg = std::log(2.0) + std::log(1 + std::exp(1.0));
+  auto c = context("bce", false, false);
+  EXPECT_NEAR(make_loss("bce", c)->forward(in).item<double>(), (pos + neg) / 3, 1e-6);
+  c.train.positive_weight = 2;
+  EXPECT_NEAR(make_loss("bce", c)->forward(in).item<double>(), (2 * pos + neg) / 3, 1e-6);
+  EXPECT_EQ(make_loss("bce", c)->negatives_per_positive(), 2);
+  in.temperature = 0.5;  // logits double
+  double pos2 = std::log(1 + std::exp(-2.0)), neg2 = std::log(2.0) + std::log(1 + std::exp(2.0));
+  EXPECT_NEAR(make_loss("bce", c)->forward(in).item<double>(), (2 * pos2 + neg2) / 3, 1e-6);
+}
+
+TEST(LossRegistryTest, EveryRegisteredLossBuildsAndUnknownNamesAreRejected) {
+  for (const auto& name : loss_names()) {
+    EXPECT_NE(make_loss(name, context(name, false, true)), nullptr) << name;
+  }
+  try {
+    make_loss("hinge", context("hinge", false, true));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("train.loss 'hinge'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("softmax"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LogFrequencyTest, IsLogOfTrainingShareWithUnseenItemsClamped) {
+  auto log_q = item_log_frequencies({0, 0, 0, 1}, 3);
+  EXPECT_NEAR(log_q[0].item<float>(), std::log(0.75), 1e-6);
+  EXPECT_NEAR(log_q[1].item<float>(), std::log(0.25), 1e-6);
+  EXPECT_NEAR(log_q[2].item<float>(), std::log(0.25), 1e-6);
+}
+
+}  // namespace
+}  // namespace towerrec

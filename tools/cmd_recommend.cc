@@ -1,0 +1,81 @@
+// towerrec recommend: exact top-K items for one user or every user of a bundle.
+#include <iostream>
+#include <sstream>
+
+#include "bundle/bundle_io.h"
+#include "command.h"
+#include "towerrec/error.h"
+#include "towerrec/model.h"
+#include "towerrec/runtime.h"
+#include "util/fs.h"
+
+namespace towerrec::cli {
+namespace {
+
+constexpr size_t kUsersPerBatch = 512;  // bounds the [users x items] score block
+
+struct RecommendOptions {
+  std::string model;
+  std::string user;
+  bool all_users = false;
+  int64_t k = 10;
+  bool exclude_seen = false;
+  std::string output;
+  int64_t threads = 0;
+};
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+void run_recommend(const RecommendOptions& o) {
+  check(o.all_users != !o.user.empty(), "give exactly one of --user ID and --all-users");
+  check(o.k > 0, "--k must be positive");
+  configure_threads(o.threads);
+  auto model = TwoTowerModel::load(o.model);
+  std::vector<int64_t> users;
+  if (o.all_users) {
+    for (int64_t u = 0; u < model->users().size(); ++u) users.push_back(u);
+  } else {
+    users.push_back(model->user_index(o.user));
+  }
+  std::ostringstream csv;
+  csv.precision(7);
+  csv << "user_id,item_id,rank,score\n";
+  for (size_t start = 0; start < users.size(); start += kUsersPerBatch) {
+    std::vector<int64_t> batch(users.begin() + start,
+                               users.begin() + std::min(users.size(), start + kUsersPerBatch));
+    auto lists = model->recommend(batch, o.k, o.exclude_seen);
+    for (size_t u = 0; u < batch.size(); ++u) {
+      const std::string user_id = csv_field(model->users().id(batch[u]));
+      for (size_t r = 0; r < lists[u].size(); ++r) {
+        csv << user_id << ',' << csv_field(model->items().id(lists[u][r].item)) << ',' << r + 1
+            << ',' << lists[u][r].score << "\n";
+      }
+    }
+  }
+  if (o.output.empty()) {
+    std::cout << csv.str();
+  } else {
+    write_file_atomic(o.output, csv.str());
+  }
+}
+
+const bool kRegistered = register_command(
+    {"recommend", "Exact top-K recommendations from a model bundle", true, [](CLI::App& app) {
+       auto options = std::make_shared<RecommendOptions>();
+       app.add_option("--model", options->model, "Model bundle directory")->required();
+       app.add_option("--user", options->user, "User id (as in the input files)");
+       app.add_flag("--all-users", options->all_users, "Recommend for every user");
+       app.add_option("--k", options->k, "Items per user")->required();
+       app.add_flag("--exclude-seen", options->exclude_seen, "Skip the user's training items");
+       app.add_option("--output", options->output, "CSV file (default: standard output)");
+       app.add_option("--threads", options->threads, "Compute threads (0 = cores)");
+       app.callback([options] { run_recommend(*options); });
+     }});
+
+}  // namespace
+}  // namespace towerrec::cli
