@@ -43,7 +43,7 @@ wrk_json() { grep '^WRKJSON' "$1" | sed 's/^WRKJSON //'; }
 echo "== work dir $WORK"
 if [[ ! -f "$WORK/bundle/manifest.json" ]]; then
   echo "== training TowerRec (at most ${TRAIN_SECONDS}s)"
-  "$BIN" train --config "$ROOT/configs/movielens-100k.yaml" --out "$WORK/bundle" \
+  "$BIN" train --config "$ROOT/configs/movielens-100k.yaml" --output "$WORK/bundle" \
     --set "train.max_seconds=$TRAIN_SECONDS" >"$WORK/train.log" 2>&1
   "$BIN" index build --model "$WORK/bundle"
 fi

@@ -91,6 +91,15 @@ void Catalog::add_training_data(const Config& config, const Dataset& data) {
   set_content_columns(content_columns_of(config.features));
 }
 
+void Catalog::add_seen(const std::string& user_id, const std::vector<int64_t>& rows) {
+  auto& history = histories_[user_id];
+  for (int64_t row : rows) {
+    if (row < 0 || row >= size()) continue;
+    history.push_back({row, std::nan("")});
+    popularity_[row] += 1;
+  }
+}
+
 Attributes item_attributes(const FeaturesConfig& features, const Features& cells) {
   Attributes attributes;
   for (const auto& [column, cell] : cells) attributes[column] = split_cell(cell);

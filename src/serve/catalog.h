@@ -38,6 +38,10 @@ class Catalog {
   // for the model. Items of `data` missing from the catalogue are skipped.
   void add_training_data(const Config& config, const Dataset& data);
 
+  // History without ratings (a bundle's seen items when its training data is not at
+  // hand); each listed row also counts one user towards the item's popularity.
+  void add_seen(const std::string& user_id, const std::vector<int64_t>& rows);
+
   // Appends an item (or replaces the attributes and title of a known one when given);
   // returns its row.
   int64_t upsert_item(const std::string& id, const Attributes& attributes,
