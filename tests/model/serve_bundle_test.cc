@@ -4,9 +4,11 @@
 // towers for known users, a cold-start user and a cold-start item.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "serve/bundle_embeddings.h"
 #include "serve/bundle_model.h"
@@ -71,7 +73,8 @@ class ServeBundleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new towerrec::testing::TempDir();
-    const Config config = parse_config(write_data(*dir_), {}, dir_->path());
+    yaml_ = write_data(*dir_);
+    const Config config = parse_config(yaml_, {}, dir_->path());
     const PipelineOutput data = build_dataset(config);
     bundle_ = dir_->path() + "/bundle";
     TrainOptions options;
@@ -82,9 +85,11 @@ class ServeBundleTest : public ::testing::Test {
 
   static towerrec::testing::TempDir* dir_;
   static std::string bundle_;
+  static std::string yaml_;
 };
 towerrec::testing::TempDir* ServeBundleTest::dir_ = nullptr;
 std::string ServeBundleTest::bundle_;
+std::string ServeBundleTest::yaml_;
 
 int jazz_count(const RecommendResponse& response) {
   int count = 0;
@@ -132,6 +137,37 @@ TEST_F(ServeBundleTest, StoredIndexAndCollaborativeFactorsAreUsed) {
   EXPECT_EQ(state->index_kind, "hnsw");
   EXPECT_EQ(state->algorithms(), (std::vector<std::string>{"two_tower", "content", "popular"}));
   std::filesystem::remove_all(bundle_index_dir(bundle_));
+}
+
+TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
+  const std::string root = dir_->path() + "/models";
+  ServiceOptions options;
+  options.loader = [](const std::string& dir) { return load_bundle_state(dir, {}); };
+  options.trainer = [root](const TrainRequest& request, const JobProgress& progress) {
+    return train_bundle(request, progress, root);
+  };
+  TowerService service(options);
+  auto wait = [&](const std::string& job) {
+    JobStatus status;
+    for (int i = 0; i < 1200; ++i) {
+      status = service.job_status(job);
+      if (status.state == JobState::kSucceeded || status.state == JobState::kFailed) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return status;
+  };
+  const JobStatus status = wait(service.start_training({yaml_, ""}));
+  ASSERT_EQ(status.state, JobState::kSucceeded) << status.error;
+  EXPECT_EQ(status.epochs, 30);
+  EXPECT_GE(status.epoch, 1);
+  EXPECT_TRUE(std::filesystem::exists(status.bundle_path + "/bpr/bpr.json"));
+  const auto served = service.status();
+  EXPECT_EQ(served.model_version, std::filesystem::path(status.bundle_path).filename().string());
+  EXPECT_EQ(served.algorithms,
+            (std::vector<std::string>{"two_tower", "collaborative", "content", "popular"}));
+  const JobStatus bad = wait(service.start_training({"train: {epochs: 0}\n", ""}));
+  EXPECT_EQ(bad.state, JobState::kFailed);
+  EXPECT_NE(bad.error.find("train.epochs"), std::string::npos) << bad.error;
 }
 
 }  // namespace
