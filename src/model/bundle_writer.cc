@@ -53,7 +53,14 @@ void write_bundle(TwoTowerNet& net, const BundleInputs& in, const std::string& o
                    tower_embeddings(net->item_tower, *in.item_features));
   write_ids(stage.file(bf::kUserIds), data.users.ids());
   write_ids(stage.file(bf::kItemIds), data.items.ids());
-  write_seen(stage.file(bf::kSeen), build_seen_lists(data.train, data.users.size()));
+  // Validation interactions are part of the user's history too (held out only for
+  // early stopping), so exclude-seen skips them as well.
+  Interactions history = data.train;
+  for (int64_t k = 0; k < data.validation.size(); ++k) {
+    history.user.push_back(data.validation.user[k]);
+    history.item.push_back(data.validation.item[k]);
+  }
+  write_seen(stage.file(bf::kSeen), build_seen_lists(history, data.users.size()));
   write_text_file(stage.file(bf::kPreprocessing), in.data->preprocessing.dump(1));
   write_text_file(stage.file(bf::kConfig), config_to_yaml(*in.config));
   for (const auto& [source, name] : {std::pair{in.train_log_path, bf::kTrainLog},

@@ -42,6 +42,18 @@ int64_t FeatureBatch::rows() const {
   return 0;
 }
 
+FeatureBatch concat_rows(const FeatureBatch& a, const FeatureBatch& b) {
+  FeatureBatch out;
+  auto cat = [](const torch::Tensor& x, const torch::Tensor& y) {
+    return x.defined() ? torch::cat({x, y}) : torch::Tensor();
+  };
+  for (size_t c = 0; c < a.codes.size(); ++c) {
+    out.codes.push_back(cat(a.codes[c], b.codes[c]));
+    out.values.push_back(cat(a.values[c], b.values[c]));
+  }
+  return out;
+}
+
 FeatureTable::FeatureTable(const std::vector<FeatureColumn>& columns, int64_t rows,
                            const std::string& side)
     : rows_(rows) {

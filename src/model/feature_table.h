@@ -24,6 +24,9 @@ struct FeatureBatch {
   int64_t rows() const;
 };
 
+// Rows of `a` followed by rows of `b` (same columns).
+FeatureBatch concat_rows(const FeatureBatch& a, const FeatureBatch& b);
+
 class FeatureTable {
  public:
   FeatureTable() = default;

@@ -187,14 +187,21 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   dense_->zero_grad();
   if (sparse_) sparse_->zero_grad();
   auto user = net_->user_tower->forward(batch.user_features);
-  auto item = net_->item_tower->forward(batch.item_features);
-  LossInput input{user, item, batch.items, torch::Tensor(), batch.weights, net_->temperature};
-  torch::Tensor negatives;
+  torch::Tensor item, negatives;
   if (batch.negatives.defined()) {
+    // Positives and negatives go through the item tower together: with batch norm,
+    // separate passes would give each its own batch statistics, which the model can
+    // use to tell them apart during training (and not at inference).
     int64_t b = batch.negatives.size(0), k = batch.negatives.size(1);
-    negatives = net_->item_tower->forward(batch.negative_features).view({b, k, -1});
-    if (loss_->negatives_per_positive() > 0) input.negatives = negatives;
+    auto both =
+        net_->item_tower->forward(concat_rows(batch.item_features, batch.negative_features));
+    item = both.slice(0, 0, b);
+    negatives = both.slice(0, b).view({b, k, -1});
+  } else {
+    item = net_->item_tower->forward(batch.item_features);
   }
+  LossInput input{user, item, batch.items, torch::Tensor(), batch.weights, net_->temperature};
+  if (negatives.defined() && loss_->negatives_per_positive() > 0) input.negatives = negatives;
   auto loss = loss_->forward(input);
   auto total = net_->pair_head ? loss + pair_head_loss(user, item, negatives) : loss;
   total.backward();

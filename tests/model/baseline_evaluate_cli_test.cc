@@ -1,7 +1,5 @@
 // `towerrec evaluate` end to end on MovieLens 100K: the popularity row must equal the
 // Python reference (75/25 stratified split, seed 42: P@10 0.2279, R@10 0.1104).
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,42 +13,16 @@
 namespace towerrec {
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-// TOWERREC_BINARY, else the build tree's CLI beside the tests folder; "" if neither.
-std::string cli_binary() {
-  if (const char* binary = std::getenv("TOWERREC_BINARY")) return binary;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const auto guess = exe.parent_path().parent_path() / "towerrec";
-  return !ec && std::filesystem::exists(guess) ? guess.string() : "";
-}
-
-CliRun run_cli(const std::string& args) {
-  CliRun r;
-  FILE* pipe = popen((cli_binary() + " " + args + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 TEST(EvaluateCommandTest, PopularityOnMovieLensMatchesTheReference) {
-  if (testing::movielens_dir().empty() || cli_binary().empty()) {
+  if (testing::movielens_dir().empty() || testing::towerrec_binary().empty()) {
     GTEST_SKIP() << "needs MovieLens 100K and the towerrec binary";
   }
   testing::TempDir dir;
   const std::string report = dir.path() + "/report.json";
-  const CliRun r =
-      run_cli("evaluate --config " + testing::source_dir() +
-              "/configs/movielens-100k.yaml --set data.dir=" + testing::movielens_dir() +
-              " --k 10,5 --baselines popularity --output " + report);
+  const testing::CliRun r = testing::run_towerrec(
+      "evaluate --config " + testing::source_dir() +
+      "/configs/movielens-100k.yaml --set data.dir=" + testing::movielens_dir() +
+      " --k 10,5 --baselines popularity --output " + report);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("| popularity | 0.2280 | 0.1104 | 0.2529 |"), std::string::npos)
       << r.output;
@@ -62,13 +34,12 @@ TEST(EvaluateCommandTest, PopularityOnMovieLensMatchesTheReference) {
 }
 
 TEST(EvaluateCommandTest, UnknownBaselineIsAnError) {
-  if (testing::movielens_dir().empty() || cli_binary().empty()) {
+  if (testing::movielens_dir().empty() || testing::towerrec_binary().empty()) {
     GTEST_SKIP() << "needs MovieLens 100K and the towerrec binary";
   }
-  const CliRun r =
-      run_cli("evaluate --config " + testing::source_dir() +
-              "/configs/movielens-100k.yaml --set data.dir=" + testing::movielens_dir() +
-              " --baselines pop");
+  const testing::CliRun r = testing::run_towerrec("evaluate --config " + testing::source_dir() +
+                                                  "/configs/movielens-100k.yaml --set data.dir=" +
+                                                  testing::movielens_dir() + " --baselines pop");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("error: unknown baseline 'pop' (valid: popularity"), std::string::npos)
       << r.output;

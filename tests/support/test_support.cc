@@ -6,6 +6,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <sys/wait.h>
+
 namespace towerrec::testing {
 
 namespace fs = std::filesystem;
@@ -44,6 +46,29 @@ std::string source_dir() {
 std::string movielens_dir() {
   fs::path p = fs::path(source_dir()) / ".." / "shared" / "data" / "ml-100k";
   return fs::exists(p / "u.data") ? fs::canonical(p).string() : "";
+}
+
+std::string towerrec_binary() {
+  if (const char* binary = std::getenv("TOWERREC_BINARY")) return binary;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  fs::path candidate = exe.parent_path().parent_path() / "towerrec";
+  return fs::exists(candidate) ? candidate.string() : "";
+}
+
+CliRun run_towerrec(const std::string& args) {
+  CliRun run;
+  const std::string binary = towerrec_binary();
+  if (binary.empty()) return run;
+  FILE* pipe = popen((binary + " " + args + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 }  // namespace towerrec::testing

@@ -26,4 +26,15 @@ std::string source_dir();
 // ../shared/data/ml-100k beside the repository, or "" when it is missing.
 std::string movielens_dir();
 
+// The towerrec executable: $TOWERREC_BINARY, else the build tree's binary (the test
+// executables live in <build>/tests/); "" when neither exists.
+std::string towerrec_binary();
+
+// Runs `towerrec <args>` through the shell (stderr folded into output).
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+CliRun run_towerrec(const std::string& args);
+
 }  // namespace towerrec::testing

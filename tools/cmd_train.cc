@@ -1,0 +1,55 @@
+// towerrec train: config -> data pipeline -> two-tower training -> model bundle.
+#include <cmath>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "towerrec/config.h"
+#include "towerrec/model.h"
+#include "towerrec/pipeline.h"
+#include "towerrec/runtime.h"
+
+namespace towerrec::cli {
+namespace {
+
+struct TrainCommandOptions {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string output;
+  bool resume = false;
+};
+
+void run_train(const TrainCommandOptions& o) {
+  Config config = load_config(o.config, o.overrides);
+  int64_t threads = configure_threads(config.train.threads);
+  spdlog::info("reading data ({} compute threads)", threads);
+  PipelineOutput data = build_dataset(config);
+  spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
+               data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
+               data.dataset.validation.size(), data.dataset.test.size());
+  TrainOptions options;
+  options.resume = o.resume;
+  TrainResult result = train_two_tower(config, data, o.output, options);
+  std::cout << "model written to " << result.model_dir << ": " << result.epochs_run
+            << " epochs, best epoch " << result.best_epoch;
+  if (!std::isnan(result.best_metric)) {
+    std::cout << ", validation " << result.metric_name << " " << result.best_metric;
+  }
+  std::cout << (result.timed_out ? " (time budget reached)" : "") << ", " << result.seconds
+            << " s\n";
+}
+
+const bool kRegistered = register_command(
+    {"train", "Train a two-tower model and write a model bundle", true, [](CLI::App& app) {
+       auto options = std::make_shared<TrainCommandOptions>();
+       app.add_option("--config", options->config, "Experiment YAML file")->required();
+       app.add_option("--set", options->overrides, "Override a key: section.key=value")
+           ->allow_extra_args(false);
+       app.add_option("--output", options->output, "Model bundle directory to write")->required();
+       app.add_flag("--resume", options->resume, "Continue from the output's checkpoint");
+       app.callback([options] { run_train(*options); });
+     }});
+
+}  // namespace
+}  // namespace towerrec::cli
