@@ -15,22 +15,9 @@
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;
-};
+using towerrec::testing::CliRun;
 
-CliRun run(const std::string& args) {
-  const char* binary = std::getenv("TOWERREC_BINARY");
-  CliRun result;
-  if (binary == nullptr) return result;
-  FILE* pipe = popen((std::string(binary) + " " + args + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+CliRun run(const std::string& args) { return towerrec::testing::run_towerrec(args); }
 
 void write_items(const std::string& dir) {
   std::ofstream(dir + "/item_ids.txt") << "i0\ni1\ni2\ni3\ni4\ni5\n";
@@ -42,7 +29,7 @@ void write_items(const std::string& dir) {
 class ServeCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::getenv("TOWERREC_BINARY") == nullptr) GTEST_SKIP() << "TOWERREC_BINARY not set";
+    if (towerrec::testing::towerrec_binary().empty()) GTEST_SKIP() << "towerrec is not built";
     write_items(dir_.path());
   }
   towerrec::testing::TempDir dir_;
