@@ -91,6 +91,34 @@ std::vector<BlendedItem> popular_items(const ServingState& state, const Candidat
   return items;
 }
 
+// The path after weights are known: nothing active -> popular; a known user served by
+// the towers alone -> two_tower.
+ServePath final_path(ServePath path, const ActiveAlgorithms& active) {
+  if (!active.two_tower && !active.collaborative && !active.content) return ServePath::kPopular;
+  if (path == ServePath::kHybrid && !active.collaborative && !active.content) {
+    return ServePath::kTwoTower;
+  }
+  return path;
+}
+
+RecommendResponse to_response(const ServingState& state, const UserSignals& signals,
+                              const std::vector<BlendedItem>& ranked, ServePath path,
+                              bool explain) {
+  RecommendResponse response;
+  response.path = path;
+  response.model_version = path == ServePath::kPopular ? "" : state.model->version();
+  for (const BlendedItem& item : ranked) {
+    RecommendedItem out;
+    out.item_id = state.catalog.id(item.item);
+    out.score = item.score;
+    out.rank = static_cast<int64_t>(response.items.size()) + 1;
+    out.contributions = item.contributions;
+    if (explain) out.reasons = explain_item(state, signals, item, path);
+    response.items.push_back(std::move(out));
+  }
+  return response;
+}
+
 }  // namespace
 
 TowerService::UserContext TowerService::resolve_user(const ServingState& state,
@@ -160,33 +188,18 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
            (request.filters.empty() || passes_filters(catalog.attributes(row), request.filters));
   };
   CandidateScorer scorer(*state, user.signals, keep);
-  const ActiveAlgorithms active = active_algorithms(user.signals, weights());
-  const bool any = active.two_tower || active.collaborative || active.content;
-  if (!any) user.path = ServePath::kPopular;
-  if (user.path == ServePath::kHybrid && !active.collaborative && !active.content) {
-    user.path = ServePath::kTwoTower;
-  }
+  const BlendWeights weights = this->weights();
+  const ActiveAlgorithms active = active_algorithms(user.signals, weights);
+  user.path = final_path(user.path, active);
   std::vector<BlendedItem> ranked;
   if (user.path == ServePath::kPopular) {
     ranked = popular_items(*state, scorer, request.limit);
   } else {
     const int64_t fetch = request.limit * options_.overfetch + 16;
     ranked =
-        blend(gather(scorer, active, fetch), effective_weights(weights(), active), request.limit);
+        blend(gather(scorer, active, fetch), effective_weights(weights, active), request.limit);
   }
-  RecommendResponse response;
-  response.path = user.path;
-  response.model_version = user.path == ServePath::kPopular ? "" : state->model->version();
-  for (const BlendedItem& item : ranked) {
-    RecommendedItem out;
-    out.item_id = catalog.id(item.item);
-    out.score = item.score;
-    out.rank = static_cast<int64_t>(response.items.size()) + 1;
-    out.contributions = item.contributions;
-    if (request.explain) out.reasons = explain_item(*state, user.signals, item, user.path);
-    response.items.push_back(std::move(out));
-  }
-  return response;
+  return to_response(*state, user.signals, ranked, user.path, request.explain);
 }
 
 }  // namespace towerrec::serve
