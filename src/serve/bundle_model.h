@@ -1,0 +1,61 @@
+// Serving a trained bundle: adapts TwoTowerModel (towerrec/model.h) to the service's
+// TowerModel, builds the ServingState of a bundle directory (towers, catalogue from the
+// bundle's training data, BPR factors from <bundle>/bpr/, the stored index or a new
+// one), and trains new bundles for background jobs.
+//
+// Thread safety: the loader and trainer are free functions; BundleTowerModel is
+// immutable and safe to share across threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "serve/serving_state.h"
+#include "serve/tower_model.h"
+#include "serve/training_jobs.h"
+#include "towerrec/model.h"
+
+namespace towerrec::serve {
+
+class BundleTowerModel : public TowerModel {
+ public:
+  // user_columns: the encoded user features of the training data set (rows follow
+  // data_users); empty to serve known users from the embeddings stored at training.
+  BundleTowerModel(std::shared_ptr<const TwoTowerModel> model,
+                   std::vector<FeatureColumn> user_columns, const IdMap& data_users);
+
+  std::string version() const override;
+  int64_t dim() const override { return model_->embedding_dim(); }
+  const IdMap& users() const override { return model_->users(); }
+  const IdMap& items() const override { return model_->items(); }
+  std::vector<float> user_embedding(int64_t user) const override;
+  std::vector<float> embed_user(const Features& features) const override;
+  std::vector<float> embed_item(const Features& features) const override;
+  const std::vector<float>& item_embeddings() const override { return model_->item_embeddings(); }
+
+ private:
+  std::shared_ptr<const TwoTowerModel> model_;
+  std::vector<FeatureColumn> user_columns_;
+  std::vector<int64_t> data_row_;  // model user index -> row of user_columns_ (-1: none)
+};
+
+struct BundleLoadOptions {
+  std::string index_spec;  // used when the bundle has no stored index; "" = its config
+  int index_threads = 1;
+  // Where the training data lives when not where the bundle's config says (the data
+  // section of the server's own config); unset = the bundle's config.
+  std::optional<DataConfig> data;
+};
+
+// Throws Error naming the directory or file when the bundle cannot be served.
+std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
+                                                const BundleLoadOptions& options);
+
+// Background training: config (text or path) -> data set -> two-tower bundle under
+// model_root/<version>/ with BPR factors in its bpr/ folder.
+TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
+                           const std::string& model_root);
+
+}  // namespace towerrec::serve

@@ -1,0 +1,90 @@
+#include "serve/candidates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace towerrec::serve {
+
+double cosine(const float* a, const float* b, int64_t dim) {
+  double dot = 0, na = 0, nb = 0;
+  for (int64_t d = 0; d < dim; ++d) {
+    dot += static_cast<double>(a[d]) * b[d];
+    na += static_cast<double>(a[d]) * a[d];
+    nb += static_cast<double>(b[d]) * b[d];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+}
+
+CandidateScorer::CandidateScorer(const ServingState& state, const UserSignals& signals,
+                                 ItemPredicate keep)
+    : state_(state), signals_(signals), keep_(std::move(keep)) {}
+
+template <typename ScoreFn>
+std::vector<int64_t> CandidateScorer::scan_top(int64_t k, ScoreFn score) const {
+  std::vector<std::pair<double, int64_t>> scored;
+  const int64_t rows = state_.catalog.size();
+  for (int64_t row = 0; row < rows; ++row) {
+    if (keep_(row)) scored.emplace_back(-score(row), row);
+  }
+  const size_t top = std::min<size_t>(scored.size(), static_cast<size_t>(std::max<int64_t>(k, 0)));
+  std::partial_sort(scored.begin(), scored.begin() + top, scored.end());
+  std::vector<int64_t> best(top);
+  for (size_t i = 0; i < top; ++i) best[i] = scored[i].second;
+  return best;
+}
+
+std::vector<int64_t> CandidateScorer::two_tower(int64_t k) const {
+  if (signals_.tower.empty() || k <= 0) return {};
+  std::vector<int64_t> rows;
+  for (const SearchHit& hit : state_.index->search(signals_.tower, k, keep_)) {
+    rows.push_back(hit.index);
+  }
+  return rows;
+}
+
+std::vector<int64_t> CandidateScorer::collaborative(int64_t k) const {
+  if (signals_.collaborative.empty()) return {};
+  return scan_top(k, [this](int64_t row) { return collaborative_score(row); });
+}
+
+std::vector<int64_t> CandidateScorer::content(int64_t k) const {
+  if (signals_.content.empty()) return {};
+  return scan_top(k, [this](int64_t row) { return content_score(row); });
+}
+
+std::vector<int64_t> CandidateScorer::popular(int64_t k) const {
+  return scan_top(k, [this](int64_t row) { return state_.catalog.popularity(row); });
+}
+
+double CandidateScorer::two_tower_score(int64_t row) const {
+  if (signals_.tower.empty()) return 0;
+  const int64_t dim = state_.model->dim();
+  return cosine(signals_.tower.data(), state_.item_vectors.data() + row * dim, dim);
+}
+
+double CandidateScorer::collaborative_score(int64_t row) const {
+  const BprBaseline* bpr = state_.collaborative.get();
+  // Items posted after training have no factors: neutral score.
+  if (signals_.collaborative.empty() || !bpr || row >= bpr->num_items()) return 0;
+  const int64_t dim = bpr->dim();
+  const float* q = bpr->item_factors().data() + row * dim;
+  double score = bpr->item_bias()[row];
+  for (int64_t d = 0; d < dim; ++d) score += static_cast<double>(signals_.collaborative[d]) * q[d];
+  return score;
+}
+
+double CandidateScorer::content_score(int64_t row) const {
+  return signals_.content.score(state_.catalog.attributes(row), state_.catalog.content_columns());
+}
+
+Candidate CandidateScorer::score(int64_t row) const {
+  Candidate candidate;
+  candidate.item = row;
+  candidate.two_tower = two_tower_score(row);
+  candidate.collaborative = collaborative_score(row);
+  candidate.content = content_score(row);
+  return candidate;
+}
+
+}  // namespace towerrec::serve

@@ -1,0 +1,57 @@
+// Candidate generation and per-algorithm scoring for one request. Two-tower candidates
+// come from the ANN index (cosine of user and item embeddings); collaborative and
+// content candidates from a scan of the catalogue, which is linear in items and cheap
+// next to a tower call. Every candidate is then scored by every algorithm so the blend
+// compares like with like.
+//
+// Thread safety: the caller holds state.items_mutex (shared) for the scorer's life.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "serve/blend.h"
+#include "serve/content.h"
+#include "serve/serving_state.h"
+
+namespace towerrec::serve {
+
+// What is known about the user for one request.
+struct UserSignals {
+  std::vector<float> tower;          // user embedding [dim], empty when unavailable
+  std::vector<float> collaborative;  // BPR user vector [bpr dim], empty when unavailable
+  ContentProfile content;
+  std::vector<HistoryEntry> history;  // training history and live events (catalogue rows)
+};
+
+class CandidateScorer {
+ public:
+  // `keep` says which catalogue rows may be returned (not seen, not excluded, filters).
+  CandidateScorer(const ServingState& state, const UserSignals& signals, ItemPredicate keep);
+
+  // Best k rows of each algorithm among the kept rows.
+  std::vector<int64_t> two_tower(int64_t k) const;
+  std::vector<int64_t> collaborative(int64_t k) const;
+  std::vector<int64_t> content(int64_t k) const;
+  std::vector<int64_t> popular(int64_t k) const;
+
+  // Raw scores of one row by the algorithms whose signals exist (0 for the others).
+  Candidate score(int64_t row) const;
+  double two_tower_score(int64_t row) const;
+  double collaborative_score(int64_t row) const;
+  double content_score(int64_t row) const;
+
+ private:
+  template <typename ScoreFn>
+  std::vector<int64_t> scan_top(int64_t k, ScoreFn score) const;
+
+  const ServingState& state_;
+  const UserSignals& signals_;
+  ItemPredicate keep_;
+  float tower_norm_ = 0;
+};
+
+// Cosine of two equally long vectors; 0 when either is zero.
+double cosine(const float* a, const float* b, int64_t dim);
+
+}  // namespace towerrec::serve

@@ -1,0 +1,83 @@
+// What the service knows about items and users besides the model: item ids, titles
+// and raw attributes (for filters, content scores and reasons), popularity, and each
+// known user's history with ratings. Built once per loaded model from the training
+// data; items posted later are appended.
+//
+// Item rows follow the model's dense item indices, so row i of the catalogue is
+// embedding row i; appended items take the next rows.
+// Thread safety: none; the service guards a catalogue with its state's lock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "towerrec/config.h"
+#include "towerrec/dataset.h"
+#include "towerrec/service.h"
+
+namespace towerrec::serve {
+
+// Item column -> its values (multi-valued cells split on '|').
+using Attributes = std::map<std::string, std::vector<std::string>>;
+
+struct HistoryEntry {
+  int64_t item = 0;   // catalogue row
+  double rating = 0;  // NaN when the data has no ratings
+};
+
+class Catalog {
+ public:
+  // Rows for `items` (in index order) without attributes, histories or popularity.
+  explicit Catalog(const IdMap& items);
+
+  // Fills titles, attributes, popularity and histories (train, validation and test
+  // parts: everything the user is known to have consumed) from the data set built
+  // for the model. Items of `data` missing from the catalogue are skipped.
+  void add_training_data(const Config& config, const Dataset& data);
+
+  // History without ratings (a bundle's seen items when its training data is not at
+  // hand); each listed row also counts one user towards the item's popularity.
+  void add_seen(const std::string& user_id, const std::vector<int64_t>& rows);
+
+  // Appends an item (or replaces the attributes and title of a known one when given);
+  // returns its row.
+  int64_t upsert_item(const std::string& id, const Attributes& attributes,
+                      const std::string& title = "");
+  // Columns whose values describe an item's content (genres, artist, ...): the
+  // categorical and multi-valued item features of the config.
+  void set_content_columns(std::vector<std::string> columns);
+
+  int64_t size() const { return static_cast<int64_t>(ids_.size()); }
+  int64_t find(const std::string& id) const;  // row or -1
+  const std::string& id(int64_t row) const { return ids_.at(row); }
+  const std::string& title(int64_t row) const { return titles_.at(row); }
+  const Attributes& attributes(int64_t row) const { return attributes_.at(row); }
+  const std::vector<std::string>& content_columns() const { return content_columns_; }
+  // Number of distinct users who interacted with the item in the training data.
+  double popularity(int64_t row) const { return popularity_.at(row); }
+  // Training history of a user id (empty when unknown).
+  const std::vector<HistoryEntry>& history(const std::string& user_id) const;
+
+ private:
+  std::vector<std::string> ids_;
+  std::unordered_map<std::string, int64_t> rows_;
+  std::vector<std::string> titles_;
+  std::vector<Attributes> attributes_;
+  std::vector<double> popularity_;
+  std::vector<std::string> content_columns_;
+  std::unordered_map<std::string, std::vector<HistoryEntry>> histories_;
+};
+
+// Raw feature cells -> attributes: each cell split on '|'; multi-hot features built
+// from 0/1 flag columns (features.item[].labels) also get their labels under the
+// feature's name, as the data pipeline does.
+Attributes item_attributes(const FeaturesConfig& features, const Features& cells);
+
+// The categorical and multi-hot item features of a config (their names for labelled
+// flag columns, else their source columns).
+std::vector<std::string> content_columns_of(const FeaturesConfig& features);
+
+}  // namespace towerrec::serve

@@ -1,0 +1,84 @@
+#include "serve/content.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace towerrec::serve {
+
+void ContentProfile::add(const std::string& column, const std::string& value, double weight) {
+  double& w = weights_[{column, value}];
+  norm_squared_ += (w + weight) * (w + weight) - w * w;
+  w += weight;
+}
+
+void ContentProfile::add_item(const Attributes& attributes, const std::vector<std::string>& columns,
+                              double weight) {
+  for (const auto& column : columns) {
+    auto values = attributes.find(column);
+    if (values == attributes.end()) continue;
+    for (const auto& value : values->second) add(column, value, weight);
+  }
+}
+
+void ContentProfile::add_declared(const Features& features, const std::vector<std::string>& columns,
+                                  double weight) {
+  Attributes attributes;
+  for (const auto& column : columns) {
+    auto cell = features.find(column);
+    if (cell == features.end()) continue;
+    std::string part;
+    for (char ch : cell->second + "|") {
+      if (ch != '|') {
+        part += ch;
+      } else if (!part.empty()) {
+        attributes[column].push_back(part);
+        part.clear();
+      }
+    }
+  }
+  add_item(attributes, columns, weight);
+}
+
+double ContentProfile::score(const Attributes& attributes,
+                             const std::vector<std::string>& columns) const {
+  if (norm_squared_ <= 0) return 0;
+  double dot = 0;
+  int64_t count = 0;
+  for (const auto& column : columns) {
+    auto values = attributes.find(column);
+    if (values == attributes.end()) continue;
+    for (const auto& value : values->second) {
+      ++count;
+      auto it = weights_.find({column, value});
+      if (it != weights_.end()) dot += it->second;
+    }
+  }
+  if (count == 0) return 0;
+  return dot / (std::sqrt(norm_squared_) * std::sqrt(static_cast<double>(count)));
+}
+
+std::vector<std::string> ContentProfile::shared_top_values(const Attributes& attributes,
+                                                           const std::string& column,
+                                                           size_t top) const {
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [key, weight] : weights_) {
+    if (key.first == column && weight > 0) ranked.emplace_back(-weight, key.second);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  if (ranked.size() > top) ranked.resize(top);
+  std::vector<std::string> shared;
+  auto values = attributes.find(column);
+  if (values == attributes.end()) return shared;
+  for (const auto& [weight, value] : ranked) {
+    if (std::find(values->second.begin(), values->second.end(), value) != values->second.end()) {
+      shared.push_back(value);
+    }
+  }
+  return shared;
+}
+
+double history_weight(const HistoryEntry& entry) {
+  return std::isnan(entry.rating) ? 1.0 : entry.rating;
+}
+
+}  // namespace towerrec::serve

@@ -1,0 +1,47 @@
+// Content-based scoring on raw item attributes: a user profile is the rating-weighted
+// count of each attribute value (column=value) over the user's history, plus declared
+// preferences; an item's score is the cosine between that profile and the item's
+// binary attribute vector. Works for items and users the model never saw.
+//
+// Thread safety: plain values; ContentProfile is immutable once built.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "serve/catalog.h"
+
+namespace towerrec::serve {
+
+class ContentProfile {
+ public:
+  // Adds `weight` to each of the item's values in `columns`.
+  void add_item(const Attributes& attributes, const std::vector<std::string>& columns,
+                double weight);
+  // Declared preferences: user feature cells of content columns ("genres": "Jazz|Blues").
+  void add_declared(const Features& features, const std::vector<std::string>& columns,
+                    double weight);
+
+  bool empty() const { return norm_squared_ == 0; }
+  // Cosine of profile and the item's binary vector over `columns`; 0 when either is empty.
+  double score(const Attributes& attributes, const std::vector<std::string>& columns) const;
+  // The item's values of `column` among the profile's `top` heaviest values of that
+  // column, heaviest first.
+  std::vector<std::string> shared_top_values(const Attributes& attributes,
+                                             const std::string& column, size_t top) const;
+
+ private:
+  void add(const std::string& column, const std::string& value, double weight);
+
+  std::map<std::pair<std::string, std::string>, double> weights_;
+  double norm_squared_ = 0;
+};
+
+// Weight of one history entry in a profile: the rating when known (so a 5 counts more
+// than a 1), else 1.
+double history_weight(const HistoryEntry& entry);
+
+}  // namespace towerrec::serve

@@ -1,0 +1,205 @@
+// TowerService::recommend: who the user is, which path serves them, and the blend.
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "serve/candidates.h"
+#include "serve/reasons.h"
+#include "serve/tower_service.h"
+#include "towerrec/error.h"
+
+namespace towerrec::serve {
+
+struct TowerService::UserContext {
+  UserSignals signals;
+  std::unordered_set<int64_t> seen;
+  ServePath path = ServePath::kPopular;
+};
+
+namespace {
+
+// BPR user vector: the user's factors when trained, shifted toward the mean factors
+// of items consumed since (the live collaborative signal); for a user BPR never saw,
+// the mean factors of their history (fold-in).
+std::vector<float> collaborative_vector(const BprBaseline& bpr, int64_t user,
+                                        const std::vector<HistoryEntry>& fresh) {
+  const int64_t dim = bpr.dim();
+  std::vector<float> mean(dim, 0.0f);
+  int64_t count = 0;
+  for (const HistoryEntry& entry : fresh) {
+    if (entry.item >= bpr.num_items()) continue;
+    const float* q = bpr.item_factors().data() + entry.item * dim;
+    for (int64_t d = 0; d < dim; ++d) mean[d] += q[d];
+    ++count;
+  }
+  for (float& v : mean) v = count > 0 ? v / count : 0.0f;
+  if (user < 0 || user >= bpr.num_users()) return count > 0 ? mean : std::vector<float>{};
+  std::vector<float> p(bpr.user_factors().begin() + user * dim,
+                       bpr.user_factors().begin() + (user + 1) * dim);
+  for (int64_t d = 0; d < dim; ++d) p[d] += mean[d];
+  return p;
+}
+
+bool passes_filters(const Attributes& attributes,
+                    const std::map<std::string, std::vector<std::string>>& filters) {
+  for (const auto& [column, allowed] : filters) {
+    auto values = attributes.find(column);
+    if (values == attributes.end()) return false;
+    const bool any = std::any_of(values->second.begin(), values->second.end(), [&](const auto& v) {
+      return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+    });
+    if (!any) return false;
+  }
+  return true;
+}
+
+ActiveAlgorithms active_algorithms(const UserSignals& signals, const BlendWeights& weights) {
+  ActiveAlgorithms active;
+  active.two_tower = !signals.tower.empty() && weights.two_tower > 0;
+  active.collaborative = !signals.collaborative.empty() && weights.collaborative > 0;
+  active.content = !signals.content.empty() && weights.content > 0;
+  return active;
+}
+
+std::vector<Candidate> gather(const CandidateScorer& scorer, const ActiveAlgorithms& active,
+                              int64_t fetch) {
+  std::vector<int64_t> rows;
+  if (active.two_tower) rows = scorer.two_tower(fetch);
+  if (active.collaborative) {
+    for (int64_t row : scorer.collaborative(fetch)) rows.push_back(row);
+  }
+  if (active.content) {
+    for (int64_t row : scorer.content(fetch)) rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  std::vector<Candidate> candidates;
+  candidates.reserve(rows.size());
+  for (int64_t row : rows) candidates.push_back(scorer.score(row));
+  return candidates;
+}
+
+std::vector<BlendedItem> popular_items(const ServingState& state, const CandidateScorer& scorer,
+                                       int64_t limit) {
+  std::vector<BlendedItem> items;
+  double top = 0;
+  for (int64_t row : scorer.popular(limit)) {
+    top = std::max(top, state.catalog.popularity(row));
+    items.push_back({row, state.catalog.popularity(row), {}});
+  }
+  for (auto& item : items) item.score = top > 0 ? item.score / top : 0;
+  return items;
+}
+
+// The path after weights are known: nothing active -> popular; a known user served by
+// the towers alone -> two_tower.
+ServePath final_path(ServePath path, const ActiveAlgorithms& active) {
+  if (!active.two_tower && !active.collaborative && !active.content) return ServePath::kPopular;
+  if (path == ServePath::kHybrid && !active.collaborative && !active.content) {
+    return ServePath::kTwoTower;
+  }
+  return path;
+}
+
+RecommendResponse to_response(const ServingState& state, const UserSignals& signals,
+                              const std::vector<BlendedItem>& ranked, ServePath path,
+                              bool explain) {
+  RecommendResponse response;
+  response.path = path;
+  response.model_version = path == ServePath::kPopular ? "" : state.model->version();
+  for (const BlendedItem& item : ranked) {
+    RecommendedItem out;
+    out.item_id = state.catalog.id(item.item);
+    out.score = item.score;
+    out.rank = static_cast<int64_t>(response.items.size()) + 1;
+    out.contributions = item.contributions;
+    if (explain) out.reasons = explain_item(state, signals, item, path);
+    response.items.push_back(std::move(out));
+  }
+  return response;
+}
+
+}  // namespace
+
+TowerService::UserContext TowerService::resolve_user(const ServingState& state,
+                                                     const RecommendRequest& request) const {
+  UserContext user;
+  const auto& columns = state.catalog.content_columns();
+  if (request.user_features) {
+    user.signals.tower = state.model->embed_user(*request.user_features);
+    user.signals.content.add_declared(*request.user_features, columns, 1.0);
+    user.path = ServePath::kColdStartFeatures;
+    return user;
+  }
+  const std::string& id = *request.user_id;
+  std::optional<Features> declared;
+  std::vector<HistoryEntry> fresh;
+  {
+    std::lock_guard<std::mutex> lock(data_mutex_);
+    if (auto it = users_.find(id); it != users_.end()) declared = it->second;
+    if (auto it = events_.find(id); it != events_.end()) {
+      for (const LiveEvent& event : it->second) {
+        const int64_t row = state.catalog.find(event.item_id);
+        if (row >= 0) fresh.push_back({row, event.rating});
+      }
+    }
+  }
+  const int64_t model_user = state.model->users().find(id);
+  user.signals.history = state.catalog.history(id);
+  user.signals.history.insert(user.signals.history.end(), fresh.begin(), fresh.end());
+  if (model_user < 0 && user.signals.history.empty() && !declared) {
+    throw Error(ErrorCode::kNotFound, "unknown user '" + id + "'");
+  }
+  for (const HistoryEntry& entry : user.signals.history) {
+    user.seen.insert(entry.item);
+    user.signals.content.add_item(state.catalog.attributes(entry.item), columns,
+                                  history_weight(entry));
+  }
+  if (declared) user.signals.content.add_declared(*declared, columns, 1.0);
+  if (state.collaborative) {
+    user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
+  }
+  if (model_user >= 0) {
+    user.signals.tower = state.user_cache.get(*state.model, model_user);
+    user.path = ServePath::kHybrid;
+  } else if (!user.signals.history.empty()) {
+    user.path = ServePath::kHybrid;  // the towers never saw this user: the others serve
+  } else if (declared && !declared->empty()) {
+    user.signals.tower = state.model->embed_user(*declared);
+    user.path = ServePath::kColdStartFeatures;
+  }
+  return user;
+}
+
+RecommendResponse TowerService::recommend(const RecommendRequest& request) {
+  check(request.user_id.has_value() != request.user_features.has_value(),
+        "exactly one of user_id and user_features is required");
+  check(request.limit >= 1, "limit must be at least 1, got " + std::to_string(request.limit));
+  const auto state = require_state();
+  std::shared_lock<std::shared_mutex> items_lock(state->items_mutex);
+  UserContext user = resolve_user(*state, request);
+  std::unordered_set<int64_t> excluded = user.seen;
+  for (const auto& id : request.exclude) {
+    if (int64_t row = state->catalog.find(id); row >= 0) excluded.insert(row);
+  }
+  const Catalog& catalog = state->catalog;
+  ItemPredicate keep = [&](int64_t row) {
+    return excluded.count(row) == 0 &&
+           (request.filters.empty() || passes_filters(catalog.attributes(row), request.filters));
+  };
+  CandidateScorer scorer(*state, user.signals, keep);
+  const BlendWeights weights = this->weights();
+  const ActiveAlgorithms active = active_algorithms(user.signals, weights);
+  user.path = final_path(user.path, active);
+  std::vector<BlendedItem> ranked;
+  if (user.path == ServePath::kPopular) {
+    ranked = popular_items(*state, scorer, request.limit);
+  } else {
+    const int64_t fetch = request.limit * options_.overfetch + 16;
+    ranked =
+        blend(gather(scorer, active, fetch), effective_weights(weights, active), request.limit);
+  }
+  return to_response(*state, user.signals, ranked, user.path, request.explain);
+}
+
+}  // namespace towerrec::serve

@@ -1,0 +1,41 @@
+// The serving code's view of a trained two-tower model: the few operations the
+// recommendation service needs, so the service does not depend on how a bundle is
+// stored or how the towers run. bundle_model.h adapts a loaded bundle to it; tests use
+// a planted model with hand-made embeddings.
+//
+// Embeddings are row vectors of dim() floats; the two-tower score of (user, item) is
+// their dot product (the index normalises, so it ranks by cosine).
+// Thread safety: implementations are immutable after construction and every method
+// may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "towerrec/dataset.h"
+#include "towerrec/service.h"
+
+namespace towerrec::serve {
+
+class TowerModel {
+ public:
+  virtual ~TowerModel() = default;
+
+  // Identifies the trained weights (a bundle's version); stable for one model.
+  virtual std::string version() const = 0;
+  virtual int64_t dim() const = 0;
+  // Users and items seen in training; dense indices match the embedding rows.
+  virtual const IdMap& users() const = 0;
+  virtual const IdMap& items() const = 0;
+  // Runs the user tower for a known user (dense index in users()): [dim()].
+  virtual std::vector<float> user_embedding(int64_t user) const = 0;
+  // Runs the user or item tower on raw features (cold start): [dim()]. Throws Error
+  // when a value cannot be encoded.
+  virtual std::vector<float> embed_user(const Features& features) const = 0;
+  virtual std::vector<float> embed_item(const Features& features) const = 0;
+  // Embeddings of every item of items(), row-major [items().size() x dim()].
+  virtual const std::vector<float>& item_embeddings() const = 0;
+};
+
+}  // namespace towerrec::serve

@@ -1,0 +1,195 @@
+#include "serve/tower_service.h"
+
+#include <cmath>
+#include <ctime>
+
+#include "towerrec/error.h"
+
+namespace towerrec::serve {
+namespace {
+
+void check_weights(const BlendWeights& w) {
+  for (double v : {w.two_tower, w.collaborative, w.content}) {
+    check(std::isfinite(v) && v >= 0, "blend weights must be finite and non-negative");
+  }
+  check(w.two_tower + w.collaborative + w.content > 0, "blend weights must not all be zero");
+}
+
+void check_id(const std::string& id, const std::string& what) {
+  check(!id.empty(), what + " id must not be empty");
+}
+
+}  // namespace
+
+TowerService::TowerService(ServiceOptions options)
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+  check_weights(options_.weights);
+  check(options_.overfetch >= 1, "overfetch must be at least 1");
+  weights_ = options_.weights;
+  jobs_ = std::make_unique<JobRunner>(
+      options_.trainer
+          ? options_.trainer
+          : TrainFunction([](const TrainRequest&, const JobProgress&) -> TrainedBundle {
+              throw Error(ErrorCode::kConflict, "this server cannot train models");
+            }),
+      [this](const TrainedBundle& bundle) { on_trained(bundle); });
+}
+
+// Joins a running training job before the members it calls back into go away.
+TowerService::~TowerService() { jobs_.reset(); }
+
+void TowerService::install(std::shared_ptr<ServingState> state) {
+  check(state != nullptr && state->model != nullptr && state->index != nullptr,
+        "cannot install an incomplete serving state");
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  state_ = std::move(state);
+}
+
+std::shared_ptr<ServingState> TowerService::current() const {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  return state_;
+}
+
+std::shared_ptr<ServingState> TowerService::require_state() const {
+  auto state = current();
+  if (!state) throw Error(ErrorCode::kConflict, "no model is loaded yet");
+  return state;
+}
+
+BlendWeights TowerService::weights() const {
+  std::lock_guard<std::mutex> lock(data_mutex_);
+  return weights_;
+}
+
+SimilarResponse TowerService::similar_items(const std::string& item_id, int64_t limit) {
+  check(limit >= 1, "limit must be at least 1, got " + std::to_string(limit));
+  const auto state = require_state();
+  std::shared_lock<std::shared_mutex> lock(state->items_mutex);
+  const int64_t row = state->catalog.find(item_id);
+  if (row < 0) throw Error(ErrorCode::kNotFound, "unknown item '" + item_id + "'");
+  const int64_t dim = state->model->dim();
+  std::vector<float> query(state->item_vectors.begin() + row * dim,
+                           state->item_vectors.begin() + (row + 1) * dim);
+  SimilarResponse response;
+  response.model_version = state->model->version();
+  for (const SearchHit& hit :
+       state->index->search(query, limit, std::unordered_set<int64_t>{row})) {
+    response.items.push_back(
+        {state->catalog.id(hit.index), hit.score, static_cast<int64_t>(response.items.size()) + 1});
+  }
+  return response;
+}
+
+void TowerService::upsert_user(const std::string& user_id, const Features& features) {
+  check_id(user_id, "user");
+  std::lock_guard<std::mutex> lock(data_mutex_);
+  users_[user_id] = features;
+}
+
+void TowerService::add_item_to_state(ServingState& state, const std::string& item_id,
+                                     const Features& features) const {
+  // The tower runs before the lock: requests keep flowing while it computes.
+  std::vector<float> embedding = state.model->embed_item(features);
+  const int64_t dim = state.model->dim();
+  check(static_cast<int64_t>(embedding.size()) == dim,
+        "item tower returned a vector of " + std::to_string(embedding.size()) +
+            " floats, expected " + std::to_string(dim));
+  const Attributes attributes = item_attributes(state.features, features);
+  auto title = features.find("title");
+  std::unique_lock<std::shared_mutex> lock(state.items_mutex);
+  const int64_t row =
+      state.catalog.upsert_item(item_id, attributes, title == features.end() ? "" : title->second);
+  if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
+    state.item_vectors.resize((row + 1) * dim);
+  }
+  std::copy(embedding.begin(), embedding.end(), state.item_vectors.begin() + row * dim);
+  state.index->add({row}, embedding);
+}
+
+void TowerService::upsert_item(const std::string& item_id, const Features& features) {
+  check_id(item_id, "item");
+  const auto state = require_state();
+  add_item_to_state(*state, item_id, features);
+  std::lock_guard<std::mutex> lock(data_mutex_);
+  posted_items_.emplace_back(item_id, features);
+}
+
+void TowerService::record_events(const std::vector<Event>& events) {
+  const auto state = current();
+  for (const Event& event : events) {
+    check_id(event.user_id, "event user");
+    check_id(event.item_id, "event item");
+    check(std::isfinite(event.value), "event value must be finite");
+    if (state) {
+      std::shared_lock<std::shared_mutex> lock(state->items_mutex);
+      if (state->catalog.find(event.item_id) < 0) {
+        throw Error(ErrorCode::kNotFound, "unknown item '" + event.item_id + "' in event");
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(data_mutex_);
+  for (const Event& event : events) {
+    const double rating = event.type == "rating" ? event.value : std::nan("");
+    events_[event.user_id].push_back({event.item_id, rating});
+  }
+}
+
+std::string TowerService::start_training(const TrainRequest& request) {
+  return jobs_->start(request);
+}
+
+JobStatus TowerService::job_status(const std::string& job_id) { return jobs_->status(job_id); }
+
+std::string TowerService::load_model(const std::string& bundle_path) {
+  check(static_cast<bool>(options_.loader), "this server cannot load bundles by path");
+  std::shared_ptr<ServingState> state = options_.loader(bundle_path);
+  std::vector<std::pair<std::string, Features>> posted;
+  {
+    std::lock_guard<std::mutex> lock(data_mutex_);
+    posted = posted_items_;
+  }
+  for (const auto& [id, features] : posted) add_item_to_state(*state, id, features);
+  const std::string version = state->model->version();
+  install(std::move(state));
+  return version;
+}
+
+void TowerService::on_trained(const TrainedBundle& bundle) {
+  std::string version;
+  if (options_.load_trained) version = load_model(bundle.path);
+  if (options_.store) {
+    ModelRecord record;
+    record.version = version.empty() ? bundle.path : version;
+    record.path = bundle.path;
+    record.metrics = bundle.metrics;
+    record.live = options_.load_trained;
+    options_.store->register_model(record);
+    if (options_.load_trained) options_.store->set_live(record.version);
+  }
+}
+
+ServiceStatus TowerService::status() {
+  ServiceStatus status;
+  status.weights = weights();
+  status.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const auto state = current();
+  if (!state) return status;
+  std::shared_lock<std::shared_mutex> lock(state->items_mutex);
+  status.model_loaded = true;
+  status.model_version = state->model->version();
+  status.algorithms = state->algorithms();
+  status.index_kind = state->index_kind;
+  status.index_size = state->index->size();
+  status.users = state->model->users().size();
+  status.items = state->catalog.size();
+  return status;
+}
+
+void TowerService::set_weights(const BlendWeights& weights) {
+  check_weights(weights);
+  std::lock_guard<std::mutex> lock(data_mutex_);
+  weights_ = weights;
+}
+
+}  // namespace towerrec::serve

@@ -1,0 +1,95 @@
+// The recommendation service around the two-tower model (RecommendationService,
+// towerrec/service.h): user embedding at request time (cached per model), top-K from
+// the ANN index with over-fetch, exclusion of seen, excluded and filtered items, then
+// the hybrid blend of two-tower, collaborative (BPR) and content scores with the
+// fallback order: all algorithms; without the neural model (a user the towers never
+// saw); the towers and content only for a user known by features (cold start); the
+// most popular items for a user with nothing known.
+//
+// Hot swap: load_model builds a complete ServingState off to the side and swaps one
+// shared_ptr under a mutex; requests copy the pointer, so in-flight requests finish
+// on the state they started with. Users, events and posted items live in the service,
+// not the state, so they carry over to the next model (posted items are re-embedded).
+//
+// Thread safety: every method may be called from many threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "serve/serving_state.h"
+#include "serve/training_jobs.h"
+#include "towerrec/service.h"
+#include "towerrec/store.h"
+
+namespace towerrec::serve {
+
+// Builds the state of a bundle directory; throws Error naming what is wrong.
+using StateLoader = std::function<std::shared_ptr<ServingState>(const std::string& bundle_path)>;
+
+struct ServiceOptions {
+  BlendWeights weights;
+  StateLoader loader;        // for load_model (required to load by path)
+  TrainFunction trainer;     // for start_training (null: training is refused)
+  bool load_trained = true;  // swap in a successfully trained bundle
+  Store* store = nullptr;    // borrowed, may be null: trained bundles are registered here
+  int64_t overfetch = 4;     // candidates per algorithm = limit * overfetch + excluded
+};
+
+class TowerService : public RecommendationService {
+ public:
+  explicit TowerService(ServiceOptions options);
+  ~TowerService() override;
+
+  // Swaps in a ready state (what load_model does after building one).
+  void install(std::shared_ptr<ServingState> state);
+  // The current state, or null before the first model.
+  std::shared_ptr<ServingState> current() const;
+
+  RecommendResponse recommend(const RecommendRequest& request) override;
+  SimilarResponse similar_items(const std::string& item_id, int64_t limit) override;
+  void upsert_user(const std::string& user_id, const Features& features) override;
+  void upsert_item(const std::string& item_id, const Features& features) override;
+  void record_events(const std::vector<Event>& events) override;
+  std::string start_training(const TrainRequest& request) override;
+  JobStatus job_status(const std::string& job_id) override;
+  std::string load_model(const std::string& bundle_path) override;
+  ServiceStatus status() override;
+  void set_weights(const BlendWeights& weights) override;
+
+ private:
+  struct LiveEvent {
+    std::string item_id;
+    double rating = 0;  // NaN unless the event is a rating
+  };
+  struct UserContext;
+
+  std::shared_ptr<ServingState> require_state() const;
+  BlendWeights weights() const;
+  UserContext resolve_user(const ServingState& state, const RecommendRequest& request) const;
+  void add_item_to_state(ServingState& state, const std::string& item_id,
+                         const Features& features) const;
+  void on_trained(const TrainedBundle& bundle);
+
+  ServiceOptions options_;
+  const std::chrono::steady_clock::time_point started_;
+
+  mutable std::mutex state_mutex_;
+  std::shared_ptr<ServingState> state_;
+
+  mutable std::mutex data_mutex_;  // weights, users, events, posted items
+  BlendWeights weights_;
+  std::unordered_map<std::string, Features> users_;
+  std::unordered_map<std::string, std::vector<LiveEvent>> events_;
+  std::vector<std::pair<std::string, Features>> posted_items_;
+
+  std::unique_ptr<JobRunner> jobs_;
+};
+
+}  // namespace towerrec::serve

@@ -1,0 +1,75 @@
+#include "serve/training_jobs.h"
+
+#include <exception>
+
+#include "towerrec/error.h"
+
+namespace towerrec::serve {
+
+JobRunner::JobRunner(TrainFunction train, TrainedCallback on_trained)
+    : train_(std::move(train)), on_trained_(std::move(on_trained)) {}
+
+JobRunner::~JobRunner() {
+  if (worker_.joinable()) worker_.join();
+}
+
+std::string JobRunner::start(const TrainRequest& request) {
+  check(request.config_text.empty() != request.config_path.empty(),
+        "exactly one of config_text and config_path is required");
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (running_) throw Error(ErrorCode::kConflict, "a training job is already running");
+  // The previous job finished (running_ is false), so this join returns at once.
+  if (worker_.joinable()) worker_.join();
+  const std::string job_id = "job-" + std::to_string(next_id_++);
+  JobStatus status;
+  status.job_id = job_id;
+  jobs_[job_id] = status;
+  running_ = true;
+  worker_ = std::thread([this, job_id, request] { run(job_id, request); });
+  return job_id;
+}
+
+JobStatus JobRunner::status(const std::string& job_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) throw Error(ErrorCode::kNotFound, "unknown training job '" + job_id + "'");
+  return it->second;
+}
+
+void JobRunner::update(const std::string& job_id, const std::function<void(JobStatus&)>& change) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  change(jobs_.at(job_id));
+}
+
+void JobRunner::run(const std::string& job_id, TrainRequest request) {
+  update(job_id, [](JobStatus& s) { s.state = JobState::kRunning; });
+  JobProgress progress(
+      [this, job_id](int64_t epoch, int64_t epochs, const std::map<std::string, double>& metrics) {
+        update(job_id, [&](JobStatus& s) {
+          s.epoch = epoch;
+          s.epochs = epochs;
+          for (const auto& [name, value] : metrics) s.metrics[name] = value;
+        });
+      });
+  std::string error;
+  TrainedBundle bundle;
+  try {
+    bundle = train_(request, progress);
+    if (on_trained_) on_trained_(bundle);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  JobStatus& s = jobs_.at(job_id);
+  if (error.empty()) {
+    s.state = JobState::kSucceeded;
+    s.bundle_path = bundle.path;
+    for (const auto& [name, value] : bundle.metrics) s.metrics[name] = value;
+  } else {
+    s.state = JobState::kFailed;
+    s.error = error;
+  }
+  running_ = false;
+}
+
+}  // namespace towerrec::serve

@@ -1,0 +1,72 @@
+// Background training jobs: one job runs at a time on its own thread; its progress is
+// polled through status(). The training itself is a function handed in by the owner
+// (bundle_loader.h has the real one), so the job mechanics are testable on their own.
+//
+// Thread safety: every method may be called from any thread. The destructor waits for
+// a running job to finish.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "towerrec/service.h"
+
+namespace towerrec::serve {
+
+// What a trainer reports while it runs; safe to call from the training thread.
+class JobProgress {
+ public:
+  using Sink = std::function<void(int64_t epoch, int64_t epochs,
+                                  const std::map<std::string, double>& metrics)>;
+  explicit JobProgress(Sink sink) : sink_(std::move(sink)) {}
+  void report(int64_t epoch, int64_t epochs, const std::map<std::string, double>& metrics) const {
+    sink_(epoch, epochs, metrics);
+  }
+
+ private:
+  Sink sink_;
+};
+
+struct TrainedBundle {
+  std::string path;
+  std::map<std::string, double> metrics;
+};
+
+// Trains from a request and returns the written bundle; throws Error on failure.
+using TrainFunction = std::function<TrainedBundle(const TrainRequest&, const JobProgress&)>;
+// Runs after a successful training (register, load); an exception fails the job.
+using TrainedCallback = std::function<void(const TrainedBundle&)>;
+
+class JobRunner {
+ public:
+  JobRunner(TrainFunction train, TrainedCallback on_trained);
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // Starts a job and returns its id ("job-1", "job-2", ...). Throws Error(kConflict)
+  // while another job runs.
+  std::string start(const TrainRequest& request);
+  // Throws Error(kNotFound) naming an unknown job id.
+  JobStatus status(const std::string& job_id) const;
+
+ private:
+  void run(const std::string& job_id, TrainRequest request);
+  void update(const std::string& job_id, const std::function<void(JobStatus&)>& change);
+
+  TrainFunction train_;
+  TrainedCallback on_trained_;
+  mutable std::mutex mutex_;
+  std::map<std::string, JobStatus> jobs_;
+  bool running_ = false;
+  int64_t next_id_ = 1;
+  std::thread worker_;
+};
+
+}  // namespace towerrec::serve

@@ -1,0 +1,113 @@
+// `towerrec serve`: loads a model bundle and serves the HTTP API (docs/api.md) until
+// SIGINT or SIGTERM. Settings come from the serve section of the configuration
+// (--config, else the bundle's own config.yaml) with --set overrides.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pthread.h>
+
+#include "command.h"
+#include "http/http_server.h"
+#include "serve/bundle_model.h"
+#include "serve/tower_service.h"
+#include "towerrec/config.h"
+#include "towerrec/runtime.h"
+#include "towerrec/store.h"
+
+namespace {
+
+struct ServeOptions {
+  std::string model;
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string host;
+  int port = -1;
+};
+
+towerrec::Config serve_config(const ServeOptions& options) {
+  const std::string path = options.config.empty() ? options.model + "/config.yaml" : options.config;
+  towerrec::Config config = towerrec::load_config(path, options.overrides);
+  if (!options.host.empty()) config.serve.host = options.host;
+  if (options.port >= 0) config.serve.port = options.port;
+  return config;
+}
+
+// data_from_config: read the training data where `config` says, not where the bundle's
+// own config does (a server config given with --config).
+towerrec::serve::ServiceOptions service_options(const towerrec::Config& config,
+                                                towerrec::Store* store, bool data_from_config) {
+  towerrec::serve::ServiceOptions options;
+  options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
+                     config.serve.weight_content};
+  towerrec::serve::BundleLoadOptions load;
+  load.index_spec = towerrec::index_spec_from_config(config.index);
+  load.index_threads = 2;
+  if (data_from_config) load.data = config.data;
+  options.loader = [load](const std::string& dir) {
+    return towerrec::serve::load_bundle_state(dir, load);
+  };
+  const std::string root = config.serve.model_root;
+  options.trainer = [root](const towerrec::TrainRequest& request,
+                           const towerrec::serve::JobProgress& progress) {
+    return towerrec::serve::train_bundle(request, progress, root);
+  };
+  options.store = store;
+  return options;
+}
+
+// Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the mask) and
+// waits for one on the calling thread.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void run_serve(const ServeOptions& options) {
+  const towerrec::Config config = serve_config(options);
+  towerrec::configure_threads(1);  // parallelism comes from concurrent requests
+  const sigset_t signals = block_stop_signals();
+  towerrec::Store store(config.serve.database);
+  towerrec::serve::TowerService service(service_options(config, &store, !options.config.empty()));
+  const std::string bundle = std::filesystem::canonical(options.model).string();
+  const std::string version = service.load_model(bundle);
+  store.register_model({version, bundle, {}, 0, true});
+  store.set_live(version);
+  towerrec::http::HttpServer server(towerrec::http::ServerOptions::from_config(config.serve),
+                                    service, store);
+  const int port = server.start();
+  const auto status = service.status();
+  std::printf("serving %s (%s index, %lld items) on http://%s:%d\n", version.c_str(),
+              status.index_kind.c_str(), static_cast<long long>(status.index_size),
+              config.serve.host.c_str(), port);
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&signals, &received);
+  server.stop();
+}
+
+const bool kRegistered = towerrec::cli::register_command(
+    {"serve", "Serve a model bundle over HTTP", /*needs_torch_threads=*/true, [](CLI::App& app) {
+       auto options = std::make_shared<ServeOptions>();
+       app.add_option("--model", options->model, "Model bundle directory")
+           ->required()
+           ->check(CLI::ExistingDirectory);
+       app.add_option("--config", options->config,
+                      "Configuration (YAML); default: the bundle's config.yaml")
+           ->check(CLI::ExistingFile);
+       app.add_option("--set", options->overrides, "Override a key: --set serve.threads=16")
+           ->allow_extra_args(false);
+       app.add_option("--host", options->host, "Address to bind (default serve.host)");
+       app.add_option("--port", options->port, "Port (default serve.port; 0 = any free port)")
+           ->check(CLI::Range(0, 65535));
+       app.callback([options] { run_serve(*options); });
+     }});
+
+}  // namespace
