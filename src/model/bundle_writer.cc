@@ -62,7 +62,11 @@ void write_bundle(TwoTowerNet& net, const BundleInputs& in, const std::string& o
   }
   write_seen(stage.file(bf::kSeen), build_seen_lists(history, data.users.size()));
   write_text_file(stage.file(bf::kPreprocessing), in.data->preprocessing.dump(1));
-  write_text_file(stage.file(bf::kConfig), config_to_yaml(*in.config));
+  // data.dir is saved absolute: a relative one would resolve against the bundle's
+  // folder when the bundle's config.yaml is read back.
+  Config applied = *in.config;
+  applied.data.dir = fs::absolute(applied.data.dir).lexically_normal().string();
+  write_text_file(stage.file(bf::kConfig), config_to_yaml(applied));
   for (const auto& [source, name] : {std::pair{in.train_log_path, bf::kTrainLog},
                                      std::pair{in.checkpoint_path, bf::kCheckpoint}}) {
     if (!source.empty() && fs::exists(source)) fs::copy_file(source, stage.file(name));

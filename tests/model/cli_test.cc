@@ -24,15 +24,8 @@ std::vector<std::string> lines_of(const std::string& path) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // TOWERREC_BINARY, else the binary of the same build tree (build/towerrec beside
-    // build/tests/model_tests).
-    const char* env = std::getenv("TOWERREC_BINARY");
-    binary_ = env != nullptr && std::filesystem::exists(env)
-                  ? env
-                  : (std::filesystem::canonical("/proc/self/exe").parent_path().parent_path() /
-                     "towerrec")
-                        .string();
-    if (!std::filesystem::exists(binary_)) GTEST_SKIP() << "the towerrec binary is not built";
+    binary_ = testing::towerrec_binary();
+    if (binary_.empty()) GTEST_SKIP() << "the towerrec binary is not built";
     configure_threads(1);
     Config config = testing::planted_config();
     config.train.epochs = 3;

@@ -88,6 +88,9 @@ TEST_F(TrainingTest, SoftmaxRecoversPlantedBlocksAndRoundTripsTheBundle) {
   EXPECT_TRUE(line.contains("examples_per_second"));
   EXPECT_EQ(model->manifest().num_users, 60);
   EXPECT_THROW(model->user_index("nobody"), Error);
+  // The saved config finds the data from anywhere: data.dir is absolute.
+  const Config saved = load_config(out + "/config.yaml");
+  EXPECT_TRUE(std::filesystem::path(saved.data.dir).is_absolute()) << saved.data.dir;
 }
 
 TEST_F(TrainingTest, BceWithPopularityNegativesSparseAdamWAndPairHeadLearns) {
