@@ -19,6 +19,27 @@ echo "== training the two-tower model"
 "$towerrec" train --config configs/music-demo.yaml --set "data.dir=$demo/music" \
   --output "$demo/model"
 
+echo "== evaluating it against the baselines (test split)"
+"$towerrec" evaluate --model "$demo/model" --k 10,20 --baselines popularity,item_knn
+
 echo "== sample recommendations (top 5 for the first user)"
 user=$(sed -n 2p "$demo/music/users.csv" | cut -d, -f1)
 "$towerrec" recommend --model "$demo/model" --user "$user" --k 5 --exclude-seen
+
+echo "== serving it over HTTP: a sample API call"
+log="$demo/serve.log"
+"$towerrec" serve --model "$demo/model" --port 0 --set "serve.model_root=$demo" \
+  --set "serve.database=$demo/towerrec.db" >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "^serving" "$log" && break
+  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.2
+done
+port=$(sed -n 's|^serving .* on http://[^:]*:\([0-9]*\).*|\1|p' "$log")
+body="{\"user_id\": \"$user\", \"limit\": 3, \"explain\": true}"
+echo "curl -s -X POST http://127.0.0.1:$port/api/v1/recommendations -d '$body'"
+curl -s -X POST "http://127.0.0.1:$port/api/v1/recommendations" \
+  -H 'Content-Type: application/json' -d "$body"
+echo
