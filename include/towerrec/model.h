@@ -32,6 +32,7 @@ struct EpochRecord {
   double loss = 0;
   double val_metric = 0;  // NaN without validation data
   double lr = 0;
+  // Scored pairs (positives plus sampled negatives) per second of the training loop.
   double examples_per_second = 0;
   double seconds = 0;  // wall time of the epoch (training and validation)
 };

@@ -169,18 +169,22 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   progress_->begin_epoch(epoch, stream.num_batches());
   double total = 0;
   int64_t step_count = 0;
+  int64_t positives = 0;
   while (auto batch = stream.next()) {
     auto loss = step(*batch);
     int64_t rows = batch->users.size(0);
     total += loss.item<double>() * static_cast<double>(rows);
-    *examples += rows;
-    progress_->step(++step_count, total / static_cast<double>(*examples), *examples);
+    positives += rows;
+    // An example is one scored (user, item) pair: a positive and each of its sampled
+    // negatives, as the reference implementations count them.
+    *examples += rows * (1 + plan.negatives);
+    progress_->step(++step_count, total / static_cast<double>(positives), *examples);
     if (config_.train.max_seconds > 0 && elapsed() > config_.train.max_seconds) {
       *timed_out = true;
       break;
     }
   }
-  return *examples > 0 ? total / static_cast<double>(*examples) : std::nan("");
+  return positives > 0 ? total / static_cast<double>(positives) : std::nan("");
 }
 
 torch::Tensor Trainer::step(const TrainBatch& batch) {
@@ -241,8 +245,9 @@ void Trainer::clip_gradients() {
   }
 }
 
-void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double epoch_seconds,
+void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double train_seconds,
                         bool* stop) {
+  double epoch_seconds = train_seconds;
   auto validation_start = std::chrono::steady_clock::now();
   double metric = validator_->evaluate(net_, user_features_, item_features_);
   net_->train();
@@ -261,7 +266,7 @@ void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double epo
                      loss,
                      metric,
                      state_.lr,
-                     static_cast<double>(examples) / std::max(epoch_seconds, 1e-9),
+                     static_cast<double>(examples) / std::max(train_seconds, 1e-9),
                      epoch_seconds};
   state_.lr = schedule_->after_epoch(epoch, metric);
   set_lr(state_.lr);

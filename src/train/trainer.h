@@ -45,7 +45,7 @@ class Trainer {
   void reduce_gradients() {}
   void clip_gradients();
   void set_lr(double lr);
-  void end_epoch(int64_t epoch, double loss, int64_t examples, double epoch_seconds, bool* stop);
+  void end_epoch(int64_t epoch, double loss, int64_t examples, double train_seconds, bool* stop);
   void append_log(const EpochRecord& record) const;
   double elapsed() const;
 
