@@ -79,6 +79,9 @@ double catalogue_coverage(const std::vector<std::vector<int64_t>>& lists, int64_
 // Mean over lists of (1 - mean pairwise cosine similarity) of the listed items' rows of
 // `vectors` (num_items x dim). Lists with fewer than two items are skipped; a zero row
 // has cosine 0 to everything.
+// Cosine of two equally long vectors of `dim` floats; 0 when either is zero.
+double cosine_similarity(const float* a, const float* b, int64_t dim);
+
 double intra_list_diversity(const std::vector<std::vector<int64_t>>& lists,
                             const std::vector<float>& vectors, int64_t dim);
 

@@ -16,7 +16,9 @@ void check_item(int64_t item, int64_t num_items, const char* what) {
                                            " outside [0, " + std::to_string(num_items) + ")");
 }
 
-double cosine(const float* a, const float* b, int64_t dim) {
+}  // namespace
+
+double cosine_similarity(const float* a, const float* b, int64_t dim) {
   double dot = 0, na = 0, nb = 0;
   for (int64_t d = 0; d < dim; ++d) {
     dot += static_cast<double>(a[d]) * b[d];
@@ -25,8 +27,6 @@ double cosine(const float* a, const float* b, int64_t dim) {
   }
   return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
 }
-
-}  // namespace
 
 double catalogue_coverage(const std::vector<std::vector<int64_t>>& lists, int64_t num_items) {
   check(num_items > 0, "catalogue_coverage: num_items must be positive");
@@ -56,7 +56,7 @@ double intra_list_diversity(const std::vector<std::vector<int64_t>>& lists,
       check_item(list[a], rows, "intra_list_diversity");
       for (size_t b = a + 1; b < list.size(); ++b) {
         check_item(list[b], rows, "intra_list_diversity");
-        sim += cosine(&vectors[list[a] * dim], &vectors[list[b] * dim], dim);
+        sim += cosine_similarity(&vectors[list[a] * dim], &vectors[list[b] * dim], dim);
         ++pairs;
       }
     }

@@ -1,20 +1,12 @@
 #include "serve/candidates.h"
 
+#include "towerrec/metrics.h"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
 namespace towerrec::serve {
-
-double cosine(const float* a, const float* b, int64_t dim) {
-  double dot = 0, na = 0, nb = 0;
-  for (int64_t d = 0; d < dim; ++d) {
-    dot += static_cast<double>(a[d]) * b[d];
-    na += static_cast<double>(a[d]) * a[d];
-    nb += static_cast<double>(b[d]) * b[d];
-  }
-  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
-}
 
 CandidateScorer::CandidateScorer(const ServingState& state, const UserSignals& signals,
                                  ItemPredicate keep)
@@ -60,7 +52,7 @@ std::vector<int64_t> CandidateScorer::popular(int64_t k) const {
 double CandidateScorer::two_tower_score(int64_t row) const {
   if (signals_.tower.empty()) return 0;
   const int64_t dim = state_.model->dim();
-  return cosine(signals_.tower.data(), state_.item_vectors.data() + row * dim, dim);
+  return cosine_similarity(signals_.tower.data(), state_.item_vectors.data() + row * dim, dim);
 }
 
 double CandidateScorer::collaborative_score(int64_t row) const {

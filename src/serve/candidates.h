@@ -51,7 +51,4 @@ class CandidateScorer {
   float tower_norm_ = 0;
 };
 
-// Cosine of two equally long vectors; 0 when either is zero.
-double cosine(const float* a, const float* b, int64_t dim);
-
 }  // namespace towerrec::serve

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "towerrec/metrics.h"
+
 namespace towerrec::serve {
 namespace {
 
@@ -28,7 +30,8 @@ void add_similar_reason(const ServingState& state, const UserSignals& signals, i
   const HistoryEntry* nearest = nullptr;
   double best = -2;
   for (const HistoryEntry& entry : signals.history) {
-    const double similarity = cosine(item, state.item_vectors.data() + entry.item * dim, dim);
+    const double similarity =
+        cosine_similarity(item, state.item_vectors.data() + entry.item * dim, dim);
     if (similarity > best) {
       best = similarity;
       nearest = &entry;
