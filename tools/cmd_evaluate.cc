@@ -36,8 +36,10 @@ towerrec::PipelineOutput bundle_dataset(const towerrec::TwoTowerModel& model,
   const auto& items = data.dataset.items.ids();
   towerrec::check(users == model.users().ids() && items == model.items().ids(),
                   "the data read with the bundle's configuration does not match the users and "
-                  "items of the model in " + model.dir() + " (did the data change? pass "
-                  "--set data.dir=...)");
+                  "items of the model in " +
+                      model.dir() +
+                      " (did the data change? pass "
+                      "--set data.dir=...)");
   return data;
 }
 

@@ -32,11 +32,11 @@ struct DataConfig {
   TableSpec items;
   std::string user_column = "user_id";
   std::string item_column = "item_id";
-  std::string rating_column;     // "" = no ratings
-  std::string timestamp_column;  // "" = no timestamps
-  std::string label_column;      // explicit label (1 positive, <=0 negative); "" = none
-  std::string weight_column;     // per-interaction weight; "" = all 1
-  double rating_threshold = 0;   // ratings >= threshold are positives (0 = all)
+  std::string rating_column;          // "" = no ratings
+  std::string timestamp_column;       // "" = no timestamps
+  std::string label_column;           // explicit label (1 positive, <=0 negative); "" = none
+  std::string weight_column;          // per-interaction weight; "" = all 1
+  double rating_threshold = 0;        // ratings >= threshold are positives (0 = all)
   double negative_threshold = -1e30;  // labels/ratings <= this are explicit negatives
   std::string item_title_column;      // shown in reasons and API answers
 };
@@ -58,21 +58,21 @@ struct FeatureSpec {
   std::string kind;
   std::vector<std::string> columns;  // source columns; default: {name}
   // categorical / multi_hot / id
-  int64_t dim = 16;                  // embedding dimension
-  int64_t min_count = 1;             // rarer values map to "other"
-  std::string separator = "|";       // multi_hot in one column
-  int64_t max_length = 8;            // multi_hot: at most this many values per row
-  std::string pooling = "mean";      // multi_hot: mean | sum
-  std::vector<std::string> labels;   // multi_hot from 0/1 flag columns: a label per column
-  int64_t prefix = 0;                // categorical: keep the first N characters (0 = all)
+  int64_t dim = 16;                 // embedding dimension
+  int64_t min_count = 1;            // rarer values map to "other"
+  std::string separator = "|";      // multi_hot in one column
+  int64_t max_length = 8;           // multi_hot: at most this many values per row
+  std::string pooling = "mean";     // multi_hot: mean | sum
+  std::vector<std::string> labels;  // multi_hot from 0/1 flag columns: a label per column
+  int64_t prefix = 0;               // categorical: keep the first N characters (0 = all)
   // numeric / bucketized / value_confidence
-  std::string extract;               // "" | year (last 4-digit number in the text)
-  std::string scale = "standard";    // standard | minmax | none
+  std::string extract;             // "" | year (last 4-digit number in the text)
+  std::string scale = "standard";  // standard | minmax | none
   bool log1p = false;
-  double clip_std = 0;               // clip at N standard deviations (0 = off)
-  std::vector<double> boundaries;    // bucketized: bucket edges
+  double clip_std = 0;             // clip at N standard deviations (0 = off)
+  std::vector<double> boundaries;  // bucketized: bucket edges
   // vector
-  std::string file;                  // vector: binary or CSV file keyed by id ("" = columns)
+  std::string file;  // vector: binary or CSV file keyed by id ("" = columns)
   int64_t vector_dim = 0;
   // value_confidence: columns holds values; confidence_columns the matching confidences
   std::vector<std::string> confidence_columns;
@@ -95,8 +95,8 @@ struct TowerConfig {
   std::vector<int64_t> hidden = {256, 128};
   std::string activation = "relu";  // relu | gelu | tanh
   double dropout = 0.2;
-  std::vector<double> dropouts;     // per hidden layer; when given, replaces dropout
-  std::string norm = "batch";       // none | batch | layer
+  std::vector<double> dropouts;  // per hidden layer; when given, replaces dropout
+  std::string norm = "batch";    // none | batch | layer
 };
 
 struct ModelConfig {
@@ -104,36 +104,36 @@ struct ModelConfig {
   double temperature = 0.1;
   TowerConfig user_tower;
   TowerConfig item_tower;
-  bool pair_head = false;                    // seed 001's concat -> MLP -> sigmoid head
+  bool pair_head = false;  // seed 001's concat -> MLP -> sigmoid head
   std::vector<int64_t> pair_head_hidden = {64};
-  std::string init = "xavier";               // embedding initialisation
+  std::string init = "xavier";  // embedding initialisation
 };
 
 struct TrainConfig {
-  std::string loss = "softmax";     // registry name: softmax | bce | ...
+  std::string loss = "softmax";       // registry name: softmax | bce | ...
   std::string negatives = "uniform";  // registry name: uniform | popularity | in_batch | ...
   int64_t num_negatives = 4;
   double popularity_alpha = 0.75;
   double positive_weight = 1.0;
   bool logq_correction = true;
   bool mask_accidental_hits = true;
-  std::string optimizer = "adam";   // adam | adamw
+  std::string optimizer = "adam";  // adam | adamw
   double learning_rate = 1e-3;
   double weight_decay = 0;
-  bool sparse_embeddings = true;    // row-wise optimiser updates for embedding tables
+  bool sparse_embeddings = true;  // row-wise optimiser updates for embedding tables
   int64_t batch_size = 512;
   int64_t epochs = 20;
   bool early_stopping = true;
   int64_t patience = 3;
-  std::string metric = "ndcg";      // recall | ndcg: validation ranking metric
+  std::string metric = "ndcg";  // recall | ndcg: validation ranking metric
   int64_t metric_k = 10;
-  int64_t validation_users = 0;     // 0 = all validation users, else a fixed sample
+  int64_t validation_users = 0;      // 0 = all validation users, else a fixed sample
   std::string schedule = "plateau";  // none | plateau | cosine
   double clip_grad_norm = 0;         // 0 = off
   int64_t threads = 0;               // 0 = number of cores
   uint64_t seed = 42;
-  double max_seconds = 0;            // 0 = no time budget
-  int64_t checkpoint_every = 1;      // epochs between resumable checkpoints (0 = off)
+  double max_seconds = 0;        // 0 = no time budget
+  int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
 };
 
 struct EvalConfig {

@@ -86,9 +86,9 @@ struct Dataset {
   IdMap items;
   std::vector<FeatureColumn> user_features;
   std::vector<FeatureColumn> item_features;
-  Interactions train;       // fitting part (validation removed)
-  Interactions validation;  // carved from the training part, for early stopping
-  Interactions test;        // empty under split.method = none
+  Interactions train;                    // fitting part (validation removed)
+  Interactions validation;               // carved from the training part, for early stopping
+  Interactions test;                     // empty under split.method = none
   std::vector<std::string> item_titles;  // per item, "" when the data has none
   // Raw string value of each item feature source column (for reasons: genres, artist).
   std::unordered_map<std::string, std::vector<std::string>> item_raw;

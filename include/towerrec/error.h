@@ -21,8 +21,7 @@ enum class ErrorCode {
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
   explicit Error(const std::string& message) : Error(ErrorCode::kInvalidArgument, message) {}
   ErrorCode code() const { return code_; }
 

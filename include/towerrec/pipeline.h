@@ -40,8 +40,7 @@ PipelineOutput build_dataset(const Config& config);
 // (side == "item") with saved preprocessing state. Unknown categories map to the
 // unknown code, missing numeric values are imputed. Columns: one per declared feature,
 // in declaration order, rows = rows.size().
-std::vector<FeatureColumn> encode_rows(const nlohmann::json& preprocessing,
-                                       const std::string& side,
+std::vector<FeatureColumn> encode_rows(const nlohmann::json& preprocessing, const std::string& side,
                                        const std::vector<std::map<std::string, std::string>>& rows);
 
 }  // namespace towerrec

@@ -81,8 +81,8 @@ void check_cross_keys(const Config& config) {
         "one blend weight must be > 0");
   check(config.split.method.rfind("temporal", 0) != 0 || !config.data.timestamp_column.empty(),
         "split.method '" + config.split.method + "' needs data.timestamp_column to be set");
-  for (const auto& [side, tower] : {std::pair{"user", &config.model.user_tower},
-                                    std::pair{"item", &config.model.item_tower}}) {
+  for (const auto& [side, tower] :
+       {std::pair{"user", &config.model.user_tower}, std::pair{"item", &config.model.item_tower}}) {
     check(tower->dropouts.empty() || tower->dropouts.size() == tower->hidden.size(),
           std::string("model.") + side + "_tower.dropouts: needs one rate per hidden layer (" +
               std::to_string(tower->hidden.size()) + "), got " +
