@@ -28,6 +28,11 @@ void run_train(const TrainCommandOptions& o) {
   spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
                data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
                data.dataset.validation.size(), data.dataset.test.size());
+  spdlog::info(
+      "loss {}, negatives {}, batch {}, learning rate {}, up to {} epochs, {}-d "
+      "embeddings; the applied configuration is saved as {}/config.yaml",
+      config.train.loss, config.train.negatives, config.train.batch_size,
+      config.train.learning_rate, config.train.epochs, config.model.embedding_dim, o.output);
   TrainOptions options;
   options.resume = o.resume;
   TrainResult result = train_two_tower(config, data, o.output, options);
