@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "interaction_builders.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
@@ -12,14 +13,8 @@
 namespace towerrec {
 namespace {
 
-Dataset empty_dataset(int users, int items) {
-  Dataset d;
-  for (int u = 0; u < users; ++u) d.users.add("u" + std::to_string(u));
-  for (int i = 0; i < items; ++i) d.items.add("i" + std::to_string(i));
-  return d;
-}
-
-void like(Interactions& part, int64_t u, int64_t i) { part.push_back(u, i, 1, 1, NAN, 0); }
+using testing::empty_dataset;
+using testing::like;
 
 TEST(PopularityBaselineTest, ScoresAreDistinctUserCounts) {
   Dataset d = empty_dataset(3, 4);
