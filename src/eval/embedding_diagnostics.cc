@@ -14,14 +14,7 @@ namespace {
 
 double cosine_rows(const std::vector<float>& a, int64_t ra, const std::vector<float>& b, int64_t rb,
                    int64_t dim) {
-  double dot = 0, na = 0, nb = 0;
-  for (int64_t d = 0; d < dim; ++d) {
-    const double x = a[ra * dim + d], y = b[rb * dim + d];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+  return cosine_similarity(a.data() + ra * dim, b.data() + rb * dim, dim);
 }
 
 SimilarityStats summarise(const std::vector<double>& sims, int64_t bins) {
