@@ -5,6 +5,11 @@
                   training part (with u.user and u.item copied), OUT/test.tsv the test part.
   score RECS TEST metrics@10 of a `towerrec recommend` CSV against the test part, every
                   test rating relevant: NDCG, Precision, Recall, MAP (MS "map").
+
+The TensorFlow Recommenders retrieval-tutorial protocol:
+  tfrs-split SRC OUT  random 80/20 of the ratings (seed 42), same layout as `split`.
+  top100 RECS TEST    share of test ratings whose movie is in the user's top 100 over all
+                      movies, seen ones included (TFRS factorized top-100 accuracy).
 """
 import os
 import shutil
@@ -23,13 +28,31 @@ def split(src, out, ratio=0.75, seed=42):
     groups = df.groupby("itemID")
     df["rank"] = (groups.cumcount() + 1) / groups["itemID"].transform("count")
     columns = ["userID", "itemID", "rating", "timestamp"]
+    write_parts(src, out, df[df["rank"] <= ratio][columns], df[df["rank"] > ratio][columns])
+
+
+def tfrs_split(src, out, ratio=0.8, seed=42):
+    df = pd.read_csv(os.path.join(src, "u.data"), sep="\t", header=None,
+                     names=["userID", "itemID", "rating", "timestamp"])
+    order = np.random.RandomState(seed).permutation(len(df))
+    cut = int(round(ratio * len(df)))
+    write_parts(src, out, df.iloc[order[:cut]], df.iloc[order[cut:]])
+
+
+def write_parts(src, out, train, test):
     os.makedirs(out, exist_ok=True)
-    df[df["rank"] <= ratio][columns].to_csv(os.path.join(out, "u.data"), sep="\t",
-                                            header=False, index=False)
-    df[df["rank"] > ratio][columns].to_csv(os.path.join(out, "test.tsv"), sep="\t",
-                                           header=False, index=False)
+    train.to_csv(os.path.join(out, "u.data"), sep="\t", header=False, index=False)
+    test.to_csv(os.path.join(out, "test.tsv"), sep="\t", header=False, index=False)
     for name in ("u.user", "u.item"):
         shutil.copy(os.path.join(src, name), out)
+
+
+def top100(recs_csv, test_tsv, k=100):
+    recs = pd.read_csv(recs_csv)
+    test = pd.read_csv(test_tsv, sep="\t", header=None, names=["u", "i", "r", "t"])
+    top = recs[recs["rank"] <= k].groupby("user_id")["item_id"].apply(set).to_dict()
+    hits = [i in top.get(u, ()) for u, i in zip(test["u"], test["i"])]
+    print(f"top{k}_accuracy={np.mean(hits):.4f} test_ratings={len(hits)}")
 
 
 def score(recs_csv, test_tsv, k=10):
@@ -51,7 +74,9 @@ def score(recs_csv, test_tsv, k=10):
           f"map={map_:.4f} users={len(relevant)}")
 
 
+COMMANDS = {"split": split, "score": score, "tfrs-split": tfrs_split, "top100": top100}
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("split", "score"):
+    if len(sys.argv) != 4 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
-    (split if sys.argv[1] == "split" else score)(sys.argv[2], sys.argv[3])
+    COMMANDS[sys.argv[1]](sys.argv[2], sys.argv[3])
