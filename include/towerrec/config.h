@@ -38,6 +38,7 @@ struct DataConfig {
   std::string weight_column;          // per-interaction weight; "" = all 1
   double rating_threshold = 0;        // ratings >= threshold are positives (0 = all)
   double negative_threshold = -1e30;  // labels/ratings <= this are explicit negatives
+  bool label_as_weight = false;       // positives weigh weight * strength (label or rating)
   std::string item_title_column;      // shown in reasons and API answers
 };
 
@@ -114,7 +115,8 @@ struct TrainConfig {
   std::string negatives = "uniform";  // registry name: uniform | popularity | in_batch | ...
   int64_t num_negatives = 4;
   double popularity_alpha = 0.75;
-  double positive_weight = 1.0;
+  double positive_weight = 1.0;  // bce; 0 = negatives per positive
+  double margin = 0.1;           // cosine | margin | batch_hard
   bool logq_correction = true;
   bool mask_accidental_hits = true;
   std::string optimizer = "adam";  // adam | adamw

@@ -50,6 +50,9 @@ void register_data_keys(ConfigRegistry& registry) {
            "Ratings >= this are positives (0 = every rated row).");
   data.add("negative_threshold", &DataConfig::negative_threshold, -1e30, any_value(),
            "Labels or ratings <= this are explicit negatives.");
+  data.add("label_as_weight", &DataConfig::label_as_weight, false, any_value(),
+           "Multiply a positive's training weight by its strength: the label (e.g. 2 = two "
+           "thumbs up) or, without label_column, the rating.");
   data.add("item_title_column", &DataConfig::item_title_column, "", any_value(),
            "Items column with a display title, used in answers and reasons (\"\" = none).");
 }

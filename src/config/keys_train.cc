@@ -9,7 +9,9 @@ void register_train_keys(ConfigRegistry& registry) {
                                 "learning-rate schedule, early stopping and checkpoints.");
   // loss and negatives name entries of the trainer's registries, which reject unknown names.
   train.add("loss", &TrainConfig::loss, "softmax", any_value(),
-            "Loss registry name, e.g. softmax (sampled softmax) or bce (binary cross-entropy).");
+            "Loss registry name: softmax (in-batch sampled softmax), bce (binary "
+            "cross-entropy), cosine (cosine embedding), margin (triplet margin ranking), "
+            "pairwise (BPR) or batch_hard (batch-hard triplet).");
   train.add("negatives", &TrainConfig::negatives, "uniform", any_value(),
             "Negative sampler registry name, e.g. uniform, popularity (count^alpha) or "
             "in_batch (the batch's other items).");
@@ -17,8 +19,12 @@ void register_train_keys(ConfigRegistry& registry) {
             "Sampled negatives per positive (in_batch uses the batch instead).");
   train.add("popularity_alpha", &TrainConfig::popularity_alpha, 0.75, between(0, 1),
             "Exponent of item counts for the popularity sampler.");
-  train.add("positive_weight", &TrainConfig::positive_weight, 1.0, greater_than(0),
-            "Weight of positives relative to negatives in bce.");
+  train.add("positive_weight", &TrainConfig::positive_weight, 1.0, at_least(0),
+            "Weight of positives relative to negatives in bce (0 = automatic: the negatives "
+            "per positive, so both classes weigh the same in total).");
+  train.add("margin", &TrainConfig::margin, 0.1, between(0, 2),
+            "Cosine margin of the cosine, margin and batch_hard losses: cosine pushes negative "
+            "pairs below it, margin and batch_hard want positives this much above negatives.");
   train.add("logq_correction", &TrainConfig::logq_correction, true, any_value(),
             "Subtract log sampling probability from scores of sampled items.");
   train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, true, any_value(),

@@ -63,6 +63,14 @@ float row_label(const DataConfig& data, double rating, double label, bool has_ra
   return 1.0f;
 }
 
+// Strength of a positive row under data.label_as_weight: its label, else its rating.
+// A strength <= 0 (a label or rating above negative_threshold but not positive) would
+// erase or flip the row, so it counts as 1.
+double positive_strength(double rating, double label, const InteractionColumns& c) {
+  double strength = c.label >= 0 ? label : c.rating >= 0 ? rating : 1.0;
+  return strength > 0 ? strength : 1.0;
+}
+
 }  // namespace
 
 std::string table_path(const DataConfig& data, const std::string& file) {
@@ -100,6 +108,7 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
     }
     const int64_t u = user_index.add(user);
     const int64_t i = item_index.add(item);
+    if (data.label_as_weight && lab > 0) weight *= positive_strength(rating, label, c);
     out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
                        timestamp);
   });

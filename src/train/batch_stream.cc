@@ -84,6 +84,10 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
     weights.push_back((*source_.weights)[k]);
     if (plan_.negatives > 0)
       source_.sampler->sample(users.back(), plan_.negatives, rng, &negatives);
+    if (plan_.negatives > 0 && source_.explicit_negatives) {
+      put_explicit_negative(*source_.explicit_negatives, users.back(), plan_.negatives, rng,
+                            &negatives);
+    }
   }
   TrainBatch batch;
   batch.users = torch::tensor(users, torch::kInt64);
@@ -91,6 +95,8 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
   batch.weights = torch::tensor(weights, torch::kFloat32);
   batch.user_features = source_.user_features->gather(batch.users);
   batch.item_features = source_.item_features->gather(batch.items);
+  if (source_.known_positives)
+    batch.known_positive = source_.known_positives->batch_mask(users, items);
   if (plan_.negatives > 0) {
     auto flat = torch::tensor(negatives, torch::kInt64);
     batch.negatives = flat.view({static_cast<int64_t>(positions.size()), plan_.negatives});

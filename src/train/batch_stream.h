@@ -26,6 +26,7 @@
 
 #include "model/feature_table.h"
 #include "train/negative_sampler.h"
+#include "train/training_pairs.h"
 
 namespace towerrec {
 
@@ -37,6 +38,10 @@ struct TrainingSource {
   const FeatureTable* user_features = nullptr;
   const FeatureTable* item_features = nullptr;
   const NegativeSampler* sampler = nullptr;  // null when the loss needs no negatives
+  // Per user: explicit negatives that take slot 0 of the row's K negatives (null = none).
+  const std::vector<std::vector<int64_t>>* explicit_negatives = nullptr;
+  // Fills TrainBatch::known_positive when set.
+  const KnownPositives* known_positives = nullptr;
 };
 
 // B positives, K negatives each.
@@ -48,6 +53,7 @@ struct TrainBatch {
   FeatureBatch user_features;      // B rows
   FeatureBatch item_features;      // B rows
   FeatureBatch negative_features;  // B*K rows, row b*K + k = negatives[b][k]
+  torch::Tensor known_positive;    // bool [B x B] (undefined without known_positives)
 };
 
 struct EpochPlan {

@@ -1,6 +1,10 @@
 // Binary cross-entropy on dot / temperature: each positive (label 1, scaled by
-// train.positive_weight) against train.num_negatives sampled negatives (label 0). The
+// train.positive_weight) against train.num_negatives negatives (label 0): sampled ones,
+// the first replaced by an explicit negative of the user when the data has one. The
 // mean runs over all B x (1 + K) terms, weighted by the interaction weight.
+//
+// With K negatives per positive the negatives outweigh the positives K to 1; weighted
+// BCE counters that imbalance. positive_weight 0 picks the balancing weight K.
 #include "towerrec/error.h"
 #include "train/loss.h"
 
@@ -13,12 +17,12 @@ class BceLoss : public Loss {
   explicit BceLoss(const LossContext& context)
       : negatives_(context.train.num_negatives), positive_weight_(context.train.positive_weight) {
     check(negatives_ >= 1, "train.num_negatives must be >= 1 for the bce loss");
+    if (positive_weight_ == 0) positive_weight_ = static_cast<double>(negatives_);
   }
 
   torch::Tensor forward(const LossInput& in) const override {
     auto positive = (in.user * in.item).sum(1) / in.temperature;  // [B]
-    auto negative =
-        torch::bmm(in.negatives, in.user.unsqueeze(2)).squeeze(2) / in.temperature;  // [B x K]
+    auto negative = negative_cosines(in) / in.temperature;        // [B x K]
     // -log sigmoid(x) = softplus(-x); -log(1 - sigmoid(x)) = softplus(x).
     auto positive_terms = torch::nn::functional::softplus(-positive) * positive_weight_;
     auto negative_terms = torch::nn::functional::softplus(negative).sum(1);
@@ -27,6 +31,7 @@ class BceLoss : public Loss {
   }
 
   int64_t negatives_per_positive() const override { return negatives_; }
+  bool uses_explicit_negatives() const override { return true; }
 
  private:
   int64_t negatives_;

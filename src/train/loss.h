@@ -3,12 +3,18 @@
 // loss_registry.cc.
 //
 // Shapes (B positives, K sampled negatives per positive, D embedding dim):
-//   user       float [B x D]    unit user embeddings
-//   item       float [B x D]    unit embeddings of the positive items
-//   item_index int64 [B]        dense index of each positive item
-//   negatives  float [B x K x D] sampled negative items (undefined when K = 0)
-//   weight     float [B]        per-interaction training weight
-// forward() returns a scalar: the weighted mean loss of the batch.
+//   user           float [B x D]     unit user embeddings
+//   item           float [B x D]     unit embeddings of the positive items
+//   item_index     int64 [B]         dense index of each positive item
+//   negatives      float [B x K x D] negative items (undefined when K = 0); for a loss with
+//                                    uses_explicit_negatives(), slot 0 of a row holds one of
+//                                    the user's explicit negatives when it has any
+//   weight         float [B]         per-interaction training weight
+//   known_positive bool  [B x B]     [i][j]: item of row j is a training positive of the
+//                                    user of row i (diagonal true); defined only for a loss
+//                                    with needs_known_positives()
+// Scores are cosines (the embeddings are unit vectors); losses on logits divide them by
+// temperature. forward() returns a scalar: the weighted mean loss of the batch.
 #pragma once
 
 #include <functional>
@@ -29,6 +35,7 @@ struct LossInput {
   torch::Tensor negatives;
   torch::Tensor weight;
   double temperature = 0.1;
+  torch::Tensor known_positive;
 };
 
 class Loss {
@@ -37,6 +44,11 @@ class Loss {
   virtual torch::Tensor forward(const LossInput& input) const = 0;
   // Sampled negatives per positive the loss wants from the negative sampler (0 = none).
   virtual int64_t negatives_per_positive() const = 0;
+  // Whether slot 0 of a row's negatives should be an explicit negative of its user
+  // (data rows with label <= 0) when the user has one.
+  virtual bool uses_explicit_negatives() const { return false; }
+  // Whether forward() reads LossInput::known_positive.
+  virtual bool needs_known_positives() const { return false; }
 };
 
 struct LossContext {
@@ -54,6 +66,15 @@ std::vector<std::string> loss_names();
 // Factories of the built-in losses (one file each).
 std::unique_ptr<Loss> make_softmax_loss(const LossContext& context);
 std::unique_ptr<Loss> make_bce_loss(const LossContext& context);
+std::unique_ptr<Loss> make_cosine_loss(const LossContext& context);
+std::unique_ptr<Loss> make_margin_loss(const LossContext& context);
+std::unique_ptr<Loss> make_pairwise_loss(const LossContext& context);
+std::unique_ptr<Loss> make_batch_hard_loss(const LossContext& context);
+
+// Cosine of each row's user with each of its negatives: float [B x K].
+torch::Tensor negative_cosines(const LossInput& input);
+// Weighted mean of per-row losses `rows` [B] with weight [B].
+torch::Tensor weighted_mean(const torch::Tensor& rows, const torch::Tensor& weight);
 
 // log(count_i / total) with counts clamped to >= 1 (items never seen get the rarest
 // frequency rather than -inf): float [num_items].

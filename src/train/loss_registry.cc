@@ -9,8 +9,9 @@ namespace {
 
 const std::map<std::string, LossFactory>& registry() {
   static const std::map<std::string, LossFactory> losses = {
-      {"softmax", make_softmax_loss},
-      {"bce", make_bce_loss},
+      {"softmax", make_softmax_loss},   {"bce", make_bce_loss},
+      {"cosine", make_cosine_loss},     {"margin", make_margin_loss},
+      {"pairwise", make_pairwise_loss}, {"batch_hard", make_batch_hard_loss},
   };
   return losses;
 }
@@ -31,6 +32,14 @@ std::vector<std::string> loss_names() {
   std::vector<std::string> names;
   for (const auto& entry : registry()) names.push_back(entry.first);
   return names;
+}
+
+torch::Tensor negative_cosines(const LossInput& input) {
+  return torch::bmm(input.negatives, input.user.unsqueeze(2)).squeeze(2);
+}
+
+torch::Tensor weighted_mean(const torch::Tensor& rows, const torch::Tensor& weight) {
+  return (rows * weight).sum() / weight.sum().clamp_min(1e-12);
 }
 
 torch::Tensor item_log_frequencies(const std::vector<int64_t>& items, int64_t num_items) {

@@ -34,6 +34,7 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
                      t.sparse_embeddings);
   build_optimizers();
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
+  collect_loss_pairs();
   if (loss_->negatives_per_positive() > 0 || config.model.pair_head) {
     sampler_ = make_negative_sampler(t.negatives, t, pos_users_, pos_items_, d.items.size());
   }
@@ -54,6 +55,16 @@ void Trainer::collect_positives() {
     pos_weights_.push_back(train.weight.empty() ? 1.0f : train.weight[k]);
   }
   check(pos_users_.size() >= 2, "the training split has fewer than 2 positive interactions");
+}
+
+void Trainer::collect_loss_pairs() {
+  const Dataset& d = data_.dataset;
+  bool explicit_negatives = loss_->uses_explicit_negatives() && loss_->negatives_per_positive() > 0;
+  if (!explicit_negatives && !loss_->needs_known_positives()) return;
+  known_positives_ = std::make_unique<KnownPositives>(pos_users_, pos_items_, d.items.size());
+  if (explicit_negatives) {
+    explicit_negatives_ = explicit_negatives_by_user(d.train, *known_positives_, d.users.size());
+  }
 }
 
 void Trainer::build_optimizers() {
@@ -165,6 +176,8 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   if (config_.model.pair_head) plan.negatives = std::max<int64_t>(plan.negatives, 1);
   TrainingSource source{&pos_users_,     &pos_items_,     &pos_weights_,
                         &user_features_, &item_features_, sampler_.get()};
+  if (!explicit_negatives_.empty()) source.explicit_negatives = &explicit_negatives_;
+  if (loss_->needs_known_positives()) source.known_positives = known_positives_.get();
   BatchStream stream(source, plan);
   progress_->begin_epoch(epoch, stream.num_batches());
   double total = 0;
@@ -204,7 +217,13 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   } else {
     item = net_->item_tower->forward(batch.item_features);
   }
-  LossInput input{user, item, batch.items, torch::Tensor(), batch.weights, net_->temperature};
+  LossInput input{user,
+                  item,
+                  batch.items,
+                  torch::Tensor(),
+                  batch.weights,
+                  net_->temperature,
+                  batch.known_positive};
   if (negatives.defined() && loss_->negatives_per_positive() > 0) input.negatives = negatives;
   auto loss = loss_->forward(input);
   auto total = net_->pair_head ? loss + pair_head_loss(user, item, negatives) : loss;

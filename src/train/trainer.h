@@ -24,6 +24,7 @@
 #include "train/negative_sampler.h"
 #include "train/progress.h"
 #include "train/sparse_row_adam.h"
+#include "train/training_pairs.h"
 #include "train/validation.h"
 
 namespace towerrec {
@@ -36,6 +37,8 @@ class Trainer {
 
  private:
   void collect_positives();
+  // The known-positive pairs and explicit negatives the loss asks for (if any).
+  void collect_loss_pairs();
   void build_optimizers();
   // Mean loss of the epoch; sets *timed_out when train.max_seconds ran out.
   double train_epoch(int64_t epoch, int64_t* examples, bool* timed_out);
@@ -66,6 +69,8 @@ class Trainer {
   std::unique_ptr<Progress> progress_;
   std::vector<int64_t> pos_users_, pos_items_;
   std::vector<float> pos_weights_;
+  std::unique_ptr<KnownPositives> known_positives_;
+  std::vector<std::vector<int64_t>> explicit_negatives_;  // per user, when the loss uses them
   TrainState state_;
   std::chrono::steady_clock::time_point start_;
 };

@@ -235,6 +235,35 @@ TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
   }
 }
 
+TEST(Pipeline, ThumbsStrengthBecomesTheTrainingWeight) {
+  TempDir dir;
+  Config c = small_config(dir);
+  // Thumbs: -1 down (explicit negative), 1 up, 2 two up.
+  dir.write("interactions.csv",
+            "user,item,thumbs,w\nu1,i1,-1,1\nu1,i2,1,0.5\nu2,i1,2,3\nu2,i3,2,1\n");
+  c.data.rating_column = "";
+  c.data.timestamp_column = "";
+  c.data.label_column = "thumbs";
+  c.data.weight_column = "w";
+  c.data.negative_threshold = -1e30;
+  c.features.derived_user.clear();
+  c.data.label_as_weight = true;
+  const Dataset d = build_dataset(c).dataset;
+  EXPECT_EQ(d.train.label, (std::vector<float>{1, 2, 2, 0}));
+  // Positives weigh weight x strength; the explicit negative keeps its weight.
+  EXPECT_EQ(d.train.weight, (std::vector<float>{0.5f, 6, 2, 1}));
+  c.data.label_as_weight = false;
+  EXPECT_EQ(build_dataset(c).dataset.train.weight, (std::vector<float>{0.5f, 3, 1, 1}));
+  // Without a label column the rating is the strength.
+  c = small_config(dir);
+  c.data.label_as_weight = true;
+  c.features.derived_user.clear();
+  dir.write("interactions.csv", "user,item,rating,ts\nu1,i1,5,100\nu1,i2,1,200\nu2,i1,4,150\n");
+  const Dataset rated = build_dataset(c).dataset;
+  EXPECT_EQ(rated.train.label, (std::vector<float>{1, 1, 0}));
+  EXPECT_EQ(rated.train.weight, (std::vector<float>{5, 4, 1}));
+}
+
 TEST(Pipeline, BadInputIsNamed) {
   TempDir dir;
   Config c = small_config(dir);
