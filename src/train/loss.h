@@ -8,6 +8,9 @@
 //   item_index int64 [B]        dense index of each positive item
 //   negatives  float [B x K x D] sampled negative items (undefined when K = 0)
 //   weight     float [B]        per-interaction training weight
+//   shared     float [N x D]    items shared by the whole batch (mixed sampler; undefined
+//                               otherwise), with shared_index int64 [N] and shared_known
+//                               bool [B x N] (true where the item is a known positive of row b)
 // forward() returns a scalar: the weighted mean loss of the batch.
 #pragma once
 
@@ -29,6 +32,9 @@ struct LossInput {
   torch::Tensor negatives;
   torch::Tensor weight;
   double temperature = 0.1;
+  torch::Tensor shared;
+  torch::Tensor shared_index;
+  torch::Tensor shared_known;
 };
 
 class Loss {
@@ -37,6 +43,8 @@ class Loss {
   virtual torch::Tensor forward(const LossInput& input) const = 0;
   // Sampled negatives per positive the loss wants from the negative sampler (0 = none).
   virtual int64_t negatives_per_positive() const = 0;
+  // Whether the loss scores every row against the batch's shared items (mixed sampler).
+  virtual bool scores_shared_negatives() const { return false; }
 };
 
 struct LossContext {
