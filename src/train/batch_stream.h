@@ -61,7 +61,7 @@ struct EpochPlan {
   uint64_t seed = 42;
   int64_t epoch = 0;
   int64_t batch_size = 512;
-  int64_t negatives = 0;  // K
+  int64_t negatives = 0;      // K
   int64_t refresh_every = 0;  // R: batches between sampler refreshes (0 = none)
   int64_t shard_rank = 0;
   int64_t shard_count = 1;

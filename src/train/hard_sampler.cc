@@ -90,7 +90,8 @@ class HardSampler : public NegativeSampler {
     auto accessor = top.accessor<int64_t, 2>();
     for (int64_t u = 0; u < scores.size(0); ++u) {
       for (int64_t r = 0; r < pool_; ++r) pools->items.push_back(accessor[u][r]);
-      pools->valid.push_back(std::min(pool_, positives().num_items() - positives().count(first + u)));
+      pools->valid.push_back(
+          std::min(pool_, positives().num_items() - positives().count(first + u)));
     }
   }
 

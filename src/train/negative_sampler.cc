@@ -71,30 +71,27 @@ const std::map<std::string, SamplerFactory>& registry() {
          auto proposal = std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
          return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
        }},
-      {"in_batch",
-       [](const TrainConfig&, Positives p, const Counts&) {
-         return make_in_batch_sampler(std::move(p));
-       }},
+      {"in_batch", [](const TrainConfig&, Positives p,
+                      const Counts&) { return make_in_batch_sampler(std::move(p)); }},
       {"mixed",
        [](const TrainConfig& config, Positives p, const Counts&) {
          return make_mixed_sampler(std::move(p), config.mixed_negatives);
        }},
-      {"hard",
-       [](const TrainConfig& config, Positives p, const Counts&) {
-         return make_hard_sampler(config, std::move(p));
-       }},
+      {"hard", [](const TrainConfig& config, Positives p,
+                  const Counts&) { return make_hard_sampler(config, std::move(p)); }},
   };
   return samplers;
 }
 
 }  // namespace
 
-KnownPositives::KnownPositives(const std::vector<int64_t>& users,
-                               const std::vector<int64_t>& items, int64_t num_items)
+KnownPositives::KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
+                               int64_t num_items)
     : num_items_(num_items) {
   set_.reserve(users.size() * 2);
   for (size_t k = 0; k < users.size(); ++k) {
-    if (set_.insert(users[k] * num_items_ + items[k]).second) per_user_[users[k]].push_back(items[k]);
+    if (set_.insert(users[k] * num_items_ + items[k]).second)
+      per_user_[users[k]].push_back(items[k]);
   }
 }
 

@@ -64,8 +64,8 @@ std::unique_ptr<ItemProposal> make_uniform_proposal(int64_t num_items);
 
 // Negatives of one batch of B rows.
 struct BatchNegatives {
-  std::vector<int64_t> per_row;  // [B * K]: row b's k-th negative at b * K + k
-  std::vector<int64_t> shared;   // [N] items every row is scored against (mixed)
+  std::vector<int64_t> per_row;       // [B * K]: row b's k-th negative at b * K + k
+  std::vector<int64_t> shared;        // [N] items every row is scored against (mixed)
   std::vector<uint8_t> shared_known;  // [B * N]: 1 where shared[n] is a positive of row b
 };
 

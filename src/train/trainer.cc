@@ -56,16 +56,16 @@ void Trainer::collect_positives() {
 
 void Trainer::build_sampler() {
   const TrainConfig& t = config_.train;
-  sampler_ = make_negative_sampler(t.negatives, t, pos_users_, pos_items_,
-                                   data_.dataset.items.size());
+  sampler_ =
+      make_negative_sampler(t.negatives, t, pos_users_, pos_items_, data_.dataset.items.size());
   bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
   bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
   if (per_row || shared) return;
   // Nothing samples: the loss takes its negatives from the batch by itself.
-  check(t.negatives == "in_batch", "train.negatives '" + t.negatives + "' has no effect with the " +
-                                       t.loss + " loss, which scores the batch's own items: " +
-                                       "use in_batch" +
-                                       (loss_->scores_shared_negatives() ? " or mixed" : ""));
+  check(t.negatives == "in_batch",
+        "train.negatives '" + t.negatives + "' has no effect with the " + t.loss +
+            " loss, which scores the batch's own items: " + "use in_batch" +
+            (loss_->scores_shared_negatives() ? " or mixed" : ""));
   sampler_.reset();
 }
 

@@ -85,8 +85,10 @@ TEST_F(TrainingNegativesTest, SamplersNothingWouldUseAreRejected) {
   Config config = planted_config();  // softmax: scores the batch's own items
   for (const char* name : {"uniform", "popularity", "hard"}) {
     config.train.negatives = name;
-    std::string error = error_of([&] { train_two_tower(config, data, dir.path() + "/m", quiet()); });
-    EXPECT_NE(error.find("train.negatives '" + std::string(name) + "' has no effect with the "
+    std::string error =
+        error_of([&] { train_two_tower(config, data, dir.path() + "/m", quiet()); });
+    EXPECT_NE(error.find("train.negatives '" + std::string(name) +
+                         "' has no effect with the "
                          "softmax loss"),
               std::string::npos)
         << error;
