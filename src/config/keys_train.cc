@@ -12,13 +12,23 @@ void register_train_keys(ConfigRegistry& registry) {
             "Loss registry name: softmax (in-batch sampled softmax), bce (binary "
             "cross-entropy), cosine (cosine embedding), margin (triplet margin ranking), "
             "pairwise (BPR) or batch_hard (batch-hard triplet).");
-  train.add("negatives", &TrainConfig::negatives, "uniform", any_value(),
-            "Negative sampler registry name, e.g. uniform, popularity (count^alpha) or "
-            "in_batch (the batch's other items).");
+  train.add("negatives", &TrainConfig::negatives, "in_batch", any_value(),
+            "Negative sampler registry name: in_batch (the batch's other items), uniform, "
+            "popularity (count^alpha), mixed (in_batch plus shared uniform items) or hard "
+            "(the model's top-ranked non-positives).");
   train.add("num_negatives", &TrainConfig::num_negatives, 4, between(0, 10000),
-            "Sampled negatives per positive (in_batch uses the batch instead).");
+            "Negatives per positive for losses that score sampled negatives (e.g. bce).");
   train.add("popularity_alpha", &TrainConfig::popularity_alpha, 0.75, between(0, 1),
             "Exponent of item counts for the popularity sampler.");
+  train.add("mixed_negatives", &TrainConfig::mixed_negatives, 128, between(1, 100000),
+            "Uniform items drawn once per batch and shared by all its rows (mixed sampler).");
+  train.add("hard_refresh_steps", &TrainConfig::hard_refresh_steps, 50, between(1, 1000000),
+            "Training steps between re-minings of hard negatives from the model (hard "
+            "sampler; also re-mined at the start of every epoch).");
+  train.add("hard_negative_share", &TrainConfig::hard_negative_share, 0.5, between(0, 1),
+            "Share of a row's negatives drawn from its hard pool; the rest are uniform.");
+  train.add("hard_pool", &TrainConfig::hard_pool, 20, between(1, 100000),
+            "Top-ranked non-positive items kept per user to draw hard negatives from.");
   train.add("positive_weight", &TrainConfig::positive_weight, 1.0, at_least(0),
             "Weight of positives relative to negatives in bce (0 = automatic: the negatives "
             "per positive, so both classes weigh the same in total).");

@@ -45,6 +45,7 @@ void BatchStream::produce() {
     for (int64_t b = 0; b < num_batches_; ++b) {
       auto begin = order_.begin() + b * plan_.batch_size;
       auto end = b + 1 == num_batches_ ? order_.end() : begin + plan_.batch_size;
+      if (!wait_for_round(b)) return;
       TrainBatch batch = make_batch(std::vector<int64_t>(begin, end), rng);
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait(lock, [this] { return stop_ || queue_.size() < plan_.queue_capacity; });
@@ -58,6 +59,22 @@ void BatchStream::produce() {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   done_ = true;
+  changed_.notify_all();
+}
+
+bool BatchStream::wait_for_round(int64_t batch) {
+  if (plan_.refresh_every <= 0 || batch % plan_.refresh_every != 0) return true;
+  std::unique_lock<std::mutex> lock(mutex_);
+  int64_t round = batch / plan_.refresh_every;
+  changed_.wait(lock, [&] { return stop_ || released_ >= round; });
+  return !stop_;
+}
+
+void BatchStream::release(int64_t round) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = std::max(released_, round);
+  }
   changed_.notify_all();
 }
 
@@ -76,19 +93,18 @@ std::optional<TrainBatch> BatchStream::next() {
 
 TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
                                    std::mt19937_64& rng) const {
-  std::vector<int64_t> users, items, negatives;
+  std::vector<int64_t> users, items;
   std::vector<float> weights;
   for (int64_t k : positions) {
     users.push_back((*source_.users)[k]);
     items.push_back((*source_.items)[k]);
     weights.push_back((*source_.weights)[k]);
-    if (plan_.negatives > 0)
-      source_.sampler->sample(users.back(), plan_.negatives, rng, &negatives);
-    if (plan_.negatives > 0 && source_.explicit_negatives) {
-      put_explicit_negative(*source_.explicit_negatives, users.back(), plan_.negatives, rng,
-                            &negatives);
-    }
   }
+  BatchNegatives sampled;
+  if (source_.sampler) sampled = source_.sampler->sample(users, items, plan_.negatives, rng);
+  if (plan_.negatives > 0 && source_.explicit_negatives)
+    put_explicit_negatives(*source_.explicit_negatives, users, plan_.negatives, rng,
+                           &sampled.per_row);
   TrainBatch batch;
   batch.users = torch::tensor(users, torch::kInt64);
   batch.items = torch::tensor(items, torch::kInt64);
@@ -97,10 +113,18 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
   batch.item_features = source_.item_features->gather(batch.items);
   if (source_.known_positives)
     batch.known_positive = source_.known_positives->batch_mask(users, items);
+  auto rows = static_cast<int64_t>(positions.size());
   if (plan_.negatives > 0) {
-    auto flat = torch::tensor(negatives, torch::kInt64);
-    batch.negatives = flat.view({static_cast<int64_t>(positions.size()), plan_.negatives});
+    auto flat = torch::tensor(sampled.per_row, torch::kInt64);
+    batch.negatives = flat.view({rows, plan_.negatives});
     batch.negative_features = source_.item_features->gather(flat);
+  }
+  if (!sampled.shared.empty()) {
+    auto shared = static_cast<int64_t>(sampled.shared.size());
+    batch.shared = torch::tensor(sampled.shared, torch::kInt64);
+    batch.shared_known =
+        torch::tensor(sampled.shared_known, torch::kUInt8).view({rows, shared}).to(torch::kBool);
+    batch.shared_features = source_.item_features->gather(batch.shared);
   }
   return batch;
 }

@@ -9,8 +9,12 @@
 // shuffled order, so N workers with the same seed see disjoint parts of each epoch; the
 // trainer then only needs a gradient all-reduce between backward and the optimiser step.
 //
-// Thread safety: next() from one consumer thread; the destructor stops and joins the
-// producer.
+// Samplers that mine from the model (hard negatives) are refreshed by the consumer between
+// steps: with plan.refresh_every = R the producer builds batch r * R only after the
+// consumer called release(r), so every batch sees the same mined state in every run.
+//
+// Thread safety: next() and release() from one consumer thread; the destructor stops and
+// joins the producer.
 #pragma once
 
 #include <condition_variable>
@@ -44,7 +48,7 @@ struct TrainingSource {
   const KnownPositives* known_positives = nullptr;
 };
 
-// B positives, K negatives each.
+// B positives, K negatives each, N shared negatives.
 struct TrainBatch {
   torch::Tensor users;             // int64 [B]
   torch::Tensor items;             // int64 [B]
@@ -54,13 +58,17 @@ struct TrainBatch {
   FeatureBatch item_features;      // B rows
   FeatureBatch negative_features;  // B*K rows, row b*K + k = negatives[b][k]
   torch::Tensor known_positive;    // bool [B x B] (undefined without known_positives)
+  torch::Tensor shared;            // int64 [N] (undefined when N = 0)
+  torch::Tensor shared_known;      // bool [B x N]: shared[n] is a known positive of row b
+  FeatureBatch shared_features;    // N rows
 };
 
 struct EpochPlan {
   uint64_t seed = 42;
   int64_t epoch = 0;
   int64_t batch_size = 512;
-  int64_t negatives = 0;  // K
+  int64_t negatives = 0;      // K
+  int64_t refresh_every = 0;  // R: batches between sampler refreshes (0 = none)
   int64_t shard_rank = 0;
   int64_t shard_count = 1;
   size_t queue_capacity = 2;
@@ -76,9 +84,13 @@ class BatchStream {
   // The next batch, or nullopt at the end of the epoch. Rethrows producer errors.
   std::optional<TrainBatch> next();
   int64_t num_batches() const { return num_batches_; }
+  // The sampler was refreshed for round r: batches from r * refresh_every on may be built.
+  void release(int64_t round);
 
  private:
   void produce();
+  // Blocks until batch `batch` may be built; false when the stream is stopping.
+  bool wait_for_round(int64_t batch);
   TrainBatch make_batch(const std::vector<int64_t>& positions, std::mt19937_64& rng) const;
 
   TrainingSource source_;
@@ -88,6 +100,7 @@ class BatchStream {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<TrainBatch> queue_;
+  int64_t released_ = 0;  // round 0 is refreshed before the stream starts
   bool done_ = false;
   bool stop_ = false;
   std::exception_ptr error_;

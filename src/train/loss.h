@@ -13,6 +13,9 @@
 //   known_positive bool  [B x B]     [i][j]: item of row j is a training positive of the
 //                                    user of row i (diagonal true); defined only for a loss
 //                                    with needs_known_positives()
+//   shared         float [N x D]     items shared by the whole batch (mixed sampler; undefined
+//                                    otherwise), with shared_index int64 [N] and shared_known
+//                                    bool [B x N] (true where the item is a known positive of row b)
 // Scores are cosines (the embeddings are unit vectors); losses on logits divide them by
 // temperature. forward() returns a scalar: the weighted mean loss of the batch.
 #pragma once
@@ -36,6 +39,9 @@ struct LossInput {
   torch::Tensor weight;
   double temperature = 0.1;
   torch::Tensor known_positive;
+  torch::Tensor shared;
+  torch::Tensor shared_index;
+  torch::Tensor shared_known;
 };
 
 class Loss {
@@ -49,6 +55,8 @@ class Loss {
   virtual bool uses_explicit_negatives() const { return false; }
   // Whether forward() reads LossInput::known_positive.
   virtual bool needs_known_positives() const { return false; }
+  // Whether the loss scores every row against the batch's shared items (mixed sampler).
+  virtual bool scores_shared_negatives() const { return false; }
 };
 
 struct LossContext {

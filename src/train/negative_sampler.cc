@@ -38,59 +38,116 @@ class PopularityProposal : public ItemProposal {
   mutable std::discrete_distribution<int64_t> dist_;
 };
 
-const std::map<std::string, ProposalFactory>& registry() {
-  static const std::map<std::string, ProposalFactory> samplers = {
+// Each row's negatives drawn independently from a fixed distribution over items.
+class ProposalSampler : public NegativeSampler {
+ public:
+  ProposalSampler(std::shared_ptr<const KnownPositives> positives,
+                  std::unique_ptr<ItemProposal> proposal)
+      : NegativeSampler(std::move(positives)), proposal_(std::move(proposal)) {}
+
+  BatchNegatives sample(const std::vector<int64_t>& users, const std::vector<int64_t>&, int64_t k,
+                        std::mt19937_64& rng) const override {
+    BatchNegatives out;
+    out.per_row.reserve(users.size() * static_cast<size_t>(k));
+    for (int64_t user : users) sample_user(*proposal_, user, k, rng, &out.per_row);
+    return out;
+  }
+
+ private:
+  std::unique_ptr<ItemProposal> proposal_;
+};
+
+const std::map<std::string, SamplerFactory>& registry() {
+  using Positives = std::shared_ptr<const KnownPositives>;
+  using Counts = std::vector<int64_t>;
+  static const std::map<std::string, SamplerFactory> samplers = {
       {"uniform",
-       [](const TrainConfig&, const std::vector<int64_t>& counts) {
-         return std::make_unique<UniformProposal>(static_cast<int64_t>(counts.size()));
+       [](const TrainConfig&, Positives p, const Counts& counts) {
+         auto proposal = std::make_unique<UniformProposal>(static_cast<int64_t>(counts.size()));
+         return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
        }},
       {"popularity",
-       [](const TrainConfig& config, const std::vector<int64_t>& counts) {
-         return std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
+       [](const TrainConfig& config, Positives p, const Counts& counts) {
+         auto proposal = std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
+         return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
        }},
+      {"in_batch", [](const TrainConfig&, Positives p,
+                      const Counts&) { return make_in_batch_sampler(std::move(p)); }},
+      {"mixed",
+       [](const TrainConfig& config, Positives p, const Counts&) {
+         return make_mixed_sampler(std::move(p), config.mixed_negatives);
+       }},
+      {"hard", [](const TrainConfig& config, Positives p,
+                  const Counts&) { return make_hard_sampler(config, std::move(p)); }},
   };
   return samplers;
 }
 
 }  // namespace
 
-NegativeSampler::NegativeSampler(std::unique_ptr<ItemProposal> proposal,
-                                 const std::vector<int64_t>& users,
-                                 const std::vector<int64_t>& items, int64_t num_items)
-    : proposal_(std::move(proposal)), num_items_(num_items) {
-  positives_.reserve(users.size() * 2);
+KnownPositives::KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
+                               int64_t num_items)
+    : num_items_(num_items) {
+  set_.reserve(users.size() * 2);
   for (size_t k = 0; k < users.size(); ++k) {
-    if (positives_.insert(users[k] * num_items_ + items[k]).second) {
-      ++positives_per_user_[users[k]];
-    }
+    if (set_.insert(users[k] * num_items_ + items[k]).second)
+      per_user_[users[k]].push_back(items[k]);
   }
 }
 
-void NegativeSampler::sample(int64_t user, int64_t k, std::mt19937_64& rng,
-                             std::vector<int64_t>* out) const {
-  for (int64_t n = 0; n < k; ++n) {
-    int64_t item = -1;
-    for (int attempt = 0; attempt < kMaxRejections && item < 0; ++attempt) {
-      int64_t candidate = proposal_->draw(rng);
-      if (!is_positive(user, candidate)) item = candidate;
+torch::Tensor KnownPositives::batch_mask(const std::vector<int64_t>& users,
+                                         const std::vector<int64_t>& items) const {
+  const int64_t b = static_cast<int64_t>(users.size());
+  auto mask = torch::zeros({b, b}, torch::kBool);
+  auto cells = mask.accessor<bool, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const int64_t base = users[i] * num_items_;
+    for (int64_t j = 0; j < b; ++j) {
+      // The row's own item, or another row's item of the same user, is known without a lookup.
+      cells[i][j] = users[i] == users[j] || set_.count(base + items[j]) > 0;
     }
-    out->push_back(item >= 0 ? item : fallback(user, rng));
   }
+  return mask;
 }
 
-int64_t NegativeSampler::fallback(int64_t user, std::mt19937_64& rng) const {
-  auto it = positives_per_user_.find(user);
-  int64_t seen = it == positives_per_user_.end() ? 0 : it->second;
+const std::vector<int64_t>& KnownPositives::items_of(int64_t user) const {
+  static const std::vector<int64_t> kNone;
+  auto it = per_user_.find(user);
+  return it == per_user_.end() ? kNone : it->second;
+}
+
+int64_t KnownPositives::draw_unseen(int64_t user, std::mt19937_64& rng) const {
+  int64_t seen = count(user);
   if (seen >= num_items_) {
     throw Error("user index " + std::to_string(user) +
                 " has a training positive for every item: no negative can be sampled");
   }
   int64_t pick = std::uniform_int_distribution<int64_t>(0, num_items_ - seen - 1)(rng);
   for (int64_t item = 0; item < num_items_; ++item) {
-    if (is_positive(user, item)) continue;
+    if (contains(user, item)) continue;
     if (pick-- == 0) return item;
   }
   throw Error(ErrorCode::kInternal, "negative sampler fallback ran past the catalogue");
+}
+
+std::unique_ptr<ItemProposal> make_uniform_proposal(int64_t num_items) {
+  return std::make_unique<UniformProposal>(num_items);
+}
+
+void NegativeSampler::refresh(const torch::Tensor&, const torch::Tensor&) {
+  throw Error(ErrorCode::kInternal, "this negative sampler does not mine from the model");
+}
+
+void NegativeSampler::sample_user(const ItemProposal& proposal, int64_t user, int64_t k,
+                                  std::mt19937_64& rng, std::vector<int64_t>* out) const {
+  for (int64_t n = 0; n < k; ++n) {
+    int64_t item = -1;
+    for (int attempt = 0; attempt < kMaxRejections && item < 0; ++attempt) {
+      int64_t candidate = proposal.draw(rng);
+      if (!is_positive(user, candidate)) item = candidate;
+    }
+    out->push_back(item >= 0 ? item : positives_->draw_unseen(user, rng));
+  }
 }
 
 std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
@@ -107,7 +164,8 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
   check(num_items > 0, "cannot sample negatives from an empty catalogue");
   std::vector<int64_t> counts(static_cast<size_t>(num_items), 0);
   for (int64_t item : items) ++counts[item];
-  return std::make_unique<NegativeSampler>(it->second(config, counts), users, items, num_items);
+  auto positives = std::make_shared<const KnownPositives>(users, items, num_items);
+  return it->second(config, std::move(positives), counts);
 }
 
 std::vector<std::string> negative_sampler_names() {

@@ -1,13 +1,19 @@
-// Negative samplers, registered by name (train.negatives): a proposal distribution over
-// items plus rejection of the user's known training positives, so a sampled negative is
-// never an item the user interacted with in training.
+// Negative samplers, registered by name (train.negatives). A sampler turns the positives
+// of one batch into negatives: K per row (for losses that score sampled negatives and for
+// the pair head) and, for `mixed`, N items shared by the whole batch. A negative is never
+// an item the row's user interacted with in training.
 //   uniform     every item equally likely
 //   popularity  P(item) proportional to count(item)^train.popularity_alpha
-// To add one: derive from ItemProposal in a new file and add a line to the registry in
-// negative_sampler.cc.
+//   in_batch    the other rows' positive items (no catalogue draw)
+//   mixed       in_batch plus train.mixed_negatives uniform items shared by the batch
+//   hard        the model's own top-ranked non-positives (hard_sampler.h), mixed with a
+//               share of uniform ones
+// To add one: derive from NegativeSampler (or ItemProposal for a plain distribution over
+// items) in a new file and add a line to the registry in negative_sampler.cc.
 //
 // Thread safety: sample() is const and takes the caller's generator; one sampler may
-// serve several threads, each with its own generator.
+// serve several threads, each with its own generator. refresh() (hard) may run while
+// another thread samples.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +25,37 @@
 #include <unordered_set>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 
 namespace towerrec {
+
+// The training positives as a set, with an exact fallback draw among a user's unseen items.
+class KnownPositives {
+ public:
+  // positives: (users[k], items[k]).
+  KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
+                 int64_t num_items);
+  bool contains(int64_t user, int64_t item) const {
+    return set_.count(user * num_items_ + item) > 0;
+  }
+  int64_t count(int64_t user) const { return static_cast<int64_t>(items_of(user).size()); }
+  // The user's distinct positive items, in first-seen order.
+  const std::vector<int64_t>& items_of(int64_t user) const;
+  int64_t num_items() const { return num_items_; }
+  // bool [B x B]: [i][j] = contains(users[i], items[j]).
+  torch::Tensor batch_mask(const std::vector<int64_t>& users,
+                           const std::vector<int64_t>& items) const;
+  // A uniform item the user has no positive for. Throws Error when none exists.
+  int64_t draw_unseen(int64_t user, std::mt19937_64& rng) const;
+
+ private:
+  std::unordered_set<int64_t> set_;  // user * num_items + item
+  std::unordered_map<int64_t, std::vector<int64_t>> per_user_;
+  int64_t num_items_;
+};
 
 class ItemProposal {
  public:
@@ -30,31 +63,49 @@ class ItemProposal {
   virtual int64_t draw(std::mt19937_64& rng) const = 0;
 };
 
-// item_counts: training positives per item [num_items].
-using ProposalFactory = std::function<std::unique_ptr<ItemProposal>(
-    const TrainConfig& config, const std::vector<int64_t>& item_counts)>;
+std::unique_ptr<ItemProposal> make_uniform_proposal(int64_t num_items);
+
+// Negatives of one batch of B rows.
+struct BatchNegatives {
+  std::vector<int64_t> per_row;       // [B * K]: row b's k-th negative at b * K + k
+  std::vector<int64_t> shared;        // [N] items every row is scored against (mixed)
+  std::vector<uint8_t> shared_known;  // [B * N]: 1 where shared[n] is a positive of row b
+};
 
 class NegativeSampler {
  public:
-  // positives: the training positives (users[k], items[k]).
-  NegativeSampler(std::unique_ptr<ItemProposal> proposal, const std::vector<int64_t>& users,
-                  const std::vector<int64_t>& items, int64_t num_items);
+  explicit NegativeSampler(std::shared_ptr<const KnownPositives> positives)
+      : positives_(std::move(positives)) {}
+  virtual ~NegativeSampler() = default;
 
-  // k negatives for `user`, appended to `out`. Throws Error when the user has
-  // interacted with every item (no negative exists).
-  void sample(int64_t user, int64_t k, std::mt19937_64& rng, std::vector<int64_t>* out) const;
-  bool is_positive(int64_t user, int64_t item) const {
-    return positives_.count(user * num_items_ + item) > 0;
-  }
+  // users, items: the batch's positives [B]; k negatives per row.
+  virtual BatchNegatives sample(const std::vector<int64_t>& users,
+                                const std::vector<int64_t>& items, int64_t k,
+                                std::mt19937_64& rng) const = 0;
+  // Items per batch shared by all rows (N; 0 for samplers without shared items).
+  virtual int64_t shared_count() const { return 0; }
+  // Steps between refresh() calls the sampler wants from the trainer (0 = never).
+  virtual int64_t refresh_every() const { return 0; }
+  // Re-mines from the current model: users float [num_users x D], items [num_items x D].
+  virtual void refresh(const torch::Tensor& users, const torch::Tensor& items);
+
+  bool is_positive(int64_t user, int64_t item) const { return positives_->contains(user, item); }
+  // k negatives for `user` alone drawn from `proposal`, appended to `out`.
+  void sample_user(const ItemProposal& proposal, int64_t user, int64_t k, std::mt19937_64& rng,
+                   std::vector<int64_t>* out) const;
+
+ protected:
+  const KnownPositives& positives() const { return *positives_; }
 
  private:
-  int64_t fallback(int64_t user, std::mt19937_64& rng) const;
-
-  std::unique_ptr<ItemProposal> proposal_;
-  std::unordered_set<int64_t> positives_;  // user * num_items + item
-  std::unordered_map<int64_t, int64_t> positives_per_user_;
-  int64_t num_items_;
+  std::shared_ptr<const KnownPositives> positives_;
 };
+
+// Builds the registered sampler `name`. positives and num_items describe the training
+// positives (users[k], items[k]).
+using SamplerFactory = std::function<std::unique_ptr<NegativeSampler>(
+    const TrainConfig& config, std::shared_ptr<const KnownPositives> positives,
+    const std::vector<int64_t>& item_counts)>;
 
 // Throws Error naming train.negatives when `name` is unknown.
 std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
@@ -63,5 +114,12 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        const std::vector<int64_t>& items,
                                                        int64_t num_items);
 std::vector<std::string> negative_sampler_names();
+
+// Factories of the batch samplers (in_batch_sampler.cc, hard_sampler.cc).
+std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const KnownPositives> p);
+std::unique_ptr<NegativeSampler> make_mixed_sampler(std::shared_ptr<const KnownPositives> p,
+                                                    int64_t shared);
+std::unique_ptr<NegativeSampler> make_hard_sampler(const TrainConfig& config,
+                                                   std::shared_ptr<const KnownPositives> p);
 
 }  // namespace towerrec

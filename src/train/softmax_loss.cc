@@ -3,6 +3,15 @@
 // under uniform sampling, so their logits are corrected by subtracting log Q(item)
 // (Yi et al., "Sampling-bias-corrected neural modeling", RecSys 2019). When the same
 // item is the positive of two rows, it is not a negative for either (accidental hit).
+//
+// With the mixed sampler every row also scores the batch's N shared uniform items
+// (logits [B x (B + N)]); a shared item that is a known positive of the row is masked.
+// Candidates then come from a mixture of the batch (B draws by training frequency) and
+// the shared draws (N uniform), so both parts are corrected by the log of the mixture
+// probability (B p(item) + N / #items) / (B + N) (Yang et al., WWW 2020).
+#include <cmath>
+#include <limits>
+
 #include "train/loss.h"
 
 namespace towerrec {
@@ -16,23 +25,48 @@ class SoftmaxLoss : public Loss {
         mask_hits_(context.train.mask_accidental_hits) {}
 
   torch::Tensor forward(const LossInput& in) const override {
+    int64_t rows = in.item_index.size(0);
+    int64_t shared = in.shared.defined() ? in.shared.size(0) : 0;
     auto logits = torch::mm(in.user, in.item.t()) / in.temperature;  // [B x B]
-    if (log_q_.defined()) logits = logits - log_q_.index_select(0, in.item_index).unsqueeze(0);
+    if (log_q_.defined()) {
+      logits = logits - column_log_q(in.item_index, rows, shared).unsqueeze(0);
+    }
     if (mask_hits_) {
       auto same = in.item_index.unsqueeze(0).eq(in.item_index.unsqueeze(1));
-      auto off_diagonal = torch::eye(in.item_index.size(0), same.options()).logical_not();
+      auto off_diagonal = torch::eye(rows, same.options()).logical_not();
       logits = logits.masked_fill(same.logical_and(off_diagonal),
                                   -std::numeric_limits<float>::infinity());
     }
-    auto targets = torch::arange(in.item_index.size(0), in.item_index.options());
+    if (shared > 0) logits = torch::cat({logits, shared_logits(in, rows, shared)}, 1);
+    auto targets = torch::arange(rows, in.item_index.options());
     auto per_row = torch::nn::functional::cross_entropy(
         logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
     return (per_row * in.weight).sum() / in.weight.sum().clamp_min(1e-12);
   }
 
   int64_t negatives_per_positive() const override { return 0; }
+  bool scores_shared_negatives() const override { return true; }
 
  private:
+  // Log probability that each column's item was drawn as a candidate: float [columns].
+  torch::Tensor column_log_q(const torch::Tensor& index, int64_t rows, int64_t shared) const {
+    auto log_p = log_q_.index_select(0, index);
+    if (shared == 0) return log_p;
+    double total = static_cast<double>(rows + shared);
+    double uniform = static_cast<double>(shared) / total / static_cast<double>(log_q_.size(0));
+    return torch::logaddexp(log_p + std::log(static_cast<double>(rows) / total),
+                            torch::full_like(log_p, std::log(uniform)));
+  }
+
+  // Logits of the shared items, known positives masked: float [B x N].
+  torch::Tensor shared_logits(const LossInput& in, int64_t rows, int64_t shared) const {
+    auto logits = torch::mm(in.user, in.shared.t()) / in.temperature;
+    if (log_q_.defined()) {
+      logits = logits - column_log_q(in.shared_index, rows, shared).unsqueeze(0);
+    }
+    return logits.masked_fill(in.shared_known, -std::numeric_limits<float>::infinity());
+  }
+
   torch::Tensor log_q_;
   bool mask_hits_;
 };

@@ -35,9 +35,7 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   build_optimizers();
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
   collect_loss_pairs();
-  if (loss_->negatives_per_positive() > 0 || config.model.pair_head) {
-    sampler_ = make_negative_sampler(t.negatives, t, pos_users_, pos_items_, d.items.size());
-  }
+  build_sampler();
   validator_ = std::make_unique<Validator>(d, t.metric, t.metric_k, t.validation_users, t.seed);
   schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
   progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name());
@@ -65,6 +63,30 @@ void Trainer::collect_loss_pairs() {
   if (explicit_negatives) {
     explicit_negatives_ = explicit_negatives_by_user(d.train, *known_positives_, d.users.size());
   }
+}
+
+void Trainer::build_sampler() {
+  const TrainConfig& t = config_.train;
+  sampler_ =
+      make_negative_sampler(t.negatives, t, pos_users_, pos_items_, data_.dataset.items.size());
+  bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
+  bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
+  if (per_row || shared) return;
+  // Nothing samples: the loss takes its negatives from the batch by itself.
+  check(t.negatives == "in_batch",
+        "train.negatives '" + t.negatives + "' has no effect with the " + t.loss +
+            " loss, which scores the batch's own items: " + "use in_batch" +
+            (loss_->scores_shared_negatives() ? " or mixed" : ""));
+  sampler_.reset();
+}
+
+void Trainer::refresh_sampler() {
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  auto users = net_->user_tower->forward(user_features_.all());
+  auto items = net_->item_tower->forward(item_features_.all());
+  net_->train();
+  sampler_->refresh(users, items);
 }
 
 void Trainer::build_optimizers() {
@@ -174,6 +196,8 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   plan.batch_size = config_.train.batch_size;
   plan.negatives = loss_->negatives_per_positive();
   if (config_.model.pair_head) plan.negatives = std::max<int64_t>(plan.negatives, 1);
+  plan.refresh_every = sampler_ ? sampler_->refresh_every() : 0;
+  if (plan.refresh_every > 0) refresh_sampler();  // round 0: the epoch's starting weights
   TrainingSource source{&pos_users_,     &pos_items_,     &pos_weights_,
                         &user_features_, &item_features_, sampler_.get()};
   if (!explicit_negatives_.empty()) source.explicit_negatives = &explicit_negatives_;
@@ -192,6 +216,11 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
     // negatives, as the reference implementations count them.
     *examples += rows * (1 + plan.negatives);
     progress_->step(++step_count, total / static_cast<double>(positives), *examples);
+    if (plan.refresh_every > 0 && step_count % plan.refresh_every == 0 &&
+        step_count < stream.num_batches()) {
+      refresh_sampler();
+      stream.release(step_count / plan.refresh_every);
+    }
     if (config_.train.max_seconds > 0 && elapsed() > config_.train.max_seconds) {
       *timed_out = true;
       break;
@@ -204,27 +233,21 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   dense_->zero_grad();
   if (sparse_) sparse_->zero_grad();
   auto user = net_->user_tower->forward(batch.user_features);
-  torch::Tensor item, negatives;
-  if (batch.negatives.defined()) {
-    // Positives and negatives go through the item tower together: with batch norm,
-    // separate passes would give each its own batch statistics, which the model can
-    // use to tell them apart during training (and not at inference).
-    int64_t b = batch.negatives.size(0), k = batch.negatives.size(1);
-    auto both =
-        net_->item_tower->forward(concat_rows(batch.item_features, batch.negative_features));
-    item = both.slice(0, 0, b);
-    negatives = both.slice(0, b).view({b, k, -1});
-  } else {
-    item = net_->item_tower->forward(batch.item_features);
-  }
-  LossInput input{user,
-                  item,
-                  batch.items,
-                  torch::Tensor(),
-                  batch.weights,
-                  net_->temperature,
-                  batch.known_positive};
+  torch::Tensor item, negatives, shared;
+  encode_items(batch, &item, &negatives, &shared);
+  LossInput input;
+  input.user = user;
+  input.item = item;
+  input.item_index = batch.items;
+  input.weight = batch.weights;
+  input.temperature = net_->temperature;
+  input.known_positive = batch.known_positive;
   if (negatives.defined() && loss_->negatives_per_positive() > 0) input.negatives = negatives;
+  if (shared.defined()) {
+    input.shared = shared;
+    input.shared_index = batch.shared;
+    input.shared_known = batch.shared_known;
+  }
   auto loss = loss_->forward(input);
   auto total = net_->pair_head ? loss + pair_head_loss(user, item, negatives) : loss;
   total.backward();
@@ -233,6 +256,27 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   dense_->step();
   if (sparse_) sparse_->step();
   return loss.detach();
+}
+
+void Trainer::encode_items(const TrainBatch& batch, torch::Tensor* item, torch::Tensor* negatives,
+                           torch::Tensor* shared) {
+  // Positives, negatives and shared items go through the item tower together: with batch
+  // norm, separate passes would give each its own batch statistics, which the model can
+  // use to tell them apart during training (and not at inference).
+  FeatureBatch rows = batch.item_features;
+  if (batch.negatives.defined()) rows = concat_rows(rows, batch.negative_features);
+  bool with_shared = batch.shared.defined() && loss_->scores_shared_negatives();
+  if (with_shared) rows = concat_rows(rows, batch.shared_features);
+  auto all = net_->item_tower->forward(rows);
+  int64_t b = batch.items.size(0);
+  *item = all.slice(0, 0, b);
+  int64_t end = b;
+  if (batch.negatives.defined()) {
+    int64_t k = batch.negatives.size(1);
+    *negatives = all.slice(0, b, b + b * k).view({b, k, -1});
+    end += b * k;
+  }
+  if (with_shared) *shared = all.slice(0, end);
 }
 
 torch::Tensor Trainer::pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,

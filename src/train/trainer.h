@@ -2,6 +2,8 @@
 //
 // One step: batch (prefetched) -> towers -> loss (+ pair head BCE) -> backward ->
 // reduce_gradients() -> clip -> dense Adam/AdamW + row-wise Adam for embedding tables.
+// A sampler that mines from the model (hard negatives) is re-mined at the start of every
+// epoch and every refresh_every() steps, before the batches that follow are built.
 // reduce_gradients() is the data-parallel seam: with one worker it does nothing; N
 // workers would all-reduce (average) gradients there and each read its shard of the
 // epoch (EpochPlan::shard_rank / shard_count).
@@ -40,9 +42,17 @@ class Trainer {
   // The known-positive pairs and explicit negatives the loss asks for (if any).
   void collect_loss_pairs();
   void build_optimizers();
+  // The train.negatives sampler, or none when the loss needs no sampled negatives.
+  void build_sampler();
+  // Re-mines a model-dependent sampler (hard negatives) from the current towers.
+  void refresh_sampler();
   // Mean loss of the epoch; sets *timed_out when train.max_seconds ran out.
   double train_epoch(int64_t epoch, int64_t* examples, bool* timed_out);
   torch::Tensor step(const TrainBatch& batch);
+  // Item tower outputs of the batch's positives [B x D], per-row negatives [B x K x D]
+  // and shared items [N x D] (the last two undefined when the batch has none).
+  void encode_items(const TrainBatch& batch, torch::Tensor* item, torch::Tensor* negatives,
+                    torch::Tensor* shared);
   torch::Tensor pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
                                const torch::Tensor& negatives);
   void reduce_gradients() {}

@@ -1,5 +1,4 @@
-// Encoders, towers, negative samplers, the row-wise optimiser and the schedule.
-#include <map>
+// Encoders, towers, the row-wise optimiser and the schedule.
 
 #include <gtest/gtest.h>
 
@@ -8,7 +7,6 @@
 #include "model/tower.h"
 #include "towerrec/error.h"
 #include "train/lr_schedule.h"
-#include "train/negative_sampler.h"
 #include "train/sparse_row_adam.h"
 
 namespace towerrec {
@@ -111,45 +109,6 @@ TEST(FeatureTableTest, RejectsCodesOutsideTheVocabulary) {
     EXPECT_NE(std::string(e.what()).find("features.item.genre: code 7 at row 1"), std::string::npos)
         << e.what();
   }
-}
-
-TEST(NegativeSamplerTest, NeverReturnsAKnownPositive) {
-  // User 0 has seen items 0..8 of 10: only item 9 is a valid negative.
-  std::vector<int64_t> users(9, 0), items = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-  TrainConfig config;
-  for (const auto& name : negative_sampler_names()) {
-    auto sampler = make_negative_sampler(name, config, users, items, 10);
-    std::mt19937_64 rng(1);
-    std::vector<int64_t> out;
-    sampler->sample(0, 500, rng, &out);
-    ASSERT_EQ(out.size(), 500u);
-    for (int64_t item : out) ASSERT_EQ(item, 9) << name;
-  }
-}
-
-TEST(NegativeSamplerTest, FailsClearlyWhenEveryItemIsPositive) {
-  std::vector<int64_t> users = {0, 0}, items = {0, 1};
-  auto sampler = make_negative_sampler("uniform", TrainConfig{}, users, items, 2);
-  std::mt19937_64 rng(1);
-  std::vector<int64_t> out;
-  EXPECT_THROW(sampler->sample(0, 1, rng, &out), Error);
-}
-
-TEST(NegativeSamplerTest, PopularityFollowsCountToTheAlpha) {
-  // Counts 1, 4, 9 with alpha 0.5 -> weights 1, 2, 3. User 7 has no positives.
-  std::vector<int64_t> users(14, 1), items = {0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2};
-  TrainConfig config;
-  config.popularity_alpha = 0.5;
-  auto sampler = make_negative_sampler("popularity", config, users, items, 3);
-  std::mt19937_64 rng(5);
-  std::vector<int64_t> out;
-  sampler->sample(7, 60000, rng, &out);
-  std::map<int64_t, double> share;
-  for (int64_t item : out) share[item] += 1.0 / 60000;
-  EXPECT_NEAR(share[0], 1.0 / 6, 0.01);
-  EXPECT_NEAR(share[1], 2.0 / 6, 0.01);
-  EXPECT_NEAR(share[2], 3.0 / 6, 0.01);
-  EXPECT_THROW(make_negative_sampler("hard", config, users, items, 3), Error);
 }
 
 // Loss touching rows `rows` of a [4 x 3] table: sum((w[rows] - target)^2 * coef).

@@ -71,6 +71,32 @@ TEST(SoftmaxLossTest, WeightsRows) {
   EXPECT_NEAR(loss->forward(in).item<double>(), (3 * row0 + row1) / 4, 1e-6);
 }
 
+TEST(SoftmaxLossTest, MixedScoresSharedItemsWithMixtureLogQ) {
+  // Rows 0 and 1 score the batch (items 0, 1) and one shared item (3) at (0.6, 0.8), which
+  // is a known positive of row 1 and so masked there.
+  LossInput in = identity_batch();
+  in.shared = rows({{0.6f, 0.8f}});
+  in.shared_index = torch::tensor({3}, torch::kInt64);
+  in.shared_known = torch::tensor({false, true}).view({2, 1});
+  auto c = context("softmax", false, true);
+  auto loss = make_loss("softmax", c);
+  EXPECT_TRUE(loss->scores_shared_negatives());
+  double row0 = -std::log(std::exp(1.0) / (std::exp(1.0) + 1 + std::exp(0.6)));
+  double row1 = std::log(1 + std::exp(-1.0));
+  EXPECT_NEAR(loss->forward(in).item<double>(), (row0 + row1) / 2, 1e-6);
+  // logQ: candidates come from B = 2 batch draws by frequency p and N = 1 uniform draw
+  // over 4 items, q = (2 p + 1/4) / 3, subtracted from every column of both parts.
+  std::vector<double> p = {0.5, 0.25, 0.125, 0.125};
+  c = context("softmax", true, true);
+  c.item_log_prob = torch::log(torch::tensor({0.5f, 0.25f, 0.125f, 0.125f}));
+  auto q = [&](int item) { return std::log((2 * p[item] + 0.25) / 3); };
+  double a = 1 - q(0), b = 0 - q(1), s = 0.6 - q(3);
+  double row0q = -std::log(std::exp(a) / (std::exp(a) + std::exp(b) + std::exp(s)));
+  double c0 = 0 - q(0), d1 = 1 - q(1);
+  double row1q = std::log(1 + std::exp(c0 - d1));
+  EXPECT_NEAR(make_loss("softmax", c)->forward(in).item<double>(), (row0q + row1q) / 2, 1e-5);
+}
+
 TEST(BceLossTest, AveragesPositiveAndSampledNegativeTerms) {
   LossInput in;
   in.user = rows({{1, 0}});

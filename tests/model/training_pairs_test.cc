@@ -40,11 +40,11 @@ TEST(ExplicitNegativesTest, CollectsLabelZeroRowsThatAreNotAlsoPositives) {
   EXPECT_EQ(by_user[2], (std::vector<int64_t>{3}));
 
   std::mt19937_64 rng(5);
-  std::vector<int64_t> negatives = {9, 9, 7, 8};  // the last 2 belong to the current row
-  put_explicit_negative(by_user, 0, 2, rng, &negatives);
+  std::vector<int64_t> negatives = {9, 9, 7, 8};  // rows of users 1 and 0, 2 negatives each
+  put_explicit_negatives(by_user, {1, 0}, 2, rng, &negatives);
   EXPECT_EQ(negatives, (std::vector<int64_t>{9, 9, 2, 8}));
   std::mt19937_64 untouched(5);
-  put_explicit_negative(by_user, 1, 2, untouched, &negatives);  // user 1 has none
+  put_explicit_negatives(by_user, {1, 1}, 2, untouched, &negatives);  // user 1 has none
   EXPECT_EQ(negatives, (std::vector<int64_t>{9, 9, 2, 8}));
   EXPECT_EQ(untouched(), std::mt19937_64(5)());
 }

@@ -1,0 +1,120 @@
+// Hard negatives: items the current model ranks highly for a user who never interacted
+// with them. Every refresh scores every user against every item with the model's own
+// embeddings (an exact scan, in user chunks) and keeps each user's top train.hard_pool
+// non-positives. A row then draws train.hard_negative_share of its K negatives uniformly
+// from its user's pool and the rest uniformly from the catalogue: the random share keeps
+// the easy negatives the model must still push down, and stops training from chasing
+// only the items it currently confuses. Until the first refresh every negative is uniform.
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "towerrec/error.h"
+#include "train/negative_sampler.h"
+
+namespace towerrec {
+
+namespace {
+
+constexpr int64_t kUserChunk = 1024;
+
+// Each user's pool: items [users x pool], valid entries per user (fewer than pool when the
+// user has seen almost the whole catalogue).
+struct HardPools {
+  int64_t pool = 0;
+  std::vector<int64_t> items;
+  std::vector<int64_t> valid;
+};
+
+class HardSampler : public NegativeSampler {
+ public:
+  HardSampler(const TrainConfig& config, std::shared_ptr<const KnownPositives> positives)
+      : NegativeSampler(std::move(positives)),
+        uniform_(make_uniform_proposal(this->positives().num_items())),
+        share_(config.hard_negative_share),
+        pool_(std::min(config.hard_pool, this->positives().num_items())),
+        every_(config.hard_refresh_steps) {
+    check(pool_ >= 1, "train.hard_pool must be >= 1");
+    check(every_ >= 1, "train.hard_refresh_steps must be >= 1");
+  }
+
+  BatchNegatives sample(const std::vector<int64_t>& users, const std::vector<int64_t>&, int64_t k,
+                        std::mt19937_64& rng) const override {
+    std::shared_ptr<const HardPools> pools = current();
+    double expected = pools ? share_ * static_cast<double>(k) : 0.0;
+    auto whole = static_cast<int64_t>(std::floor(expected));
+    std::bernoulli_distribution extra(expected - static_cast<double>(whole));
+    BatchNegatives out;
+    out.per_row.reserve(users.size() * static_cast<size_t>(k));
+    for (int64_t user : users) {
+      int64_t hard = std::min(k, whole + (extra(rng) ? 1 : 0));
+      for (int64_t n = 0; n < hard; ++n) out.per_row.push_back(draw_hard(*pools, user, rng));
+      sample_user(*uniform_, user, k - hard, rng, &out.per_row);
+    }
+    return out;
+  }
+
+  int64_t refresh_every() const override { return every_; }
+
+  void refresh(const torch::Tensor& users, const torch::Tensor& items) override {
+    check(items.size(0) == positives().num_items(),
+          "hard negatives: the model has " + std::to_string(items.size(0)) +
+              " item embeddings for a catalogue of " + std::to_string(positives().num_items()));
+    torch::NoGradGuard no_grad;
+    auto pools = std::make_shared<HardPools>();
+    pools->pool = pool_;
+    auto item_t = items.t().contiguous();
+    for (int64_t start = 0; start < users.size(0); start += kUserChunk) {
+      int64_t end = std::min(users.size(0), start + kUserChunk);
+      mine_chunk(torch::mm(users.slice(0, start, end), item_t), start, pools.get());
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    pools_ = std::move(pools);
+  }
+
+ private:
+  std::shared_ptr<const HardPools> current() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return pools_;
+  }
+
+  // scores: [U x I] of users first .. first + U.
+  void mine_chunk(torch::Tensor scores, int64_t first, HardPools* pools) const {
+    for (int64_t u = 0; u < scores.size(0); ++u) {
+      const auto& seen = positives().items_of(first + u);
+      if (!seen.empty()) {
+        scores[u].index_fill_(0, torch::tensor(seen), -std::numeric_limits<float>::infinity());
+      }
+    }
+    auto top = std::get<1>(scores.topk(pool_, 1)).contiguous();
+    auto accessor = top.accessor<int64_t, 2>();
+    for (int64_t u = 0; u < scores.size(0); ++u) {
+      for (int64_t r = 0; r < pool_; ++r) pools->items.push_back(accessor[u][r]);
+      pools->valid.push_back(
+          std::min(pool_, positives().num_items() - positives().count(first + u)));
+    }
+  }
+
+  int64_t draw_hard(const HardPools& pools, int64_t user, std::mt19937_64& rng) const {
+    int64_t valid = user < static_cast<int64_t>(pools.valid.size()) ? pools.valid[user] : 0;
+    if (valid <= 0) return positives().draw_unseen(user, rng);
+    int64_t r = std::uniform_int_distribution<int64_t>(0, valid - 1)(rng);
+    return pools.items[static_cast<size_t>(user * pools.pool + r)];
+  }
+
+  std::unique_ptr<ItemProposal> uniform_;
+  double share_;
+  int64_t pool_;
+  int64_t every_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const HardPools> pools_;
+};
+
+}  // namespace
+
+std::unique_ptr<NegativeSampler> make_hard_sampler(const TrainConfig& config,
+                                                   std::shared_ptr<const KnownPositives> p) {
+  return std::make_unique<HardSampler>(config, std::move(p));
+}
+
+}  // namespace towerrec
