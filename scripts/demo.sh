@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: generate the synthetic music data set, train the
-# two-tower model on it, evaluate it against the baselines, write the report and print
-# sample recommendations. Usage: scripts/demo.sh BUILD_DIR DEMO_DIR
+# two-tower model on it, evaluate it against the baselines, print sample recommendations,
+# answer a sample API call and write the HTML report. Usage: scripts/demo.sh BUILD_DIR DEMO_DIR
 set -euo pipefail
 build=${1:-build}
 demo=${2:-$build/demo}
@@ -43,3 +43,9 @@ echo "curl -s -X POST http://127.0.0.1:$port/api/v1/recommendations -d '$body'"
 curl -s -X POST "http://127.0.0.1:$port/api/v1/recommendations" \
   -H 'Content-Type: application/json' -d "$body"
 echo
+kill $server 2>/dev/null || true
+
+echo "== the HTML report of the model"
+"$towerrec" report --model "$demo/model" --output "$demo/report.html" \
+  --k 10,20 --baselines popularity,item_knn
+echo "report: $(cd "$demo" && pwd)/report.html"

@@ -136,7 +136,9 @@ std::unique_ptr<Baseline> make_baseline(const std::string& name,
 
 // Fits every baseline of eval.baselines on `data` and adds one row per baseline
 // (add_evaluation, plus fit_seconds) to a new report. Unknown names fail before any fit.
+// `details`, when given, is passed on to add_evaluation.
 MetricReport evaluate_baselines(const Dataset& data, const EvalConfig& eval,
-                                const BaselineOptions& options = {});
+                                const BaselineOptions& options = {},
+                                EvaluationDetails* details = nullptr);
 
 }  // namespace towerrec

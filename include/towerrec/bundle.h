@@ -82,6 +82,27 @@ BundleManifest manifest_from_json(const nlohmann::json& json, const std::string&
 // the file when it is missing, malformed or of another format version.
 BundleManifest read_manifest(const std::string& dir);
 
+// One line of train_log.jsonl.
+struct EpochRecord {
+  int64_t epoch = 0;  // 1-based
+  double loss = 0;
+  double val_metric = 0;  // NaN without validation data
+  double lr = 0;
+  // Scored pairs (positives plus sampled negatives) per second of the training loop.
+  double examples_per_second = 0;
+  double seconds = 0;  // wall time of the epoch (training and validation)
+};
+
+// The training history of a bundle (train_log.jsonl): the validation metric's name
+// (e.g. "ndcg@10") and one record per epoch, in file order.
+struct TrainingLog {
+  std::string metric;
+  std::vector<EpochRecord> epochs;
+};
+// Reads dir/train_log.jsonl; a null val_metric reads as NaN. Throws Error naming the
+// file and line on a missing file or a malformed line.
+TrainingLog read_training_log(const std::string& dir);
+
 // Hash of the input files' names, sizes and modification times (data.interactions,
 // users, items): changes when the data changes, cheap to compute.
 std::string data_fingerprint(const DataConfig& data);

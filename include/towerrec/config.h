@@ -146,6 +146,8 @@ struct EvalConfig {
   std::vector<int64_t> ks = {10, 20, 50};
   std::vector<std::string> baselines = {"popularity"};
   std::string protocol = "full";  // full | sampled (99 negatives per test item)
+  std::string category_feature;   // item categorical/multi_hot feature for genre coverage
+  std::string artist_feature;     // item categorical feature for artist diversity
 };
 
 struct IndexConfig {

@@ -78,6 +78,13 @@ struct Interactions {
   void push_back(int64_t u, int64_t i, float lab, float w, float r, int64_t ts);
 };
 
+// Every value of one item categorical or multi_hot feature, with no min_count or
+// max_length applied: what evaluation counts genres and artists of lists with.
+struct ItemValues {
+  std::vector<std::string> values;          // distinct values, sorted; code = position
+  std::vector<std::vector<int64_t>> codes;  // per item, the codes of its values (may be empty)
+};
+
 // Everything training and evaluation need. Users and items that appear only in
 // feature tables still get rows (cold start); every user and item in the
 // interactions has a row.
@@ -92,6 +99,8 @@ struct Dataset {
   std::vector<std::string> item_titles;  // per item, "" when the data has none
   // Raw string value of each item feature source column (for reasons: genres, artist).
   std::unordered_map<std::string, std::vector<std::string>> item_raw;
+  // Per item categorical and multi_hot feature (by name): all its values per item.
+  std::unordered_map<std::string, ItemValues> item_values;
 };
 
 }  // namespace towerrec

@@ -90,16 +90,39 @@ double intra_list_diversity(const std::vector<std::vector<int64_t>>& lists,
 double novelty(const std::vector<std::vector<int64_t>>& lists,
                const std::vector<int64_t>& item_counts, int64_t num_users);
 
-// Mean over lists of (distinct categories of the listed items / num_categories).
-// item_categories[i] lists item i's category codes in [0, num_categories).
-double category_coverage(const std::vector<std::vector<int64_t>>& lists,
-                         const std::vector<std::vector<int64_t>>& item_categories,
-                         int64_t num_categories);
+// Category (e.g. genre) coverage of lists. item_categories[i] lists item i's category
+// codes in [0, num_categories); an item may have none.
+struct CategoryCoverage {
+  double per_list = 0;  // mean over non-empty lists of the distinct categories in the list
+  double share = 0;     // distinct categories over all lists / num_categories
+};
+CategoryCoverage category_coverage(const std::vector<std::vector<int64_t>>& lists,
+                                   const std::vector<std::vector<int64_t>>& item_categories,
+                                   int64_t num_categories);
 
-// Mean over non-empty lists of (distinct artists / list length); item_artist[i] is
-// item i's artist code.
+// Mean over non-empty lists of (distinct artists / list length). item_artists[i] lists
+// item i's artist codes (usually one); an item without an artist counts as an artist of
+// its own, so a missing value never lowers the diversity; a list scores at most 1.
 double artist_diversity(const std::vector<std::vector<int64_t>>& lists,
-                        const std::vector<int64_t>& item_artist);
+                        const std::vector<std::vector<int64_t>>& item_artists);
+
+// Where recommendations fall on the popularity curve. Items are ranked by item_counts
+// (most popular first, ties to the lower index) and cut into `bins` equal slices of the
+// catalogue (bin b holds ranks [b n / bins, (b + 1) n / bins)); the "head" is the top
+// ceil(head_share * n) items, the long tail the rest.
+struct PopularityProfile {
+  std::vector<double> recommended;   // per bin: share of all list slots
+  std::vector<double> interactions;  // per bin: share of the summed item_counts
+  std::vector<double> catalogue;     // per bin: share of the items
+  double long_tail_recommended = 0;  // share of list slots holding a long-tail item
+  double long_tail_interactions = 0;
+  double long_tail_catalogue = 0;
+  int64_t slots = 0;  // listed items counted
+};
+// Throws Error on an item outside item_counts, bins < 1 or head_share outside [0, 1].
+PopularityProfile popularity_profile(const std::vector<std::vector<int64_t>>& lists,
+                                     const std::vector<int64_t>& item_counts, int64_t bins = 10,
+                                     double head_share = 0.2);
 
 // ---- Embedding diagnostics ------------------------------------------------------------
 
@@ -211,11 +234,27 @@ class MetricReport {
 
 // ---- Evaluation of one model ----------------------------------------------------------------
 
+// Optional extra output of add_evaluation for reports: under the full protocol, each
+// model's ranking metrics at every K of `ks` and its top-max(eval.ks) lists.
+struct EvaluationDetails {
+  std::vector<int64_t> ks;  // cut-offs of the curves; empty = every K from 1 to max(eval.ks)
+  struct Model {
+    RankingMetrics curves;                    // at each K of ks, in that order
+    std::vector<std::vector<int64_t>> lists;  // per user, top-max(eval.ks); empty if unevaluated
+  };
+  std::map<std::string, Model> models;  // by report row name
+};
+
 // Evaluates `score` under eval.protocol and writes one row `model` into `report`:
-// full: the ranking metrics at every K of eval.ks, n_users, novelty@maxK and, when the
-// data set has item features, feature intra-list diversity ild@maxK; sampled:
-// sampled_hr@10, sampled_ndcg@10 and n_cases. Throws Error on an unknown protocol.
+// full: the ranking metrics at every K of eval.ks, n_users, novelty@maxK, feature
+// intra-list diversity ild@maxK when the data set has item features, and, when
+// eval.category_feature / eval.artist_feature name an item feature of the data set,
+// categories_per_list@maxK, category_coverage@maxK and artist_diversity@maxK;
+// sampled: sampled_hr@10, sampled_ndcg@10 and n_cases. With `details` (full protocol
+// only) the same pass also fills details->models[model]. Throws Error on an unknown
+// protocol or an eval feature the data set does not have.
 void add_evaluation(MetricReport& report, const std::string& model, const Dataset& data,
-                    const EvalConfig& eval, const ScoreFunction& score);
+                    const EvalConfig& eval, const ScoreFunction& score,
+                    EvaluationDetails* details = nullptr);
 
 }  // namespace towerrec

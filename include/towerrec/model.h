@@ -26,17 +26,6 @@ struct TrainOptions {
   bool progress = true;  // progress bar on a TTY, else one log line per epoch
 };
 
-// One line of train_log.jsonl.
-struct EpochRecord {
-  int64_t epoch = 0;  // 1-based
-  double loss = 0;
-  double val_metric = 0;  // NaN without validation data
-  double lr = 0;
-  // Scored pairs (positives plus sampled negatives) per second of the training loop.
-  double examples_per_second = 0;
-  double seconds = 0;  // wall time of the epoch (training and validation)
-};
-
 struct TrainResult {
   std::string model_dir;
   int64_t epochs_run = 0;   // epochs completed, including resumed ones

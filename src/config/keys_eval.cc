@@ -13,6 +13,12 @@ void register_eval_keys(ConfigRegistry& registry) {
            "Baseline registry names evaluated with the same protocol, e.g. popularity.");
   eval.add("protocol", &EvalConfig::protocol, "full", one_of({"full", "sampled"}),
            "Rank against all items, or against 99 sampled negatives per test item.");
+  eval.add("category_feature", &EvalConfig::category_feature, "", any_value(),
+           "Item categorical or multi_hot feature (e.g. genres) whose values the "
+           "category coverage of the lists counts; empty = not measured.");
+  eval.add("artist_feature", &EvalConfig::artist_feature, "", any_value(),
+           "Item categorical or multi_hot feature (e.g. artist) whose distinct values per "
+           "list give the artist diversity; empty = not measured.");
 
   auto index = registry.section("index", &Config::index,
                                 "The approximate nearest-neighbour index over item embeddings.");

@@ -73,8 +73,25 @@ void apply_override(const std::string& text, Config* config) {
   read_node(value, key, where, where, config, &dir_set);
 }
 
+// eval.category_feature / eval.artist_feature name an item categorical or multi_hot feature.
+void check_eval_feature(const FeaturesConfig& features, const std::string& key,
+                        const std::string& name) {
+  if (name.empty()) return;
+  std::string valid;
+  for (const FeatureSpec& spec : features.item) {
+    if (spec.kind != "categorical" && spec.kind != "multi_hot") continue;
+    if (spec.name == name) return;
+    valid += (valid.empty() ? "" : ", ") + spec.name;
+  }
+  throw Error(key + ": '" + name + "' is not an item categorical or multi_hot feature (" +
+              (valid.empty() ? std::string("the config declares none") : "valid: " + valid) +
+              ")");
+}
+
 void check_cross_keys(const Config& config) {
   for (const Field<Config>& field : config_registry().keys()) field.validate(config, field.path);
+  check_eval_feature(config.features, "eval.category_feature", config.eval.category_feature);
+  check_eval_feature(config.features, "eval.artist_feature", config.eval.artist_feature);
   const ServeConfig& serve = config.serve;
   check(serve.weight_two_tower + serve.weight_collaborative + serve.weight_content > 0,
         "serve.weight_two_tower, serve.weight_collaborative, serve.weight_content: at least "

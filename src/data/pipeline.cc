@@ -8,6 +8,7 @@
 #include "data/derived_features.h"
 #include "data/feature_cells.h"
 #include "data/features.h"
+#include "data/item_values.h"
 #include "data/tables.h"
 #include "towerrec/error.h"
 
@@ -108,6 +109,9 @@ void fill_item_text(const Config& config, const Side& items, Dataset* dataset) {
   for (const auto& spec : config.features.item) {
     for (const auto& c : data::feature_source_columns(spec)) {
       dataset->item_raw[c] = raw.cells[raw.find(c)];
+    }
+    if (spec.kind == "categorical" || spec.kind == "multi_hot") {
+      dataset->item_values[spec.name] = data::item_values(spec, raw);
     }
     if (spec.kind != "multi_hot" || spec.labels.empty()) continue;
     std::vector<std::string> joined(raw.rows);

@@ -83,11 +83,12 @@ double novelty(const std::vector<std::vector<int64_t>>& lists,
   return n > 0 ? total / static_cast<double>(n) : 0.0;
 }
 
-double category_coverage(const std::vector<std::vector<int64_t>>& lists,
-                         const std::vector<std::vector<int64_t>>& item_categories,
-                         int64_t num_categories) {
+CategoryCoverage category_coverage(const std::vector<std::vector<int64_t>>& lists,
+                                   const std::vector<std::vector<int64_t>>& item_categories,
+                                   int64_t num_categories) {
   check(num_categories > 0, "category_coverage: num_categories must be positive");
   const auto num_items = static_cast<int64_t>(item_categories.size());
+  std::unordered_set<int64_t> all;
   double total = 0;
   int64_t counted = 0;
   for (const auto& list : lists) {
@@ -102,25 +103,31 @@ double category_coverage(const std::vector<std::vector<int64_t>>& lists,
         present.insert(c);
       }
     }
-    total += static_cast<double>(present.size()) / static_cast<double>(num_categories);
+    all.insert(present.begin(), present.end());
+    total += static_cast<double>(present.size());
     ++counted;
   }
-  return counted > 0 ? total / static_cast<double>(counted) : 0.0;
+  CategoryCoverage out;
+  out.per_list = counted > 0 ? total / static_cast<double>(counted) : 0.0;
+  out.share = static_cast<double>(all.size()) / static_cast<double>(num_categories);
+  return out;
 }
 
 double artist_diversity(const std::vector<std::vector<int64_t>>& lists,
-                        const std::vector<int64_t>& item_artist) {
-  const auto num_items = static_cast<int64_t>(item_artist.size());
+                        const std::vector<std::vector<int64_t>>& item_artists) {
+  const auto num_items = static_cast<int64_t>(item_artists.size());
   double total = 0;
   int64_t counted = 0;
   for (const auto& list : lists) {
     if (list.empty()) continue;
+    // Known artists by code; an item without one gets a key of its own (-1 - item).
     std::unordered_set<int64_t> artists;
     for (int64_t item : list) {
       check_item(item, num_items, "artist_diversity");
-      artists.insert(item_artist[item]);
+      if (item_artists[item].empty()) artists.insert(-1 - item);
+      for (int64_t a : item_artists[item]) artists.insert(a);
     }
-    total += static_cast<double>(artists.size()) / static_cast<double>(list.size());
+    total += std::min(1.0, static_cast<double>(artists.size()) / static_cast<double>(list.size()));
     ++counted;
   }
   return counted > 0 ? total / static_cast<double>(counted) : 0.0;

@@ -6,7 +6,7 @@
 namespace towerrec {
 
 MetricReport evaluate_baselines(const Dataset& data, const EvalConfig& eval,
-                                const BaselineOptions& options) {
+                                const BaselineOptions& options, EvaluationDetails* details) {
   std::vector<std::unique_ptr<Baseline>> baselines;
   for (const std::string& name : eval.baselines) baselines.push_back(make_baseline(name, options));
   MetricReport report;
@@ -14,8 +14,9 @@ MetricReport evaluate_baselines(const Dataset& data, const EvalConfig& eval,
     const auto start = std::chrono::steady_clock::now();
     baseline->fit(data);
     const std::chrono::duration<double> fit_time = std::chrono::steady_clock::now() - start;
-    add_evaluation(report, baseline->name(), data, eval,
-                   [&](int64_t user) { return baseline->score(user); });
+    add_evaluation(
+        report, baseline->name(), data, eval, [&](int64_t user) { return baseline->score(user); },
+        details);
     report.set(baseline->name(), "fit_seconds", fit_time.count());
   }
   return report;

@@ -163,6 +163,23 @@ TEST(ConfigParseTest, CrossKeyRules) {
                   "data.items.columns: required when data.items.header is false");
 }
 
+TEST(ConfigParseTest, EvalFeaturesNameItemCategoryFeatures) {
+  const std::string features =
+      "features:\n  item:\n    - {name: genres, kind: multi_hot}\n"
+      "    - {name: artist, kind: categorical}\n    - {name: year, kind: numeric}\n";
+  const Config config =
+      parse_config(features + "eval: {category_feature: genres, artist_feature: artist}\n");
+  EXPECT_EQ(config.eval.category_feature, "genres");
+  EXPECT_EQ(config.eval.artist_feature, "artist");
+  EXPECT_TRUE(parse_config("").eval.category_feature.empty());
+  EXPECT_CONTAINS(parse_error(features + "eval: {category_feature: year}\n"),
+                  "eval.category_feature: 'year' is not an item categorical or multi_hot "
+                  "feature (valid: genres, artist)");
+  EXPECT_CONTAINS(parse_error("eval: {artist_feature: artist}\n"),
+                  "eval.artist_feature: 'artist' is not an item categorical or multi_hot "
+                  "feature (the config declares none)");
+}
+
 TEST(ConfigParseTest, MalformedYamlNamesTheLine) {
   EXPECT_CONTAINS(parse_error("train:\n  epochs: 3\n  lr: [1, 2\n"), "malformed YAML at line");
   EXPECT_CONTAINS(parse_error("train:\n  epochs: 3\n bad: : x\n"),

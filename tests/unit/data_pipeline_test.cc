@@ -109,6 +109,26 @@ TEST(Pipeline, FeaturesFittedOnTrainingEntities) {
   EXPECT_EQ(column(d.item_features, "score").values, (std::vector<float>{1, 3, 5, 3, 7}));
 }
 
+TEST(Pipeline, ItemValuesKeepEveryValueOfCategoryFeatures) {
+  TempDir dir;
+  Config c = small_config(dir);
+  c.features.item[1].min_count = 5;   // the encoder maps every genre to "other"...
+  c.features.item[1].max_length = 1;  // ...and keeps one per item
+  c.features.item.push_back(feature("title_initial", "categorical", {"title"}));
+  c.features.item.back().prefix = 1;
+  const Dataset d = build_dataset(c).dataset;
+  // ...but the evaluation sees all values. Items i1..i5 (i4 has no row, i5 cold start).
+  const ItemValues& genres = d.item_values.at("genre");
+  EXPECT_EQ(genres.values, (std::vector<std::string>{"Action", "Comedy", "Drama", "Horror"}));
+  EXPECT_EQ(genres.codes,
+            (std::vector<std::vector<int64_t>>{{0, 2}, {1}, {2}, {}, {3}}));
+  const ItemValues& initials = d.item_values.at("title_initial");
+  EXPECT_EQ(initials.values, (std::vector<std::string>{"C", "H", "N", "T"}));
+  EXPECT_EQ(initials.codes[0], (std::vector<int64_t>{1}));
+  EXPECT_TRUE(initials.codes[3].empty());
+  EXPECT_EQ(d.item_values.count("score"), 0u);  // numeric: no categories
+}
+
 TEST(Pipeline, DerivedUserFeatures) {
   TempDir dir;
   const Dataset d = build_dataset(small_config(dir)).dataset;

@@ -31,14 +31,50 @@ TEST(BeyondAccuracyTest, NoveltyIsMeanSelfInformation) {
   EXPECT_THROW(novelty({{4}}, {10, 5, 1, 0}, 20), Error);
 }
 
-TEST(BeyondAccuracyTest, CategoryCoverageIsPerListShareOfCategories) {
+TEST(BeyondAccuracyTest, CategoryCoverageCountsCategoriesPerListAndOverall) {
+  // Items 0..3 have categories {0,1}, {1}, {2}, {} out of 5. List {0,1}: 2 categories;
+  // list {2,3}: 1; the empty list is skipped. Over all lists: {0,1,2} = 3 of 5.
   const std::vector<std::vector<int64_t>> cats = {{0, 1}, {1}, {2}, {}};
-  EXPECT_DOUBLE_EQ(category_coverage({{0, 1}, {2, 3}}, cats, 4), (2.0 / 4 + 1.0 / 4) / 2);
+  const CategoryCoverage c = category_coverage({{0, 1}, {2, 3}, {}}, cats, 5);
+  EXPECT_DOUBLE_EQ(c.per_list, 1.5);
+  EXPECT_DOUBLE_EQ(c.share, 0.6);
+  const CategoryCoverage none = category_coverage({{3}}, cats, 5);
+  EXPECT_DOUBLE_EQ(none.per_list, 0.0);
+  EXPECT_DOUBLE_EQ(none.share, 0.0);
   EXPECT_THROW(category_coverage({{0}}, {{5}}, 4), Error);
+  EXPECT_THROW(category_coverage({{4}}, cats, 5), Error);
 }
 
 TEST(BeyondAccuracyTest, ArtistDiversityIsDistinctArtistsPerListLength) {
-  EXPECT_DOUBLE_EQ(artist_diversity({{0, 1, 2}, {3}, {}}, {7, 7, 8, 9}), (2.0 / 3 + 1.0) / 2);
+  // Artists 7, 7, 8, 9: list {0,1,2} has 2 artists in 3 slots, {3} 1 in 1.
+  const std::vector<std::vector<int64_t>> artists = {{7}, {7}, {8}, {9}, {}, {}};
+  EXPECT_DOUBLE_EQ(artist_diversity({{0, 1, 2}, {3}, {}}, artists), (2.0 / 3 + 1.0) / 2);
+  // Items without an artist count as artists of their own: {0, 4, 5} has 3 of 3.
+  EXPECT_DOUBLE_EQ(artist_diversity({{0, 4, 5}}, artists), 1.0);
+  // Two artists on one item never push a list above 1.
+  EXPECT_DOUBLE_EQ(artist_diversity({{0}}, {{1, 2}}), 1.0);
+  EXPECT_THROW(artist_diversity({{6}}, artists), Error);
+}
+
+TEST(BeyondAccuracyTest, PopularityProfileBinsSlotsByPopularityRank) {
+  // Counts 1, 8, 0, 3, 8: ranks (most popular first, ties to the lower index) are
+  // item1 0, item4 1, item3 2, item0 3, item2 4. Two bins of 5 items: ranks 0-2 and 3-4.
+  // Head share 0.4: ceil(2) = 2 items (1 and 4) are the head.
+  const std::vector<int64_t> counts = {1, 8, 0, 3, 8};
+  const PopularityProfile p = popularity_profile({{1, 2}, {0, 3}, {}}, counts, 2, 0.4);
+  EXPECT_EQ(p.slots, 4);
+  EXPECT_EQ(p.recommended, (std::vector<double>{0.5, 0.5}));  // {1, 3} and {2, 0}
+  EXPECT_DOUBLE_EQ(p.interactions[0], 19.0 / 20);              // 8 + 8 + 3 of 20
+  EXPECT_DOUBLE_EQ(p.interactions[1], 1.0 / 20);
+  EXPECT_DOUBLE_EQ(p.catalogue[0], 0.6);
+  EXPECT_DOUBLE_EQ(p.catalogue[1], 0.4);
+  EXPECT_DOUBLE_EQ(p.long_tail_recommended, 0.75);  // items 2, 0, 3
+  EXPECT_DOUBLE_EQ(p.long_tail_interactions, 4.0 / 20);
+  EXPECT_DOUBLE_EQ(p.long_tail_catalogue, 0.6);
+  EXPECT_THROW(popularity_profile({{5}}, counts), Error);
+  EXPECT_THROW(popularity_profile({}, counts, 0), Error);
+  const PopularityProfile empty = popularity_profile({}, {}, 3);
+  EXPECT_EQ(empty.recommended, (std::vector<double>{0, 0, 0}));
 }
 
 TEST(EmbeddingDiagnosticsTest, PositivePairsSeparateFromRandomPairs) {

@@ -110,6 +110,55 @@ TEST(ProtocolTest, AddEvaluationWritesTheProtocolsRow) {
   }
 }
 
+TEST(ProtocolTest, AddEvaluationCountsCategoriesAndArtistsOfTheLists) {
+  // Lists at K = 2 are {4, 3} for u0 and u1. Genres: item 3 {rock, jazz}, item 4 {rock};
+  // 4 genres in all. Artists: items 3 and 4 share artist 0.
+  Dataset data = small_dataset();
+  data.item_values["genres"] = {{"folk", "jazz", "pop", "rock"}, {{0}, {2}, {2}, {3, 1}, {3}}};
+  data.item_values["artist"] = {{"a", "b"}, {{1}, {1}, {1}, {0}, {0}}};
+  EvalConfig eval;
+  eval.ks = {2};
+  eval.category_feature = "genres";
+  eval.artist_feature = "artist";
+  MetricReport report;
+  add_evaluation(report, "m", data, eval, by_index);
+  EXPECT_DOUBLE_EQ(report.get("m", "categories_per_list@2"), 2.0);
+  EXPECT_DOUBLE_EQ(report.get("m", "category_coverage@2"), 0.5);  // rock, jazz of 4
+  EXPECT_DOUBLE_EQ(report.get("m", "artist_diversity@2"), 0.5);   // 1 artist, 2 slots
+  eval.artist_feature = "label";
+  try {
+    add_evaluation(report, "m", data, eval, by_index);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("eval.artist_feature: the data set has no item "
+                                         "categorical or multi_hot feature 'label'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ProtocolTest, AddEvaluationDetailsKeepCurvesAndTheRowsLists) {
+  EvalConfig eval;
+  eval.ks = {2};
+  EvaluationDetails details;  // curves at K = 1..2
+  MetricReport report;
+  add_evaluation(report, "m", small_dataset(), eval, by_index, &details);
+  const EvaluationDetails::Model& m = details.models.at("m");
+  ASSERT_EQ(m.curves.at.size(), 2u);
+  EXPECT_EQ(m.curves.at[0].k, 1);
+  EXPECT_NEAR(m.curves.at[0].precision, 0.5, 1e-12);  // item 4 hits for u1 only
+  EXPECT_NEAR(m.curves.at[1].ndcg, report.get("m", "ndcg@2"), 1e-12);
+  EXPECT_EQ(m.lists[0], (std::vector<int64_t>{4, 3}));
+  EXPECT_FALSE(report.has("m", "ndcg@1"));  // the row keeps eval.ks only
+  // Longer curves than eval.ks: the row's lists and list metrics stay at max(eval.ks).
+  details.ks = {1, 2, 3, 4};
+  add_evaluation(report, "long", small_dataset(), eval, by_index, &details);
+  EXPECT_EQ(details.models.at("long").curves.at.size(), 4u);
+  EXPECT_EQ(details.models.at("long").lists[1].size(), 2u);
+  EXPECT_DOUBLE_EQ(report.get("long", "novelty@2"), report.get("m", "novelty@2"));
+  EXPECT_FALSE(report.has("long", "ndcg@4"));
+}
+
 TEST(ProtocolTest, RejectsAScoreFunctionOfTheWrongSize) {
   try {
     evaluate_full(small_dataset(), [](int64_t) { return std::vector<float>(3); }, {10});

@@ -1,0 +1,82 @@
+// run_evaluation: the bundle and the baselines on one data split (towerrec/evaluate.h).
+#include "towerrec/baselines.h"
+#include "towerrec/error.h"
+#include "towerrec/evaluate.h"
+#include "towerrec/runtime.h"
+
+namespace towerrec {
+
+namespace {
+
+// The data set a bundle was trained on: its saved configuration, rebuilt. The id maps
+// must agree with the bundle's, or the embeddings would be scored against other rows.
+PipelineOutput bundle_dataset(const TwoTowerModel& model, const Config& config) {
+  PipelineOutput data = build_dataset(config);
+  const auto& users = data.dataset.users.ids();
+  const auto& items = data.dataset.items.ids();
+  check(users == model.users().ids() && items == model.items().ids(),
+        "the data read with the bundle's configuration does not match the users and items of "
+        "the model in " +
+            model.dir() + " (did the data change? pass --set data.dir=...)");
+  return data;
+}
+
+Config applied_config(const EvaluationRequest& request) {
+  const std::string path = request.config.empty() ? request.model + "/config.yaml" : request.config;
+  Config config = load_config(path, request.overrides);
+  if (!request.ks.empty()) config.eval.ks = request.ks;
+  if (request.baselines_given) {
+    config.eval.baselines.clear();
+    for (const std::string& name : request.baselines) {
+      if (name != "none") config.eval.baselines.push_back(name);
+    }
+  }
+  for (int64_t k : config.eval.ks) check(k >= 1, "--k: cut-offs must be >= 1");
+  return config;
+}
+
+}  // namespace
+
+ScoreFunction two_tower_scores(const TwoTowerModel& model) {
+  return [&model](int64_t user) {
+    const int64_t dim = model.embedding_dim();
+    const float* u = model.user_embeddings().data() + user * dim;
+    const std::vector<float>& items = model.item_embeddings();
+    const int64_t n = model.items().size();
+    std::vector<float> scores(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const float* v = items.data() + i * dim;
+      float dot = 0;
+      for (int64_t d = 0; d < dim; ++d) dot += u[d] * v[d];
+      scores[i] = dot;
+    }
+    return scores;
+  };
+}
+
+EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails* details) {
+  check(!request.model.empty() || !request.config.empty(),
+        "give --model DIR (a trained bundle) and/or --config FILE");
+  EvaluationRun run;
+  if (!request.model.empty()) run.model = TwoTowerModel::load(request.model);
+  run.config = applied_config(request);
+  configure_threads(run.config.train.threads);
+  run.data = run.model ? bundle_dataset(*run.model, run.config) : build_dataset(run.config);
+  BaselineOptions baseline_options;
+  baseline_options.bpr.seed = run.config.train.seed;
+  baseline_options.bpr.metric_k = run.config.train.metric_k;
+  const MetricReport baselines =
+      evaluate_baselines(run.data.dataset, run.config.eval, baseline_options, details);
+  if (run.model) {
+    add_evaluation(run.report, "two_tower", run.data.dataset, run.config.eval,
+                   two_tower_scores(*run.model), details);
+  }
+  for (const std::string& row : baselines.models()) {
+    for (const std::string& metric : baselines.metrics()) {
+      if (baselines.has(row, metric)) run.report.set(row, metric, baselines.get(row, metric));
+    }
+  }
+  return run;
+}
+
+}  // namespace towerrec

@@ -1,0 +1,52 @@
+// read_training_log: the per-epoch history a bundle keeps in train_log.jsonl.
+#include <cmath>
+#include <sstream>
+
+#include "towerrec/bundle.h"
+#include "towerrec/error.h"
+#include "util/fs.h"
+
+namespace towerrec {
+
+namespace {
+
+double number(const nlohmann::json& line, const char* key, const std::string& where) {
+  check(line.contains(key), where + ": missing '" + key + "'");
+  const nlohmann::json& value = line[key];
+  if (value.is_null()) return NAN;
+  check(value.is_number(), where + ": '" + key + "' is not a number");
+  return value.get<double>();
+}
+
+}  // namespace
+
+TrainingLog read_training_log(const std::string& dir) {
+  const std::string path = dir + "/" + bundle_files::kTrainLog;
+  std::istringstream in(read_file(path));
+  TrainingLog log;
+  int64_t line_number = 0;
+  for (std::string text; std::getline(in, text);) {
+    ++line_number;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = path + ":" + std::to_string(line_number);
+    nlohmann::json line;
+    try {
+      line = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(where + ": invalid JSON: " + e.what());
+    }
+    check(line.is_object(), where + ": not a JSON object");
+    EpochRecord r;
+    r.epoch = static_cast<int64_t>(number(line, "epoch", where));
+    r.loss = number(line, "loss", where);
+    r.val_metric = number(line, "val_metric", where);
+    r.lr = number(line, "lr", where);
+    r.examples_per_second = number(line, "examples_per_second", where);
+    r.seconds = number(line, "seconds", where);
+    if (line.contains("metric") && line["metric"].is_string()) log.metric = line["metric"];
+    log.epochs.push_back(r);
+  }
+  return log;
+}
+
+}  // namespace towerrec
