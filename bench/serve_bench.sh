@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of `towerrec serve` against the Python serving peer, in one run on this
 # machine, loopback only: trains the MovieLens 100K model (configs/movielens-100k.yaml)
-# and the peer's model, serves each in turn, drives each with wrk (-t2 -c16 -d10s) and
+# and the peer's model, serves each in turn, drives each with the same wrk script (the
+# peer's post.lua: POST /recommendations {"user_id": n, "k": 10}, -t2 -c16 -d10s) and
 # prints requests/s, p99 latency and the ratio.
 #
 #   bench/serve_bench.sh                 # BUILD=build, WORK=a fresh temp dir
@@ -54,8 +55,7 @@ echo "== towerrec serve on 127.0.0.1:$PORT"
   --host 127.0.0.1 --port "$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
-wrk -t2 -c16 -d"$DURATION" -s "$ROOT/bench/serve_post.lua" "http://127.0.0.1:$PORT" \
-  >"$WORK/wrk_towerrec.txt"
+wrk -t2 -c16 -d"$DURATION" -s "$PEERS/post.lua" "http://127.0.0.1:$PORT" >"$WORK/wrk_towerrec.txt"
 stop_server
 
 if [[ ! -f "$WORK/peer.pt" ]]; then

@@ -1,5 +1,6 @@
-// `towerrec serve`: loads a model bundle and serves the HTTP API (docs/api.md) until
-// SIGINT or SIGTERM. Settings come from the serve section of the configuration
+// `towerrec serve`: loads a model bundle, replays the database's users, items and
+// events into the service, and serves the HTTP API (docs/api.md) until SIGINT or
+// SIGTERM. Settings come from the serve section of the configuration
 // (--config, else the bundle's own config.yaml) with --set overrides.
 #include <csignal>
 #include <cstdio>
@@ -80,6 +81,11 @@ void run_serve(const ServeOptions& options) {
   const std::string version = service.load_model(bundle);
   store.register_model({version, bundle, {}, 0, true});
   store.set_live(version);
+  const towerrec::RestoreCounts restored = towerrec::restore_service(store, service);
+  std::printf("restored from %s: %lld users, %lld items, %lld events (%lld skipped)\n",
+              config.serve.database.c_str(), static_cast<long long>(restored.users),
+              static_cast<long long>(restored.items), static_cast<long long>(restored.events),
+              static_cast<long long>(restored.skipped));
   towerrec::http::HttpServer server(towerrec::http::ServerOptions::from_config(config.serve),
                                     service, store);
   const int port = server.start();

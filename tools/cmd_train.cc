@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
+#include "serve/bundle_model.h"
 #include "towerrec/config.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
@@ -36,6 +37,10 @@ void run_train(const TrainCommandOptions& o) {
   TrainOptions options;
   options.resume = o.resume;
   TrainResult result = train_two_tower(config, data, o.output, options);
+  spdlog::info(config.train.collaborative
+                   ? "writing the serving catalogue and fitting collaborative (BPR) factors"
+                   : "writing the serving catalogue");
+  serve::write_serving_files(config, data, o.output);
   std::cout << "model written to " << result.model_dir << ": " << result.epochs_run
             << " epochs, best epoch " << result.best_epoch;
   if (!std::isnan(result.best_metric)) {

@@ -140,6 +140,7 @@ struct TrainConfig {
   uint64_t seed = 42;
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
+  bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
 };
 
 struct EvalConfig {

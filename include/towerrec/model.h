@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,9 +22,30 @@
 
 namespace towerrec {
 
+// Where a training run stands: sent after every batch and once more when an epoch
+// (with its validation) ends.
+struct TrainProgress {
+  int64_t epoch = 0;               // 1-based epoch in progress
+  int64_t epochs = 0;              // planned epochs (train.epochs)
+  int64_t batch = 0;               // batches done in this epoch
+  int64_t batches = 0;             // batches of this epoch
+  double loss = 0;                 // mean training loss of this epoch so far
+  double examples_per_second = 0;  // scored pairs per second of this epoch's loop
+  double elapsed_seconds = 0;      // since this run started
+  // Until the planned epochs are done at the pace so far (early stopping or
+  // train.max_seconds may end sooner); 0 once the last planned epoch ends.
+  double eta_seconds = 0;
+  bool epoch_done = false;  // the end-of-epoch report: val_metric is set
+  double val_metric = 0;    // validation metric of the finished epoch (NaN without one)
+  std::string metric;       // its name, e.g. "ndcg@10"
+};
+
 struct TrainOptions {
   bool resume = false;   // continue from the checkpoint of out_dir (see docs/bundle.md)
   bool progress = true;  // progress bar on a TTY, else one log line per epoch
+  // Called on the training thread after every batch and every epoch (independent of
+  // `progress`); it should return quickly. An exception it throws ends the training.
+  std::function<void(const TrainProgress&)> on_progress;
 };
 
 struct TrainResult {

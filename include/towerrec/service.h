@@ -99,6 +99,15 @@ struct JobStatus {
   JobState state = JobState::kQueued;
   int64_t epoch = 0;                      // epochs finished so far
   int64_t epochs = 0;                     // epochs planned
+  // Within the epoch in progress (or the last one, once finished): batches done out of
+  // batches, its mean loss so far and speed (scored pairs per second); seconds since
+  // training started and estimated seconds until the planned epochs are done.
+  int64_t batch = 0;
+  int64_t batches = 0;
+  double loss = 0;
+  double examples_per_second = 0;
+  double elapsed_seconds = 0;
+  double eta_seconds = 0;
   std::map<std::string, double> metrics;  // latest validation/test metrics by name
   std::string error;                      // set when state == kFailed
   std::string bundle_path;                // set when state == kSucceeded

@@ -56,11 +56,16 @@ class Store {
   void upsert_item(const std::string& id, const Features& features, int64_t updated_at = 0);
   std::optional<EntityRecord> get_user(const std::string& id);
   std::optional<EntityRecord> get_item(const std::string& id);
+  // Every user or item, in the order they were last written (updated_at, then id).
+  std::vector<EntityRecord> list_users();
+  std::vector<EntityRecord> list_items();
 
   // Appends all events in one transaction (all or none).
   void add_events(const std::vector<Event>& events);
   // Events of one user, oldest first (by timestamp, then insertion order).
   std::vector<Event> events_for_user(const std::string& user_id);
+  // The whole event log in the order the events were added.
+  std::vector<Event> all_events();
   int64_t event_count();
 
   // Adds a model (replacing one with the same version); live flag as given.
@@ -74,5 +79,20 @@ class Store {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// What restore_service replayed; `skipped` counts records the service refused (an item
+// whose features the loaded model cannot encode, an event naming an item it does not
+// know), each logged as a warning.
+struct RestoreCounts {
+  int64_t users = 0;
+  int64_t items = 0;
+  int64_t events = 0;
+  int64_t skipped = 0;
+};
+
+// Replays the store into a service that has a model loaded, so a restarted server
+// knows everything posted before: users, then items (embedded and indexed), then the
+// event log (exclude-seen, collaborative signal). Writes nothing to the store.
+RestoreCounts restore_service(Store& store, RecommendationService& service);
 
 }  // namespace towerrec

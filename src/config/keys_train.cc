@@ -70,6 +70,9 @@ void register_train_keys(ConfigRegistry& registry) {
             "Stop after this many seconds of training (0 = no budget).");
   train.add("checkpoint_every", &TrainConfig::checkpoint_every, 1, at_least(0),
             "Epochs between resumable checkpoints (0 = off).");
+  train.add("collaborative", &TrainConfig::collaborative, true, any_value(),
+            "Also fit BPR matrix-factorisation factors and save them in the bundle (bpr/), "
+            "the collaborative part of the serving blend.");
 }
 
 }  // namespace towerrec::config

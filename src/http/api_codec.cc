@@ -87,6 +87,16 @@ RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit) 
   return request;
 }
 
+RecommendRequest parse_compat_recommend(const nlohmann::json& body, int64_t max_limit) {
+  FieldReader fields(body, "body");
+  RecommendRequest request;
+  request.user_id = fields.required_id("user_id");
+  request.limit = fields.integer("k").value_or(std::min(kDefaultLimit, max_limit));
+  check_limit(request.limit, max_limit, "body.k");
+  fields.reject_unknown();
+  return request;
+}
+
 int64_t parse_limit(const std::string& text, int64_t max_limit) {
   if (text.empty()) return std::min(kDefaultLimit, max_limit);
   size_t used = 0;
@@ -179,6 +189,14 @@ nlohmann::json to_json(const RecommendResponse& response) {
           {"model_version", response.model_version}};
 }
 
+nlohmann::json to_compat_json(const nlohmann::json& user_id, const RecommendResponse& response) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : response.items) {
+    items.push_back({{"item_id", item.item_id}, {"score", item.score}});
+  }
+  return {{"user_id", user_id}, {"recommendations", items}};
+}
+
 nlohmann::json to_json(const std::string& item_id, const SimilarResponse& response) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : response.items) {
@@ -192,6 +210,13 @@ nlohmann::json to_json(const JobStatus& status) {
           {"state", job_state_name(status.state)},
           {"epoch", status.epoch},
           {"epochs", status.epochs},
+          {"progress",
+           {{"batch", status.batch},
+            {"batches", status.batches},
+            {"loss", status.loss},
+            {"examples_per_second", status.examples_per_second},
+            {"elapsed_seconds", status.elapsed_seconds},
+            {"eta_seconds", status.eta_seconds}}},
           {"metrics", status.metrics},
           {"error", status.error},
           {"bundle_path", status.bundle_path}};

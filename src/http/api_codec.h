@@ -17,6 +17,9 @@
 namespace towerrec::http {
 
 RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit);
+// The compatibility route's body {"user_id": id, "k"?: n} (the shape of the Python
+// reference service); k defaults to 10 and is checked against [1, max_limit].
+RecommendRequest parse_compat_recommend(const nlohmann::json& body, int64_t max_limit);
 // limit from a query string value ("" = default 10), checked against [1, max_limit].
 int64_t parse_limit(const std::string& text, int64_t max_limit);
 
@@ -38,6 +41,8 @@ BlendWeights parse_weights(const nlohmann::json& body);
 
 nlohmann::json to_json(const RecommendResponse& response);
 nlohmann::json to_json(const std::string& item_id, const SimilarResponse& response);
+// {"user_id": user_id (echoed as sent), "recommendations": [{item_id, score}, ...]}
+nlohmann::json to_compat_json(const nlohmann::json& user_id, const RecommendResponse& response);
 nlohmann::json to_json(const JobStatus& status);
 nlohmann::json to_json(const ServiceStatus& status);
 nlohmann::json to_json(const BlendWeights& weights);

@@ -33,6 +33,14 @@ void recommend(RouteContext& context, const Request& request, Response& response
   send_json(response, 200, to_json(context.service.recommend(parsed)));
 }
 
+// POST /recommendations: the request and answer shapes of the Python reference service,
+// so clients and load scripts written for it work unchanged.
+void compat_recommend(RouteContext& context, const Request& request, Response& response) {
+  const nlohmann::json body = parse_body(request.body);
+  const auto parsed = parse_compat_recommend(body, context.options.max_limit);
+  send_json(response, 200, to_compat_json(body.at("user_id"), context.service.recommend(parsed)));
+}
+
 void similar(RouteContext& context, const Request& request, Response& response) {
   reject_query(request, {"limit"});
   check(request.get_param_value_count("limit") <= 1, "query parameter 'limit' given twice");
@@ -170,6 +178,7 @@ std::vector<Route> api_routes() {
       {"POST", "/api/v1/models/load", "/api/v1/models/load", true, load_model},
       {"GET", "/api/v1/algorithms/status", "/api/v1/algorithms/status", false, algorithms_status},
       {"PUT", "/api/v1/models/weights", "/api/v1/models/weights", true, set_weights},
+      {"POST", "/recommendations", "/recommendations", false, compat_recommend},
       {"GET", "/healthz", "/healthz", false, healthz},
       {"GET", "/readyz", "/readyz", false, readyz},
       {"GET", "/metrics", "/metrics", false, metrics},

@@ -62,6 +62,7 @@ struct Store::Impl {
   void upsert(const char* table, const std::string& id, const Features& features,
               int64_t updated_at);
   std::optional<EntityRecord> get(const char* table, const std::string& id);
+  std::vector<EntityRecord> list(const char* table);
 };
 
 int Store::Impl::read_version() {
@@ -113,6 +114,22 @@ std::optional<EntityRecord> Store::Impl::get(const char* table, const std::strin
   return record;
 }
 
+std::vector<EntityRecord> Store::Impl::list(const char* table) {
+  std::lock_guard<std::mutex> lock(mutex);
+  sql::Statement query(db, std::string("SELECT id, features, updated_at FROM ") + table +
+                               " ORDER BY updated_at, id");
+  std::vector<EntityRecord> records;
+  while (query.step()) {
+    EntityRecord record;
+    record.id = query.column_text(0);
+    record.features =
+        features_from_json(query.column_text(1), std::string(table) + " id " + record.id);
+    record.updated_at = query.column_int(2);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
 Store::Store(const std::string& path) {
   check(!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0,
         "store: database must be a file path, got '" + path + "'");
@@ -160,6 +177,10 @@ std::optional<EntityRecord> Store::get_item(const std::string& id) {
   return impl_->get("items", id);
 }
 
+std::vector<EntityRecord> Store::list_users() { return impl_->list("users"); }
+
+std::vector<EntityRecord> Store::list_items() { return impl_->list("items"); }
+
 void Store::add_events(const std::vector<Event>& events) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   sql::Transaction transaction(impl_->db);
@@ -187,6 +208,18 @@ std::vector<Event> Store::events_for_user(const std::string& user_id) {
   while (query.step()) {
     events.push_back({user_id, query.column_text(0), query.column_text(1), query.column_double(2),
                       query.column_int(3)});
+  }
+  return events;
+}
+
+std::vector<Event> Store::all_events() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db,
+                       "SELECT user_id, item_id, type, value, ts FROM events ORDER BY seq");
+  std::vector<Event> events;
+  while (query.step()) {
+    events.push_back({query.column_text(0), query.column_text(1), query.column_text(2),
+                      query.column_double(3), query.column_int(4)});
   }
   return events;
 }

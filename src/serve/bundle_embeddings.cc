@@ -36,6 +36,12 @@ ItemEmbeddings read_item_embeddings(const std::string& bundle_dir) {
 std::string bundle_index_dir(const std::string& bundle_dir) { return bundle_dir + "/index"; }
 std::string bundle_bpr_dir(const std::string& bundle_dir) { return bundle_dir + "/bpr"; }
 
+std::string bundle_serving_dir(const std::string& bundle_dir) { return bundle_dir + "/serving"; }
+
+bool bundle_has_serving_data(const std::string& bundle_dir) {
+  return std::filesystem::exists(bundle_serving_dir(bundle_dir) + "/catalog.json");
+}
+
 bool bundle_has_index(const std::string& bundle_dir) {
   return std::filesystem::exists(bundle_index_dir(bundle_dir) + "/index.json");
 }

@@ -87,24 +87,52 @@ std::optional<PipelineOutput> training_data(const Config& config, const std::str
 
 }  // namespace
 
+void write_serving_files(const Config& config, const PipelineOutput& data,
+                         const std::string& bundle_dir) {
+  Catalog catalog(data.dataset.items);
+  catalog.add_training_data(config, data.dataset);
+  catalog.save(bundle_serving_dir(bundle_dir));
+  if (!config.train.collaborative) return;
+  BprBaseline bpr;
+  bpr.fit(data.dataset);
+  bpr.save(bundle_bpr_dir(bundle_dir));
+}
+
+namespace {
+
+// The catalogue and user side of an older bundle without a serving/ folder.
+std::pair<Catalog, std::shared_ptr<BundleTowerModel>> rebuild_from_data(
+    const std::shared_ptr<const TwoTowerModel>& model, const Config& config,
+    const std::string& bundle_dir) {
+  const std::optional<PipelineOutput> data = training_data(config, bundle_dir);
+  Catalog catalog(model->items());
+  if (data) {
+    catalog.add_training_data(config, data->dataset);
+    return {std::move(catalog), std::make_shared<BundleTowerModel>(
+                                    model, data->dataset.user_features, data->dataset.users)};
+  }
+  for (int64_t u = 0; u < model->users().size(); ++u) {
+    catalog.add_seen(model->users().id(u), model->seen_items(u));
+  }
+  return {std::move(catalog),
+          std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{})};
+}
+
+}  // namespace
+
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options) {
   auto model = TwoTowerModel::load(bundle_dir);
   Config config = load_config(bundle_dir + "/config.yaml");
   if (options.data) config.data = *options.data;
-  const std::optional<PipelineOutput> data = training_data(config, bundle_dir);
-  Catalog catalog(model->items());
-  std::shared_ptr<BundleTowerModel> tower;
-  if (data) {
-    catalog.add_training_data(config, data->dataset);
-    tower =
-        std::make_shared<BundleTowerModel>(model, data->dataset.user_features, data->dataset.users);
-  } else {
-    for (int64_t u = 0; u < model->users().size(); ++u) {
-      catalog.add_seen(model->users().id(u), model->seen_items(u));
-    }
-    tower = std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{});
-  }
+  // Known users are served from the user embeddings stored at training (the same tower
+  // outputs), so nothing of the raw data is needed.
+  auto [catalog, tower] =
+      bundle_has_serving_data(bundle_dir)
+          ? std::make_pair(Catalog::load(bundle_serving_dir(bundle_dir), model->items()),
+                           std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{},
+                                                              IdMap{}))
+          : rebuild_from_data(model, config, bundle_dir);
   std::shared_ptr<const BprBaseline> bpr;
   if (std::filesystem::exists(bundle_bpr_dir(bundle_dir) + "/bpr.json")) {
     bpr = std::make_shared<BprBaseline>(BprBaseline::load(bundle_bpr_dir(bundle_dir)));
@@ -128,10 +156,9 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   const std::string out = model_root + "/model-" + utc_stamp();
   TrainOptions train_options;
   train_options.progress = false;
+  train_options.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
   const TrainResult result = train_two_tower(config, data, out, train_options);
-  BprBaseline bpr;
-  bpr.fit(data.dataset);
-  bpr.save(bundle_bpr_dir(out));
+  write_serving_files(config, data, out);
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};
   if (!result.metric_name.empty()) metrics[result.metric_name] = result.best_metric;

@@ -1,7 +1,8 @@
 // Serving a trained bundle: adapts TwoTowerModel (towerrec/model.h) to the service's
-// TowerModel, builds the ServingState of a bundle directory (towers, catalogue from the
-// bundle's training data, BPR factors from <bundle>/bpr/, the stored index or a new
-// one), and trains new bundles for background jobs.
+// TowerModel, writes what serving needs into a freshly trained bundle (the catalogue in
+// <bundle>/serving/, BPR factors in <bundle>/bpr/), builds the ServingState of a bundle
+// directory from those files alone (towers, catalogue, BPR factors, the stored index or
+// a new one), and trains new bundles for background jobs.
 //
 // Thread safety: the loader and trainer are free functions; BundleTowerModel is
 // immutable and safe to share across threads.
@@ -49,7 +50,16 @@ struct BundleLoadOptions {
   std::optional<DataConfig> data;
 };
 
-// Throws Error naming the directory or file when the bundle cannot be served.
+// Completes a bundle just written by train_two_tower from the same config and data: the
+// serving catalogue (item titles, attributes and popularity, every user's history with
+// ratings) and, when config.train.collaborative, BPR factors fitted on data. Both
+// `towerrec train` and background training jobs call it, so their bundles agree.
+void write_serving_files(const Config& config, const PipelineOutput& data,
+                         const std::string& bundle_dir);
+
+// Throws Error naming the directory or file when the bundle cannot be served. A bundle
+// with a serving/ folder loads without the training data; an older one rebuilds its
+// catalogue from the data files its config names (or `options.data`).
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options);
 

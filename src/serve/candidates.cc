@@ -70,12 +70,12 @@ double CandidateScorer::content_score(int64_t row) const {
   return signals_.content.score(state_.catalog.attributes(row), state_.catalog.content_columns());
 }
 
-Candidate CandidateScorer::score(int64_t row) const {
+Candidate CandidateScorer::score(int64_t row, const ActiveAlgorithms& active) const {
   Candidate candidate;
   candidate.item = row;
-  candidate.two_tower = two_tower_score(row);
-  candidate.collaborative = collaborative_score(row);
-  candidate.content = content_score(row);
+  if (active.two_tower) candidate.two_tower = two_tower_score(row);
+  if (active.collaborative) candidate.collaborative = collaborative_score(row);
+  if (active.content) candidate.content = content_score(row);
   return candidate;
 }
 

@@ -35,8 +35,9 @@ class CandidateScorer {
   std::vector<int64_t> content(int64_t k) const;
   std::vector<int64_t> popular(int64_t k) const;
 
-  // Raw scores of one row by the algorithms whose signals exist (0 for the others).
-  Candidate score(int64_t row) const;
+  // Raw scores of one row by the active algorithms whose signals exist (0 for the
+  // others).
+  Candidate score(int64_t row, const ActiveAlgorithms& active) const;
   double two_tower_score(int64_t row) const;
   double collaborative_score(int64_t row) const;
   double content_score(int64_t row) const;

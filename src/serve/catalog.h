@@ -46,6 +46,14 @@ class Catalog {
   // returns its row.
   int64_t upsert_item(const std::string& id, const Attributes& attributes,
                       const std::string& title = "");
+  // Writes the catalogue into `dir` (a bundle's serving/ folder, docs/bundle.md):
+  // catalog.json, items.jsonl (row order) and histories.jsonl, staged and swapped in as
+  // one directory. Throws Error(kIo) naming the folder.
+  void save(const std::string& dir) const;
+  // Reads what save() wrote; the saved item ids must equal `items` row by row (the
+  // model the catalogue serves). Throws Error naming the file and line.
+  static Catalog load(const std::string& dir, const IdMap& items);
+
   // Columns whose values describe an item's content (genres, artist, ...): the
   // categorical and multi-valued item features of the config.
   void set_content_columns(std::vector<std::string> columns);

@@ -12,7 +12,7 @@ namespace towerrec::serve {
 
 struct TowerService::UserContext {
   UserSignals signals;
-  std::unordered_set<int64_t> seen;
+  std::vector<int64_t> seen;  // catalogue rows of the history (unsorted, may repeat)
   ServePath path = ServePath::kPopular;
 };
 
@@ -75,7 +75,7 @@ std::vector<Candidate> gather(const CandidateScorer& scorer, const ActiveAlgorit
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   std::vector<Candidate> candidates;
   candidates.reserve(rows.size());
-  for (int64_t row : rows) candidates.push_back(scorer.score(row));
+  for (int64_t row : rows) candidates.push_back(scorer.score(row, active));
   return candidates;
 }
 
@@ -122,12 +122,13 @@ RecommendResponse to_response(const ServingState& state, const UserSignals& sign
 }  // namespace
 
 TowerService::UserContext TowerService::resolve_user(const ServingState& state,
-                                                     const RecommendRequest& request) const {
+                                                     const RecommendRequest& request,
+                                                     const SignalNeeds& needs) const {
   UserContext user;
   const auto& columns = state.catalog.content_columns();
   if (request.user_features) {
     user.signals.tower = state.model->embed_user(*request.user_features);
-    user.signals.content.add_declared(*request.user_features, columns, 1.0);
+    if (needs.content) user.signals.content.add_declared(*request.user_features, columns, 1.0);
     user.path = ServePath::kColdStartFeatures;
     return user;
   }
@@ -135,7 +136,7 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   std::optional<Features> declared;
   std::vector<HistoryEntry> fresh;
   {
-    std::lock_guard<std::mutex> lock(data_mutex_);
+    std::shared_lock<std::shared_mutex> lock(data_mutex_);
     if (auto it = users_.find(id); it != users_.end()) declared = it->second;
     if (auto it = events_.find(id); it != events_.end()) {
       for (const LiveEvent& event : it->second) {
@@ -150,13 +151,16 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   if (model_user < 0 && user.signals.history.empty() && !declared) {
     throw Error(ErrorCode::kNotFound, "unknown user '" + id + "'");
   }
+  user.seen.reserve(user.signals.history.size());
   for (const HistoryEntry& entry : user.signals.history) {
-    user.seen.insert(entry.item);
-    user.signals.content.add_item(state.catalog.attributes(entry.item), columns,
-                                  history_weight(entry));
+    user.seen.push_back(entry.item);
+    if (needs.content) {
+      user.signals.content.add_item(state.catalog.attributes(entry.item), columns,
+                                    history_weight(entry));
+    }
   }
-  if (declared) user.signals.content.add_declared(*declared, columns, 1.0);
-  if (state.collaborative) {
+  if (declared && needs.content) user.signals.content.add_declared(*declared, columns, 1.0);
+  if (state.collaborative && needs.collaborative) {
     user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
   }
   if (model_user >= 0) {
@@ -176,19 +180,23 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
         "exactly one of user_id and user_features is required");
   check(request.limit >= 1, "limit must be at least 1, got " + std::to_string(request.limit));
   const auto state = require_state();
+  const BlendWeights weights = this->weights();
+  // Signals of algorithms with weight zero are not computed (content is, for reasons).
+  const SignalNeeds needs{weights.collaborative > 0, weights.content > 0 || request.explain};
   std::shared_lock<std::shared_mutex> items_lock(state->items_mutex);
-  UserContext user = resolve_user(*state, request);
-  std::unordered_set<int64_t> excluded = user.seen;
+  UserContext user = resolve_user(*state, request, needs);
+  // A sorted vector: one allocation per request where a hash set takes one per row.
+  std::vector<int64_t> excluded = std::move(user.seen);
   for (const auto& id : request.exclude) {
-    if (int64_t row = state->catalog.find(id); row >= 0) excluded.insert(row);
+    if (int64_t row = state->catalog.find(id); row >= 0) excluded.push_back(row);
   }
+  std::sort(excluded.begin(), excluded.end());
   const Catalog& catalog = state->catalog;
   ItemPredicate keep = [&](int64_t row) {
-    return excluded.count(row) == 0 &&
+    return !std::binary_search(excluded.begin(), excluded.end(), row) &&
            (request.filters.empty() || passes_filters(catalog.attributes(row), request.filters));
   };
   CandidateScorer scorer(*state, user.signals, keep);
-  const BlendWeights weights = this->weights();
   const ActiveAlgorithms active = active_algorithms(user.signals, weights);
   user.path = final_path(user.path, active);
   std::vector<BlendedItem> ranked;

@@ -9,19 +9,19 @@ namespace towerrec::serve {
 
 std::vector<float> UserEmbeddingCache::get(const TowerModel& model, int64_t user) const {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_lock<std::shared_mutex> lock(mutex_);
     auto it = embeddings_.find(user);
     if (it != embeddings_.end()) return it->second;
   }
   // Computed outside the lock so a slow tower call does not serialise other users.
   std::vector<float> embedding = model.user_embedding(user);
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   embeddings_.emplace(user, embedding);
   return embedding;
 }
 
 int64_t UserEmbeddingCache::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::shared_lock<std::shared_mutex> lock(mutex_);
   return static_cast<int64_t>(embeddings_.size());
 }
 

@@ -33,7 +33,7 @@ class UserEmbeddingCache {
   int64_t size() const;
 
  private:
-  mutable std::mutex mutex_;
+  mutable std::shared_mutex mutex_;  // hits (nearly every request) read shared
   mutable std::unordered_map<int64_t, std::vector<float>> embeddings_;
 };
 

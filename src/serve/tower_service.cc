@@ -41,12 +41,12 @@ TowerService::~TowerService() { jobs_.reset(); }
 void TowerService::install(std::shared_ptr<ServingState> state) {
   check(state != nullptr && state->model != nullptr && state->index != nullptr,
         "cannot install an incomplete serving state");
-  std::lock_guard<std::mutex> lock(state_mutex_);
+  std::unique_lock<std::shared_mutex> lock(state_mutex_);
   state_ = std::move(state);
 }
 
 std::shared_ptr<ServingState> TowerService::current() const {
-  std::lock_guard<std::mutex> lock(state_mutex_);
+  std::shared_lock<std::shared_mutex> lock(state_mutex_);
   return state_;
 }
 
@@ -57,7 +57,7 @@ std::shared_ptr<ServingState> TowerService::require_state() const {
 }
 
 BlendWeights TowerService::weights() const {
-  std::lock_guard<std::mutex> lock(data_mutex_);
+  std::shared_lock<std::shared_mutex> lock(data_mutex_);
   return weights_;
 }
 
@@ -82,7 +82,7 @@ SimilarResponse TowerService::similar_items(const std::string& item_id, int64_t 
 
 void TowerService::upsert_user(const std::string& user_id, const Features& features) {
   check_id(user_id, "user");
-  std::lock_guard<std::mutex> lock(data_mutex_);
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
   users_[user_id] = features;
 }
 
@@ -110,7 +110,7 @@ void TowerService::upsert_item(const std::string& item_id, const Features& featu
   check_id(item_id, "item");
   const auto state = require_state();
   add_item_to_state(*state, item_id, features);
-  std::lock_guard<std::mutex> lock(data_mutex_);
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
   posted_items_.emplace_back(item_id, features);
 }
 
@@ -127,7 +127,7 @@ void TowerService::record_events(const std::vector<Event>& events) {
       }
     }
   }
-  std::lock_guard<std::mutex> lock(data_mutex_);
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
   for (const Event& event : events) {
     const double rating = event.type == "rating" ? event.value : std::nan("");
     events_[event.user_id].push_back({event.item_id, rating});
@@ -145,7 +145,7 @@ std::string TowerService::load_model(const std::string& bundle_path) {
   std::shared_ptr<ServingState> state = options_.loader(bundle_path);
   std::vector<std::pair<std::string, Features>> posted;
   {
-    std::lock_guard<std::mutex> lock(data_mutex_);
+    std::shared_lock<std::shared_mutex> lock(data_mutex_);
     posted = posted_items_;
   }
   for (const auto& [id, features] : posted) add_item_to_state(*state, id, features);
@@ -188,7 +188,7 @@ ServiceStatus TowerService::status() {
 
 void TowerService::set_weights(const BlendWeights& weights) {
   check_weights(weights);
-  std::lock_guard<std::mutex> lock(data_mutex_);
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
   weights_ = weights;
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,10 +70,16 @@ class TowerService : public RecommendationService {
     double rating = 0;  // NaN unless the event is a rating
   };
   struct UserContext;
+  // Which optional user signals one request needs.
+  struct SignalNeeds {
+    bool collaborative = true;
+    bool content = true;
+  };
 
   std::shared_ptr<ServingState> require_state() const;
   BlendWeights weights() const;
-  UserContext resolve_user(const ServingState& state, const RecommendRequest& request) const;
+  UserContext resolve_user(const ServingState& state, const RecommendRequest& request,
+                           const SignalNeeds& needs) const;
   void add_item_to_state(ServingState& state, const std::string& item_id,
                          const Features& features) const;
   void on_trained(const TrainedBundle& bundle);
@@ -80,10 +87,11 @@ class TowerService : public RecommendationService {
   ServiceOptions options_;
   const std::chrono::steady_clock::time_point started_;
 
-  mutable std::mutex state_mutex_;
+  // Readers (every request) take these shared, so they never wait on each other.
+  mutable std::shared_mutex state_mutex_;
   std::shared_ptr<ServingState> state_;
 
-  mutable std::mutex data_mutex_;  // weights, users, events, posted items
+  mutable std::shared_mutex data_mutex_;  // weights, users, events, posted items
   BlendWeights weights_;
   std::unordered_map<std::string, Features> users_;
   std::unordered_map<std::string, std::vector<LiveEvent>> events_;

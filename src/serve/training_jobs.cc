@@ -1,10 +1,25 @@
 #include "serve/training_jobs.h"
 
+#include <cmath>
 #include <exception>
 
 #include "towerrec/error.h"
 
 namespace towerrec::serve {
+
+void apply_progress(const TrainProgress& p, JobStatus& s) {
+  s.epochs = p.epochs;
+  s.epoch = p.epoch_done ? p.epoch : p.epoch - 1;
+  s.batch = p.batch;
+  s.batches = p.batches;
+  s.loss = std::isfinite(p.loss) ? p.loss : 0;
+  s.examples_per_second = p.examples_per_second;
+  s.elapsed_seconds = p.elapsed_seconds;
+  s.eta_seconds = p.eta_seconds;
+  if (p.epoch_done && !p.metric.empty() && std::isfinite(p.val_metric)) {
+    s.metrics[p.metric] = p.val_metric;
+  }
+}
 
 JobRunner::JobRunner(TrainFunction train, TrainedCallback on_trained)
     : train_(std::move(train)), on_trained_(std::move(on_trained)) {}
@@ -50,6 +65,9 @@ void JobRunner::run(const std::string& job_id, TrainRequest request) {
           s.epochs = epochs;
           for (const auto& [name, value] : metrics) s.metrics[name] = value;
         });
+      },
+      [this, job_id](const TrainProgress& p) {
+        update(job_id, [&](JobStatus& s) { apply_progress(p, s); });
       });
   std::string error;
   TrainedBundle bundle;

@@ -15,22 +15,31 @@
 #include <thread>
 #include <vector>
 
+#include "towerrec/model.h"
 #include "towerrec/service.h"
 
 namespace towerrec::serve {
 
 // What a trainer reports while it runs; safe to call from the training thread.
+// report(): epochs finished and metrics; step(): the trainer's per-batch progress
+// (TrainOptions::on_progress).
 class JobProgress {
  public:
   using Sink = std::function<void(int64_t epoch, int64_t epochs,
                                   const std::map<std::string, double>& metrics)>;
-  explicit JobProgress(Sink sink) : sink_(std::move(sink)) {}
+  using StepSink = std::function<void(const TrainProgress&)>;
+  explicit JobProgress(Sink sink, StepSink step_sink = {})
+      : sink_(std::move(sink)), step_sink_(std::move(step_sink)) {}
   void report(int64_t epoch, int64_t epochs, const std::map<std::string, double>& metrics) const {
     sink_(epoch, epochs, metrics);
+  }
+  void step(const TrainProgress& progress) const {
+    if (step_sink_) step_sink_(progress);
   }
 
  private:
   Sink sink_;
+  StepSink step_sink_;
 };
 
 struct TrainedBundle {
@@ -42,6 +51,10 @@ struct TrainedBundle {
 using TrainFunction = std::function<TrainedBundle(const TrainRequest&, const JobProgress&)>;
 // Runs after a successful training (register, load); an exception fails the job.
 using TrainedCallback = std::function<void(const TrainedBundle&)>;
+
+// Copies a trainer's progress report into a job's status: epochs finished, position in
+// the epoch, loss, speed, timing and (at an epoch's end) the validation metric.
+void apply_progress(const TrainProgress& progress, JobStatus& status);
 
 class JobRunner {
  public:

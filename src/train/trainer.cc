@@ -38,7 +38,8 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   build_sampler();
   validator_ = std::make_unique<Validator>(d, t.metric, t.metric_k, t.validation_users, t.seed);
   schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
-  progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name());
+  progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name(),
+                                         options.on_progress);
 }
 
 void Trainer::collect_positives() {

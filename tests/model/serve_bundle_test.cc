@@ -1,7 +1,9 @@
 // The service on a real trained bundle: a tiny two-block data set written as CSV files
 // ("calm" users rate Jazz items, "loud" users Rock items), trained for a few seconds,
 // loaded through load_bundle_state. The planted blocks must come back through the
-// towers for known users, a cold-start user and a cold-start item.
+// towers for known users, a cold-start user and a cold-start item; the bundle serves
+// without its data files; training through the CLI and through a job write the same
+// serving files; a restarted server on the same database keeps what was posted.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,6 +15,7 @@
 #include "serve/bundle_embeddings.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
+#include "serve_bundle_data.h"
 #include "test_support.h"
 #include "towerrec/baselines.h"
 #include "towerrec/model.h"
@@ -21,52 +24,11 @@
 namespace towerrec::serve {
 namespace {
 
-constexpr int kUsers = 16;
-constexpr int kItems = 12;  // i0..i5 Jazz, i6..i11 Rock
-
-bool is_jazz(const std::string& item) { return std::stoi(item.substr(1)) < kItems / 2; }
+using testing::is_jazz;
+constexpr int kItems = testing::kBlockItems;
 
 std::string write_data(const towerrec::testing::TempDir& dir) {
-  std::string users = "user_id,mood\n", items = "item_id,title,genres\n";
-  std::string ratings = "user_id,item_id,rating\n";
-  for (int u = 0; u < kUsers; ++u) {
-    const bool calm = u < kUsers / 2;
-    users += "u" + std::to_string(u) + (calm ? ",calm\n" : ",loud\n");
-    for (int k = 0; k < 4; ++k) {  // 4 of the 6 items of the user's block
-      const int item = (calm ? 0 : kItems / 2) + (u + k) % (kItems / 2);
-      ratings += "u" + std::to_string(u) + ",i" + std::to_string(item) + "," +
-                 std::to_string(5 - k) + "\n";
-    }
-  }
-  for (int i = 0; i < kItems; ++i) {
-    items += "i" + std::to_string(i) + ",Title " + std::to_string(i) +
-             (i < kItems / 2 ? ",Jazz\n" : ",Rock\n");
-  }
-  dir.write("users.csv", users);
-  dir.write("items.csv", items);
-  dir.write("ratings.csv", ratings);
-  return R"(data:
-  dir: )" +
-         dir.path() + R"(
-  interactions: {file: ratings.csv, format: csv}
-  users: {file: users.csv, format: csv, id_column: user_id}
-  items: {file: items.csv, format: csv, id_column: item_id}
-  user_column: user_id
-  item_column: item_id
-  rating_column: rating
-  item_title_column: title
-split: {method: none, validation_ratio: 0}
-features:
-  user:
-    - {name: user_id, kind: id, dim: 8}
-    - {name: mood, kind: categorical, dim: 4}
-  item:
-    - {name: item_id, kind: id, dim: 8}
-    - {name: genres, kind: multi_hot, dim: 4}
-model: {embedding_dim: 8, temperature: 0.1}
-train: {loss: softmax, learning_rate: 0.02, batch_size: 16, epochs: 30, patience: 30, seed: 3, threads: 1}
-index: {spec: Flat}
-)";
+  return testing::write_block_data(dir);
 }
 
 class ServeBundleTest : public ::testing::Test {
@@ -80,6 +42,7 @@ class ServeBundleTest : public ::testing::Test {
     TrainOptions options;
     options.progress = false;
     train_two_tower(config, data, bundle_, options);
+    write_serving_files(config, data, bundle_);
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -135,7 +98,8 @@ TEST_F(ServeBundleTest, StoredIndexAndCollaborativeFactorsAreUsed) {
   build_item_index(items, "HNSW8", 1)->save(bundle_index_dir(bundle_));
   auto state = load_bundle_state(bundle_, {});
   EXPECT_EQ(state->index_kind, "hnsw");
-  EXPECT_EQ(state->algorithms(), (std::vector<std::string>{"two_tower", "content", "popular"}));
+  EXPECT_EQ(state->algorithms(),
+            (std::vector<std::string>{"two_tower", "collaborative", "content", "popular"}));
   std::filesystem::remove_all(bundle_index_dir(bundle_));
 }
 

@@ -112,6 +112,10 @@ class FakeService : public RecommendationService {
     status.job_id = job_id;
     status.state = JobState::kSucceeded;
     status.epoch = status.epochs = 3;
+    status.batch = status.batches = 40;
+    status.loss = 0.75;
+    status.examples_per_second = 2000;
+    status.elapsed_seconds = 9.5;
     status.metrics = {{"recall@10", 0.25}, {"ndcg@10", 0.125}};
     status.bundle_path = "/models/" + job_id;
     return status;

@@ -48,6 +48,30 @@ TEST_F(HttpRoutesTest, IntegerIdsAreTakenAsText) {
   EXPECT_EQ(body["items"][0]["item_id"], "i1");
 }
 
+// The Python reference service's request shape, as its wrk script sends it.
+TEST_F(HttpRoutesTest, CompatibilityRouteAnswersTheReferenceShape) {
+  auto body = expect(post_raw("/recommendations", R"({"user_id": "u1", "k": 2})"), 200,
+                     "/recommendations", "post");
+  EXPECT_EQ(body["user_id"], "u1");
+  ASSERT_EQ(body["recommendations"].size(), 2u);
+  EXPECT_EQ(body["recommendations"][0]["item_id"], "i1");
+  EXPECT_EQ(body["recommendations"][1]["item_id"], "i2");
+  EXPECT_DOUBLE_EQ(body["recommendations"][1]["score"].get<double>(), 0.98);
+  // An integer id is echoed as an integer; k defaults to 10.
+  EXPECT_EQ(post("/api/v1/users", {{"user_id", 42}, {"features", json::object()}})->status, 200);
+  auto defaults = expect(post("/recommendations", {{"user_id", 42}}, false), 200,
+                         "/recommendations", "post");
+  EXPECT_EQ(defaults["user_id"], 42);
+  EXPECT_EQ(defaults["recommendations"].size(), 10u);
+  // Strict like every route: unknown fields, bad k and unknown users are refused.
+  expect_error(post("/recommendations", {{"user_id", "u1"}, {"limit", 2}}, false), 400,
+               "invalid_argument", "body.limit");
+  expect_error(post("/recommendations", {{"user_id", "u1"}, {"k", 0}}, false), 400,
+               "invalid_argument", "body.k");
+  expect_error(post("/recommendations", {{"user_id", "nobody"}}, false), 404, "not_found",
+               "nobody");
+}
+
 TEST_F(HttpRoutesTest, SimilarItems) {
   auto body =
       expect(get("/api/v1/items/i5/similar?limit=2"), 200, "/api/v1/items/{id}/similar", "get");
@@ -108,6 +132,12 @@ TEST_F(HttpRoutesTest, TrainingJobLifecycle) {
   auto status = expect(get("/api/v1/models/train/job-1"), 200, "/api/v1/models/train/{job}", "get");
   EXPECT_EQ(status["state"], "succeeded");
   EXPECT_EQ(status["epoch"], 3);
+  EXPECT_EQ(status["progress"]["batch"], 40);
+  EXPECT_EQ(status["progress"]["batches"], 40);
+  EXPECT_DOUBLE_EQ(status["progress"]["loss"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(status["progress"]["examples_per_second"].get<double>(), 2000);
+  EXPECT_DOUBLE_EQ(status["progress"]["elapsed_seconds"].get<double>(), 9.5);
+  EXPECT_DOUBLE_EQ(status["progress"]["eta_seconds"].get<double>(), 0);
   EXPECT_DOUBLE_EQ(status["metrics"]["ndcg@10"].get<double>(), 0.125);
   expect_error(get("/api/v1/models/train/job-7"), 404, "not_found", "job-7");
 }
@@ -198,6 +228,9 @@ TEST_F(HttpRoutesTest, RequestSchemasMatchWhatTheServerAccepts) {
       {"/api/v1/recommendations", {{"user_id", "u1"}, {"count", 3}}, false},
       {"/api/v1/recommendations", {{"user_id", "u1"}, {"limit", 0}}, false},
       {"/api/v1/recommendations", {{"user_id", 1.5}}, false},
+      {"/recommendations", {{"user_id", 7}, {"k", 3}}, true},
+      {"/recommendations", {{"user_id", 7}, {"limit", 3}}, false},
+      {"/recommendations", {{"k", 3}}, false},
       {"/api/v1/users", {{"user_id", "u"}, {"features", {{"a", true}}}}, true},
       {"/api/v1/users", {{"user_id", "u"}}, false},
       {"/api/v1/items", {{"item_id", 3}, {"features", {{"tags", {1}}}}}, false},

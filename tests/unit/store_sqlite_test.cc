@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include "http_fake_service.h"
 #include "test_support.h"
 #include "towerrec/error.h"
 #include "towerrec/store.h"
@@ -52,6 +53,50 @@ TEST(StoreSqlite, UsersAndItemsRoundTripAndSurviveReopen) {
   ASSERT_TRUE(item.has_value());
   EXPECT_EQ(item->features.at("genres"), "Action|Comedy");
   EXPECT_EQ(item->updated_at, 300);
+}
+
+TEST(StoreSqlite, ListsEverythingForAReplay) {
+  TempDir dir;
+  Store store(dir.path() + "/state.db");
+  store.upsert_item("i2", {{"g", "b"}}, 20);
+  store.upsert_item("i1", {{"g", "a"}}, 10);
+  store.upsert_user("u1", {}, 5);
+  store.add_events({{"u1", "i2", "view", 1, 50}, {"u1", "i1", "rating", 4, 40}});
+  store.add_events({{"u2", "i1", "view", 1, 30}});
+  const auto items = store.list_items();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].id, "i1");  // written first
+  EXPECT_EQ(items[1].features, (Features{{"g", "b"}}));
+  ASSERT_EQ(store.list_users().size(), 1u);
+  const auto events = store.all_events();  // in the order they were added
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].item_id, "i2");
+  EXPECT_EQ(events[1].type, "rating");
+  EXPECT_DOUBLE_EQ(events[1].value, 4);
+  EXPECT_EQ(events[1].timestamp, 40);
+  EXPECT_EQ(events[2].user_id, "u2");
+}
+
+// restore_service replays users, then items, then events; events the service refuses
+// are skipped one by one, the rest of their batch still gets in.
+TEST(StoreSqlite, RestoresAServiceAndSkipsWhatItRefuses) {
+  TempDir dir;
+  Store store(dir.path() + "/state.db");
+  store.upsert_user("u9", {{"age", "30"}}, 1);
+  store.upsert_item("n1", {{"genre", "comedy"}}, 2);
+  store.add_events({{"u9", "n1", "view", 1, 3}, {"u9", "zz", "view", 1, 4}, {"u1", "i1", "view", 1, 5}});
+  FakeService service;
+  const RestoreCounts counts = restore_service(store, service);
+  EXPECT_EQ(counts.users, 1);
+  EXPECT_EQ(counts.items, 1);
+  EXPECT_EQ(counts.events, 2);
+  EXPECT_EQ(counts.skipped, 1);  // item zz is unknown
+  RecommendRequest request;
+  request.user_id = "u9";  // known now, with n1 seen
+  request.limit = 100;
+  for (const auto& item : service.recommend(request).items) EXPECT_NE(item.item_id, "n1");
+  request.user_id = "u1";
+  for (const auto& item : service.recommend(request).items) EXPECT_NE(item.item_id, "i1");
 }
 
 TEST(StoreSqlite, EventsInTimeOrderAndVisibleToOtherConnections) {
