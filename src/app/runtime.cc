@@ -8,8 +8,6 @@
 
 namespace towerrec {
 
-namespace {
-
 // OpenBLAS is reached through Debian's libblas alternative, so its symbol may or may
 // not exist; look it up instead of linking against it.
 void set_blas_threads(int threads) {
@@ -18,8 +16,6 @@ void set_blas_threads(int threads) {
     fn(threads);
   }
 }
-
-}  // namespace
 
 int64_t configure_threads(int64_t threads) {
   if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());

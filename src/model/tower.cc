@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "model/mask_dropout.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
@@ -28,7 +29,7 @@ int64_t append_mlp_layers(torch::nn::Sequential& mlp, int64_t in, const TowerCon
       throw Error("model tower norm '" + config.norm + "' is not none|batch|layer");
     }
     const double dropout = config.dropouts.empty() ? config.dropout : config.dropouts.at(layer);
-    if (dropout > 0) mlp->push_back(torch::nn::Dropout(dropout));
+    if (dropout > 0) mlp->push_back(MaskDropout(dropout));
     in = width;
   }
   return in;
@@ -44,6 +45,7 @@ TowerImpl::TowerImpl(const std::vector<ColumnSchema>& schema, const TowerConfig&
     width += encoders_.back()->output_dim();
   }
   check(width > 0, "a tower needs at least one feature");
+  input_dim_ = width;
   mlp_ = torch::nn::Sequential();
   int64_t last = append_mlp_layers(mlp_, width, config);
   mlp_->push_back(torch::nn::Linear(last, embedding_dim));

@@ -29,10 +29,14 @@ class TowerImpl : public torch::nn::Module {
   std::vector<torch::Tensor> embedding_tables() const;
   // Every other parameter (projections, MLP, norms).
   std::vector<torch::Tensor> dense_parameters() const;
+  // The layers after the feature concatenation (input width: sum of encoder widths).
+  torch::nn::Sequential mlp() const { return mlp_; }
+  int64_t input_dim() const { return input_dim_; }
 
  private:
   std::vector<FeatureEncoder> encoders_;
   torch::nn::Sequential mlp_{nullptr};
+  int64_t input_dim_ = 0;
 };
 TORCH_MODULE(Tower);
 

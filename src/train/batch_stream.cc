@@ -18,9 +18,13 @@ BatchStream::BatchStream(const TrainingSource& source, const EpochPlan& plan)
   std::iota(all.begin(), all.end(), 0);
   std::mt19937_64 rng(epoch_seed(plan.seed, plan.epoch));
   std::shuffle(all.begin(), all.end(), rng);
-  for (size_t k = static_cast<size_t>(plan.shard_rank); k < all.size();
-       k += static_cast<size_t>(plan.shard_count)) {
-    order_.push_back(all[k]);
+  if (plan.shard_count == 1) {
+    order_ = std::move(all);  // one copy of the epoch's order, not two
+  } else {
+    for (size_t k = static_cast<size_t>(plan.shard_rank); k < all.size();
+         k += static_cast<size_t>(plan.shard_count)) {
+      order_.push_back(all[k]);
+    }
   }
   // A trailing batch of one example joins the previous batch: batch norm cannot train
   // on a single row.

@@ -8,6 +8,8 @@
 
 #include "model/bundle_writer.h"
 #include "towerrec/error.h"
+#include "towerrec/runtime.h"
+#include "util/memory.h"
 
 namespace towerrec {
 
@@ -29,6 +31,9 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   user_features_ = FeatureTable(d.user_features, d.users.size(), "user");
   item_features_ = FeatureTable(d.item_features, d.items.size(), "item");
   collect_positives();
+  int64_t positives = static_cast<int64_t>(pos_users_.size());
+  spdlog::info("{} training positives, {} batches per epoch", positives,
+               (positives + t.batch_size - 1) / t.batch_size);
   torch::manual_seed(t.seed);
   net_ = TwoTowerNet(column_schemas(d.user_features), column_schemas(d.item_features), config.model,
                      t.sparse_embeddings);
@@ -205,6 +210,10 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   if (loss_->needs_known_positives()) source.known_positives = known_positives_.get();
   BatchStream stream(source, plan);
   progress_->begin_epoch(epoch, stream.num_batches());
+  set_blas_threads(1);  // see runtime.h; validation below uses every thread again
+  struct RestoreBlas {
+    ~RestoreBlas() { set_blas_threads(torch::get_num_threads()); }
+  } restore_blas;
   double total = 0;
   int64_t step_count = 0;
   int64_t positives = 0;
@@ -367,8 +376,19 @@ void Trainer::append_log(const EpochRecord& r) const {
 TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
                             const std::string& out_dir, const TrainOptions& options) {
   check(!out_dir.empty(), "the output model directory is empty");
+  // Training's own memory (parameters, optimiser state, index arrays, batches) is the
+  // peak during training minus what the process held before it (libraries, data set).
+  bool peak_reset = reset_peak_memory();
+  MemoryUsage before = memory_usage();
   Trainer trainer(config, data, out_dir, options);
-  return trainer.run();
+  TrainResult result = trainer.run();
+  MemoryUsage after = memory_usage();
+  constexpr double kMiB = 1 << 20;
+  spdlog::info("memory: {:.0f} MiB resident before training, peak {:.0f} MiB {}",
+               static_cast<double>(before.rss_bytes) / kMiB,
+               static_cast<double>(after.peak_rss_bytes) / kMiB,
+               peak_reset ? "during training" : "of the process");
+  return result;
 }
 
 }  // namespace towerrec

@@ -1,9 +1,11 @@
-// Encoders, towers, the row-wise optimiser and the schedule.
+// Encoders, towers, dropout, the row-wise optimiser and the schedule.
+#include <map>
 
 #include <gtest/gtest.h>
 
 #include "model/feature_encoder.h"
 #include "model/feature_table.h"
+#include "model/mask_dropout.h"
 #include "model/tower.h"
 #include "towerrec/error.h"
 #include "train/lr_schedule.h"
@@ -115,6 +117,41 @@ TEST(FeatureTableTest, RejectsCodesOutsideTheVocabulary) {
 torch::Tensor table_loss(const torch::Tensor& gathered) {
   auto target = torch::linspace(-1, 1, gathered.numel()).view(gathered.sizes());
   return ((gathered - target).pow(2) * (1 + target.abs())).sum();
+}
+
+TEST(MaskDropoutTest, ZeroesAboutPAndScalesTheRestLikeTorchDropout) {
+  torch::manual_seed(3);
+  MaskDropout dropout(0.3);
+  auto input = torch::rand({400, 250}) + 0.5;  // no zeros of its own
+  auto x = input.clone().requires_grad_(true);
+  auto out = dropout(x);
+  auto kept = out.ne(0);
+  double kept_share = kept.to(torch::kFloat64).mean().item<double>();
+  EXPECT_NEAR(kept_share, 0.7, 0.005);  // 100k draws: standard error 0.0015
+  // Kept elements are input / (1 - p), exactly as torch::nn::Dropout scales them.
+  EXPECT_TRUE(torch::allclose(out.masked_select(kept), input.masked_select(kept) / 0.7));
+  // The gradient goes through kept elements only, with the same scale.
+  out.sum().backward();
+  EXPECT_TRUE(torch::allclose(x.grad(), kept.to(torch::kFloat32) / 0.7));
+  dropout->eval();
+  EXPECT_TRUE(torch::equal(dropout(input), input));
+}
+
+TEST(MaskDropoutTest, MaskFollowsTheSeedNotTheThreadCount) {
+  int threads = torch::get_num_threads();
+  torch::set_num_threads(1);
+  auto one = dropout_mask(50000, 0.5, 7);
+  torch::set_num_threads(2);
+  auto two = dropout_mask(50000, 0.5, 7);
+  torch::set_num_threads(threads);
+  EXPECT_TRUE(torch::equal(one, two));
+  EXPECT_FALSE(torch::equal(one, dropout_mask(50000, 0.5, 8)));
+  torch::manual_seed(5);
+  MaskDropout dropout(0.5);
+  auto a = dropout(torch::ones({64, 64}));
+  torch::manual_seed(5);
+  EXPECT_TRUE(torch::equal(a, dropout(torch::ones({64, 64}))));
+  EXPECT_THROW(MaskDropout(1.0), Error);
 }
 
 TEST(SparseRowAdamTest, EqualsDenseAdamWhenEveryRowIsTouched) {
