@@ -96,6 +96,18 @@ void run_evaluate(const EvaluateOptions& options) {
     }
   }
   std::cout << combined.to_markdown();
+  if (model && !model->task_names().empty()) {
+    const towerrec::MetricReport tasks = towerrec::evaluate_tasks(*model, data.dataset.test);
+    std::cout << "\nTasks (test split, threshold 0.5):\n\n" << tasks.to_markdown();
+    // In the JSON report each task is a row "two_tower/<task>".
+    for (const std::string& task : tasks.models()) {
+      for (const std::string& metric : tasks.metrics()) {
+        if (tasks.has(task, metric)) {
+          combined.set("two_tower/" + task, metric, tasks.get(task, metric));
+        }
+      }
+    }
+  }
   if (!options.output.empty()) combined.save(options.output);
 }
 

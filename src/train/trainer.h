@@ -1,6 +1,7 @@
 // The training loop behind train_two_tower (towerrec/model.h).
 //
-// One step: batch (prefetched) -> towers -> loss (+ pair head BCE) -> backward ->
+// One step: batch (prefetched) -> towers -> loss (+ pair head BCE, + task heads' BCE on
+// a batch of labelled rows, see task_loss.h) -> backward ->
 // reduce_gradients() -> clip -> dense Adam/AdamW + row-wise Adam for embedding tables.
 // reduce_gradients() is the data-parallel seam: with one worker it does nothing; N
 // workers would all-reduce (average) gradients there and each read its shard of the
@@ -24,6 +25,7 @@
 #include "train/negative_sampler.h"
 #include "train/progress.h"
 #include "train/sparse_row_adam.h"
+#include "train/task_loss.h"
 #include "train/validation.h"
 
 namespace towerrec {
@@ -40,8 +42,8 @@ class Trainer {
   // Mean loss of the epoch; sets *timed_out when train.max_seconds ran out.
   double train_epoch(int64_t epoch, int64_t* examples, bool* timed_out);
   torch::Tensor step(const TrainBatch& batch);
-  torch::Tensor pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
-                               const torch::Tensor& negatives);
+  torch::Tensor pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,
+                               const torch::Tensor& item, const torch::Tensor& negatives);
   void reduce_gradients() {}
   void clip_gradients();
   void set_lr(double lr);
@@ -61,6 +63,7 @@ class Trainer {
   std::unique_ptr<SparseRowAdam> sparse_;
   std::unique_ptr<Loss> loss_;
   std::unique_ptr<NegativeSampler> sampler_;
+  std::unique_ptr<TaskLoss> tasks_;  // null without train.tasks
   std::unique_ptr<Validator> validator_;
   std::unique_ptr<LrSchedule> schedule_;
   std::unique_ptr<Progress> progress_;
