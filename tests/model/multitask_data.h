@@ -13,7 +13,9 @@
 // head has to learn.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,6 +32,9 @@ struct MultiTaskShape {
   int64_t exposures_per_user = 30;
   int64_t latent_dim = 4;
   double test_share = 0.25;
+  // Exposures favour high-affinity items by exp(exposure_bias * s) (0 = uniform), as a
+  // feed ranked by an earlier model would.
+  double exposure_bias = 0;
 };
 
 inline std::vector<std::vector<float>> gaussian_rows(int64_t rows, int64_t dim,
@@ -70,15 +75,23 @@ inline PipelineOutput multitask_data(const std::vector<int>& tasks,
   for (Interactions* part : {&d.train, &d.validation, &d.test})
     part->task_labels.resize(tasks.size());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  std::vector<int64_t> catalogue(static_cast<size_t>(shape.items));
-  for (int64_t i = 0; i < shape.items; ++i) catalogue[i] = i;
+  auto affinity = [&](int64_t u, int64_t i) {
+    double s = 0;
+    for (int64_t c = 0; c < shape.latent_dim; ++c) s += p[u][c] * q[i][c];
+    return s / std::sqrt(static_cast<double>(shape.latent_dim));
+  };
   for (int64_t u = 0; u < shape.users; ++u) {
-    std::shuffle(catalogue.begin(), catalogue.end(), rng);
+    // Sampling without replacement by weight: the top E of bias * s + Gumbel noise.
+    std::vector<std::pair<double, int64_t>> keys;
+    for (int64_t i = 0; i < shape.items; ++i) {
+      const double gumbel = -std::log(-std::log(std::max(uniform(rng), 1e-12)));
+      keys.emplace_back(shape.exposure_bias * affinity(u, i) + gumbel, i);
+    }
+    std::partial_sort(keys.begin(), keys.begin() + shape.exposures_per_user, keys.end(),
+                      std::greater<>());
     for (int64_t k = 0; k < shape.exposures_per_user; ++k) {
-      const int64_t i = catalogue[k];
-      double s = 0;
-      for (int64_t c = 0; c < shape.latent_dim; ++c) s += p[u][c] * q[i][c];
-      s /= std::sqrt(static_cast<double>(shape.latent_dim));
+      const int64_t i = keys[k].second;
+      const double s = affinity(u, i);
       const std::vector<float> labels = planted_task_labels(s, rng);
       const double where = uniform(rng);
       Interactions& part = where < shape.test_share          ? d.test
@@ -98,7 +111,7 @@ inline const char* planted_task_name(int task) {
 }
 
 // A small configuration for multitask_data with the given tasks.
-inline Config multitask_config(const std::vector<int>& tasks) {
+inline Config multitask_config(const std::vector<int>& tasks, double weight = 1) {
   Config config = planted_config();
   config.train.early_stopping = false;
   config.train.epochs = 12;
@@ -109,6 +122,7 @@ inline Config multitask_config(const std::vector<int>& tasks) {
     TaskSpec spec;
     spec.name = planted_task_name(t);
     spec.label_column = spec.name;
+    spec.weight = weight;
     config.train.tasks.push_back(spec);
   }
   return config;

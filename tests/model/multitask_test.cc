@@ -2,7 +2,9 @@
 // structure learned, bundle round trip, and errors.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "model/bundle_writer.h"
@@ -25,15 +27,36 @@ TrainOptions quiet() {
 }
 
 // Test AUC per task of a model trained on multitask_data with `tasks`.
-std::map<std::string, double> task_aucs(const std::vector<int>& tasks) {
+std::map<std::string, double> task_aucs(const std::vector<int>& tasks,
+                                        const testing::MultiTaskShape& shape = {},
+                                        double weight = 1) {
   TempDir dir;
-  const PipelineOutput data = testing::multitask_data(tasks);
-  train_two_tower(testing::multitask_config(tasks), data, dir.path() + "/model", quiet());
+  const PipelineOutput data = testing::multitask_data(tasks, shape);
+  train_two_tower(testing::multitask_config(tasks, weight), data, dir.path() + "/model", quiet());
   const auto model = TwoTowerModel::load(dir.path() + "/model");
   const MetricReport report = evaluate_tasks(*model, data.dataset.test);
   std::map<std::string, double> aucs;
   for (const std::string& task : report.models()) aucs[task] = report.get(task, "auc");
   return aucs;
+}
+
+TEST(MultiTaskTest, DISABLED_Explore) {
+  for (double bias : {0.0, 1.5}) {
+    for (double weight : {1.0, 4.0}) {
+      testing::MultiTaskShape shape;
+      shape.exposure_bias = bias;
+      const auto start = std::chrono::steady_clock::now();
+      const auto joint = task_aucs({0, 1, 2}, shape, weight);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      for (int task : {0, 1, 2}) {
+        const std::string name = testing::planted_task_name(task);
+        std::printf("bias %.1f weight %.0f %s joint %.4f alone %.4f (%.1fs)\n", bias, weight,
+                    name.c_str(), joint.at(name), task_aucs({task}, shape, weight).at(name),
+                    seconds);
+      }
+    }
+  }
 }
 
 TEST(MultiTaskTest, TrainingTasksTogetherBeatsEachTaskAlone) {
