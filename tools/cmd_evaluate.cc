@@ -11,8 +11,21 @@
 namespace {
 
 void run_evaluate(const towerrec::EvaluationRequest& request, const std::string& output) {
-  const towerrec::EvaluationRun run = towerrec::run_evaluation(request);
+  towerrec::EvaluationRun run = towerrec::run_evaluation(request);
   std::cout << run.report.to_markdown();
+  if (run.model && !run.model->task_names().empty()) {
+    const towerrec::MetricReport tasks =
+        towerrec::evaluate_tasks(*run.model, run.data.dataset.test);
+    std::cout << "\nTasks (test split, threshold 0.5):\n\n" << tasks.to_markdown();
+    // In the JSON report each task is a row "two_tower/<task>".
+    for (const std::string& task : tasks.models()) {
+      for (const std::string& metric : tasks.metrics()) {
+        if (tasks.has(task, metric)) {
+          run.report.set("two_tower/" + task, metric, tasks.get(task, metric));
+        }
+      }
+    }
+  }
   if (!output.empty()) run.report.save(output);
 }
 

@@ -30,6 +30,10 @@ inline constexpr const char* kPreprocessing = "preprocessing.json";
 inline constexpr const char* kUserTower = "user_tower.pt";
 inline constexpr const char* kItemTower = "item_tower.pt";
 inline constexpr const char* kPairHead = "pair_head.pt";
+inline constexpr const char* kTaskHeads = "task_heads.pt";
+// Compatibility operands: [users x C] user values and [items x C] item values.
+inline constexpr const char* kCompatibilityUsers = "compatibility_users.f32";
+inline constexpr const char* kCompatibilityItems = "compatibility_items.f32";
 inline constexpr const char* kUserEmbeddings = "user_embeddings.f32";
 inline constexpr const char* kItemEmbeddings = "item_embeddings.f32";
 inline constexpr const char* kUserIds = "user_ids.txt";
@@ -64,7 +68,9 @@ struct BundleManifest {
   std::string towerrec_version = kTowerRecVersion;
   std::vector<ColumnSchema> user_schema;
   std::vector<ColumnSchema> item_schema;
-  ModelConfig model;  // architecture of the towers (and pair head)
+  ModelConfig model;                             // architecture of the towers (and pair head)
+  std::vector<CompatibilitySpec> compatibility;  // pair features of the heads
+  std::vector<TaskSpec> tasks;                   // one task head each, in this order
   int64_t embedding_dim = 0;
   int64_t num_users = 0;
   int64_t num_items = 0;

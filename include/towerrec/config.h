@@ -86,10 +86,20 @@ struct DerivedFeatureSpec {
   std::string source;  // item feature name it aggregates
 };
 
+// A per-pair feature comparing a user feature with an item feature (both numeric or
+// bucketized, compared as encoded values), fed to the pair head and the task heads.
+struct CompatibilitySpec {
+  std::string name;
+  std::string kind;  // abs_diff |u - i| | diff u - i | product u * i
+  std::string user;  // user feature name (declared or derived, e.g. avg_danceability)
+  std::string item;  // item feature name (e.g. danceability)
+};
+
 struct FeaturesConfig {
   std::vector<FeatureSpec> user;
   std::vector<FeatureSpec> item;
   std::vector<DerivedFeatureSpec> derived_user;
+  std::vector<CompatibilitySpec> compatibility;
 };
 
 struct TowerConfig {
@@ -107,7 +117,17 @@ struct ModelConfig {
   TowerConfig item_tower;
   bool pair_head = false;  // seed 001's concat -> MLP -> sigmoid head
   std::vector<int64_t> pair_head_hidden = {64};
-  std::string init = "xavier";  // embedding initialisation
+  std::vector<int64_t> task_head_hidden = {32};  // MLP of each train.tasks head
+  std::string init = "xavier";                   // embedding initialisation
+};
+
+// One prediction task (click, like, share) trained jointly with the retrieval loss: a
+// head scores each (user, item) pair from the two tower embeddings.
+struct TaskSpec {
+  std::string name;
+  std::string label_column;  // interactions column; an empty cell = no label on that row
+  double threshold = 1;      // values >= threshold are positives, smaller ones negatives
+  double weight = 1;         // weight of the task's BCE in the training loss
 };
 
 struct TrainConfig {
@@ -141,6 +161,7 @@ struct TrainConfig {
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
   bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
+  std::vector<TaskSpec> tasks;   // multi-task heads ([] = retrieval only)
 };
 
 struct EvalConfig {

@@ -73,6 +73,9 @@ struct Interactions {
   std::vector<float> weight;       // training weight, 1 by default
   std::vector<float> rating;       // raw rating, NaN when the data has none
   std::vector<int64_t> timestamp;  // seconds, 0 when the data has none
+  // Per train.tasks entry (config order), one label per row: 1, 0, or NaN when the row
+  // has no label for that task. Empty when no tasks are configured.
+  std::vector<std::vector<float>> task_labels;
   int64_t size() const { return static_cast<int64_t>(user.size()); }
   void reserve(int64_t n);
   void push_back(int64_t u, int64_t i, float lab, float w, float r, int64_t ts);

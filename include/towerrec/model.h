@@ -4,7 +4,8 @@
 //
 // Scores: towers produce unit-length embeddings [D = model.embedding_dim]; the score of
 // (user, item) is dot(user, item) / model.temperature. With model.pair_head the top
-// candidates are re-ranked by the pair head and the score is its probability.
+// candidates are re-ranked by the pair head and the score is its probability. With
+// train.tasks every task has a head giving the probability of its label for a pair.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "towerrec/bundle.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/metrics.h"
 #include "towerrec/pipeline.h"
 
 namespace towerrec {
@@ -90,6 +92,14 @@ class TwoTowerModel {
   int64_t embedding_dim() const;
   double temperature() const;
   bool has_pair_head() const;
+  // Names of the task heads (train.tasks order); empty for a model without tasks.
+  std::vector<std::string> task_names() const;
+
+  // Task probabilities of the pairs (users[k], items[k]) (dense indices; same length):
+  // result[t][k] is task t's probability for pair k. Throws Error on an index out of
+  // range or a model without tasks.
+  std::vector<std::vector<float>> score_tasks(const std::vector<int64_t>& users,
+                                              const std::vector<int64_t>& items) const;
 
   // Dense index of a user id; throws Error(kNotFound) naming the id when unknown.
   int64_t user_index(const std::string& id) const;
@@ -121,5 +131,11 @@ class TwoTowerModel {
   explicit TwoTowerModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Pair metrics of each task head on the rows of `part` labelled for the task (usually
+// the test split): one report row per task with count and positives and, when both
+// classes occur, auc, log_loss and accuracy / precision / recall / f1 at 0.5.
+// Throws Error when part's task labels do not match the model's tasks.
+MetricReport evaluate_tasks(const TwoTowerModel& model, const Interactions& part);
 
 }  // namespace towerrec

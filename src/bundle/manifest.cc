@@ -36,6 +36,7 @@ json model_to_json(const ModelConfig& model) {
           {"item_tower", tower_to_json(model.item_tower)},
           {"pair_head", model.pair_head},
           {"pair_head_hidden", model.pair_head_hidden},
+          {"task_head_hidden", model.task_head_hidden},
           {"init", model.init}};
 }
 
@@ -48,7 +49,47 @@ ModelConfig model_from_json(const json& j) {
   model.pair_head = j.at("pair_head").get<bool>();
   model.pair_head_hidden = j.at("pair_head_hidden").get<std::vector<int64_t>>();
   model.init = j.at("init").get<std::string>();
+  if (j.contains("task_head_hidden")) {
+    model.task_head_hidden = j.at("task_head_hidden").get<std::vector<int64_t>>();
+  }
   return model;
+}
+
+json compatibility_to_json(const std::vector<CompatibilitySpec>& specs) {
+  json out = json::array();
+  for (const auto& s : specs) {
+    out.push_back({{"name", s.name}, {"kind", s.kind}, {"user", s.user}, {"item", s.item}});
+  }
+  return out;
+}
+
+std::vector<CompatibilitySpec> compatibility_from_json(const json& j) {
+  std::vector<CompatibilitySpec> specs;
+  for (const auto& s : j) {
+    specs.push_back({s.at("name").get<std::string>(), s.at("kind").get<std::string>(),
+                     s.at("user").get<std::string>(), s.at("item").get<std::string>()});
+  }
+  return specs;
+}
+
+json tasks_to_json(const std::vector<TaskSpec>& tasks) {
+  json out = json::array();
+  for (const auto& t : tasks) {
+    out.push_back({{"name", t.name},
+                   {"label_column", t.label_column},
+                   {"threshold", t.threshold},
+                   {"weight", t.weight}});
+  }
+  return out;
+}
+
+std::vector<TaskSpec> tasks_from_json(const json& j) {
+  std::vector<TaskSpec> tasks;
+  for (const auto& t : j) {
+    tasks.push_back({t.at("name").get<std::string>(), t.at("label_column").get<std::string>(),
+                     t.at("threshold").get<double>(), t.at("weight").get<double>()});
+  }
+  return tasks;
 }
 
 json schema_to_json(const std::vector<ColumnSchema>& schema) {
@@ -106,6 +147,8 @@ json manifest_to_json(const BundleManifest& m) {
           {"schema",
            {{"user", schema_to_json(m.user_schema)}, {"item", schema_to_json(m.item_schema)}}},
           {"model", model_to_json(m.model)},
+          {"compatibility", compatibility_to_json(m.compatibility)},
+          {"tasks", tasks_to_json(m.tasks)},
           {"embedding_dim", m.embedding_dim},
           {"counts",
            {{"users", m.num_users},
@@ -131,6 +174,9 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     m.user_schema = schema_from_json(j.at("schema").at("user"));
     m.item_schema = schema_from_json(j.at("schema").at("item"));
     m.model = model_from_json(j.at("model"));
+    // Bundles without heads may omit these lists.
+    if (j.contains("compatibility")) m.compatibility = compatibility_from_json(j["compatibility"]);
+    if (j.contains("tasks")) m.tasks = tasks_from_json(j["tasks"]);
     m.embedding_dim = j.at("embedding_dim").get<int64_t>();
     m.num_users = j.at("counts").at("users").get<int64_t>();
     m.num_items = j.at("counts").at("items").get<int64_t>();

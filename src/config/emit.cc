@@ -25,6 +25,7 @@ std::string config_to_yaml(const Config& config) {
     }
     node[field.path.substr(start)] = field.write(config);
   }
+  root["train"]["tasks"] = config::tasks_to_yaml(config.train.tasks);
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

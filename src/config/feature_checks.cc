@@ -1,5 +1,6 @@
 // Rules that span the fields of a feature or several features: defaults that depend on
-// other fields, column counts per kind, unique names, derived-feature sources.
+// other fields, column counts per kind, unique names, derived-feature sources,
+// compatibility operands; and the rules of train.tasks.
 #include <map>
 #include <set>
 
@@ -108,12 +109,59 @@ void check_derived(const std::vector<DerivedFeatureSpec>& derived,
   }
 }
 
+// Checks that `name` is a one-number feature of the side ("user" or "item").
+void check_operand(const std::string& label, const std::string& side, const std::string& name,
+                   const std::map<std::string, std::string>& kinds) {
+  auto found = kinds.find(name);
+  check(found != kinds.end(),
+        label + "." + side + ": no " + side + " feature named '" + name + "'");
+  check(is_one_of(found->second, {"numeric", "bucketized", "item_mean", "diversity"}),
+        label + "." + side + ": '" + name + "' is " + found->second +
+            "; compatibility needs a numeric or bucketized feature (or item_mean / diversity)");
+}
+
+void check_compatibility(const std::vector<CompatibilitySpec>& specs,
+                         std::map<std::string, std::string> user_kinds,
+                         const std::vector<DerivedFeatureSpec>& derived,
+                         const std::map<std::string, std::string>& item_kinds) {
+  for (const DerivedFeatureSpec& spec : derived) user_kinds[spec.name] = spec.kind;
+  std::set<std::string> names;
+  for (const CompatibilitySpec& spec : specs) {
+    const std::string label = "features.compatibility." + spec.name;
+    for (const Field<CompatibilitySpec>& field : compatibility_fields()) {
+      field.validate(spec, label + "." + field.path);
+    }
+    check(names.insert(spec.name).second,
+          "features.compatibility: duplicate name '" + spec.name + "'");
+    check_operand(label, "user", spec.user, user_kinds);
+    check_operand(label, "item", spec.item, item_kinds);
+  }
+}
+
 }  // namespace
 
 void finish_features(FeaturesConfig* features) {
   const auto user_kinds = finish_side(&features->user, "user");
   const auto item_kinds = finish_side(&features->item, "item");
   check_derived(features->derived_user, user_kinds, item_kinds);
+  check_compatibility(features->compatibility, user_kinds, features->derived_user, item_kinds);
+}
+
+void check_tasks(const Config& config) {
+  std::set<std::string> names;
+  for (const TaskSpec& task : config.train.tasks) {
+    const std::string label = "train.tasks." + task.name;
+    for (const Field<TaskSpec>& field : task_fields()) {
+      field.validate(task, label + "." + field.path);
+    }
+    check(names.insert(task.name).second, "train.tasks: duplicate task name '" + task.name + "'");
+    check(!task.label_column.empty(), label + ".label_column: required");
+    const DataConfig& data = config.data;
+    for (const std::string* column : {&data.user_column, &data.item_column}) {
+      check(task.label_column != *column,
+            label + ".label_column: '" + task.label_column + "' is the user or item id column");
+    }
+  }
 }
 
 }  // namespace towerrec::config

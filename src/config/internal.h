@@ -17,14 +17,24 @@ namespace towerrec::config {
 [[noreturn]] void fail_unknown_key(const std::string& key,
                                    const std::vector<std::string>& candidates, const Where& where);
 
-// Reads the `features:` map (keys user, item, derived_user) into features; errors are
-// located relative to `origin` (the file, or the override).
+// Reads the `features:` map (keys user, item, derived_user, compatibility) into features; errors
+// are located relative to `origin` (the file, or the override).
 void read_features(const YAML::Node& node, const Where& origin, FeaturesConfig* features);
 
 // Applies one override below "features" ("features.user=[...]" or
 // "features.user.age.scale"); `key` starts with "features".
 void apply_feature_override(const std::string& key, const YAML::Node& value, const Where& where,
                             FeaturesConfig* features);
+
+// train.tasks: reads the list (replacing *tasks), applies an override "train.tasks=[...]"
+// or "train.tasks.click.weight=2", and writes it as YAML.
+void read_tasks(const YAML::Node& node, const Where& origin, std::vector<TaskSpec>* tasks);
+void apply_task_override(const std::string& key, const YAML::Node& value, const Where& where,
+                         std::vector<TaskSpec>* tasks);
+YAML::Node tasks_to_yaml(const std::vector<TaskSpec>& tasks);
+
+// Checks train.tasks (names, label columns, weights) and model.task_head_hidden.
+void check_tasks(const Config& config);
 
 // Fills defaults that depend on other fields (columns = {name}) and checks the rules
 // that span fields and features. Throws Error naming the feature and field.

@@ -1,5 +1,5 @@
 // Fields of the feature maps under features.user / features.item and
-// features.derived_user, with the kinds that use each field.
+// features.derived_user and features.compatibility, with the kinds that use each field.
 #include "config/registry.h"
 
 namespace towerrec::config {
@@ -69,7 +69,38 @@ std::vector<Field<DerivedFeatureSpec>> build_derived_fields() {
   return fields;
 }
 
+std::vector<Field<CompatibilitySpec>> build_compatibility_fields() {
+  std::vector<Field<CompatibilitySpec>> fields;
+  FieldBuilder<CompatibilitySpec, CompatibilitySpec> f(
+      &fields, "", [](CompatibilitySpec& s) -> CompatibilitySpec& { return s; });
+  f.add("name", &CompatibilitySpec::name, "", any_value(),
+        "Unique name of the pair feature (required).");
+  f.add("kind", &CompatibilitySpec::kind, "", one_of({"abs_diff", "diff", "product"}),
+        "How the two values are combined (required).");
+  f.add("user", &CompatibilitySpec::user, "", any_value(),
+        "A numeric or bucketized user feature, declared or derived (required).");
+  f.add("item", &CompatibilitySpec::item, "", any_value(),
+        "A numeric or bucketized item feature (required).");
+  return fields;
+}
+
 }  // namespace
+
+const std::vector<Field<CompatibilitySpec>>& compatibility_fields() {
+  static const std::vector<Field<CompatibilitySpec>> fields = build_compatibility_fields();
+  return fields;
+}
+
+const std::vector<KindInfo>& compatibility_kinds() {
+  static const std::vector<KindInfo> kinds = {
+      {"abs_diff",
+       "|user value - item value|, e.g. how far a track's danceability is from the "
+       "listener's average (item_mean) danceability."},
+      {"diff", "user value - item value (signed)."},
+      {"product", "user value * item value."},
+  };
+  return kinds;
+}
 
 const std::vector<Field<FeatureSpec>>& feature_fields() {
   static const std::vector<Field<FeatureSpec>> fields = build_feature_fields();

@@ -34,6 +34,9 @@ void register_model_keys(ConfigRegistry& registry) {
             "Also train a head scoring concat(user, item) -> MLP -> sigmoid.");
   model.add("pair_head_hidden", &ModelConfig::pair_head_hidden, {64}, at_least(1),
             "Hidden widths of the pair head.");
+  model.add("task_head_hidden", &ModelConfig::task_head_hidden, {32}, at_least(1),
+            "Hidden widths of each train.tasks head, an MLP over [user, item, user * item, "
+            "compatibility features] ([] = linear).");
   model.add("init", &ModelConfig::init, "xavier", any_value(),
             "Initialisation of embedding tables (initialiser name, e.g. xavier).");
 }

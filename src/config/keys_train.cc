@@ -2,11 +2,34 @@
 #include "config/registry.h"
 
 namespace towerrec::config {
+namespace {
+
+std::vector<Field<TaskSpec>> build_task_fields() {
+  std::vector<Field<TaskSpec>> fields;
+  FieldBuilder<TaskSpec, TaskSpec> f(&fields, "", [](TaskSpec& s) -> TaskSpec& { return s; });
+  f.add("name", &TaskSpec::name, "", any_value(), "Unique name of the task (required).");
+  f.add("label_column", &TaskSpec::label_column, "", any_value(),
+        "Interactions column holding the task's label; an empty cell means the row has no "
+        "label for this task (required).");
+  f.add("threshold", &TaskSpec::threshold, 1, any_value(),
+        "Label values >= threshold are positives, smaller values negatives.");
+  f.add("weight", &TaskSpec::weight, 1, at_least(0),
+        "Weight of the task's binary cross-entropy in the training loss.");
+  return fields;
+}
+
+}  // namespace
+
+const std::vector<Field<TaskSpec>>& task_fields() {
+  static const std::vector<Field<TaskSpec>> fields = build_task_fields();
+  return fields;
+}
 
 void register_train_keys(ConfigRegistry& registry) {
   auto train = registry.section("train", &Config::train,
                                 "The training loop: loss, negative sampling, optimiser, "
-                                "learning-rate schedule, early stopping and checkpoints.");
+                                "learning-rate schedule, early stopping and checkpoints. "
+                                "Task heads are listed under `train.tasks` (see below).");
   // loss and negatives name entries of the trainer's registries, which reject unknown names.
   train.add("loss", &TrainConfig::loss, "softmax", any_value(),
             "Loss registry name: softmax (in-batch sampled softmax), bce (binary "

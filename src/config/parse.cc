@@ -18,6 +18,10 @@ namespace {
 void read_node(const YAML::Node& node, const std::string& path, const Where& key_where,
                const Where& origin, Config* config, bool* dir_set) {
   const ConfigRegistry& registry = config_registry();
+  if (path == "train.tasks") {
+    read_tasks(node, origin, &config->train.tasks);
+    return;
+  }
   if (const Field<Config>* field = registry.find(path)) {
     Where where = origin.at(node);
     if (where.line < 0) where = key_where;
@@ -67,6 +71,10 @@ void apply_override(const std::string& text, Config* config) {
   const YAML::Node value = load_yaml(text.substr(eq + 1), where.source);
   if (key == "features" || key.rfind("features.", 0) == 0) {
     apply_feature_override(key, value, where, &config->features);
+    return;
+  }
+  if (key.rfind("train.tasks.", 0) == 0 || key == "train.tasks") {
+    apply_task_override(key, value, where, &config->train.tasks);
     return;
   }
   bool dir_set = false;
@@ -138,6 +146,7 @@ Config parse_config_from(const std::string& yaml_text, const std::vector<std::st
   for (const std::string& text : overrides) apply_override(text, &config);
   finish_features(&config.features);
   check_cross_keys(config);
+  check_tasks(config);
   return config;
 }
 

@@ -18,7 +18,8 @@ ConfigRegistry::ConfigRegistry() {
     index_[path] = i;
     all_paths_.push_back(path);
   }
-  for (const char* list : {"features", "features.user", "features.item", "features.derived_user"}) {
+  for (const char* list : {"features", "features.user", "features.item", "features.derived_user",
+                           "features.compatibility", "train.tasks"}) {
     all_paths_.push_back(list);
   }
 }

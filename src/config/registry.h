@@ -56,6 +56,11 @@ const std::vector<Field<FeatureSpec>>& feature_fields();
 // Fields of one entry of features.derived_user.
 const std::vector<Field<DerivedFeatureSpec>>& derived_feature_fields();
 
+// Fields of one entry of features.compatibility.
+const std::vector<Field<CompatibilitySpec>>& compatibility_fields();
+// Fields of one entry of train.tasks.
+const std::vector<Field<TaskSpec>>& task_fields();
+
 // The feature kinds with a one-line explanation each, in documentation order.
 struct KindInfo {
   const char* name;
@@ -63,6 +68,7 @@ struct KindInfo {
 };
 const std::vector<KindInfo>& feature_kinds();
 const std::vector<KindInfo>& derived_feature_kinds();
+const std::vector<KindInfo>& compatibility_kinds();
 
 // Section registrations, one per keys_*.cc file, called in this order.
 void register_data_keys(ConfigRegistry& registry);

@@ -13,6 +13,7 @@ Interactions take_rows(const Interactions& all, const std::vector<int64_t>& rows
   out.weight.resize(n);
   out.rating.resize(n);
   out.timestamp.resize(n);
+  out.task_labels.assign(all.task_labels.size(), std::vector<float>(n));
   for (size_t k = 0; k < n; ++k) {
     const int64_t r = rows[k];
     out.user[k] = all.user[r];
@@ -21,6 +22,9 @@ Interactions take_rows(const Interactions& all, const std::vector<int64_t>& rows
     out.weight[k] = all.weight[r];
     out.rating[k] = all.rating[r];
     out.timestamp[k] = all.timestamp[r];
+    for (size_t t = 0; t < all.task_labels.size(); ++t) {
+      out.task_labels[t][k] = all.task_labels[t][r];
+    }
   }
   return out;
 }

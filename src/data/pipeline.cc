@@ -164,6 +164,15 @@ void fill_report(const Config& config, const data::InteractionTable& table, cons
   j["interactions"] = table.rows.size();
   j["positives"] = positives;
   j["negatives"] = table.rows.size() - positives;
+  for (size_t t = 0; t < config.train.tasks.size(); ++t) {
+    int64_t labelled = 0, task_positives = 0;
+    for (float label : table.rows.task_labels[t]) {
+      labelled += label == label;  // NaN: no label
+      task_positives += label > 0;
+    }
+    j["tasks"][config.train.tasks[t].name] = {{"labelled", labelled},
+                                              {"positives", task_positives}};
+  }
   j["density"] = cells > 0 ? static_cast<double>(table.rows.size()) / cells : 0.0;
   j["split"] = {{"method", config.split.method},
                 {"seed", config.split.seed},
@@ -178,7 +187,8 @@ PipelineOutput build_dataset(const Config& config) {
   const auto start = std::chrono::steady_clock::now();
   PipelineOutput out;
   Dataset& d = out.dataset;
-  const data::InteractionTable table = data::read_interactions(config.data, &d.users, &d.items);
+  const data::InteractionTable table =
+      data::read_interactions(config.data, &d.users, &d.items, config.train.tasks);
   Side users{"user", &config.features.user, &config.data.users, "", &d.users, {}, {}};
   Side items{"item", &config.features.item, &config.data.items, "", &d.items, {}, {}};
   read_side(config.data, "", &users);

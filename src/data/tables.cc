@@ -71,6 +71,19 @@ double positive_strength(double rating, double label, const InteractionColumns& 
   return strength > 0 ? strength : 1.0;
 }
 
+// A task's label of a row: 1 at or above threshold, 0 below, NaN for an empty cell.
+bool task_label(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
+                int column, double threshold, float* out) {
+  if (is_missing_text(fields[column])) {
+    *out = std::numeric_limits<float>::quiet_NaN();
+    return true;
+  }
+  double value = 0;
+  if (!number_field(reader, fields, line, column, &value)) return false;
+  *out = value >= threshold ? 1.0f : 0.0f;
+  return true;
+}
+
 }  // namespace
 
 std::string table_path(const DataConfig& data, const std::string& file) {
@@ -78,11 +91,19 @@ std::string table_path(const DataConfig& data, const std::string& file) {
   return p.is_absolute() ? file : (std::filesystem::path(data.dir) / p).string();
 }
 
-InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items) {
+InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
+                                   const std::vector<TaskSpec>& tasks) {
   check(!data.interactions.file.empty(), "data.interactions.file is not set");
   TableReader reader(data.interactions, table_path(data, data.interactions.file));
   const InteractionColumns c = locate(data, reader);
+  std::vector<int> task_columns;
+  for (const TaskSpec& task : tasks) {
+    task_columns.push_back(
+        reader.column_index(task.label_column, "train.tasks." + task.name + ".label_column"));
+  }
+  std::vector<float> task_row(tasks.size());
   InteractionTable out;
+  out.rows.task_labels.resize(tasks.size());
   out.has_ratings = c.rating >= 0;
   out.has_timestamps = c.timestamp >= 0;
   FlatIdIndex user_index(users), item_index(items);
@@ -101,6 +122,9 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
     if (c.timestamp >= 0 && !parse_int64(f[c.timestamp], &timestamp)) {
       if (!number_field(reader, f, line, c.timestamp, &ts)) return;
     }
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      if (!task_label(reader, f, line, task_columns[t], tasks[t].threshold, &task_row[t])) return;
+    }
     const float lab = row_label(data, rating, label, c.rating >= 0, c.label >= 0);
     if (std::isnan(lab)) {
       ++out.dropped["rating below rating_threshold"];
@@ -111,6 +135,7 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
     if (data.label_as_weight && lab > 0) weight *= positive_strength(rating, label, c);
     out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
                        timestamp);
+    for (size_t t = 0; t < tasks.size(); ++t) out.rows.task_labels[t].push_back(task_row[t]);
   });
   out.rows_read = reader.rows_read();
   for (const auto& [reason, count] : reader.skip_reasons()) out.dropped[reason] += count;

@@ -28,7 +28,10 @@ std::string table_path(const DataConfig& data, const std::string& file);
 
 // Reads data.interactions; new user/item ids are added to `users` / `items` in file
 // order. Labels follow DataConfig (rating_threshold, negative_threshold, label_column).
-InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items);
+// Each task's label column fills rows.task_labels (1 at or above the task's threshold,
+// else 0; NaN for an empty cell); a missing column throws naming the task's key.
+InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
+                                   const std::vector<TaskSpec>& tasks = {});
 
 struct EntityTableStats {
   int64_t rows_read = 0;

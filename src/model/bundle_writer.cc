@@ -24,6 +24,12 @@ std::string utc_now() {
   return text;
 }
 
+void write_operands(const torch::Tensor& operands, const std::string& path) {
+  const auto values = operands.contiguous();
+  write_f32_matrix(path, std::vector<float>(values.data_ptr<float>(),
+                                            values.data_ptr<float>() + values.numel()));
+}
+
 }  // namespace
 
 std::vector<float> tower_embeddings(Tower& tower, const FeatureTable& table) {
@@ -47,6 +53,13 @@ void write_bundle(TwoTowerNet& net, const BundleInputs& in, const std::string& o
   torch::save(net->user_tower, stage.file(bf::kUserTower));
   torch::save(net->item_tower, stage.file(bf::kItemTower));
   if (net->pair_head) torch::save(net->pair_head, stage.file(bf::kPairHead));
+  if (net->task_heads) torch::save(net->task_heads, stage.file(bf::kTaskHeads));
+  if (net->pair_features.size() > 0) {
+    write_operands(net->pair_features.user_operands(in.user_features->all()),
+                   stage.file(bf::kCompatibilityUsers));
+    write_operands(net->pair_features.item_operands(in.item_features->all()),
+                   stage.file(bf::kCompatibilityItems));
+  }
   write_f32_matrix(stage.file(bf::kUserEmbeddings),
                    tower_embeddings(net->user_tower, *in.user_features));
   write_f32_matrix(stage.file(bf::kItemEmbeddings),
@@ -77,6 +90,8 @@ void write_bundle(TwoTowerNet& net, const BundleInputs& in, const std::string& o
   manifest.user_schema = column_schemas(data.user_features);
   manifest.item_schema = column_schemas(data.item_features);
   manifest.model = in.config->model;
+  manifest.compatibility = in.config->features.compatibility;
+  manifest.tasks = in.config->train.tasks;
   manifest.embedding_dim = in.config->model.embedding_dim;
   manifest.num_users = data.users.size();
   manifest.num_items = data.items.size();

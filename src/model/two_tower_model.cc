@@ -23,6 +23,11 @@ std::vector<std::string> required_files(const BundleManifest& m) {
                                     bf::kItemTower, bf::kUserEmbeddings, bf::kItemEmbeddings,
                                     bf::kUserIds,   bf::kItemIds,        bf::kSeen};
   if (m.model.pair_head) files.push_back(bf::kPairHead);
+  if (!m.tasks.empty()) files.push_back(bf::kTaskHeads);
+  if (!m.compatibility.empty()) {
+    files.push_back(bf::kCompatibilityUsers);
+    files.push_back(bf::kCompatibilityItems);
+  }
   return files;
 }
 
@@ -80,6 +85,17 @@ struct TwoTowerModel::Impl {
   mutable Tower user_tower{nullptr};
   mutable Tower item_tower{nullptr};
   mutable PairHead pair_head{nullptr};
+  mutable TaskHeads task_heads{nullptr};
+  PairFeatures pair_features;
+  std::vector<float> user_operand_data, item_operand_data;
+  torch::Tensor user_operands, item_operands;  // [U x C], [I x C]
+
+  // Compatibility features of pairs (users[k], items[k]): [B x C], undefined when C = 0.
+  torch::Tensor pair_inputs(const torch::Tensor& users, const torch::Tensor& items) const {
+    if (pair_features.size() == 0) return {};
+    return pair_features.combine(user_operands.index_select(0, users),
+                                 item_operands.index_select(0, items));
+  }
 
   std::vector<float> embed(Tower& tower, const std::vector<ColumnSchema>& schema,
                            const std::vector<FeatureColumn>& features, const char* side) const {
@@ -99,6 +115,34 @@ struct TwoTowerModel::Impl {
     return tower_embeddings(tower, table);
   }
 };
+
+namespace {
+
+// The pair head, the task heads and the compatibility operands they read.
+void load_heads(TwoTowerModel::Impl& impl, const std::string& dir) {
+  namespace bf = bundle_files;
+  const BundleManifest& m = impl.manifest;
+  auto path = [&dir](const char* name) { return dir + "/" + name; };
+  impl.pair_features = PairFeatures(m.compatibility, m.user_schema, m.item_schema);
+  const int64_t c = impl.pair_features.size();
+  if (c > 0) {
+    impl.user_operand_data = read_f32_matrix(path(bf::kCompatibilityUsers), m.num_users, c);
+    impl.item_operand_data = read_f32_matrix(path(bf::kCompatibilityItems), m.num_items, c);
+    impl.user_operands = torch::from_blob(impl.user_operand_data.data(), {m.num_users, c});
+    impl.item_operands = torch::from_blob(impl.item_operand_data.data(), {m.num_items, c});
+  }
+  if (m.model.pair_head) {
+    impl.pair_head = PairHead(m.embedding_dim, m.model.pair_head_hidden, c);
+    load_module(impl.pair_head, path(bf::kPairHead));
+  }
+  if (!m.tasks.empty()) {
+    impl.task_heads = TaskHeads(m.embedding_dim, m.model.task_head_hidden, c,
+                                static_cast<int64_t>(m.tasks.size()));
+    load_module(impl.task_heads, path(bf::kTaskHeads));
+  }
+}
+
+}  // namespace
 
 TwoTowerModel::TwoTowerModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TwoTowerModel::~TwoTowerModel() = default;
@@ -127,10 +171,7 @@ std::shared_ptr<const TwoTowerModel> TwoTowerModel::load(const std::string& dir)
   impl->item_tower = Tower(m.item_schema, m.model.item_tower, m.embedding_dim, false);
   load_module(impl->user_tower, path(bf::kUserTower));
   load_module(impl->item_tower, path(bf::kItemTower));
-  if (m.model.pair_head) {
-    impl->pair_head = PairHead(m.embedding_dim, m.model.pair_head_hidden);
-    load_module(impl->pair_head, path(bf::kPairHead));
-  }
+  load_heads(*impl, dir);
   return std::shared_ptr<const TwoTowerModel>(new TwoTowerModel(std::move(impl)));
 }
 
@@ -142,6 +183,44 @@ const IdMap& TwoTowerModel::items() const { return impl_->items; }
 int64_t TwoTowerModel::embedding_dim() const { return impl_->manifest.embedding_dim; }
 double TwoTowerModel::temperature() const { return impl_->manifest.model.temperature; }
 bool TwoTowerModel::has_pair_head() const { return static_cast<bool>(impl_->pair_head); }
+
+std::vector<std::string> TwoTowerModel::task_names() const {
+  std::vector<std::string> names;
+  for (const TaskSpec& task : impl_->manifest.tasks) names.push_back(task.name);
+  return names;
+}
+
+std::vector<std::vector<float>> TwoTowerModel::score_tasks(
+    const std::vector<int64_t>& users, const std::vector<int64_t>& items) const {
+  check(static_cast<bool>(impl_->task_heads), impl_->dir + ": the model has no task heads");
+  check(users.size() == items.size(), "score_tasks: " + std::to_string(users.size()) +
+                                          " users but " + std::to_string(items.size()) + " items");
+  for (size_t k = 0; k < users.size(); ++k) {
+    check(users[k] >= 0 && users[k] < impl_->users.size() && items[k] >= 0 &&
+              items[k] < impl_->items.size(),
+          "score_tasks: pair " + std::to_string(k) + " has a user or item index out of range");
+  }
+  const int64_t dim = embedding_dim();
+  const auto n = static_cast<int64_t>(users.size());
+  std::vector<std::vector<float>> out(impl_->manifest.tasks.size());
+  if (n == 0) return out;
+  torch::NoGradGuard no_grad;
+  auto user_rows = torch::tensor(users, torch::kInt64);
+  auto item_rows = torch::tensor(items, torch::kInt64);
+  auto user_matrix = torch::from_blob(const_cast<float*>(impl_->user_embeddings.data()),
+                                      {impl_->users.size(), dim}, torch::kFloat32);
+  auto p = torch::sigmoid(impl_->task_heads->forward(user_matrix.index_select(0, user_rows),
+                                                     impl_->item_matrix.index_select(0, item_rows),
+                                                     impl_->pair_inputs(user_rows, item_rows)))
+               .contiguous();
+  auto a = p.accessor<float, 2>();
+  for (size_t t = 0; t < out.size(); ++t) {
+    out[t].resize(static_cast<size_t>(n));
+    for (int64_t k = 0; k < n; ++k) out[t][k] = a[k][static_cast<int64_t>(t)];
+  }
+  return out;
+}
+
 const std::vector<float>& TwoTowerModel::user_embeddings() const { return impl_->user_embeddings; }
 const std::vector<float>& TwoTowerModel::item_embeddings() const { return impl_->item_embeddings; }
 
@@ -225,7 +304,11 @@ std::vector<std::vector<ScoredItem>> TwoTowerModel::recommend(const std::vector<
     auto items = impl_->item_matrix.index_select(0, torch::tensor(ids));
     auto user = torch::from_blob(queries.data() + r * dim, {1, dim}, torch::kFloat32)
                     .expand({static_cast<int64_t>(ids.size()), dim});
-    auto p = torch::sigmoid(impl_->pair_head->forward(user, items)).contiguous();
+    auto item_rows = torch::tensor(ids);
+    auto user_rows = torch::full({static_cast<int64_t>(ids.size())}, users[r], torch::kInt64);
+    auto p = torch::sigmoid(
+                 impl_->pair_head->forward(user, items, impl_->pair_inputs(user_rows, item_rows)))
+                 .contiguous();
     for (size_t c = 0; c < list.size(); ++c) list[c].score = p[c].item<float>();
     std::stable_sort(list.begin(), list.end(),
                      [](const ScoredItem& a, const ScoredItem& b) { return a.score > b.score; });

@@ -1,7 +1,9 @@
 // The two-tower network: a user tower, an item tower and, optionally, a pair head that
-// re-ranks retrieved candidates.
+// re-ranks retrieved candidates and task heads (train.tasks).
 //   score(u, i) = <user(u), item(i)> / temperature          (towers give unit vectors)
-//   pair_head(u, i) = sigmoid(MLP(concat(user(u), item(i))))  logits [B] before sigmoid
+//   pair_head(u, i) = sigmoid(MLP(concat(user(u), item(i), c(u, i))))  logits [B]
+//   task_t(u, i) = sigmoid(MLP_t(concat(user(u), item(i), user(u) * item(i), c(u, i))))
+// where c(u, i) are the compatibility features (features.compatibility, [B x C]).
 //
 // Thread safety: inference (eval() + NoGradGuard) is safe from many threads; training
 // mutates parameters and needs one thread.
@@ -9,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include "model/pair_features.h"
 #include "model/tower.h"
 #include "towerrec/bundle.h"
 #include "towerrec/config.h"
@@ -17,24 +20,49 @@ namespace towerrec {
 
 class PairHeadImpl : public torch::nn::Module {
  public:
-  PairHeadImpl(int64_t embedding_dim, const std::vector<int64_t>& hidden);
-  // user, item: float [B x D] -> logits [B].
-  torch::Tensor forward(const torch::Tensor& user, const torch::Tensor& item);
+  // pair_inputs: number of compatibility features C.
+  PairHeadImpl(int64_t embedding_dim, const std::vector<int64_t>& hidden, int64_t pair_inputs = 0);
+  // user, item: float [B x D], pair: float [B x C] (undefined when C = 0) -> logits [B].
+  torch::Tensor forward(const torch::Tensor& user, const torch::Tensor& item,
+                        const torch::Tensor& pair = {});
 
  private:
   torch::nn::Sequential mlp_{nullptr};
 };
 TORCH_MODULE(PairHead);
 
+// One MLP head per task over [user, item, user * item, pair features].
+class TaskHeadsImpl : public torch::nn::Module {
+ public:
+  TaskHeadsImpl(int64_t embedding_dim, const std::vector<int64_t>& hidden, int64_t pair_inputs,
+                int64_t tasks);
+  // user, item: float [B x D], pair: float [B x C] (undefined when C = 0) -> logits [B x T].
+  torch::Tensor forward(const torch::Tensor& user, const torch::Tensor& item,
+                        const torch::Tensor& pair = {});
+  int64_t size() const { return static_cast<int64_t>(heads_.size()); }
+
+ private:
+  std::vector<torch::nn::Sequential> heads_;
+};
+TORCH_MODULE(TaskHeads);
+
+// What the heads see besides the embeddings.
+struct HeadInputs {
+  std::vector<CompatibilitySpec> compatibility;  // features.compatibility
+  int64_t tasks = 0;                             // train.tasks entries
+};
+
 class TwoTowerNetImpl : public torch::nn::Module {
  public:
   TwoTowerNetImpl(const std::vector<ColumnSchema>& user_schema,
                   const std::vector<ColumnSchema>& item_schema, const ModelConfig& config,
-                  bool sparse);
+                  bool sparse, const HeadInputs& heads = {});
 
   Tower user_tower{nullptr};
   Tower item_tower{nullptr};
-  PairHead pair_head{nullptr};  // null unless config.pair_head
+  PairHead pair_head{nullptr};    // null unless config.pair_head
+  TaskHeads task_heads{nullptr};  // null without tasks
+  PairFeatures pair_features;
   double temperature = 0.1;
 
   std::vector<torch::Tensor> embedding_tables() const;

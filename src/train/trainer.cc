@@ -35,8 +35,13 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   spdlog::info("{} training positives, {} batches per epoch", positives,
                (positives + t.batch_size - 1) / t.batch_size);
   torch::manual_seed(t.seed);
-  net_ = TwoTowerNet(column_schemas(d.user_features), column_schemas(d.item_features), config.model,
-                     t.sparse_embeddings);
+  net_ =
+      TwoTowerNet(column_schemas(d.user_features), column_schemas(d.item_features), config.model,
+                  t.sparse_embeddings,
+                  HeadInputs{config.features.compatibility, static_cast<int64_t>(t.tasks.size())});
+  if (!t.tasks.empty()) {
+    tasks_ = std::make_unique<TaskLoss>(t, d.train, &user_features_, &item_features_);
+  }
   build_optimizers();
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
   collect_loss_pairs();
@@ -196,6 +201,7 @@ TrainResult Trainer::run() {
 double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   torch::manual_seed(epoch_seed(config_.train.seed, epoch));  // dropout stream of the epoch
   net_->train();
+  if (tasks_) tasks_->begin_epoch(epoch_seed(config_.train.seed ^ 0x7a5cULL, epoch));
   EpochPlan plan;
   plan.seed = config_.train.seed;
   plan.epoch = epoch;
@@ -259,7 +265,8 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
     input.shared_known = batch.shared_known;
   }
   auto loss = loss_->forward(input);
-  auto total = net_->pair_head ? loss + pair_head_loss(user, item, negatives) : loss;
+  auto total = net_->pair_head ? loss + pair_head_loss(batch, user, item, negatives) : loss;
+  if (tasks_) total = total + tasks_->forward(*net_);
   total.backward();
   reduce_gradients();
   clip_gradients();
@@ -289,10 +296,21 @@ void Trainer::encode_items(const TrainBatch& batch, torch::Tensor* item, torch::
   if (with_shared) *shared = all.slice(0, end);
 }
 
-torch::Tensor Trainer::pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
-                                      const torch::Tensor& negatives) {
-  auto positive = net_->pair_head->forward(user, item);
-  auto negative = net_->pair_head->forward(user, negatives.select(1, 0));
+torch::Tensor Trainer::pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,
+                                      const torch::Tensor& item, const torch::Tensor& negatives) {
+  const PairFeatures& pair = net_->pair_features;
+  torch::Tensor positive_pair, negative_pair;  // compatibility features, when declared
+  if (pair.size() > 0) {
+    auto user_operands = pair.user_operands(batch.user_features);
+    // Negative k of positive b is row b * K + k of negative_features; the head uses k = 0.
+    auto negative_operands = pair.item_operands(batch.negative_features)
+                                 .view({negatives.size(0), negatives.size(1), pair.size()})
+                                 .select(1, 0);
+    positive_pair = pair.combine(user_operands, pair.item_operands(batch.item_features));
+    negative_pair = pair.combine(user_operands, negative_operands);
+  }
+  auto positive = net_->pair_head->forward(user, item, positive_pair);
+  auto negative = net_->pair_head->forward(user, negatives.select(1, 0), negative_pair);
   auto logits = torch::cat({positive, negative});
   auto labels = torch::cat({torch::ones_like(positive), torch::zeros_like(negative)});
   return torch::nn::functional::binary_cross_entropy_with_logits(logits, labels);

@@ -1,6 +1,7 @@
 // The training loop behind train_two_tower (towerrec/model.h).
 //
-// One step: batch (prefetched) -> towers -> loss (+ pair head BCE) -> backward ->
+// One step: batch (prefetched) -> towers -> loss (+ pair head BCE, + task heads' BCE on
+// a batch of labelled rows, see task_loss.h) -> backward ->
 // reduce_gradients() -> clip -> dense Adam/AdamW + row-wise Adam for embedding tables.
 // A sampler that mines from the model (hard negatives) is re-mined at the start of every
 // epoch and every refresh_every() steps, before the batches that follow are built.
@@ -27,6 +28,7 @@
 #include "train/progress.h"
 #include "train/sparse_row_adam.h"
 #include "train/training_pairs.h"
+#include "train/task_loss.h"
 #include "train/validation.h"
 
 namespace towerrec {
@@ -53,8 +55,8 @@ class Trainer {
   // and shared items [N x D] (the last two undefined when the batch has none).
   void encode_items(const TrainBatch& batch, torch::Tensor* item, torch::Tensor* negatives,
                     torch::Tensor* shared);
-  torch::Tensor pair_head_loss(const torch::Tensor& user, const torch::Tensor& item,
-                               const torch::Tensor& negatives);
+  torch::Tensor pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,
+                               const torch::Tensor& item, const torch::Tensor& negatives);
   void reduce_gradients() {}
   void clip_gradients();
   void set_lr(double lr);
@@ -74,6 +76,7 @@ class Trainer {
   std::unique_ptr<SparseRowAdam> sparse_;
   std::unique_ptr<Loss> loss_;
   std::unique_ptr<NegativeSampler> sampler_;
+  std::unique_ptr<TaskLoss> tasks_;  // null without train.tasks
   std::unique_ptr<Validator> validator_;
   std::unique_ptr<LrSchedule> schedule_;
   std::unique_ptr<Progress> progress_;
