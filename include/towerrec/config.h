@@ -77,6 +77,9 @@ struct FeatureSpec {
   int64_t vector_dim = 0;
   // value_confidence: columns holds values; confidence_columns the matching confidences
   std::vector<std::string> confidence_columns;
+  std::string impute = "median";          // median | predict (from the side's other features)
+  std::vector<std::string> predict_from;  // predict: input features ([] = all eligible others)
+  double predicted_confidence = 0.8;      // predict: confidence ceiling of a predicted value
 };
 
 // A user feature computed from the user's training interactions.

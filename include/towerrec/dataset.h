@@ -34,6 +34,9 @@ const char* feature_kind_name(FeatureKind kind);
 //  - kBucketized: codes [rows x 1] (bucket index) AND values [rows x 1] (scaled raw value).
 //  - kVector: values [rows x value_width].
 //  - kValueConfidence: values [rows x 2k]: k values then their k confidences in [0, 1].
+// `missing` (kNumeric, kBucketized; empty otherwise) marks rows whose source value was
+// missing and imputed: 1 = imputed. Set by the data pipeline; feature predictors use it
+// to tell present inputs from imputed ones.
 // Codes index an embedding table of `cardinality` rows; code 0 is "unknown" and
 // code 1 is "other" (rare values) for categorical and multi-hot features.
 struct FeatureColumn {
@@ -47,6 +50,7 @@ struct FeatureColumn {
   int64_t cardinality = 0;
   int64_t embedding_dim = 0;
   std::string pooling = "mean";
+  std::vector<uint8_t> missing;
 };
 
 // String ids as found in the files <-> dense indices 0..size()-1.

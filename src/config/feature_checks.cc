@@ -59,6 +59,28 @@ void check_kind_fields(const FeatureSpec& spec, const std::string& label) {
   }
 }
 
+// impute: predict reads other features of the same side; only kinds with a per-row
+// value or code the predictor can use.
+void check_predict_inputs(const std::vector<FeatureSpec>& specs,
+                          const std::map<std::string, std::string>& kinds,
+                          const std::string& side) {
+  for (const FeatureSpec& spec : specs) {
+    if (spec.kind != "value_confidence") continue;
+    const std::string label = "features." + side + "." + spec.name;
+    check(spec.impute == "predict" || spec.predict_from.empty(),
+          label + ".predict_from: only used with impute: predict (impute is " + spec.impute + ")");
+    for (const std::string& input : spec.predict_from) {
+      auto found = kinds.find(input);
+      check(found != kinds.end(),
+            label + ".predict_from: no " + side + " feature named '" + input + "'");
+      check(input != spec.name, label + ".predict_from: a feature cannot predict itself");
+      check(is_one_of(found->second, {"categorical", "multi_hot", "numeric", "bucketized", "vector"}),
+            label + ".predict_from: '" + input + "' is " + found->second +
+                "; inputs must be categorical, multi_hot, numeric, bucketized or vector");
+    }
+  }
+}
+
 // Finishes and checks one side's features; returns their kinds by name.
 std::map<std::string, std::string> finish_side(std::vector<FeatureSpec>* specs,
                                                const std::string& side) {
@@ -80,6 +102,7 @@ std::map<std::string, std::string> finish_side(std::vector<FeatureSpec>* specs,
     check_columns(spec, label);
     check_kind_fields(spec, label);
   }
+  check_predict_inputs(*specs, kinds, side);
   return kinds;
 }
 

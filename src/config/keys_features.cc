@@ -53,6 +53,18 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
         "Length of each vector (0 = number of columns; required with file).", {"vector"});
   f.add("confidence_columns", &FeatureSpec::confidence_columns, {}, any_value(),
         "One confidence column in [0, 1] per value column (required).", {"value_confidence"});
+  f.add("impute", &FeatureSpec::impute, "median", one_of({"median", "predict"}),
+        "Missing values: the training median (confidence 0), or predicted from the side's "
+        "other features by ridge regression (confidence from the predictor's held-out R^2).",
+        {"value_confidence"});
+  f.add("predict_from", &FeatureSpec::predict_from, {}, any_value(),
+        "impute: predict: the input features, categorical, multi_hot, numeric, bucketized or "
+        "vector ([] = every such feature of the side not reading this feature's columns).",
+        {"value_confidence"});
+  f.add("predicted_confidence", &FeatureSpec::predicted_confidence, 0.8, between(0.0, 1.0),
+        "impute: predict: confidence of a predicted value when the predictor is perfect and all "
+        "its inputs are present; scaled by held-out R^2 and the share of inputs present.",
+        {"value_confidence"});
   return fields;
 }
 
@@ -132,7 +144,8 @@ const std::vector<KindInfo>& feature_kinds() {
        "or a file."},
       {"value_confidence",
        "Values with a confidence each (a tag score and how sure it is); "
-       "the model sees both."},
+       "the model sees both. Missing values are imputed with the median (confidence 0) "
+       "or predicted from the other features (impute: predict)."},
   };
   return kinds;
 }

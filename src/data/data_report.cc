@@ -37,6 +37,33 @@ void table_lines(const Json& tables, std::ostringstream& out) {
   }
 }
 
+// "min 0.1  q1 0.2  median 0.3  q3 0.4  max 0.5" of a distribution object.
+std::string quartiles(const Json& d) {
+  if (!d.is_object() || d.empty()) return "(none)";
+  std::string text;
+  for (const char* key : {"min", "q1", "median", "q3", "max"}) {
+    text += std::string(text.empty() ? "" : "  ") + key + " " + number(d[key]);
+  }
+  return text;
+}
+
+// value_confidence: observed vs filled-in values, the predictor's held-out R^2 per
+// column and the confidence distributions.
+void imputation_lines(const Json& s, std::ostringstream& out) {
+  if (!s.contains("observed")) return;
+  out << "    values: " << number(s["observed"]) << " observed, " << number(s["predicted"])
+      << " predicted, " << number(s["imputed"]) << " median-imputed\n";
+  if (s.contains("r2")) {
+    out << "    predictor held-out R^2:";
+    for (const auto& [column, r2] : s["r2"].items()) out << "  " << column << " " << number(r2);
+    out << "\n";
+  }
+  out << "    confidence observed: " << quartiles(s.value("confidence_observed", Json())) << "\n";
+  if (s.contains("confidence_predicted")) {
+    out << "    confidence predicted: " << quartiles(s["confidence_predicted"]) << "\n";
+  }
+}
+
 void feature_lines(const std::string& side, const Json& features, std::ostringstream& out) {
   if (features.empty()) return;
   out << side << " features:\n";
@@ -47,6 +74,7 @@ void feature_lines(const std::string& side, const Json& features, std::ostringst
       if (s.contains(key)) out << "  " << key << "=" << number(s[key]);
     }
     out << "\n";
+    imputation_lines(s, out);
   }
 }
 

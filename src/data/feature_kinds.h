@@ -20,8 +20,11 @@ nlohmann::json fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
                              const std::vector<int64_t>& fit_rows);
 nlohmann::json fit_numeric(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows);
+// With impute: predict, spec.predict_from names the inputs (already resolved, see
+// predictor_inputs) and ctx.encoded holds them encoded.
 nlohmann::json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
-                                    const std::vector<int64_t>& fit_rows);
+                                    const std::vector<int64_t>& fit_rows,
+                                    const FeatureContext& ctx);
 nlohmann::json fit_vector(const FeatureSpec& spec, const FeatureContext& ctx);
 
 void encode_id(const nlohmann::json& state, const RawTable& raw, const FeatureContext& ctx,
@@ -33,8 +36,8 @@ void encode_multi_hot(const nlohmann::json& state, const RawTable& raw, FeatureC
 // numeric and bucketized
 void encode_numeric(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
                     nlohmann::json* stats);
-void encode_value_confidence(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
-                             nlohmann::json* stats);
+void encode_value_confidence(const nlohmann::json& state, const RawTable& raw,
+                             const FeatureContext& ctx, FeatureColumn* out, nlohmann::json* stats);
 void encode_vector(const nlohmann::json& state, const RawTable& raw, const FeatureContext& ctx,
                    FeatureColumn* out, nlohmann::json* stats);
 

@@ -1,5 +1,7 @@
 #include "data/features.h"
 
+#include <algorithm>
+
 #include "data/feature_kinds.h"
 #include "towerrec/error.h"
 
@@ -23,6 +25,65 @@ std::vector<std::string> feature_source_columns(const FeatureSpec& spec) {
   }
 }
 
+bool is_predicted(const FeatureSpec& spec) {
+  return spec.kind == "value_confidence" && spec.impute == "predict";
+}
+
+bool is_predicted(const nlohmann::json& state) { return state.contains("predictor"); }
+
+namespace {
+
+bool usable_input(const FeatureSpec& spec) {
+  switch (parse_feature_kind(spec.kind)) {
+    case FeatureKind::kCategorical:
+    case FeatureKind::kMultiHot:
+    case FeatureKind::kNumeric:
+    case FeatureKind::kBucketized:
+    case FeatureKind::kVector:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The first source column of input that the target feature also reads ("" = none).
+std::string shared_column(const FeatureSpec& target, const FeatureSpec& input) {
+  const std::vector<std::string> own = feature_source_columns(target);
+  for (const auto& c : feature_source_columns(input)) {
+    if (std::find(own.begin(), own.end(), c) != own.end()) return c;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> predictor_inputs(const FeatureSpec& spec,
+                                          const std::vector<FeatureSpec>& side) {
+  std::vector<std::string> inputs;
+  for (const FeatureSpec& other : side) {
+    if (other.name == spec.name) continue;
+    const bool declared = std::find(spec.predict_from.begin(), spec.predict_from.end(),
+                                    other.name) != spec.predict_from.end();
+    if (!declared && !spec.predict_from.empty()) continue;
+    const std::string shared = shared_column(spec, other);
+    if (declared) {
+      check(usable_input(other), "feature '" + spec.name + "': predict_from input '" + other.name +
+                                     "' is " + other.kind + ", which a predictor cannot use");
+      check(shared.empty(), "feature '" + spec.name + "': predict_from input '" + other.name +
+                                "' reads column '" + shared + "', one of the predicted columns");
+    } else if (!usable_input(other) || !shared.empty()) {
+      continue;
+    }
+    inputs.push_back(other.name);
+  }
+  for (const auto& name : spec.predict_from) {
+    check(std::find(inputs.begin(), inputs.end(), name) != inputs.end(),
+          "feature '" + spec.name + "': predict_from names no other feature '" + name + "'");
+  }
+  check(!inputs.empty(), "feature '" + spec.name + "': impute: predict has no input feature");
+  return inputs;
+}
+
 nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
   check(!spec.name.empty(), "a feature has no name");
@@ -39,7 +100,7 @@ nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
     case FeatureKind::kVector:
       return fit_vector(spec, ctx);
     case FeatureKind::kValueConfidence:
-      return fit_value_confidence(spec, raw, fit_rows);
+      return fit_value_confidence(spec, raw, fit_rows, ctx);
   }
   throw Error(ErrorCode::kInternal, "unhandled feature kind " + spec.kind);
 }
@@ -71,7 +132,7 @@ FeatureColumn encode_feature(const nlohmann::json& state, const RawTable& raw,
         encode_vector(state, raw, ctx, &out, stats);
         break;
       case FeatureKind::kValueConfidence:
-        encode_value_confidence(state, raw, &out, stats);
+        encode_value_confidence(state, raw, ctx, &out, stats);
         break;
     }
   } catch (const nlohmann::json::exception& e) {

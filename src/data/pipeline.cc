@@ -85,18 +85,32 @@ std::vector<int64_t> training_rows(const std::vector<int64_t>& entity, int64_t n
 
 Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
                  const std::string& base_dir, std::vector<FeatureColumn>* out, Json* stats) {
-  const data::FeatureContext ctx{side.ids, side.id_column, base_dir};
+  const std::vector<FeatureSpec>& specs = *side.specs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    for (size_t k = 0; k < i; ++k) {
+      check(specs[k].name != specs[i].name,
+            side.name + " feature '" + specs[i].name + "' declared twice");
+    }
+  }
+  const data::FeatureContext ctx{side.ids, side.id_column, base_dir, out};
+  out->assign(specs.size(), FeatureColumn());
+  std::vector<Json> fitted(specs.size()), feature_stats(specs.size());
+  // Predicted features read the others' encodings, so they come second.
+  for (const bool second : {false, true}) {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (data::is_predicted(specs[i]) != second) continue;
+      FeatureSpec spec = specs[i];
+      if (second) spec.predict_from = data::predictor_inputs(spec, specs);
+      fitted[i] = data::fit_feature(spec, side.raw, fit_rows, ctx);
+      feature_stats[i] = {{"name", spec.name}};
+      (*out)[i] = data::encode_feature(fitted[i], side.raw, ctx, &feature_stats[i]);
+    }
+  }
   Json state = {
       {"id_column", side.id_column}, {"ids", side.ids->ids()}, {"features", Json::array()}};
-  for (const auto& spec : *side.specs) {
-    for (const auto& other : *out) {
-      check(other.name != spec.name, side.name + " feature '" + spec.name + "' declared twice");
-    }
-    Json fitted = data::fit_feature(spec, side.raw, fit_rows, ctx);
-    Json feature_stats = {{"name", spec.name}};
-    out->push_back(data::encode_feature(fitted, side.raw, ctx, &feature_stats));
-    stats->push_back(std::move(feature_stats));
-    state["features"].push_back(std::move(fitted));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    stats->push_back(std::move(feature_stats[i]));
+    state["features"].push_back(std::move(fitted[i]));
   }
   return state;
 }
@@ -255,9 +269,14 @@ std::vector<FeatureColumn> encode_rows(
     for (const auto& id : state.at("ids")) ids.add(id.get<std::string>());
     RawTable raw = request_table(rows);
     for (const auto& feature : state.at("features")) add_state_columns(feature, &raw);
-    const data::FeatureContext ctx{&ids, state.at("id_column").get<std::string>(), ""};
-    for (const auto& feature : state.at("features")) {
-      out.push_back(data::encode_feature(feature, raw, ctx, nullptr));
+    const Json& features = state.at("features");
+    out.assign(features.size(), FeatureColumn());
+    const data::FeatureContext ctx{&ids, state.at("id_column").get<std::string>(), "", &out};
+    for (const bool second : {false, true}) {
+      for (size_t i = 0; i < features.size(); ++i) {
+        if (data::is_predicted(features[i]) != second) continue;
+        out[i] = data::encode_feature(features[i], raw, ctx, nullptr);
+      }
     }
     if (side == "user") {
       for (auto& column : data::derived_for_rows(preprocessing.at("derived_user"), raw)) {

@@ -131,6 +131,26 @@ TEST(ConfigFeaturesTest, RulesAcrossFieldsAndFeatures) {
                   "features.derived_user: duplicate user feature name 'age'");
 }
 
+TEST(ConfigFeaturesTest, PredictedValueConfidenceInputs) {
+  const Config config = parse_config(std::string(kFeatures), {"features.item.tags.impute=predict",
+                                                              "features.item.tags.predict_from="
+                                                              "[genres, text]"});
+  const FeatureSpec& tags = config.features.item[3];
+  EXPECT_EQ(tags.impute, "predict");
+  EXPECT_EQ(tags.predict_from, (std::vector<std::string>{"genres", "text"}));
+  EXPECT_DOUBLE_EQ(tags.predicted_confidence, 0.8);
+  EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.predict_from=[genres]"}),
+                  "features.item.tags.predict_from: only used with impute: predict");
+  EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=predict",
+                                                       "features.item.tags.predict_from=[nope]"}),
+                  "features.item.tags.predict_from: no item feature named 'nope'");
+  EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=predict",
+                                                       "features.item.tags.predict_from=[item_id]"}),
+                  "'item_id' is id; inputs must be categorical");
+  EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=mean"}),
+                  "features.item.tags.impute");
+}
+
 TEST(ConfigFeaturesTest, OverridesAddressFeaturesByName) {
   const Config config =
       parse_config(kFeatures, {"features.user.age.scale=none", "features.item.genres.dim=4",
