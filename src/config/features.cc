@@ -24,7 +24,7 @@ std::vector<std::string> field_keys(const std::vector<Field<Root>>& fields,
 }
 
 std::string kind_of(const FeatureSpec& spec) { return spec.kind; }
-std::string kind_of(const DerivedFeatureSpec&) { return ""; }
+std::string kind_of(const DerivedFeatureSpec& spec) { return spec.kind; }
 
 // Sets one field of a feature entry; `label` is "features.user.age".
 template <class Root>

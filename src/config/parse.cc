@@ -18,6 +18,10 @@ namespace {
 void read_node(const YAML::Node& node, const std::string& path, const Where& key_where,
                const Where& origin, Config* config, bool* dir_set) {
   const ConfigRegistry& registry = config_registry();
+  if (path == "tune.space") {
+    read_tune_space(node, origin, &config->tune.space);
+    return;
+  }
   if (const Field<Config>* field = registry.find(path)) {
     Where where = origin.at(node);
     if (where.line < 0) where = key_where;
