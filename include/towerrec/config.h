@@ -85,8 +85,11 @@ struct FeatureSpec {
 // A user feature computed from the user's training interactions.
 struct DerivedFeatureSpec {
   std::string name;
-  std::string kind;    // item_mean (average of an item numeric feature) | share | diversity
-  std::string source;  // item feature name it aggregates
+  // item_mean (average of an item numeric feature) | share | diversity | history
+  std::string kind;
+  std::string source;      // item feature name it aggregates
+  int64_t max_length = 0;  // history: the user's latest N items (0 = all)
+  int64_t dim = 0;         // history: embedding size (0 = the source feature's dim)
 };
 
 // A per-pair feature comparing a user feature with an item feature (both numeric or
@@ -196,6 +199,22 @@ struct ServeConfig {
   double weight_content = 0.0;
 };
 
+// One dimension of a hyper-parameter search: a config key and the values it may take.
+struct TuneParam {
+  std::string key;                   // a registry key, e.g. "train.learning_rate"
+  std::string distribution;          // choice | uniform | log_uniform
+  std::vector<std::string> choices;  // choice: each value as YAML text ("0.1", "[256, 128]")
+  double low = 0;                    // uniform / log_uniform: inclusive bounds
+  double high = 0;
+};
+
+struct TuneConfig {
+  std::string method = "random";  // random | grid
+  uint64_t seed = 42;
+  int64_t trials = 20;           // random: trials drawn; grid: at most this many points
+  std::vector<TuneParam> space;  // in declaration order
+};
+
 struct Config {
   DataConfig data;
   SplitConfig split;
@@ -205,6 +224,7 @@ struct Config {
   EvalConfig eval;
   IndexConfig index;
   ServeConfig serve;
+  TuneConfig tune;
 };
 
 // Loads a YAML file, applies "a.b=value" overrides in order, validates everything.

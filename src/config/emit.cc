@@ -26,6 +26,7 @@ std::string config_to_yaml(const Config& config) {
     node[field.path.substr(start)] = field.write(config);
   }
   root["train"]["tasks"] = config::tasks_to_yaml(config.train.tasks);
+  root["tune"]["space"] = config::tune_space_to_yaml(config.tune.space);
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

@@ -120,7 +120,11 @@ void check_derived(const std::vector<DerivedFeatureSpec>& derived,
     auto source = item_kinds.find(spec.source);
     check(source != item_kinds.end(),
           label + ".source: no item feature named '" + spec.source + "'");
-    if (spec.kind == "item_mean") {
+    if (spec.kind == "history") {
+      check(is_one_of(source->second, {"id", "categorical"}),
+            label + ".source: history needs an id or categorical item feature, '" + spec.source +
+                "' is " + source->second);
+    } else if (spec.kind == "item_mean") {
       check(is_one_of(source->second, {"numeric", "bucketized"}),
             label + ".source: item_mean needs a numeric or bucketized item feature, '" +
                 spec.source + "' is " + source->second);

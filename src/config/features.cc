@@ -25,7 +25,7 @@ std::vector<std::string> field_keys(const std::vector<Field<Root>>& fields,
 }
 
 std::string kind_of(const FeatureSpec& spec) { return spec.kind; }
-std::string kind_of(const DerivedFeatureSpec&) { return ""; }
+std::string kind_of(const DerivedFeatureSpec& spec) { return spec.kind; }
 std::string kind_of(const CompatibilitySpec&) { return ""; }
 std::string kind_of(const TaskSpec&) { return ""; }
 

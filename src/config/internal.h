@@ -43,6 +43,13 @@ void finish_features(FeaturesConfig* features);
 // The features section as YAML: per feature, name, kind and the fields its kind uses.
 YAML::Node features_to_yaml(const FeaturesConfig& features);
 
+// Reads tune.space (a map of registry key -> {choice|uniform|log_uniform: [...]}),
+// checking every key and every value a trial may take; replaces *space.
+void read_tune_space(const YAML::Node& node, const Where& origin, std::vector<TuneParam>* space);
+
+// tune.space as YAML, in the form read_tune_space reads.
+YAML::Node tune_space_to_yaml(const std::vector<TuneParam>& space);
+
 // parse_config with the name of the source used in error messages.
 Config parse_config_from(const std::string& yaml_text, const std::vector<std::string>& overrides,
                          const std::string& base_dir, const std::string& source);

@@ -74,10 +74,15 @@ std::vector<Field<DerivedFeatureSpec>> build_derived_fields() {
       &fields, "", [](DerivedFeatureSpec& s) -> DerivedFeatureSpec& { return s; });
   f.add("name", &DerivedFeatureSpec::name, "", any_value(),
         "Unique name among the user features (required).");
-  f.add("kind", &DerivedFeatureSpec::kind, "", one_of({"item_mean", "share", "diversity"}),
+  f.add("kind", &DerivedFeatureSpec::kind, "",
+        one_of({"item_mean", "share", "diversity", "history"}),
         "What is computed from the user's training interactions (required).");
   f.add("source", &DerivedFeatureSpec::source, "", any_value(),
         "The item feature it aggregates (required).");
+  f.add("max_length", &DerivedFeatureSpec::max_length, 0, at_least(0),
+        "history: keep the user's latest N training items, by timestamp (0 = all).", {"history"});
+  f.add("dim", &DerivedFeatureSpec::dim, 0, at_least(0),
+        "history: embedding size of the items (0 = the source feature's dim).", {"history"});
   return fields;
 }
 
@@ -159,6 +164,9 @@ const std::vector<KindInfo>& derived_feature_kinds() {
       {"diversity",
        "Number of distinct values of a categorical or multi_hot item feature "
        "among the user's items, divided by the number of items."},
+      {"history",
+       "The user's training items themselves, by the codes of an id or categorical item "
+       "feature; the user tower embeds them in its own table and averages them."},
   };
   return kinds;
 }

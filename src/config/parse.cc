@@ -22,6 +22,10 @@ void read_node(const YAML::Node& node, const std::string& path, const Where& key
     read_tasks(node, origin, &config->train.tasks);
     return;
   }
+  if (path == "tune.space") {
+    read_tune_space(node, origin, &config->tune.space);
+    return;
+  }
   if (const Field<Config>* field = registry.find(path)) {
     Where where = origin.at(node);
     if (where.line < 0) where = key_where;

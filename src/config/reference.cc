@@ -71,6 +71,25 @@ void write_tasks(std::ostringstream& out) {
          "    - {name: share, label_column: shared, weight: 2.0}\n```\n";
 }
 
+void write_tune_space(std::ostringstream& out) {
+  out << "\n`tune.space` maps keys of the sections above to the values a trial may take "
+         "(keys of `tune` itself and feature fields cannot vary). Every value is checked "
+         "against the key's type and allowed range when the config loads.\n\n"
+         "| Form | Values |\n|---|---|\n"
+         "| `{choice: [a, b, ...]}` | one of the listed values (any type the key takes, "
+         "lists included) |\n"
+         "| `{uniform: [low, high]}` | a number drawn evenly from [low, high]; rounded for "
+         "integer keys |\n"
+         "| `{log_uniform: [low, high]}` | a number whose logarithm is drawn evenly "
+         "(low > 0) |\n\n"
+         "`grid` needs every key to be a `choice`; it runs the combinations with the first "
+         "key varying slowest.\n\n"
+         "```yaml\ntune:\n  method: random\n  trials: 12\n  space:\n"
+         "    train.learning_rate: {log_uniform: [1.0e-4, 1.0e-2]}\n"
+         "    model.embedding_dim: {choice: [32, 64, 128]}\n"
+         "    model.user_tower.hidden: {choice: [[256, 128], [128]]}\n```\n";
+}
+
 void write_sections(std::ostringstream& out) {
   const config::ConfigRegistry& registry = config::config_registry();
   for (const config::SectionInfo& section : registry.sections()) {
@@ -82,6 +101,7 @@ void write_sections(std::ostringstream& out) {
           << code(field.default_text) << " | " << allowed(field.rule) << " | " << cell(field.doc)
           << " |\n";
     }
+    if (section.name == "tune") write_tune_space(out);
   }
 }
 

@@ -9,6 +9,7 @@ ConfigRegistry::ConfigRegistry() {
   register_train_keys(*this);
   register_eval_keys(*this);
   register_serve_keys(*this);
+  register_tune_keys(*this);
   for (std::size_t i = 0; i < keys_.size(); ++i) {
     const std::string& path = keys_[i].path;
     for (std::size_t dot = path.find('.'); dot != std::string::npos;
@@ -19,7 +20,7 @@ ConfigRegistry::ConfigRegistry() {
     all_paths_.push_back(path);
   }
   for (const char* list : {"features", "features.user", "features.item", "features.derived_user",
-                           "features.compatibility", "train.tasks"}) {
+                           "features.compatibility", "train.tasks", "tune.space"}) {
     all_paths_.push_back(list);
   }
 }

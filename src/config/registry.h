@@ -77,5 +77,6 @@ void register_model_keys(ConfigRegistry& registry);
 void register_train_keys(ConfigRegistry& registry);
 void register_eval_keys(ConfigRegistry& registry);  // eval and index
 void register_serve_keys(ConfigRegistry& registry);
+void register_tune_keys(ConfigRegistry& registry);
 
 }  // namespace towerrec::config

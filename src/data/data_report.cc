@@ -70,7 +70,7 @@ void feature_lines(const std::string& side, const Json& features, std::ostringst
   for (const auto& s : features) {
     out << "  " << s.value("name", "?") << " (" << s.value("kind", "?") << ")";
     for (const char* key : {"vocab_size", "unknown_share", "other_share", "missing", "mean", "std",
-                            "min", "max", "source"}) {
+                            "min", "max", "source", "width"}) {
       if (s.contains(key)) out << "  " << key << "=" << number(s[key]);
     }
     out << "\n";

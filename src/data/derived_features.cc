@@ -4,6 +4,7 @@
 #include <functional>
 #include <sstream>
 
+#include "data/history_feature.h"
 #include "data/numeric_transform.h"
 #include "data/text_codec.h"
 #include "towerrec/error.h"
@@ -127,12 +128,22 @@ std::vector<double> fill_defaults(const Interactions& train, FeatureColumn* colu
 
 std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
                                                 const std::vector<FeatureColumn>& item_features,
-                                                const Interactions& train, int64_t n_users,
-                                                Json* state, Json* stats) {
+                                                const IdMap& items, const Interactions& train,
+                                                int64_t n_users, Json* state, Json* stats) {
   std::vector<FeatureColumn> out;
   for (const auto& spec : specs) {
     const FeatureColumn& source = find_source(spec, item_features);
     FeatureColumn column;
+    if (spec.kind == "history") {
+      Json history;
+      out.push_back(history_column(spec, source, items, train, n_users, &history));
+      stats->push_back({{"name", spec.name},
+                        {"kind", spec.kind},
+                        {"source", spec.source},
+                        {"width", history.at("width")}});
+      state->push_back(std::move(history));
+      continue;
+    }
     if (spec.kind == "item_mean") {
       check(source.value_width == 1 && !source.values.empty(),
             "derived feature '" + spec.name + "': source '" + spec.source +
@@ -181,6 +192,10 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
 std::vector<FeatureColumn> derived_for_rows(const Json& state, const RawTable& raw) {
   std::vector<FeatureColumn> out;
   for (const auto& spec : state) {
+    if (spec.at("kind") == "history") {
+      out.push_back(history_for_rows(spec, raw));
+      continue;
+    }
     FeatureColumn column;
     column.name = spec.at("name");
     const int64_t width = spec.at("width");

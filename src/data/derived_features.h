@@ -4,6 +4,7 @@
 //  - share: share of each code of an item multi_hot feature among the codes of the
 //    user's training positives -> vector [users x cardinality], index = code.
 //  - diversity: Shannon entropy (nats) of those shares -> numeric [users x 1].
+//  - history: the user's training items as multi-hot codes (data/history_feature.h).
 // Users without training positives get the average over users that have some (saved
 // as the default, also used for new users by encode_rows).
 //
@@ -26,11 +27,13 @@ namespace towerrec::data {
 // the source is missing or of the wrong kind.
 std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
                                                 const std::vector<FeatureColumn>& item_features,
-                                                const Interactions& train, int64_t n_users,
-                                                nlohmann::json* state, nlohmann::json* stats);
+                                                const IdMap& items, const Interactions& train,
+                                                int64_t n_users, nlohmann::json* state,
+                                                nlohmann::json* stats);
 
 // The derived columns for request rows: a row may give the value under the feature's
-// name (numbers separated by spaces, commas or '|'); otherwise the saved default.
+// name (numbers separated by spaces, commas or '|'; item ids for history); otherwise the
+// saved default.
 std::vector<FeatureColumn> derived_for_rows(const nlohmann::json& state, const RawTable& raw);
 
 }  // namespace towerrec::data

@@ -221,7 +221,7 @@ PipelineOutput build_dataset(const Config& config) {
   pre["derived_user"] = Json::array();
   stats["derived_user"] = Json::array();
   auto derived =
-      data::derive_user_features(config.features.derived_user, d.item_features, d.train,
+      data::derive_user_features(config.features.derived_user, d.item_features, d.items, d.train,
                                  d.users.size(), &pre["derived_user"], &stats["derived_user"]);
   for (auto& column : derived) d.user_features.push_back(std::move(column));
   fill_item_text(config, items, &d);

@@ -36,8 +36,8 @@ TEST(ConfigRegistryTest, EveryKeyIsDocumentedOnceAndInItsSection) {
     EXPECT_FALSE(section.doc.empty()) << section.name;
     sections.insert(section.name);
   }
-  EXPECT_EQ(sections,
-            (std::set<std::string>{"data", "split", "model", "train", "eval", "index", "serve"}));
+  EXPECT_EQ(sections, (std::set<std::string>{"data", "split", "model", "train", "eval", "index",
+                                             "serve", "tune"}));
   std::set<std::string> paths;
   for (const Field<Config>& field : config::config_registry().keys()) {
     EXPECT_TRUE(paths.insert(field.path).second) << "declared twice: " << field.path;

@@ -1,0 +1,72 @@
+// Hyper-parameter search (`towerrec tune`): trials drawn from tune.space (config.h),
+// each trained on the training part and scored on the validation part only (the
+// trainer's validation metric, train.metric@train.metric_k); the test part is never
+// read. The best trial's configuration is written as best.yaml (loadable by
+// `towerrec train --config`), every trial as a row of trials.csv.
+//
+// Thread safety: plain functions; run_tune trains one trial at a time on the caller's
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "towerrec/config.h"
+#include "towerrec/pipeline.h"
+
+namespace towerrec {
+
+// The values of one trial: (key, value as YAML text) in tune.space order, ready to be
+// applied as "key=value" overrides.
+using TuneAssignment = std::vector<std::pair<std::string, std::string>>;
+
+// The trials of a search. grid: the cartesian product of the choice lists (first key
+// varying slowest), at most `trials` of them. random: `trials` independent draws from
+// tune.seed, the same for the same seed. Integer keys get rounded values. Throws
+// Error when the space is empty or grid meets a uniform / log_uniform key.
+std::vector<TuneAssignment> plan_trials(const TuneConfig& tune, int64_t trials);
+
+struct TuneTrial {
+  int64_t number = 0;  // 1-based
+  TuneAssignment values;
+  double metric = 0;  // best validation metric of the trial
+  int64_t epochs_run = 0;
+  int64_t best_epoch = 0;
+  double seconds = 0;
+};
+
+struct TuneResult {
+  std::string metric_name;  // e.g. "ndcg@10"
+  std::vector<TuneTrial> trials;
+  int64_t best = -1;  // index into trials of the highest metric (the first on ties)
+  Config best_config;
+  int64_t datasets_built = 0;  // trials share a data set while data/split/features match
+};
+
+struct TuneRequest {
+  std::string yaml_text;               // the experiment config
+  std::string base_dir = ".";          // resolves a relative data.dir
+  std::vector<std::string> overrides;  // applied before each trial's values
+  int64_t trials = 0;                  // 0 = tune.trials
+  std::string output_dir;              // receives best.yaml, trials.csv, best_model/
+  // Builds the data set of a config (default: build_dataset).
+  std::function<PipelineOutput(const Config&)> build_data;
+  // Called after each trial with the results so far.
+  std::function<void(const TuneResult&)> on_trial;
+};
+
+// Runs the search. Every trial's config is parsed and checked before the first trial
+// trains. After each trial, trials.csv, best.yaml and the best trial's model bundle
+// (best_model/) are replaced atomically. Throws Error when the data has no
+// validation part (split.validation_ratio 0 or split.method none).
+TuneResult run_tune(const TuneRequest& request);
+
+// The trials as CSV (trial, one column per key, the metric, epochs, best_epoch,
+// seconds) and as a Markdown table with the best trial marked.
+std::string tune_trials_csv(const TuneResult& result);
+std::string tune_trials_markdown(const TuneResult& result);
+
+}  // namespace towerrec

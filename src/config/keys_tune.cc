@@ -1,0 +1,22 @@
+// Keys of the tune section: the hyper-parameter search of `towerrec tune`.
+#include "config/registry.h"
+
+namespace towerrec::config {
+
+void register_tune_keys(ConfigRegistry& registry) {
+  auto tune = registry.section(
+      "tune", &Config::tune,
+      "The hyper-parameter search of `towerrec tune`: which keys vary (`tune.space`, below), "
+      "how values are drawn, and how many trials run. Every trial trains on the training "
+      "part and is scored on the validation part only.");
+  tune.add("method", &TuneConfig::method, "random", one_of({"random", "grid"}),
+           "random draws each key independently; grid runs every combination of the choice "
+           "lists in order.");
+  tune.add("seed", &TuneConfig::seed, 42, any_value(),
+           "Seed of the random draws (the same seed gives the same trials).");
+  tune.add("trials", &TuneConfig::trials, 20, at_least(1),
+           "Trials to run (random), or the most grid points to run (grid); "
+           "`towerrec tune --trials` overrides it.");
+}
+
+}  // namespace towerrec::config

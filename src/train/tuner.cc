@@ -1,0 +1,169 @@
+// run_tune (towerrec/tune.h): trains each planned trial and keeps the best by its
+// validation metric.
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "towerrec/error.h"
+#include "towerrec/model.h"
+#include "towerrec/tune.h"
+#include "util/fs.h"
+
+namespace towerrec {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> trial_overrides(const TuneRequest& request, const TuneAssignment& values) {
+  std::vector<std::string> overrides = request.overrides;
+  for (const auto& [key, text] : values) overrides.push_back(key + "=" + text);
+  return overrides;
+}
+
+// Configs that build the same data set have the same data, split and features.
+std::string data_signature(const Config& config) {
+  Config data_only;
+  data_only.data = config.data;
+  data_only.split = config.split;
+  data_only.features = config.features;
+  return config_to_yaml(data_only);
+}
+
+std::string best_yaml(const TuneResult& result) {
+  Config config = result.best_config;
+  config.data.dir = fs::absolute(config.data.dir).lexically_normal().string();
+  const TuneTrial& best = result.trials[static_cast<std::size_t>(result.best)];
+  std::ostringstream out;
+  out << "# Best of " << result.trials.size() << " tuning trials: trial " << best.number << ", "
+      << "validation " << result.metric_name << " " << best.metric << " (best epoch "
+      << best.best_epoch << ")\n";
+  for (const auto& [key, text] : best.values) out << "#   " << key << " = " << text << "\n";
+  out << config_to_yaml(config);
+  return out.str();
+}
+
+// Moves the trial's bundle to best_model/ (replacing the previous best) or deletes it.
+void keep_or_drop(const std::string& trial_dir, const std::string& output_dir, bool best) {
+  if (!best) {
+    fs::remove_all(trial_dir);
+    return;
+  }
+  const std::string target = output_dir + "/best_model";
+  const std::string old = output_dir + "/.best_model.old";
+  fs::remove_all(old);
+  if (fs::exists(target)) fs::rename(target, old);
+  fs::rename(trial_dir, target);
+  fs::remove_all(old);
+}
+
+void write_outputs(const TuneResult& result, const std::string& output_dir) {
+  write_file_atomic(output_dir + "/trials.csv", tune_trials_csv(result));
+  if (result.best >= 0) write_file_atomic(output_dir + "/best.yaml", best_yaml(result));
+}
+
+std::string number_text(double value, int precision) {
+  if (std::isnan(value)) return "nan";
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(precision);
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+TuneResult run_tune(const TuneRequest& request) {
+  check(!request.output_dir.empty(), "tune needs an output directory");
+  const Config base = parse_config(request.yaml_text, request.overrides, request.base_dir);
+  const int64_t count = request.trials > 0 ? request.trials : base.tune.trials;
+  const std::vector<TuneAssignment> plan = plan_trials(base.tune, count);
+  std::vector<Config> configs;
+  for (const TuneAssignment& values : plan) {  // every trial checked before any trains
+    configs.push_back(
+        parse_config(request.yaml_text, trial_overrides(request, values), request.base_dir));
+  }
+  std::function<PipelineOutput(const Config&)> build = request.build_data;
+  if (!build) build = build_dataset;
+  fs::create_directories(request.output_dir);
+  TuneResult result;
+  PipelineOutput data;
+  std::string signature;
+  TrainOptions options;
+  options.progress = false;
+  for (std::size_t n = 0; n < plan.size(); ++n) {
+    const Config& config = configs[n];
+    if (result.datasets_built == 0 || data_signature(config) != signature) {
+      data = build(config);
+      signature = data_signature(config);
+      ++result.datasets_built;
+      check(data.dataset.validation.size() > 0,
+            "tune scores trials on the validation part, which is empty: set "
+            "split.validation_ratio > 0 with a split.method other than none");
+    }
+    spdlog::info("trial {}/{}", n + 1, plan.size());
+    const std::string trial_dir = request.output_dir + "/.trial-" + std::to_string(n + 1);
+    fs::remove_all(trial_dir);
+    const TrainResult trained = train_two_tower(config, data, trial_dir, options);
+    TuneTrial trial{static_cast<int64_t>(n) + 1, plan[n],
+                    trained.best_metric,         trained.epochs_run,
+                    trained.best_epoch,          trained.seconds};
+    result.metric_name = trained.metric_name;
+    result.trials.push_back(trial);
+    const bool best = result.best < 0 || trial.metric > result.trials[result.best].metric;
+    if (best) {
+      result.best = static_cast<int64_t>(n);
+      result.best_config = config;
+    }
+    keep_or_drop(trial_dir, request.output_dir, best);
+    write_outputs(result, request.output_dir);
+    if (request.on_trial) request.on_trial(result);
+  }
+  return result;
+}
+
+std::string tune_trials_csv(const TuneResult& result) {
+  std::ostringstream out;
+  out << "trial";
+  if (!result.trials.empty()) {
+    for (const auto& [key, text] : result.trials.front().values) out << "," << key;
+  }
+  out << "," << result.metric_name << ",epochs,best_epoch,seconds\n";
+  for (const TuneTrial& trial : result.trials) {
+    out << trial.number;
+    for (const auto& [key, text] : trial.values) {
+      // Lists contain commas: quote every value the CSV way.
+      std::string quoted = "\"";
+      for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      out << "," << quoted << "\"";
+    }
+    out << "," << number_text(trial.metric, 6) << "," << trial.epochs_run << "," << trial.best_epoch
+        << "," << number_text(trial.seconds, 1) << "\n";
+  }
+  return out.str();
+}
+
+std::string tune_trials_markdown(const TuneResult& result) {
+  std::ostringstream out;
+  out << "| trial |";
+  std::string rule = "|---|";
+  if (!result.trials.empty()) {
+    for (const auto& [key, text] : result.trials.front().values) {
+      out << " " << key << " |";
+      rule += "---|";
+    }
+  }
+  out << " " << result.metric_name << " | epochs | seconds |\n" << rule << "---|---|---|\n";
+  for (std::size_t n = 0; n < result.trials.size(); ++n) {
+    const TuneTrial& trial = result.trials[n];
+    out << "| " << trial.number << (static_cast<int64_t>(n) == result.best ? " (best)" : "")
+        << " |";
+    for (const auto& [key, text] : trial.values) out << " " << text << " |";
+    out << " " << number_text(trial.metric, 4) << " | " << trial.epochs_run << " (best "
+        << trial.best_epoch << ") | " << number_text(trial.seconds, 1) << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace towerrec
