@@ -137,16 +137,16 @@ struct TaskSpec {
 };
 
 struct TrainConfig {
-  std::string loss = "softmax";        // registry name: softmax | bce | ...
-  std::string negatives = "in_batch";  // registry: in_batch | uniform | popularity | mixed | hard
+  std::string loss = "softmax";    // registry name: softmax | bce | ...
+  std::string negatives = "auto";  // auto | in_batch | uniform | popularity | mixed | hard
   int64_t num_negatives = 4;
   double popularity_alpha = 0.75;
   int64_t mixed_negatives = 128;     // uniform items shared by a batch (mixed)
   int64_t hard_refresh_steps = 50;   // steps between re-mining hard negatives (hard)
   double hard_negative_share = 0.5;  // share of a row's negatives that are hard (hard)
   int64_t hard_pool = 20;            // top-ranked non-positives kept per user (hard)
-  double positive_weight = 1.0;  // bce; 0 = negatives per positive
-  double margin = 0.1;           // cosine | margin | batch_hard
+  double positive_weight = 1.0;      // bce; 0 = negatives per positive
+  double margin = 0.1;               // cosine | margin | batch_hard
   bool logq_correction = true;
   bool mask_accidental_hits = true;
   std::string optimizer = "adam";  // adam | adamw

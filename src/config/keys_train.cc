@@ -35,8 +35,9 @@ void register_train_keys(ConfigRegistry& registry) {
             "Loss registry name: softmax (in-batch sampled softmax), bce (binary "
             "cross-entropy), cosine (cosine embedding), margin (triplet margin ranking), "
             "pairwise (BPR) or batch_hard (batch-hard triplet).");
-  train.add("negatives", &TrainConfig::negatives, "in_batch", any_value(),
-            "Negative sampler registry name: in_batch (the batch's other items), uniform, "
+  train.add("negatives", &TrainConfig::negatives, "auto", any_value(),
+            "Negative sampler registry name: auto (uniform for losses that take sampled "
+            "negatives, in_batch for the others), in_batch (the batch's other items), uniform, "
             "popularity (count^alpha), mixed (in_batch plus shared uniform items) or hard "
             "(the model's top-ranked non-positives).");
   train.add("num_negatives", &TrainConfig::num_negatives, 4, between(0, 10000),

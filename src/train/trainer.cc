@@ -76,18 +76,26 @@ void Trainer::collect_loss_pairs() {
   }
 }
 
+// train.negatives "auto": uniform for a loss that scores its own sampled negatives (the
+// in-batch draws follow item frequency, which those losses do not correct for), the
+// batch's own items for the others.
+std::string Trainer::sampler_name() const {
+  const TrainConfig& t = config_.train;
+  if (t.negatives != "auto") return t.negatives;
+  return loss_->negatives_per_positive() > 0 ? "uniform" : "in_batch";
+}
+
 void Trainer::build_sampler() {
   const TrainConfig& t = config_.train;
-  sampler_ =
-      make_negative_sampler(t.negatives, t, pos_users_, pos_items_, data_.dataset.items.size());
+  const std::string name = sampler_name();
+  sampler_ = make_negative_sampler(name, t, pos_users_, pos_items_, data_.dataset.items.size());
   bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
   bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
   if (per_row || shared) return;
   // Nothing samples: the loss takes its negatives from the batch by itself.
-  check(t.negatives == "in_batch",
-        "train.negatives '" + t.negatives + "' has no effect with the " + t.loss +
-            " loss, which scores the batch's own items: " + "use in_batch" +
-            (loss_->scores_shared_negatives() ? " or mixed" : ""));
+  check(name == "in_batch", "train.negatives '" + name + "' has no effect with the " + t.loss +
+                                " loss, which scores the batch's own items: " + "use in_batch" +
+                                (loss_->scores_shared_negatives() ? " or mixed" : ""));
   sampler_.reset();
 }
 

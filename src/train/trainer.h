@@ -27,8 +27,8 @@
 #include "train/negative_sampler.h"
 #include "train/progress.h"
 #include "train/sparse_row_adam.h"
-#include "train/training_pairs.h"
 #include "train/task_loss.h"
+#include "train/training_pairs.h"
 #include "train/validation.h"
 
 namespace towerrec {
@@ -45,6 +45,7 @@ class Trainer {
   void collect_loss_pairs();
   void build_optimizers();
   // The train.negatives sampler, or none when the loss needs no sampled negatives.
+  std::string sampler_name() const;
   void build_sampler();
   // Re-mines a model-dependent sampler (hard negatives) from the current towers.
   void refresh_sampler();
