@@ -146,7 +146,7 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
       column = share_column(spec, source, train, n_users);
     } else if (spec.kind == "diversity") {
       const FeatureColumn shares = share_column(spec, source, train, n_users);
-      column = {spec.name, FeatureKind::kNumeric, n_users, 0, 1, {}, {}, 0, 0, "mean"};
+      column = {spec.name, FeatureKind::kNumeric, n_users, 0, 1, {}, {}, 0, 0, "mean", {}};
       column.values.resize(static_cast<size_t>(n_users));
       for (int64_t u = 0; u < n_users; ++u) {
         column.values[u] = static_cast<float>(
