@@ -74,9 +74,10 @@ void check_predict_inputs(const std::vector<FeatureSpec>& specs,
       check(found != kinds.end(),
             label + ".predict_from: no " + side + " feature named '" + input + "'");
       check(input != spec.name, label + ".predict_from: a feature cannot predict itself");
-      check(is_one_of(found->second, {"categorical", "multi_hot", "numeric", "bucketized", "vector"}),
-            label + ".predict_from: '" + input + "' is " + found->second +
-                "; inputs must be categorical, multi_hot, numeric, bucketized or vector");
+      check(
+          is_one_of(found->second, {"categorical", "multi_hot", "numeric", "bucketized", "vector"}),
+          label + ".predict_from: '" + input + "' is " + found->second +
+              "; inputs must be categorical, multi_hot, numeric, bucketized or vector");
     }
   }
 }

@@ -68,6 +68,17 @@ double weighted_r2(const std::vector<double>& y, const std::vector<double>& pred
   return total > 0 ? 1 - residual / total : 0;
 }
 
+// Positions in fit_rows of the rows whose target column j is known with weight > 0.
+std::vector<size_t> known_positions(const std::vector<int64_t>& fit_rows,
+                                    const PredictionTargets& targets, int64_t j) {
+  std::vector<size_t> known;
+  for (size_t i = 0; i < fit_rows.size(); ++i) {
+    const int64_t r = fit_rows[i];
+    if (!std::isnan(targets.value(r, j)) && targets.weight(r, j) > 0) known.push_back(i);
+  }
+  return known;
+}
+
 const char* kind_name(int kind) {
   static const char* names[] = {"codes", "multi_codes", "dense"};
   return names[kind];
@@ -89,8 +100,8 @@ void FeaturePredictor::lay_out(const std::vector<const FeatureColumn*>& inputs,
     switch (column->kind) {
       case FeatureKind::kCategorical:
       case FeatureKind::kMultiHot:
-        input.kind = column->kind == FeatureKind::kCategorical ? InputKind::kCodes
-                                                               : InputKind::kMultiCodes;
+        input.kind =
+            column->kind == FeatureKind::kCategorical ? InputKind::kCodes : InputKind::kMultiCodes;
         input.codes = frequent_codes(*column, fit_rows);
         break;
       case FeatureKind::kNumeric:
@@ -160,44 +171,46 @@ SparseRow FeaturePredictor::design_row(const std::vector<const FeatureColumn*>& 
   return row;
 }
 
+void FeaturePredictor::choose_lambda(const NormalEquations& train,
+                                     const std::vector<SparseRow>& design,
+                                     const std::vector<size_t>& held_rows,
+                                     const std::vector<int64_t>& fit_rows,
+                                     const PredictionTargets& targets, int64_t j, Model* model) {
+  std::vector<double> y, w, predicted(held_rows.size());
+  for (size_t i : held_rows) {
+    y.push_back(targets.value(fit_rows[i], j));
+    w.push_back(targets.weight(fit_rows[i], j));
+  }
+  model->r2 = -1e300;
+  for (double lambda : kLambdas) {
+    const std::vector<double> weights = train.solve(lambda);
+    for (size_t k = 0; k < held_rows.size(); ++k) {
+      predicted[k] = std::clamp(sparse_dot(design[held_rows[k]], weights), model->lo, model->hi);
+    }
+    const double r2 = weighted_r2(y, predicted, w);
+    if (r2 > model->r2) model->r2 = r2, model->lambda = lambda;
+  }
+}
+
 FeaturePredictor::Model FeaturePredictor::fit_column(const std::vector<SparseRow>& design,
                                                      const std::vector<int64_t>& fit_rows,
                                                      const PredictionTargets& targets,
                                                      int64_t j) const {
   Model model;
-  std::vector<size_t> known;
-  for (size_t i = 0; i < fit_rows.size(); ++i) {
-    const int64_t r = fit_rows[i];
-    if (!std::isnan(targets.value(r, j)) && targets.weights[r * targets.columns + j] > 0) {
-      known.push_back(i);
-    }
-  }
+  const std::vector<size_t> known = known_positions(fit_rows, targets, j);
   if (static_cast<int64_t>(known.size()) < kMinKnown) return model;
   NormalEquations train(width_), held(width_);
   std::vector<size_t> held_rows;
   model.lo = model.hi = targets.value(fit_rows[known[0]], j);
   for (size_t k = 0; k < known.size(); ++k) {
     const int64_t r = fit_rows[known[k]];
-    const double y = targets.value(r, j), w = targets.weights[r * targets.columns + j];
+    const double y = targets.value(r, j);
     model.lo = std::min(model.lo, y), model.hi = std::max(model.hi, y);
     const bool hold = static_cast<int64_t>(k % kHoldOutEvery) == kHoldOutEvery - 1;
-    (hold ? held : train).add(design[known[k]], y, w);
+    (hold ? held : train).add(design[known[k]], y, targets.weight(r, j));
     if (hold) held_rows.push_back(known[k]);
   }
-  std::vector<double> y, w, predicted(held_rows.size());
-  for (size_t i : held_rows) {
-    y.push_back(targets.value(fit_rows[i], j));
-    w.push_back(targets.weights[fit_rows[i] * targets.columns + j]);
-  }
-  model.r2 = -1e300;
-  for (double lambda : kLambdas) {
-    const std::vector<double> weights = train.solve(lambda);
-    for (size_t k = 0; k < held_rows.size(); ++k) {
-      predicted[k] = std::clamp(sparse_dot(design[held_rows[k]], weights), model.lo, model.hi);
-    }
-    const double r2 = weighted_r2(y, predicted, w);
-    if (r2 > model.r2) model.r2 = r2, model.lambda = lambda;
-  }
+  choose_lambda(train, design, held_rows, fit_rows, targets, j, &model);
   if (model.r2 <= 0) return model;
   train.merge(held);
   model.weights = train.solve(model.lambda);
@@ -239,11 +252,8 @@ Json FeaturePredictor::to_json() const {
     j["inputs"].push_back(std::move(in));
   }
   for (const Model& m : models_) {
-    j["columns"].push_back({{"r2", m.r2},
-                            {"lambda", m.lambda},
-                            {"lo", m.lo},
-                            {"hi", m.hi},
-                            {"weights", m.weights}});
+    j["columns"].push_back(
+        {{"r2", m.r2}, {"lambda", m.lambda}, {"lo", m.lo}, {"hi", m.hi}, {"weights", m.weights}});
   }
   return j;
 }

@@ -31,6 +31,7 @@ struct PredictionTargets {
   std::vector<double> values;
   std::vector<double> weights;
   double value(int64_t row, int64_t column) const { return values[row * columns + column]; }
+  double weight(int64_t row, int64_t column) const { return weights[row * columns + column]; }
 };
 
 class FeaturePredictor {
@@ -75,6 +76,11 @@ class FeaturePredictor {
 
   void lay_out(const std::vector<const FeatureColumn*>& inputs,
                const std::vector<int64_t>& fit_rows);
+  // Picks the penalty with the best held-out R^2 (model->lo/hi clamp the predictions).
+  static void choose_lambda(const NormalEquations& train, const std::vector<SparseRow>& design,
+                            const std::vector<size_t>& held_rows,
+                            const std::vector<int64_t>& fit_rows, const PredictionTargets& targets,
+                            int64_t j, Model* model);
   Model fit_column(const std::vector<SparseRow>& design, const std::vector<int64_t>& fit_rows,
                    const PredictionTargets& targets, int64_t j) const;
   bool add_input_row(const Input& input, const FeatureColumn& column, int64_t r,

@@ -70,8 +70,8 @@ Json distribution(std::vector<double> values) {
   if (values.empty()) return Json::object();
   std::sort(values.begin(), values.end());
   auto at = [&](double q) { return values[static_cast<size_t>(q * (values.size() - 1) + 0.5)]; };
-  return {{"min", values.front()}, {"q1", at(0.25)},          {"median", at(0.5)},
-          {"q3", at(0.75)},        {"max", values.back()},     {"count", values.size()}};
+  return {{"min", values.front()}, {"q1", at(0.25)},       {"median", at(0.5)},
+          {"q3", at(0.75)},        {"max", values.back()}, {"count", values.size()}};
 }
 
 // Counts and confidences of one encoding pass, for the report.
@@ -124,45 +124,62 @@ Json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
   return state;
 }
 
-void encode_value_confidence(const Json& state, const RawTable& raw, const FeatureContext& ctx,
-                             FeatureColumn* out, Json* stats) {
-  std::vector<double> present;
-  const PredictionTargets t = read_values(state, raw, &present);
-  const std::vector<NumericTransform> transforms = transforms_of(state);
-  const bool predicting = state.contains("predictor");
-  const FeaturePredictor predictor =
-      predicting ? FeaturePredictor::from_json(state["predictor"]) : FeaturePredictor();
-  const auto inputs = predicting ? encoded_inputs(predictor.input_names(), ctx, state.at("name"))
-                                 : std::vector<const FeatureColumn*>{};
-  const double ceiling = state.value("predicted_confidence", 0.0);
-  const int64_t k = t.columns;
-  out->value_width = 2 * k;
-  out->values.assign(static_cast<size_t>(raw.rows * 2 * k), 0.0f);
-  Tally tally;
-  for (int64_t r = 0; r < raw.rows; ++r) {
+namespace {
+
+// Fills one row's values and confidences: observed, predicted or the median.
+struct RowFiller {
+  std::vector<NumericTransform> transforms;
+  bool predicting = false;
+  FeaturePredictor predictor;
+  std::vector<const FeatureColumn*> inputs;
+  double ceiling = 0;
+
+  void fill(const PredictionTargets& t, int64_t r, float* out, Tally* tally) const {
+    const int64_t k = t.columns;
     SparseRow row;
     int64_t present_inputs = -1;  // design row built on the first missing value
     for (int64_t j = 0; j < k; ++j) {
-      double value = t.value(r, j), confidence = t.weights[r * k + j];
+      double value = t.value(r, j), confidence = t.weight(r, j);
       if (!std::isnan(value)) {
-        ++tally.observed;
-        tally.observed_confidence.push_back(confidence);
+        ++tally->observed;
+        tally->observed_confidence.push_back(confidence);
       } else if (predicting && predictor.predicts(j)) {
         if (present_inputs < 0) row = predictor.design_row(inputs, r, &present_inputs);
         const double completeness =
             static_cast<double>(present_inputs) / static_cast<double>(inputs.size());
         value = predictor.predict(row, j);
         confidence = ceiling * std::max(predictor.r2(j), 0.0) * completeness;
-        ++tally.predicted;
-        tally.predicted_confidence.push_back(confidence);
+        ++tally->predicted;
+        tally->predicted_confidence.push_back(confidence);
       } else {
         value = transforms[j].apply(transforms[j].median()), confidence = 0;
-        ++tally.imputed;
+        ++tally->imputed;
       }
-      out->values[r * 2 * k + j] = static_cast<float>(value);
-      out->values[r * 2 * k + k + j] = static_cast<float>(confidence);
+      out[j] = static_cast<float>(value);
+      out[k + j] = static_cast<float>(confidence);
     }
   }
+};
+
+}  // namespace
+
+void encode_value_confidence(const Json& state, const RawTable& raw, const FeatureContext& ctx,
+                             FeatureColumn* out, Json* stats) {
+  std::vector<double> present;
+  const PredictionTargets t = read_values(state, raw, &present);
+  RowFiller filler;
+  filler.transforms = transforms_of(state);
+  filler.predicting = state.contains("predictor");
+  if (filler.predicting) {
+    filler.predictor = FeaturePredictor::from_json(state["predictor"]);
+    filler.inputs = encoded_inputs(filler.predictor.input_names(), ctx, state.at("name"));
+    filler.ceiling = state.at("predicted_confidence");
+  }
+  const int64_t k = t.columns;
+  out->value_width = 2 * k;
+  out->values.assign(static_cast<size_t>(raw.rows * 2 * k), 0.0f);
+  Tally tally;
+  for (int64_t r = 0; r < raw.rows; ++r) filler.fill(t, r, out->values.data() + r * 2 * k, &tally);
   if (!stats) return;
   const NumericStats s = numeric_stats(present);
   (*stats)["missing"] = tally.predicted + tally.imputed;

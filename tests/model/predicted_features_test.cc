@@ -78,9 +78,9 @@ TEST(PredictedFeatureBundle, NewItemWithoutAudioIsFilledAndServed) {
   train_two_tower(config, data, bundle, options);
 
   const auto model = TwoTowerModel::load(bundle);
-  const auto fresh = encode_rows(model->preprocessing(), "item",
-                                 {{{"item_id", "fresh"}, {"genres", "Rock"}},
-                                  {{"item_id", "bare"}}});
+  const auto fresh =
+      encode_rows(model->preprocessing(), "item",
+                  {{{"item_id", "fresh"}, {"genres", "Rock"}}, {{"item_id", "bare"}}});
   EXPECT_FLOAT_EQ(fresh[2].values[0], audio.values[missing_rock * 2]);
   EXPECT_FLOAT_EQ(fresh[2].values[1], audio.values[missing_rock * 2 + 1]);
   EXPECT_FLOAT_EQ(fresh[2].values[3], 0.0f);  // no genres: nothing to predict from

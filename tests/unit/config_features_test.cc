@@ -144,9 +144,10 @@ TEST(ConfigFeaturesTest, PredictedValueConfidenceInputs) {
   EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=predict",
                                                        "features.item.tags.predict_from=[nope]"}),
                   "features.item.tags.predict_from: no item feature named 'nope'");
-  EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=predict",
-                                                       "features.item.tags.predict_from=[item_id]"}),
-                  "'item_id' is id; inputs must be categorical");
+  EXPECT_CONTAINS(
+      parse_error(std::string(kFeatures), {"features.item.tags.impute=predict",
+                                           "features.item.tags.predict_from=[item_id]"}),
+      "'item_id' is id; inputs must be categorical");
   EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.impute=mean"}),
                   "features.item.tags.impute");
 }

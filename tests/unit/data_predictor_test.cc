@@ -70,8 +70,8 @@ Planted planted(int64_t n) {
   for (int64_t r = 0; r < n; ++r) {
     const int g1 = pick(rng), g2 = pick(rng), lab = pick_label(rng);
     const double xr = uniform(rng);
-    const double value = (g1 == g2 ? level[g1] : (level[g1] + level[g2]) / 2) + shift[lab] +
-                         0.3 * xr + noise(rng);
+    const double value =
+        (g1 == g2 ? level[g1] : (level[g1] + level[g2]) / 2) + shift[lab] + 0.3 * xr + noise(rng);
     p.raw.cells[g][r] = g1 == g2 ? genres[g1] : genres[g1] + "|" + genres[g2];
     p.raw.cells[l][r] = r % 10 == 4 ? "" : labels[lab];  // some rows lack the label
     p.raw.cells[x][r] = std::to_string(xr);
@@ -175,8 +175,8 @@ TEST(FeaturePredictor, JsonRoundTripPredictsTheSame) {
   std::vector<nlohmann::json> states;
   const auto columns = encode_all(planted_specs("predict"), p.raw, &states);
   const auto fitted = FeaturePredictor::from_json(states.back()["predictor"]);
-  const auto reloaded = FeaturePredictor::from_json(
-      nlohmann::json::parse(states.back()["predictor"].dump()));
+  const auto reloaded =
+      FeaturePredictor::from_json(nlohmann::json::parse(states.back()["predictor"].dump()));
   const std::vector<const FeatureColumn*> inputs = {&columns[0], &columns[1], &columns[2]};
   int64_t present = 0;
   for (int64_t r : p.hidden) {
