@@ -97,8 +97,8 @@ const char* job_state_name(JobState state);  // "queued", "running", ...
 struct JobStatus {
   std::string job_id;
   JobState state = JobState::kQueued;
-  int64_t epoch = 0;                      // epochs finished so far
-  int64_t epochs = 0;                     // epochs planned
+  int64_t epoch = 0;   // epochs finished so far
+  int64_t epochs = 0;  // epochs planned
   // Within the epoch in progress (or the last one, once finished): batches done out of
   // batches, its mean loss so far and speed (scored pairs per second); seconds since
   // training started and estimated seconds until the planned epochs are done.

@@ -129,9 +129,9 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   // outputs), so nothing of the raw data is needed.
   auto [catalog, tower] =
       bundle_has_serving_data(bundle_dir)
-          ? std::make_pair(Catalog::load(bundle_serving_dir(bundle_dir), model->items()),
-                           std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{},
-                                                              IdMap{}))
+          ? std::make_pair(
+                Catalog::load(bundle_serving_dir(bundle_dir), model->items()),
+                std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{}))
           : rebuild_from_data(model, config, bundle_dir);
   std::shared_ptr<const BprBaseline> bpr;
   if (std::filesystem::exists(bundle_bpr_dir(bundle_dir) + "/bpr.json")) {

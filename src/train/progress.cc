@@ -52,9 +52,8 @@ void Progress::step(int64_t step, double mean_loss, int64_t examples) {
     last_.loss = mean_loss;
     last_.examples_per_second = static_cast<double>(examples) / std::max(epoch_seconds, 1e-9);
     last_.elapsed_seconds = seconds_since(start_);
-    last_.eta_seconds =
-        remaining_seconds(steps_ > 0 ? static_cast<double>(step) / static_cast<double>(steps_) : 1.0,
-            epoch_seconds);
+    last_.eta_seconds = remaining_seconds(
+        steps_ > 0 ? static_cast<double>(step) / static_cast<double>(steps_) : 1.0, epoch_seconds);
     last_.val_metric = last_metric_;
     last_.metric = metric_name_;
     callback_(last_);

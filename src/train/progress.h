@@ -36,7 +36,7 @@ class Progress {
   int64_t steps_ = 0;
   double last_metric_;
   Callback callback_;
-  TrainProgress last_;     // the latest report
+  TrainProgress last_;              // the latest report
   double epoch_total_seconds_ = 0;  // wall time of the epochs finished in this run
   int64_t epochs_timed_ = 0;
   std::chrono::steady_clock::time_point start_;

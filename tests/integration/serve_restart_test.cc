@@ -85,23 +85,23 @@ TEST(ServeRestartTest, PostedUsersItemsAndEventsSurviveARestart) {
   {
     Server first(database, bundle, /*restore=*/false);
     first.call("/api/v1/users", {{"user_id", "newbie"}, {"features", {{"mood", "loud"}}}});
-    first.call("/api/v1/items", {{"item_id", "fresh"},
-                                 {"features", {{"genres", "Rock"}, {"title", "Fresh"}}}});
+    first.call("/api/v1/items",
+               {{"item_id", "fresh"}, {"features", {{"genres", "Rock"}, {"title", "Fresh"}}}});
     // u0 rated i0..i3 in training; these events make every Jazz item seen.
     first.call("/api/v1/events", {{"events",
                                    {{{"user_id", "u0"}, {"item_id", "i4"}, {"type", "view"}},
                                     {{"user_id", "u0"}, {"item_id", "i5"}, {"type", "view"}}}}});
-    EXPECT_TRUE(ids(first.call("/api/v1/recommendations",
-                               {{"user_id", "u0"}, {"filters", jazz_only}}))
-                    .empty());
+    EXPECT_TRUE(
+        ids(first.call("/api/v1/recommendations", {{"user_id", "u0"}, {"filters", jazz_only}}))
+            .empty());
   }
   {
     // Without the replay the restarted server has forgotten all three.
     Server forgetful(database, bundle, /*restore=*/false);
     forgetful.call("/api/v1/recommendations", {{"user_id", "newbie"}}, 404);
-    EXPECT_EQ(ids(forgetful.call("/api/v1/recommendations",
-                                 {{"user_id", "u0"}, {"filters", jazz_only}})),
-              (std::vector<std::string>{"i4", "i5"}));
+    EXPECT_EQ(
+        ids(forgetful.call("/api/v1/recommendations", {{"user_id", "u0"}, {"filters", jazz_only}})),
+        (std::vector<std::string>{"i4", "i5"}));
   }
   Server second(database, bundle, /*restore=*/true);
   EXPECT_EQ(second.restored().users, 1);
@@ -119,9 +119,9 @@ TEST(ServeRestartTest, PostedUsersItemsAndEventsSurviveARestart) {
   EXPECT_EQ(rock.size(), 3u);
   EXPECT_NE(std::find(rock.begin(), rock.end(), "fresh"), rock.end());
   // u0's events still exclude the last Jazz items.
-  EXPECT_TRUE(ids(second.call("/api/v1/recommendations",
-                              {{"user_id", "u0"}, {"filters", jazz_only}}))
-                  .empty());
+  EXPECT_TRUE(
+      ids(second.call("/api/v1/recommendations", {{"user_id", "u0"}, {"filters", jazz_only}}))
+          .empty());
 }
 
 }  // namespace

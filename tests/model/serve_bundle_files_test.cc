@@ -38,8 +38,8 @@ class ServeBundleFilesTest : public ::testing::Test {
   // Trains through the CLI; returns the bundle directory.
   std::string cli_train(const std::string& name, const std::string& extra = "") {
     const std::string out = dir_.path() + "/" + name;
-    const auto run =
-        towerrec::testing::run_towerrec("train --config " + config_path_ + " --output " + out + extra);
+    const auto run = towerrec::testing::run_towerrec("train --config " + config_path_ +
+                                                     " --output " + out + extra);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     return out;
   }
@@ -138,18 +138,19 @@ TEST_F(ServeBundleFilesTest, ServesEveryRouteWithTheDataGone) {
   http::HttpServer server(server_options, service, store);
   httplib::Client client("127.0.0.1", server.start());
   auto call = [&](const std::string& method, const std::string& path, const json& body) {
-    auto result = method == "GET" ? client.Get(path)
-                                  : client.Post(path, body.dump(), "application/json");
+    auto result =
+        method == "GET" ? client.Get(path) : client.Post(path, body.dump(), "application/json");
     EXPECT_TRUE(result) << path;
     if (!result) return json();
     EXPECT_EQ(result->status, 200) << path << ": " << result->body;
     return json::parse(result->body);
   };
   // u0 (calm) rated i0..i3: its two unseen Jazz items come first, explained by title.
-  auto recs = call("POST", "/api/v1/recommendations",
-                   {{"user_id", "u0"}, {"limit", 2}, {"explain", true}});
+  auto recs =
+      call("POST", "/api/v1/recommendations", {{"user_id", "u0"}, {"limit", 2}, {"explain", true}});
   EXPECT_EQ(recs["path"], "hybrid");
-  for (const auto& item : recs["items"]) EXPECT_TRUE(testing::is_jazz(item["item_id"].get<std::string>()));
+  for (const auto& item : recs["items"])
+    EXPECT_TRUE(testing::is_jazz(item["item_id"].get<std::string>()));
   EXPECT_GT(recs["items"][0]["contributions"]["collaborative"].get<double>(), 0);
   EXPECT_NE(recs["items"][0]["reasons"].dump().find("Title "), std::string::npos) << recs;
   auto rock = call("POST", "/api/v1/recommendations",
@@ -163,11 +164,11 @@ TEST_F(ServeBundleFilesTest, ServesEveryRouteWithTheDataGone) {
   EXPECT_EQ(call("GET", "/api/v1/items/i0/similar?limit=3", {})["items"].size(), 3u);
   call("POST", "/api/v1/users", {{"user_id", "new"}, {"features", {{"mood", "calm"}}}});
   call("POST", "/api/v1/items", {{"item_id", "n1"}, {"features", {{"genres", "Jazz"}}}});
-  call("POST", "/api/v1/events", {{"events", {{{"user_id", "u0"}, {"item_id", "n1"}, {"type", "view"}}}}});
+  call("POST", "/api/v1/events",
+       {{"events", {{{"user_id", "u0"}, {"item_id", "n1"}, {"type", "view"}}}}});
   const auto status = call("GET", "/api/v1/algorithms/status", {});
   EXPECT_EQ(status["items"], testing::kBlockItems + 1);
-  EXPECT_EQ(status["algorithms"],
-            json({"two_tower", "collaborative", "content", "popular"}));
+  EXPECT_EQ(status["algorithms"], json({"two_tower", "collaborative", "content", "popular"}));
   call("GET", "/readyz", {});
   server.stop();
 }

@@ -59,8 +59,8 @@ TEST_F(HttpRoutesTest, CompatibilityRouteAnswersTheReferenceShape) {
   EXPECT_DOUBLE_EQ(body["recommendations"][1]["score"].get<double>(), 0.98);
   // An integer id is echoed as an integer; k defaults to 10.
   EXPECT_EQ(post("/api/v1/users", {{"user_id", 42}, {"features", json::object()}})->status, 200);
-  auto defaults = expect(post("/recommendations", {{"user_id", 42}}, false), 200,
-                         "/recommendations", "post");
+  auto defaults =
+      expect(post("/recommendations", {{"user_id", 42}}, false), 200, "/recommendations", "post");
   EXPECT_EQ(defaults["user_id"], 42);
   EXPECT_EQ(defaults["recommendations"].size(), 10u);
   // Strict like every route: unknown fields, bad k and unknown users are refused.

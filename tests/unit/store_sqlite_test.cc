@@ -84,7 +84,8 @@ TEST(StoreSqlite, RestoresAServiceAndSkipsWhatItRefuses) {
   Store store(dir.path() + "/state.db");
   store.upsert_user("u9", {{"age", "30"}}, 1);
   store.upsert_item("n1", {{"genre", "comedy"}}, 2);
-  store.add_events({{"u9", "n1", "view", 1, 3}, {"u9", "zz", "view", 1, 4}, {"u1", "i1", "view", 1, 5}});
+  store.add_events(
+      {{"u9", "n1", "view", 1, 3}, {"u9", "zz", "view", 1, 4}, {"u1", "i1", "view", 1, 5}});
   FakeService service;
   const RestoreCounts counts = restore_service(store, service);
   EXPECT_EQ(counts.users, 1);
