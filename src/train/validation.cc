@@ -11,7 +11,11 @@ namespace towerrec {
 
 namespace {
 
-constexpr int64_t kUserChunk = 1024;  // bounds the [users x items] score block
+// Validation memory stays well under the model's: item embeddings are computed in
+// chunks of rows (a whole-catalogue forward pass holds every layer's activations), and
+// the [users x items] score block is bounded in elements.
+constexpr int64_t kItemChunk = 4096;
+constexpr int64_t kScoreBlock = int64_t{1} << 24;  // 64 MiB of float scores
 
 }  // namespace
 
@@ -68,11 +72,17 @@ double Validator::evaluate(TwoTowerNet& net, const FeatureTable& users,
   if (users_.empty()) return std::nan("");
   torch::NoGradGuard no_grad;
   net->eval();
-  auto item_embeddings = net->item_tower->forward(items.all());  // [I x D]
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < items.rows(); start += kItemChunk) {
+    auto rows = torch::arange(start, std::min(items.rows(), start + kItemChunk), torch::kInt64);
+    parts.push_back(net->item_tower->forward(items.gather(rows)));
+  }
+  auto item_embeddings = torch::cat(parts);  // [I x D]
   int64_t k = std::min<int64_t>(k_, items.rows());
+  auto user_chunk = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items.rows()));
   double total = 0;
-  for (size_t start = 0; start < users_.size(); start += kUserChunk) {
-    size_t end = std::min(users_.size(), start + kUserChunk);
+  for (size_t start = 0; start < users_.size(); start += user_chunk) {
+    size_t end = std::min(users_.size(), start + user_chunk);
     std::vector<int64_t> chunk(users_.begin() + start, users_.begin() + end);
     auto user_embeddings = net->user_tower->forward(users.gather(torch::tensor(chunk)));
     auto scores = torch::mm(user_embeddings, item_embeddings.t());  // [U x I]
