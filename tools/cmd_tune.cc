@@ -33,7 +33,8 @@ void run_tune_command(const TuneCommandOptions& o) {
   request.overrides = o.overrides;
   request.trials = o.trials;
   request.output_dir = o.output;
-  const Config config = parse_config(request.yaml_text, request.overrides, request.base_dir);
+  // Loading the file first names it in any error of the config or its search space.
+  const Config config = load_config(o.config, o.overrides);
   const int64_t threads = configure_threads(config.train.threads);
   spdlog::info("tuning {} keys ({} search, {} compute threads); results go to {}",
                config.tune.space.size(), config.tune.method, threads, o.output);

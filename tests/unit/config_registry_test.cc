@@ -107,12 +107,17 @@ TEST(ConfigReferenceTest, ListsEveryKeyAndKind) {
   EXPECT_NE(text.find("| `separator` | string | `\\|` |"), std::string::npos);
 }
 
-TEST(ConfigReferenceTest, ExampleParses) {
+TEST(ConfigReferenceTest, ExamplesParse) {
   const std::string text = config_reference_markdown();
-  const std::size_t begin = text.find("```yaml\n");
-  ASSERT_NE(begin, std::string::npos);
-  const std::size_t end = text.find("```", begin + 8);
-  const Config config = parse_config(text.substr(begin + 8, end - begin - 8));
+  std::vector<Config> examples;
+  for (std::size_t begin = text.find("```yaml\n"); begin != std::string::npos;
+       begin = text.find("```yaml\n", begin + 8)) {
+    const std::size_t end = text.find("```", begin + 8);
+    examples.push_back(parse_config(text.substr(begin + 8, end - begin - 8)));
+  }
+  ASSERT_EQ(examples.size(), 2u);  // the search space, then the features
+  EXPECT_EQ(examples[0].tune.space.size(), 3u);
+  const Config& config = examples[1];
   EXPECT_EQ(config.features.user.size(), 3u);
   EXPECT_EQ(config.features.item.size(), 3u);
   EXPECT_EQ(config.features.derived_user.size(), 1u);
