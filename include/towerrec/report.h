@@ -25,12 +25,12 @@ struct ReportInput {
   KeyValues data;    // header: the data set (files, users, items, split sizes)
   KeyValues config;  // header: the main settings
   TrainingLog training;
-  MetricReport metrics;      // one row per model, as `towerrec evaluate` prints it
-  std::vector<int64_t> ks;   // eval.ks
-  std::string protocol;      // eval.protocol
+  MetricReport metrics;     // one row per model, as `towerrec evaluate` prints it
+  std::vector<int64_t> ks;  // eval.ks
+  std::string protocol;     // eval.protocol
   // Per model (report row name), metrics at K = 1, 2, ... (full protocol only).
   std::map<std::string, RankingMetrics> curves;
-  std::optional<EmbeddingDiagnostics> diagnostics;  // of the two-tower embeddings
+  std::optional<EmbeddingDiagnostics> diagnostics;      // of the two-tower embeddings
   std::map<std::string, PopularityProfile> popularity;  // per model
 };
 

@@ -96,8 +96,7 @@ void check_eval_feature(const FeaturesConfig& features, const std::string& key,
     valid += (valid.empty() ? "" : ", ") + spec.name;
   }
   throw Error(key + ": '" + name + "' is not an item categorical or multi_hot feature (" +
-              (valid.empty() ? std::string("the config declares none") : "valid: " + valid) +
-              ")");
+              (valid.empty() ? std::string("the config declares none") : "valid: " + valid) + ")");
 }
 
 void check_cross_keys(const Config& config) {

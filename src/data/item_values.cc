@@ -29,9 +29,9 @@ std::vector<std::string> row_values(const FeatureSpec& spec, const RawTable& raw
 }  // namespace
 
 ItemValues item_values(const FeatureSpec& spec, const RawTable& raw) {
-  const std::vector<std::string> names =
-      spec.kind == "categorical" ? std::vector<std::string>{single_column(spec)}
-                                 : multi_hot_columns(spec);
+  const std::vector<std::string> names = spec.kind == "categorical"
+                                             ? std::vector<std::string>{single_column(spec)}
+                                             : multi_hot_columns(spec);
   std::vector<int> columns;
   for (const std::string& name : names) columns.push_back(require_column(raw, name, spec.name));
   std::vector<std::vector<std::string>> rows(static_cast<size_t>(raw.rows));

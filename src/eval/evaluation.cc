@@ -22,8 +22,8 @@ RankingMetrics at_ks(const RankingMetrics& all, const std::vector<int64_t>& ks) 
   RankingMetrics out;
   out.num_users = all.num_users;
   for (int64_t k : ks) {
-    auto it = std::find_if(all.at.begin(), all.at.end(),
-                           [k](const RankingAtK& a) { return a.k == k; });
+    auto it =
+        std::find_if(all.at.begin(), all.at.end(), [k](const RankingAtK& a) { return a.k == k; });
     out.at.push_back(*it);
   }
   return out;

@@ -34,8 +34,9 @@ void add_curves_section(HtmlPage& page, const ReportInput& input) {
     page.paragraph("Metric@K curves come from the full protocol (eval.protocol: full).");
     return;
   }
-  page.paragraph("Each model ranks the whole catalogue minus the user's known items; the curves "
-                 "read its lists at every K.");
+  page.paragraph(
+      "Each model ranks the whole catalogue minus the user's known items; the curves "
+      "read its lists at every K.");
   page.charts({curve_chart(input, "recall", &RankingAtK::recall),
                curve_chart(input, "ndcg", &RankingAtK::ndcg),
                curve_chart(input, "precision", &RankingAtK::precision),

@@ -24,8 +24,8 @@ std::vector<double> shares(const std::vector<int64_t>& counts) {
 std::vector<std::string> bin_labels(size_t bins) {
   std::vector<std::string> labels;
   for (size_t b = 0; b < bins; ++b) {
-    labels.push_back(format_number(-1.0 + (2.0 * static_cast<double>(b) + 1.0) /
-                                              static_cast<double>(bins)));
+    labels.push_back(
+        format_number(-1.0 + (2.0 * static_cast<double>(b) + 1.0) / static_cast<double>(bins)));
   }
   return labels;
 }
@@ -50,9 +50,10 @@ void add_embeddings_section(HtmlPage& page, const ReportInput& input) {
   const EmbeddingDiagnostics& d = *input.diagnostics;
   check(!d.positive.histogram.empty() && d.positive.histogram.size() == d.random.histogram.size(),
         "report: the similarity histograms need the same, non-zero number of bins");
-  page.paragraph("Cosine similarity of the user and item embeddings for test positives and "
-                 "for uniformly drawn pairs. A model that learned something puts positives "
-                 "to the right of random pairs.");
+  page.paragraph(
+      "Cosine similarity of the user and item embeddings for test positives and "
+      "for uniformly drawn pairs. A model that learned something puts positives "
+      "to the right of random pairs.");
   page.key_values({{"positive pairs", stats_text(d.positive)},
                    {"random pairs", stats_text(d.random)},
                    {"separation", metric_cell(d.separation) + " pooled standard deviations"},

@@ -46,10 +46,11 @@ std::vector<BarGroup> bar_groups(const ReportInput& input) {
   const auto [min_k, max_k] = std::minmax_element(input.ks.begin(), input.ks.end());
   const std::string at = "@" + std::to_string(*min_k);
   const std::string at_max = "@" + std::to_string(*max_k);
-  return {{"Accuracy" + at, "score",
-           {"precision" + at, "recall" + at, "ndcg" + at, "map" + at, "mrr" + at,
-            "hit_rate" + at}},
-          {"Coverage and diversity" + at_max, "share",
+  return {{"Accuracy" + at,
+           "score",
+           {"precision" + at, "recall" + at, "ndcg" + at, "map" + at, "mrr" + at, "hit_rate" + at}},
+          {"Coverage and diversity" + at_max,
+           "share",
            {"coverage" + at_max, "ild" + at_max, "category_coverage" + at_max,
             "artist_diversity" + at_max}},
           {"Novelty" + at_max, "bits", {"novelty" + at_max}},

@@ -35,8 +35,8 @@ void add_popularity_section(HtmlPage& page, const ReportInput& input) {
     auto it = input.popularity.find(model);
     if (it == input.popularity.end()) continue;
     chart.series.push_back({model, it->second.recommended});
-    rows.push_back({model, percent(it->second.long_tail_recommended),
-                    std::to_string(it->second.slots)});
+    rows.push_back(
+        {model, percent(it->second.long_tail_recommended), std::to_string(it->second.slots)});
   }
   page.charts({render_svg(chart, 760, 300)});
   page.table({"", "long-tail share", "list slots"}, rows);

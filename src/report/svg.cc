@@ -37,18 +37,16 @@ const char* series_colour(size_t i) {
 Svg::Svg(const Frame& frame, const std::string& title) {
   // Inline in HTML5 the svg element needs no namespace attribute (and the page stays
   // free of URLs).
-  out_ << "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 "
-       << px(frame.width) << ' ' << px(frame.height) << "\" width=\"" << px(frame.width)
-       << "\" height=\"" << px(frame.height) << "\" aria-label=\"" << escape(title)
-       << "\"><title>" << escape(title) << "</title>";
+  out_ << "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " << px(frame.width) << ' '
+       << px(frame.height) << "\" width=\"" << px(frame.width) << "\" height=\"" << px(frame.height)
+       << "\" aria-label=\"" << escape(title) << "\"><title>" << escape(title) << "</title>";
   text(frame.width / 2, 18, title, "middle", 13);
 }
 
 void Svg::line(double x1, double y1, double x2, double y2, const std::string& stroke,
                double width) {
   out_ << "<line x1=\"" << px(x1) << "\" y1=\"" << px(y1) << "\" x2=\"" << px(x2) << "\" y2=\""
-       << px(y2) << "\" stroke=\"" << escape(stroke) << "\" stroke-width=\"" << px(width)
-       << "\"/>";
+       << px(y2) << "\" stroke=\"" << escape(stroke) << "\" stroke-width=\"" << px(width) << "\"/>";
 }
 
 void Svg::rect(double x, double y, double w, double h, const std::string& fill,
@@ -82,8 +80,7 @@ void Svg::text(double x, double y, const std::string& text, const std::string& a
 
 void Svg::vertical_text(double x, double y, const std::string& text) {
   out_ << "<text transform=\"translate(" << px(x) << ',' << px(y)
-       << ") rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">" << escape(text)
-       << "</text>";
+       << ") rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">" << escape(text) << "</text>";
 }
 
 std::string Svg::finish() {

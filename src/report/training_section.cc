@@ -10,8 +10,7 @@ namespace {
 
 std::string epoch_chart(const TrainingLog& log, const std::string& title,
                         const std::string& y_label,
-                        const std::function<double(const EpochRecord&)>& value,
-                        bool y_from_zero) {
+                        const std::function<double(const EpochRecord&)>& value, bool y_from_zero) {
   LineChart chart;
   chart.title = title;
   chart.x_label = "epoch";
@@ -40,15 +39,19 @@ void add_training_section(HtmlPage& page, const ReportInput& input) {
                  " epochs. The bundle keeps the weights of the epoch with the best validation " +
                  metric + ".");
   page.charts({
-      epoch_chart(log, "Training loss", "loss", [](const EpochRecord& r) { return r.loss; },
-                  false),
-      epoch_chart(log, "Validation " + metric, metric,
-                  [](const EpochRecord& r) { return r.val_metric; }, false),
-      epoch_chart(log, "Learning rate", "lr", [](const EpochRecord& r) { return r.lr; }, true),
-      epoch_chart(log, "Throughput", "scored pairs / s",
-                  [](const EpochRecord& r) { return r.examples_per_second; }, true),
-      epoch_chart(log, "Seconds per epoch", "seconds",
-                  [](const EpochRecord& r) { return r.seconds; }, true),
+      epoch_chart(
+          log, "Training loss", "loss", [](const EpochRecord& r) { return r.loss; }, false),
+      epoch_chart(
+          log, "Validation " + metric, metric, [](const EpochRecord& r) { return r.val_metric; },
+          false),
+      epoch_chart(
+          log, "Learning rate", "lr", [](const EpochRecord& r) { return r.lr; }, true),
+      epoch_chart(
+          log, "Throughput", "scored pairs / s",
+          [](const EpochRecord& r) { return r.examples_per_second; }, true),
+      epoch_chart(
+          log, "Seconds per epoch", "seconds", [](const EpochRecord& r) { return r.seconds; },
+          true),
   });
 }
 

@@ -120,8 +120,7 @@ TEST(Pipeline, ItemValuesKeepEveryValueOfCategoryFeatures) {
   // ...but the evaluation sees all values. Items i1..i5 (i4 has no row, i5 cold start).
   const ItemValues& genres = d.item_values.at("genre");
   EXPECT_EQ(genres.values, (std::vector<std::string>{"Action", "Comedy", "Drama", "Horror"}));
-  EXPECT_EQ(genres.codes,
-            (std::vector<std::vector<int64_t>>{{0, 2}, {1}, {2}, {}, {3}}));
+  EXPECT_EQ(genres.codes, (std::vector<std::vector<int64_t>>{{0, 2}, {1}, {2}, {}, {3}}));
   const ItemValues& initials = d.item_values.at("title_initial");
   EXPECT_EQ(initials.values, (std::vector<std::string>{"C", "H", "N", "T"}));
   EXPECT_EQ(initials.codes[0], (std::vector<int64_t>{1}));

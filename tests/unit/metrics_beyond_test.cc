@@ -64,7 +64,7 @@ TEST(BeyondAccuracyTest, PopularityProfileBinsSlotsByPopularityRank) {
   const PopularityProfile p = popularity_profile({{1, 2}, {0, 3}, {}}, counts, 2, 0.4);
   EXPECT_EQ(p.slots, 4);
   EXPECT_EQ(p.recommended, (std::vector<double>{0.5, 0.5}));  // {1, 3} and {2, 0}
-  EXPECT_DOUBLE_EQ(p.interactions[0], 19.0 / 20);              // 8 + 8 + 3 of 20
+  EXPECT_DOUBLE_EQ(p.interactions[0], 19.0 / 20);             // 8 + 8 + 3 of 20
   EXPECT_DOUBLE_EQ(p.interactions[1], 1.0 / 20);
   EXPECT_DOUBLE_EQ(p.catalogue[0], 0.6);
   EXPECT_DOUBLE_EQ(p.catalogue[1], 0.4);

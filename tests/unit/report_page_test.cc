@@ -142,8 +142,8 @@ ReportInput sample_input() {
 
 TEST(ReportPageTest, HasEverySectionAndNoExternalResources) {
   const std::string html = render_report(sample_input());
-  for (const char* id : {"summary", "metrics", "training", "metric-at-k", "embeddings",
-                         "popularity"}) {
+  for (const char* id :
+       {"summary", "metrics", "training", "metric-at-k", "embeddings", "popularity"}) {
     EXPECT_NE(html.find("<section id=\"" + std::string(id) + "\">"), std::string::npos) << id;
   }
   EXPECT_FALSE(std::regex_search(html, std::regex("https?://")));
