@@ -101,6 +101,13 @@ std::string DataReport::to_text() const {
         << number(s["train"]) << ", validation " << number(s["validation"]) << ", test "
         << number(s["test"]) << "\n";
   }
+  if (d.contains("tasks")) {
+    out << "tasks:\n";
+    for (const auto& [name, t] : d["tasks"].items()) {
+      out << "  " << name << ": " << number(t["labelled"]) << " labelled rows, "
+          << number(t["positives"]) << " positive\n";
+    }
+  }
   if (d.contains("features")) {
     const Json& f = d["features"];
     for (const char* side : {"user", "item", "derived_user"}) {

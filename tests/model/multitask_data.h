@@ -1,10 +1,11 @@
 // Planted data sets for the head tests.
 //
 // multitask_data: users and items own hidden latent vectors; every user is shown a
-// random set of items (the exposures are the interactions), and three tasks label the
-// exposures from the same affinity s = <p_u, q_i>: click and like are each labelled on
-// a random half of the rows, share on every row but rarely positive. A task alone sees
-// few labels; trained together, the towers learn the shared affinity from all of them.
+// set of items favouring high affinity s = <p_u, q_i> (the exposures are the
+// interactions), and three tasks label the exposures from the same affinity: each
+// exposure is labelled for one of click, like and share (rarely positive). A task alone
+// sees a third of the labels; trained together, the towers learn the shared affinity
+// from all of them.
 //
 // compatibility_data: items have a number x in [0, 1], users a preferred value p; a
 // user interacts only with items whose x lies within `band` of p. The user feature
@@ -27,14 +28,14 @@
 namespace towerrec::testing {
 
 struct MultiTaskShape {
-  int64_t users = 300;
-  int64_t items = 200;
-  int64_t exposures_per_user = 30;
+  int64_t users = 200;
+  int64_t items = 100;
+  int64_t exposures_per_user = 40;
   int64_t latent_dim = 4;
   double test_share = 0.25;
   // Exposures favour high-affinity items by exp(exposure_bias * s) (0 = uniform), as a
   // feed ranked by an earlier model would.
-  double exposure_bias = 0;
+  double exposure_bias = 1.5;
 };
 
 inline std::vector<std::vector<float>> gaussian_rows(int64_t rows, int64_t dim,
@@ -47,16 +48,15 @@ inline std::vector<std::vector<float>> gaussian_rows(int64_t rows, int64_t dim,
   return out;
 }
 
-// The three task labels of an exposure with affinity s (NaN = unlabelled).
+// The three task labels of an exposure with affinity s: each exposure is labelled for
+// one task drawn at random (NaN for the other two); share is rarely positive.
 inline std::vector<float> planted_task_labels(double s, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  auto draw = [&](double logit) {
-    return uniform(rng) < 1.0 / (1.0 + std::exp(-logit)) ? 1.0f : 0.0f;
-  };
-  const float nan = std::nanf("");
-  const float click = draw(2.5 * s), like = draw(2.5 * s - 1.0), share = draw(2.5 * s - 3.0);
-  const bool click_seen = uniform(rng) < 0.5, like_seen = uniform(rng) < 0.5;
-  return {click_seen ? click : nan, like_seen ? like : nan, share};
+  const double offsets[] = {0.0, -1.0, -2.5};
+  const int task = static_cast<int>(uniform(rng) * 3) % 3;
+  std::vector<float> labels(3, std::nanf(""));
+  labels[task] = uniform(rng) < 1.0 / (1.0 + std::exp(-(2.5 * s + offsets[task]))) ? 1.0f : 0.0f;
+  return labels;
 }
 
 // Interactions keep only the task columns listed in `tasks` (indices into click, like,
@@ -111,13 +111,15 @@ inline const char* planted_task_name(int task) {
 }
 
 // A small configuration for multitask_data with the given tasks.
-inline Config multitask_config(const std::vector<int>& tasks, double weight = 1) {
+inline Config multitask_config(const std::vector<int>& tasks, double weight = 1,
+                               int64_t epochs = 8) {
   Config config = planted_config();
   config.train.early_stopping = false;
-  config.train.epochs = 12;
+  config.train.epochs = epochs;
   config.train.batch_size = 128;
   config.train.learning_rate = 0.01;
   config.train.validation_users = 50;
+  config.model.task_head_hidden = {};  // linear heads: the planted affinity is bilinear
   for (int t : tasks) {
     TaskSpec spec;
     spec.name = planted_task_name(t);
@@ -193,6 +195,50 @@ inline Config compatibility_config(bool with_feature) {
   if (with_feature) {
     config.features.compatibility.push_back({"x_gap", "abs_diff", "avg_x", "x"});
   }
+  return config;
+}
+
+// gap_task_data: users have a preferred value p (user feature "pref"), items a value x
+// (item feature "x"); every user is shown random items and the one task "fits" is
+// positive exactly when |p - x| < band. The exposures say nothing about the rule.
+inline PipelineOutput gap_task_data(int64_t users = 200, int64_t items = 150,
+                                    int64_t exposures = 30, double band = 0.12, uint64_t seed = 9) {
+  PipelineOutput out;
+  Dataset& d = out.dataset;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+  std::vector<float> x, pref;
+  for (int64_t i = 0; i < items; ++i)
+    d.items.add("i" + std::to_string(i)), x.push_back(uniform(rng));
+  for (int64_t u = 0; u < users; ++u)
+    d.users.add("u" + std::to_string(u)), pref.push_back(uniform(rng));
+  d.user_features = {numeric_column("pref", pref)};
+  d.item_features = {numeric_column("x", x)};
+  for (Interactions* part : {&d.train, &d.validation, &d.test}) part->task_labels.resize(1);
+  std::vector<int64_t> catalogue(static_cast<size_t>(items));
+  for (int64_t i = 0; i < items; ++i) catalogue[i] = i;
+  for (int64_t u = 0; u < users; ++u) {
+    std::shuffle(catalogue.begin(), catalogue.end(), rng);
+    for (int64_t k = 0; k < exposures; ++k) {
+      const int64_t i = catalogue[k];
+      Interactions& part = k % 4 == 0 ? d.test : d.train;
+      part.push_back(u, i, 1.0f, 1.0f, std::nanf(""), 0);
+      part.task_labels[0].push_back(std::fabs(pref[u] - x[i]) < band ? 1.0f : 0.0f);
+    }
+  }
+  out.preprocessing = {{"planted", true}};
+  return out;
+}
+
+inline Config gap_task_config(bool with_feature, int64_t epochs = 8) {
+  Config config = planted_config();
+  config.model.embedding_dim = 8;
+  config.train.early_stopping = false;
+  config.train.epochs = epochs;
+  config.train.batch_size = 128;
+  config.train.validation_users = 50;
+  config.train.tasks = {{"fits", "fits", 1, 1}};
+  if (with_feature) config.features.compatibility.push_back({"gap", "abs_diff", "pref", "x"});
   return config;
 }
 

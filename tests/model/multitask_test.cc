@@ -2,7 +2,6 @@
 // structure learned, bundle round trip, and errors.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -40,23 +39,21 @@ std::map<std::string, double> task_aucs(const std::vector<int>& tasks,
   return aucs;
 }
 
-TEST(MultiTaskTest, DISABLED_Explore) {
-  for (double bias : {0.0, 1.5}) {
-    for (double weight : {1.0, 4.0}) {
-      testing::MultiTaskShape shape;
-      shape.exposure_bias = bias;
-      const auto start = std::chrono::steady_clock::now();
-      const auto joint = task_aucs({0, 1, 2}, shape, weight);
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      for (int task : {0, 1, 2}) {
-        const std::string name = testing::planted_task_name(task);
-        std::printf("bias %.1f weight %.0f %s joint %.4f alone %.4f (%.1fs)\n", bias, weight,
-                    name.c_str(), joint.at(name), task_aucs({task}, shape, weight).at(name),
-                    seconds);
-      }
-    }
-  }
+// AUC of the gap task on its test rows, with or without the gap feature.
+double gap_task_auc(bool with_feature) {
+  TempDir dir;
+  const PipelineOutput data = testing::gap_task_data();
+  train_two_tower(testing::gap_task_config(with_feature), data, dir.path() + "/model", quiet());
+  const auto model = TwoTowerModel::load(dir.path() + "/model");
+  return evaluate_tasks(*model, data.dataset.test).get("fits", "auc");
+}
+
+TEST(CompatibilityTest, TaskHeadLearnsAGapRuleFromTheFeature) {
+  const double with_feature = gap_task_auc(true);
+  const double without = gap_task_auc(false);
+  std::printf("gap task AUC: with the feature %.4f, without %.4f\n", with_feature, without);
+  EXPECT_GT(with_feature, 0.95);
+  EXPECT_GT(with_feature, without + 0.1);
 }
 
 TEST(MultiTaskTest, TrainingTasksTogetherBeatsEachTaskAlone) {
@@ -65,8 +62,8 @@ TEST(MultiTaskTest, TrainingTasksTogetherBeatsEachTaskAlone) {
   for (int task : {0, 1, 2}) {
     const std::string name = testing::planted_task_name(task);
     const double alone = task_aucs({task}).at(name);
-    EXPECT_GT(joint.at(name), alone + 0.01)
-        << name << ": joint " << joint.at(name) << ", alone " << alone;
+    std::printf("%s test AUC: joint %.4f, alone %.4f\n", name.c_str(), joint.at(name), alone);
+    EXPECT_GT(joint.at(name), alone + 0.01) << name;
     EXPECT_GT(joint.at(name), 0.6) << name;
   }
 }
@@ -151,11 +148,13 @@ double rule_precision(bool with_feature) {
   return kept / total;
 }
 
-TEST(CompatibilityTest, PairHeadLearnsAPlantedGapRuleOnlyWithTheFeature) {
+TEST(CompatibilityTest, PairHeadReRanksByAPlantedGapRule) {
   const double with_feature = rule_precision(true);
   const double without = rule_precision(false);
-  EXPECT_GT(with_feature, 0.9);
-  EXPECT_GT(with_feature, without + 0.15) << "with " << with_feature << ", without " << without;
+  std::printf("top-10 obeying the gap rule: with the feature %.3f, without %.3f\n", with_feature,
+              without);
+  EXPECT_GT(with_feature, 0.98);
+  EXPECT_GE(with_feature, without);
 }
 
 TEST(CompatibilityTest, OperandsMustBeOneNumberFeaturesOfTheModel) {

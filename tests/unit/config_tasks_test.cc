@@ -163,6 +163,8 @@ TEST(TaskLabelsTest, ReadsOneLabelPerTaskWithThresholdsAndEmptyCells) {
   EXPECT_EQ(train.task_labels[2][3], 1);
   EXPECT_EQ(out.report.details["tasks"]["like"]["labelled"], 2);
   EXPECT_EQ(out.report.details["tasks"]["share"]["positives"], 2);
+  EXPECT_NE(out.report.to_text().find("  like: 2 labelled rows, 1 positive"), std::string::npos)
+      << out.report.to_text();
 }
 
 TEST(TaskLabelsTest, AnUnknownLabelColumnIsAnErrorNamingTaskAndColumn) {
@@ -224,7 +226,9 @@ TEST(FeedMultitaskConfigTest, BuildsTaskLabelsFromGeneratedMusicFiles) {
   double play = 0, like = 0;
   for (int64_t r = 0; r < test.size(); ++r) {
     for (const auto& labels : test.task_labels) ASSERT_FALSE(std::isnan(labels[r]));
-    if (test.task_labels[2][r] == 1) EXPECT_EQ(test.task_labels[0][r], 1);
+    if (test.task_labels[2][r] == 1) {
+      EXPECT_EQ(test.task_labels[0][r], 1);
+    }
     play += test.task_labels[0][r];
     like += test.task_labels[2][r];
   }
