@@ -28,10 +28,12 @@ TrainOptions quiet() {
 // Test AUC per task of a model trained on multitask_data with `tasks`.
 std::map<std::string, double> task_aucs(const std::vector<int>& tasks,
                                         const testing::MultiTaskShape& shape = {},
-                                        double weight = 1) {
+                                        double weight = 1, uint64_t seed = 42) {
   TempDir dir;
   const PipelineOutput data = testing::multitask_data(tasks, shape);
-  train_two_tower(testing::multitask_config(tasks, weight), data, dir.path() + "/model", quiet());
+  Config config = testing::multitask_config(tasks, weight);
+  config.train.seed = seed;
+  train_two_tower(config, data, dir.path() + "/model", quiet());
   const auto model = TwoTowerModel::load(dir.path() + "/model");
   const MetricReport report = evaluate_tasks(*model, data.dataset.test);
   std::map<std::string, double> aucs;
@@ -56,16 +58,29 @@ TEST(CompatibilityTest, TaskHeadLearnsAGapRuleFromTheFeature) {
   EXPECT_GT(with_feature, without + 0.1);
 }
 
+// Mean over five training seeds: one seed's AUC moves by a few hundredths, about the
+// size of the effect on the densest tasks.
 TEST(MultiTaskTest, TrainingTasksTogetherBeatsEachTaskAlone) {
-  const std::map<std::string, double> joint = task_aucs({0, 1, 2});
+  const std::vector<uint64_t> seeds = {1, 2, 3, 4, 5};
+  std::map<std::string, double> joint, alone;
+  for (uint64_t seed : seeds) {
+    for (const auto& [name, auc] : task_aucs({0, 1, 2}, {}, 1, seed)) joint[name] += auc / 5;
+    for (int task : {0, 1, 2}) {
+      const std::string name = testing::planted_task_name(task);
+      alone[name] += task_aucs({task}, {}, 1, seed).at(name) / 5;
+    }
+  }
   ASSERT_EQ(joint.size(), 3u);
   for (int task : {0, 1, 2}) {
     const std::string name = testing::planted_task_name(task);
-    const double alone = task_aucs({task}).at(name);
-    std::printf("%s test AUC: joint %.4f, alone %.4f\n", name.c_str(), joint.at(name), alone);
-    EXPECT_GT(joint.at(name), alone + 0.01) << name;
+    std::printf("%s mean test AUC: joint %.4f, alone %.4f\n", name.c_str(), joint.at(name),
+                alone.at(name));
+    EXPECT_GT(joint.at(name), alone.at(name)) << name;
     EXPECT_GT(joint.at(name), 0.6) << name;
   }
+  // The dense tasks gain clearly from sharing the towers.
+  EXPECT_GT(joint.at("click"), alone.at("click") + 0.02);
+  EXPECT_GT(joint.at("like"), alone.at("like") + 0.02);
 }
 
 TEST(MultiTaskTest, MaskedBceAveragesEachTaskOverItsLabelledRows) {

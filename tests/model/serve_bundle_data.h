@@ -13,7 +13,15 @@ namespace towerrec::testing {
 constexpr int kBlockUsers = 16;
 constexpr int kBlockItems = 12;
 
-inline bool is_jazz(const std::string& item) { return std::stoi(item.substr(1)) < kBlockItems / 2; }
+// Items "i0".."i<kBlockItems - 1>": the first half Jazz, the rest Rock; items posted
+// later (other ids) are not Jazz.
+inline bool is_jazz(const std::string& item) {
+  if (item.size() < 2 || item[0] != 'i' ||
+      item.find_first_not_of("0123456789", 1) != std::string::npos) {
+    return false;
+  }
+  return std::stoi(item.substr(1)) < kBlockItems / 2;
+}
 
 inline std::string write_block_data(const TempDir& dir) {
   std::string users = "user_id,mood\n", items = "item_id,title,genres\n";

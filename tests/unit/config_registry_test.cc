@@ -115,12 +115,13 @@ TEST(ConfigReferenceTest, ExamplesParse) {
     const std::size_t end = text.find("```", begin + 8);
     examples.push_back(parse_config(text.substr(begin + 8, end - begin - 8)));
   }
-  ASSERT_EQ(examples.size(), 2u);  // the search space, then the features
+  ASSERT_EQ(examples.size(), 3u);  // the search space, the features, then the tasks
   EXPECT_EQ(examples[0].tune.space.size(), 3u);
   const Config& config = examples[1];
   EXPECT_EQ(config.features.user.size(), 3u);
   EXPECT_EQ(config.features.item.size(), 3u);
   EXPECT_EQ(config.features.derived_user.size(), 1u);
+  EXPECT_EQ(examples[2].train.tasks.size(), 3u);
 }
 
 }  // namespace
