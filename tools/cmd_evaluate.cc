@@ -6,6 +6,7 @@
 #include <string>
 
 #include "command.h"
+#include "evaluation_options.h"
 #include "towerrec/evaluate.h"
 
 namespace {
@@ -34,20 +35,7 @@ const bool kRegistered = towerrec::cli::register_command(
      /*needs_torch_threads=*/true, [](CLI::App& app) {
        auto options = std::make_shared<towerrec::EvaluationRequest>();
        auto output = std::make_shared<std::string>();
-       app.add_option("--model", options->model, "A trained bundle (towerrec train --output)")
-           ->check(CLI::ExistingDirectory);
-       app.add_option("--config", options->config,
-                      "Experiment configuration (default: the bundle's config.yaml)")
-           ->check(CLI::ExistingFile);
-       app.add_option("--set", options->overrides, "Override a key: --set split.seed=7")
-           ->allow_extra_args(false);
-       app.add_option("--k", options->ks, "Cut-offs, e.g. --k 10,20,50 (default eval.ks)")
-           ->delimiter(',');
-       app.add_option("--baselines", options->baselines,
-                      "Baselines, e.g. popularity,ease; --baselines none for the model alone "
-                      "(default eval.baselines)")
-           ->delimiter(',')
-           ->each([options](const std::string&) { options->baselines_given = true; });
+       towerrec::cli::add_evaluation_options(app, options);
        app.add_option("--output", *output, "Write the report as JSON to this file");
        app.callback([options, output] { run_evaluate(*options, *output); });
      }});

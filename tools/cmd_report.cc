@@ -6,6 +6,7 @@
 #include <string>
 
 #include "command.h"
+#include "evaluation_options.h"
 #include "towerrec/evaluate.h"
 #include "util/fs.h"
 
@@ -22,22 +23,9 @@ const bool kRegistered = towerrec::cli::register_command(
      /*needs_torch_threads=*/true, [](CLI::App& app) {
        auto options = std::make_shared<towerrec::EvaluationRequest>();
        auto output = std::make_shared<std::string>("report.html");
-       app.add_option("--model", options->model, "A trained bundle (towerrec train --output)")
-           ->required()
-           ->check(CLI::ExistingDirectory);
+       towerrec::cli::add_evaluation_options(app, options);
+       app.get_option("--model")->required();
        app.add_option("--output", *output, "The HTML file to write")->capture_default_str();
-       app.add_option("--config", options->config,
-                      "Experiment configuration (default: the bundle's config.yaml)")
-           ->check(CLI::ExistingFile);
-       app.add_option("--set", options->overrides, "Override a key: --set eval.ks=[10,50]")
-           ->allow_extra_args(false);
-       app.add_option("--k", options->ks, "Cut-offs, e.g. --k 10,20,50 (default eval.ks)")
-           ->delimiter(',');
-       app.add_option("--baselines", options->baselines,
-                      "Baselines, e.g. popularity,ease; --baselines none for the model alone "
-                      "(default eval.baselines)")
-           ->delimiter(',')
-           ->each([options](const std::string&) { options->baselines_given = true; });
        app.callback([options, output] { run_report(*options, *output); });
      }});
 
