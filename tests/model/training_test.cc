@@ -15,6 +15,7 @@
 namespace towerrec {
 namespace {
 
+using testing::error_of;
 using testing::planted_config;
 using testing::planted_data;
 using testing::TempDir;
@@ -139,15 +140,6 @@ TEST_F(TrainingTest, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   for (size_t k = 0; k < a->item_embeddings().size(); ++k) {
     ASSERT_NEAR(a->item_embeddings()[k], b->item_embeddings()[k], 1e-5) << k;
   }
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST_F(TrainingTest, BadBundlesAndConfigsGiveClearErrors) {

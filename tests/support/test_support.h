@@ -1,7 +1,10 @@
 // Helpers shared by the tests: temporary directories, file writing, data locations.
 #pragma once
 
+#include <functional>
 #include <string>
+
+#include "towerrec/error.h"
 
 namespace towerrec::testing {
 
@@ -36,5 +39,15 @@ struct CliRun {
   std::string output;
 };
 CliRun run_towerrec(const std::string& args);
+
+// Runs `action` and returns the message of the towerrec::Error it threw ("" when none).
+inline std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace towerrec::testing

@@ -9,6 +9,7 @@
 namespace towerrec::data {
 namespace {
 
+using towerrec::testing::error_of;
 using towerrec::testing::TempDir;
 using Rows = std::vector<std::vector<std::string>>;
 
@@ -27,17 +28,6 @@ TableSpec spec_with(const std::string& format, bool header = true,
   spec.header = header;
   spec.columns = std::move(columns);
   return spec;
-}
-
-// Runs f and returns the Error message ("" when nothing was thrown).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(TableReader, CsvQuotingPerRfc4180) {
