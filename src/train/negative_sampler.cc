@@ -155,6 +155,14 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        const std::vector<int64_t>& users,
                                                        const std::vector<int64_t>& items,
                                                        int64_t num_items) {
+  return make_negative_sampler(name, config, items,
+                               std::make_shared<const KnownPositives>(users, items, num_items));
+}
+
+std::unique_ptr<NegativeSampler> make_negative_sampler(
+    const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
+    std::shared_ptr<const KnownPositives> positives) {
+  const int64_t num_items = positives->num_items();
   auto it = registry().find(name);
   if (it == registry().end()) {
     std::string names;
@@ -164,7 +172,6 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
   check(num_items > 0, "cannot sample negatives from an empty catalogue");
   std::vector<int64_t> counts(static_cast<size_t>(num_items), 0);
   for (int64_t item : items) ++counts[item];
-  auto positives = std::make_shared<const KnownPositives>(users, items, num_items);
   return it->second(config, std::move(positives), counts);
 }
 

@@ -113,6 +113,11 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        const std::vector<int64_t>& users,
                                                        const std::vector<int64_t>& items,
                                                        int64_t num_items);
+// The same over an existing set of the training positives; `items` are the positives'
+// items (their counts drive the popularity proposal).
+std::unique_ptr<NegativeSampler> make_negative_sampler(
+    const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
+    std::shared_ptr<const KnownPositives> positives);
 std::vector<std::string> negative_sampler_names();
 
 // Factories of the batch samplers (in_batch_sampler.cc, hard_sampler.cc).

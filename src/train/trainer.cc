@@ -69,8 +69,7 @@ void Trainer::collect_positives() {
 void Trainer::collect_loss_pairs() {
   const Dataset& d = data_.dataset;
   bool explicit_negatives = loss_->uses_explicit_negatives() && loss_->negatives_per_positive() > 0;
-  if (!explicit_negatives && !loss_->needs_known_positives()) return;
-  known_positives_ = std::make_unique<KnownPositives>(pos_users_, pos_items_, d.items.size());
+  known_positives_ = std::make_shared<const KnownPositives>(pos_users_, pos_items_, d.items.size());
   if (explicit_negatives) {
     explicit_negatives_ = explicit_negatives_by_user(d.train, *known_positives_, d.users.size());
   }
@@ -88,7 +87,7 @@ std::string Trainer::sampler_name() const {
 void Trainer::build_sampler() {
   const TrainConfig& t = config_.train;
   const std::string name = sampler_name();
-  sampler_ = make_negative_sampler(name, t, pos_users_, pos_items_, data_.dataset.items.size());
+  sampler_ = make_negative_sampler(name, t, pos_items_, known_positives_);
   bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
   bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
   if (per_row || shared) return;
