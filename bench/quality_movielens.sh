@@ -5,7 +5,7 @@
 #   PROTOCOL=tfrs: the TensorFlow Recommenders retrieval tutorial. Random 80/20 of the
 #     ratings (seed 42), top 100 over all movies, seen ones included; top-100 accuracy.
 # The model trains on the training part with split.method=none.
-# Usage: [PROTOCOL=tfrs] bench/quality_movielens.sh [extra --set overrides for train...]
+# Usage: [PROTOCOL=tfrs] [CONFIG=file] bench/quality_movielens.sh [extra --set overrides for train...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -22,7 +22,7 @@ case "$protocol" in
   *) echo "error: PROTOCOL must be ms or tfrs, not '$protocol'" >&2; exit 2 ;;
 esac
 /usr/bin/python3 bench/movielens_protocol.py "$split" "$data" "$work/split"
-"$build/towerrec" train --config configs/movielens-100k.yaml --set "data.dir=$work/split" \
+"$build/towerrec" train --config "${CONFIG:-configs/movielens-100k.yaml}" --set "data.dir=$work/split" \
   --set split.method=none --output "$work/model" "$@"
 "$build/towerrec" recommend --model "$work/model" --all-users --k "$k" $seen \
   --output "$work/recs.csv"

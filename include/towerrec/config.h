@@ -90,6 +90,7 @@ struct DerivedFeatureSpec {
   std::string source;      // item feature name it aggregates
   int64_t max_length = 0;  // history: the user's latest N items (0 = all)
   int64_t dim = 0;         // history: embedding size (0 = the source feature's dim)
+  double dropout = 0;      // history: share of entries dropped from each training row
 };
 
 // A per-pair feature comparing a user feature with an item feature (both numeric or

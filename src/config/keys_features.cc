@@ -83,6 +83,10 @@ std::vector<Field<DerivedFeatureSpec>> build_derived_fields() {
         "history: keep the user's latest N training items, by timestamp (0 = all).", {"history"});
   f.add("dim", &DerivedFeatureSpec::dim, 0, at_least(0),
         "history: embedding size of the items (0 = the source feature's dim).", {"history"});
+  f.add("dropout", &DerivedFeatureSpec::dropout, 0.0, half_open(0, 1),
+        "history: probability of hiding each item of a user's history on a training row "
+        "(denoising); validation and serving see the whole history.",
+        {"history"});
   return fields;
 }
 

@@ -115,6 +115,7 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
   batch.weights = torch::tensor(weights, torch::kFloat32);
   batch.user_features = source_.user_features->gather(batch.users);
   batch.item_features = source_.item_features->gather(batch.items);
+  if (source_.history_masks) apply_history_masks(*source_.history_masks, &batch.user_features, rng);
   if (source_.known_positives)
     batch.known_positive = source_.known_positives->batch_mask(users, items);
   auto rows = static_cast<int64_t>(positions.size());

@@ -29,6 +29,7 @@
 #include <torch/torch.h>
 
 #include "model/feature_table.h"
+#include "train/history_mask.h"
 #include "train/negative_sampler.h"
 #include "train/training_pairs.h"
 
@@ -46,6 +47,8 @@ struct TrainingSource {
   const std::vector<std::vector<int64_t>>* explicit_negatives = nullptr;
   // Fills TrainBatch::known_positive when set.
   const KnownPositives* known_positives = nullptr;
+  // History features to mask on each row (train/history_mask.h); null = none.
+  const std::vector<HistoryMask>* history_masks = nullptr;
 };
 
 // B positives, K negatives each, N shared negatives.

@@ -30,6 +30,7 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   check(d.items.size() > 0 && d.users.size() > 0, "the dataset has no users or items");
   user_features_ = FeatureTable(d.user_features, d.users.size(), "user");
   item_features_ = FeatureTable(d.item_features, d.items.size(), "item");
+  history_masks_ = history_masks(config.features, d.user_features);
   collect_positives();
   int64_t positives = static_cast<int64_t>(pos_users_.size());
   spdlog::info("{} training positives, {} batches per epoch", positives,
@@ -221,6 +222,7 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
                         &user_features_, &item_features_, sampler_.get()};
   if (!explicit_negatives_.empty()) source.explicit_negatives = &explicit_negatives_;
   if (loss_->needs_known_positives()) source.known_positives = known_positives_.get();
+  if (!history_masks_.empty()) source.history_masks = &history_masks_;
   BatchStream stream(source, plan);
   progress_->begin_epoch(epoch, stream.num_batches());
   set_blas_threads(1);  // see runtime.h; validation below uses every thread again

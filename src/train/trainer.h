@@ -72,6 +72,7 @@ class Trainer {
   TrainOptions options_;
   FeatureTable user_features_;
   FeatureTable item_features_;
+  std::vector<HistoryMask> history_masks_;  // see train/history_mask.h
   TwoTowerNet net_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> dense_;
   std::unique_ptr<SparseRowAdam> sparse_;
