@@ -149,6 +149,7 @@ struct TrainConfig {
   double positive_weight = 1.0;      // bce; 0 = negatives per positive
   double margin = 0.1;               // cosine | margin | batch_hard
   bool logq_correction = true;
+  double popularity_boost = 0;  // softmax: extra log-frequency share of the scores
   bool mask_accidental_hits = true;
   std::string optimizer = "adam";  // adam | adamw
   double learning_rate = 1e-3;

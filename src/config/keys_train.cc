@@ -61,6 +61,10 @@ void register_train_keys(ConfigRegistry& registry) {
             "pairs below it, margin and batch_hard want positives this much above negatives.");
   train.add("logq_correction", &TrainConfig::logq_correction, true, any_value(),
             "Subtract log sampling probability from scores of sampled items.");
+  train.add("popularity_boost", &TrainConfig::popularity_boost, 0.0, between(0, 2),
+            "softmax: the learned scores carry this times log(item training frequency) more "
+            "popularity than the likelihood optimum (trades novelty and coverage for "
+            "accuracy when popular items are what users go on to consume).");
   train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, true, any_value(),
             "Ignore sampled negatives that are the row's own positive.");
   train.add("optimizer", &TrainConfig::optimizer, "adam", one_of({"adam", "adamw"}), "Optimiser.");

@@ -44,6 +44,9 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
     tasks_ = std::make_unique<TaskLoss>(t, d.train, &user_features_, &item_features_);
   }
   build_optimizers();
+  check(t.popularity_boost == 0 || t.loss == "softmax",
+        "train.popularity_boost is used by the softmax loss only, not by train.loss '" + t.loss +
+            "'");
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
   collect_loss_pairs();
   build_sampler();

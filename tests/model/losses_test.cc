@@ -51,6 +51,25 @@ TEST(SoftmaxLossTest, SubtractsLogQOfEachColumnItem) {
   EXPECT_NEAR(loss->forward(identity_batch()).item<double>(), (row0 + row1) / 2, 1e-5);
 }
 
+TEST(SoftmaxLossTest, PopularityBoostSubtractsItsShareOfLogFrequencyOnTopOfLogQ) {
+  auto c = context("softmax", true, true);
+  c.item_log_prob = torch::tensor({std::log(0.5f), std::log(0.25f)});
+  c.train.popularity_boost = 0.5;
+  // Column j's logit is score - (1 + 0.5) log p(j).
+  double a = 1 - 1.5 * std::log(0.5), b = 0 - 1.5 * std::log(0.25);
+  double row0 = std::log(1 + std::exp(b - a));
+  double c0 = 0 - 1.5 * std::log(0.5), d1 = 1 - 1.5 * std::log(0.25);
+  double row1 = std::log(1 + std::exp(c0 - d1));
+  auto loss = make_loss("softmax", c);
+  EXPECT_NEAR(loss->forward(identity_batch()).item<double>(), (row0 + row1) / 2, 1e-5);
+  // Without logQ the boost alone is subtracted.
+  c.train.logq_correction = false;
+  double a2 = 1 - 0.5 * std::log(0.5), b2 = 0 - 0.5 * std::log(0.25);
+  double c2 = 0 - 0.5 * std::log(0.5), d2 = 1 - 0.5 * std::log(0.25);
+  double expected = (std::log(1 + std::exp(b2 - a2)) + std::log(1 + std::exp(c2 - d2))) / 2;
+  EXPECT_NEAR(make_loss("softmax", c)->forward(identity_batch()).item<double>(), expected, 1e-5);
+}
+
 TEST(SoftmaxLossTest, MasksAccidentalHitsOfTheSameItem) {
   LossInput in = identity_batch();
   in.item = rows({{1, 0}, {1, 0}});

@@ -93,5 +93,18 @@ TEST_F(TrainingNegativesTest, SamplersNothingWouldUseAreRejected) {
             std::string::npos);
 }
 
+TEST_F(TrainingNegativesTest, PopularityBoostIsRejectedForLossesOtherThanSoftmax) {
+  TempDir dir;
+  auto data = planted_data();
+  Config config = planted_config();
+  config.train.popularity_boost = 0.3;
+  config.train.loss = "pairwise";
+  config.train.negatives = "uniform";
+  EXPECT_NE(error_of([&] { train_two_tower(config, data, dir.path() + "/m", quiet()); })
+                .find("train.popularity_boost is used by the softmax loss only, not by "
+                      "train.loss 'pairwise'"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace towerrec
