@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "towerrec/error.h"
@@ -22,9 +23,16 @@ void write_text_file(const std::string& path, const std::string& text) {
   if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
 }
 
+void write_f32_matrix(const std::string& path, const float* data, size_t count) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data),
+            static_cast<std::streamsize>(count * sizeof(float)));
+  out.close();
+  if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
+}
+
 void write_f32_matrix(const std::string& path, const std::vector<float>& data) {
-  write_text_file(
-      path, std::string(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float)));
+  write_f32_matrix(path, data.data(), data.size());
 }
 
 std::vector<float> read_f32_matrix(const std::string& path, int64_t rows, int64_t cols) {
@@ -69,36 +77,59 @@ std::vector<std::string> read_ids(const std::string& path) {
   return ids;
 }
 
-SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users) {
-  std::vector<std::vector<int64_t>> per_user(static_cast<size_t>(num_users));
-  for (int64_t k = 0; k < interactions.size(); ++k) {
-    int64_t u = interactions.user[k];
-    check(u >= 0 && u < num_users, "interaction " + std::to_string(k) + " has user index " +
-                                       std::to_string(u) + " outside 0.." +
-                                       std::to_string(num_users - 1));
-    per_user[u].push_back(interactions.item[k]);
-  }
+SeenLists build_seen_lists(std::initializer_list<UserItemPairs> parts, int64_t num_users) {
+  // Counting sort into CSR: two int64 arrays, no per-user vectors.
   SeenLists seen;
-  seen.offsets.push_back(0);
-  for (auto& items : per_user) {
-    std::sort(items.begin(), items.end());
-    items.erase(std::unique(items.begin(), items.end()), items.end());
-    seen.items.insert(seen.items.end(), items.begin(), items.end());
-    seen.offsets.push_back(static_cast<int64_t>(seen.items.size()));
+  seen.offsets.assign(static_cast<size_t>(num_users + 1), 0);
+  for (const UserItemPairs& part : parts) {
+    check(part.users.size() == part.items.size(), "user and item columns differ in length");
+    for (size_t k = 0; k < part.users.size(); ++k) {
+      int64_t u = part.users[k];
+      check(u >= 0 && u < num_users, "interaction " + std::to_string(k) + " has user index " +
+                                         std::to_string(u) + " outside 0.." +
+                                         std::to_string(num_users - 1));
+      ++seen.offsets[u + 1];
+    }
   }
+  for (int64_t u = 0; u < num_users; ++u) seen.offsets[u + 1] += seen.offsets[u];
+  seen.items.resize(static_cast<size_t>(seen.offsets.back()));
+  std::vector<int64_t> next(seen.offsets.begin(), seen.offsets.end() - 1);
+  for (const UserItemPairs& part : parts) {
+    for (size_t k = 0; k < part.users.size(); ++k)
+      seen.items[next[part.users[k]]++] = part.items[k];
+  }
+  // Sort and deduplicate each user's run in place, compacting towards the front.
+  int64_t write = 0;
+  for (int64_t u = 0; u < num_users; ++u) {
+    auto begin = seen.items.begin() + seen.offsets[u];
+    auto end = seen.items.begin() + seen.offsets[u + 1];
+    std::sort(begin, end);
+    auto last = std::unique(begin, end);
+    seen.offsets[u] = write;
+    write = std::move(begin, last, seen.items.begin() + write) - seen.items.begin();
+  }
+  seen.offsets[num_users] = write;
+  seen.items.resize(static_cast<size_t>(write));
+  seen.items.shrink_to_fit();
   return seen;
 }
 
+SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users) {
+  return build_seen_lists({{interactions.user, interactions.item}}, num_users);
+}
+
 void write_seen(const std::string& path, const SeenLists& seen) {
-  std::string bytes(kSeenMagic, sizeof(kSeenMagic));
-  auto put = [&bytes](const void* data, size_t size) {
-    bytes.append(static_cast<const char*>(data), size);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  auto put = [&out](const void* data, size_t size) {
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   };
   int64_t header[2] = {seen.num_users(), static_cast<int64_t>(seen.items.size())};
+  put(kSeenMagic, sizeof(kSeenMagic));
   put(header, sizeof(header));
   put(seen.offsets.data(), seen.offsets.size() * sizeof(int64_t));
   put(seen.items.data(), seen.items.size() * sizeof(int64_t));
-  write_text_file(path, bytes);
+  out.close();
+  if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
 }
 
 SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_items) {
@@ -133,15 +164,32 @@ SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_item
 }
 
 FileDigest digest_file(const std::string& path) {
-  std::string bytes = read_file(path);
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
+  // Streamed in blocks: bundles hold files of hundreds of MiB (checkpoints, embeddings).
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw Error(ErrorCode::kNotFound, "file not found: '" + path + "'");
   }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorCode::kIo, "cannot read '" + path + "': it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kIo, "cannot open " + path);
+  std::vector<char> block(size_t{1} << 20);
+  uint64_t hash = 1469598103934665603ULL;
+  int64_t bytes = 0;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    std::streamsize got = in.gcount();
+    for (std::streamsize n = 0; n < got; ++n) {
+      hash ^= static_cast<unsigned char>(block[static_cast<size_t>(n)]);
+      hash *= 1099511628211ULL;
+    }
+    bytes += got;
+  }
+  if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + path);
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-  return FileDigest{static_cast<int64_t>(bytes.size()), hex};
+  return FileDigest{bytes, hex};
 }
 
 }  // namespace towerrec

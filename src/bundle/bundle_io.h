@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace towerrec {
 
 // Raw float32, row-major [rows x cols], no header (the manifest carries the shape).
 void write_f32_matrix(const std::string& path, const std::vector<float>& data);
+void write_f32_matrix(const std::string& path, const float* data, size_t count);
 std::vector<float> read_f32_matrix(const std::string& path, int64_t rows, int64_t cols);
 
 // One id per line, in dense index order. Ids containing a newline are rejected.
@@ -31,6 +33,14 @@ struct SeenLists {
   int64_t num_users() const { return static_cast<int64_t>(offsets.size()) - 1; }
 };
 SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users);
+// The pairs (users[k], items[k]) of one set of interactions (not owned).
+struct UserItemPairs {
+  const std::vector<int64_t>& users;
+  const std::vector<int64_t>& items;
+};
+// The union of several sets (e.g. training and validation) without copying them.
+// Throws Error when a user index is outside [0, num_users).
+SeenLists build_seen_lists(std::initializer_list<UserItemPairs> parts, int64_t num_users);
 // Binary: "TRSEEN01", int64 num_users, int64 num_entries, offsets, items (little endian).
 void write_seen(const std::string& path, const SeenLists& seen);
 SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_items);

@@ -33,9 +33,10 @@ std::vector<int64_t> top_k(const std::vector<float>& scores, int64_t k,
   };
   const auto take = std::min<int64_t>(k, static_cast<int64_t>(candidates.size()));
   std::nth_element(candidates.begin(), candidates.begin() + take, candidates.end(), better);
-  candidates.resize(static_cast<size_t>(take));
-  std::sort(candidates.begin(), candidates.end(), better);
-  return candidates;
+  std::sort(candidates.begin(), candidates.begin() + take, better);
+  // A fresh vector of k entries: the candidates keep the whole catalogue's capacity (640 KB
+  // at 80k items), and callers hold one list per user.
+  return std::vector<int64_t>(candidates.begin(), candidates.begin() + take);
 }
 
 }  // namespace towerrec

@@ -78,17 +78,34 @@ std::vector<float> to_vector(const torch::Tensor& t) {
 }
 
 // NDCG@k of the validation positives, ranking all items minus the training history.
+// Users are scored a block at a time: every user against every item at once would be
+// [users x items] floats (32 GB for 100k users and 80k items).
 double validation_ndcg(const Factors& f, const std::vector<std::vector<int64_t>>& train,
                        const std::vector<std::vector<int64_t>>& valid, int64_t k) {
+  constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
   torch::NoGradGuard no_grad;
-  const torch::Tensor scores = (f.user.matmul(f.item.t()) + f.bias.unsqueeze(0)).contiguous();
-  const int64_t items = scores.size(1);
-  const float* s = scores.data_ptr<float>();
-  std::vector<std::vector<int64_t>> lists(valid.size());
+  const int64_t items = f.item.size(0);
+  std::vector<int64_t> users;
   for (size_t u = 0; u < valid.size(); ++u) {
-    if (valid[u].empty()) continue;
-    std::vector<float> row(s + u * items, s + (u + 1) * items);
-    lists[u] = top_k(row, k, train[u]);
+    if (!valid[u].empty()) users.push_back(static_cast<int64_t>(u));
+  }
+  const auto block = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items));
+  const torch::Tensor item_t = f.item.t();
+  std::vector<std::vector<int64_t>> lists(valid.size());
+  for (size_t start = 0; start < users.size(); start += block) {
+    const size_t end = std::min(users.size(), start + block);
+    const auto rows =
+        torch::tensor(std::vector<int64_t>(users.begin() + static_cast<std::ptrdiff_t>(start),
+                                           users.begin() + static_cast<std::ptrdiff_t>(end)),
+                      torch::kInt64);
+    const torch::Tensor scores =
+        (f.user.index_select(0, rows).matmul(item_t) + f.bias.unsqueeze(0)).contiguous();
+    const float* s = scores.data_ptr<float>();
+    for (size_t r = 0; r < end - start; ++r) {
+      const auto u = static_cast<size_t>(users[start + r]);
+      std::vector<float> row(s + r * items, s + (r + 1) * items);
+      lists[u] = top_k(row, k, train[u]);
+    }
   }
   return ranking_metrics(lists, valid, {k}, items).at[0].ndcg;
 }

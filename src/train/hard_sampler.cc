@@ -81,7 +81,7 @@ class HardSampler : public NegativeSampler {
   // scores: [U x I] of users first .. first + U.
   void mine_chunk(torch::Tensor scores, int64_t first, HardPools* pools) const {
     for (int64_t u = 0; u < scores.size(0); ++u) {
-      const auto& seen = positives().items_of(first + u);
+      auto seen = positives().items_of(first + u);
       if (!seen.empty()) {
         scores[u].index_fill_(0, torch::tensor(seen), -std::numeric_limits<float>::infinity());
       }

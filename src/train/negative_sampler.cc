@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "bundle/bundle_io.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
@@ -88,11 +89,10 @@ const std::map<std::string, SamplerFactory>& registry() {
 KnownPositives::KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
                                int64_t num_items)
     : num_items_(num_items) {
-  set_.reserve(users.size() * 2);
-  for (size_t k = 0; k < users.size(); ++k) {
-    if (set_.insert(users[k] * num_items_ + items[k]).second)
-      per_user_[users[k]].push_back(items[k]);
-  }
+  int64_t num_users = users.empty() ? 0 : *std::max_element(users.begin(), users.end()) + 1;
+  SeenLists lists = build_seen_lists({{users, items}}, num_users);
+  offsets_ = std::move(lists.offsets);
+  items_ = std::move(lists.items);
 }
 
 torch::Tensor KnownPositives::batch_mask(const std::vector<int64_t>& users,
@@ -101,33 +101,34 @@ torch::Tensor KnownPositives::batch_mask(const std::vector<int64_t>& users,
   auto mask = torch::zeros({b, b}, torch::kBool);
   auto cells = mask.accessor<bool, 2>();
   for (int64_t i = 0; i < b; ++i) {
-    const int64_t base = users[i] * num_items_;
+    auto seen = items_of(users[i]);
     for (int64_t j = 0; j < b; ++j) {
       // The row's own item, or another row's item of the same user, is known without a lookup.
-      cells[i][j] = users[i] == users[j] || set_.count(base + items[j]) > 0;
+      cells[i][j] = users[i] == users[j] || std::binary_search(seen.begin(), seen.end(), items[j]);
     }
   }
   return mask;
 }
 
-const std::vector<int64_t>& KnownPositives::items_of(int64_t user) const {
-  static const std::vector<int64_t> kNone;
-  auto it = per_user_.find(user);
-  return it == per_user_.end() ? kNone : it->second;
+c10::ArrayRef<int64_t> KnownPositives::items_of(int64_t user) const {
+  if (user < 0 || user + 1 >= static_cast<int64_t>(offsets_.size())) return {};
+  return {items_.data() + offsets_[user], static_cast<size_t>(offsets_[user + 1] - offsets_[user])};
 }
 
 int64_t KnownPositives::draw_unseen(int64_t user, std::mt19937_64& rng) const {
-  int64_t seen = count(user);
-  if (seen >= num_items_) {
+  auto seen = items_of(user);
+  auto count = static_cast<int64_t>(seen.size());
+  if (count >= num_items_) {
     throw Error("user index " + std::to_string(user) +
                 " has a training positive for every item: no negative can be sampled");
   }
-  int64_t pick = std::uniform_int_distribution<int64_t>(0, num_items_ - seen - 1)(rng);
-  for (int64_t item = 0; item < num_items_; ++item) {
-    if (contains(user, item)) continue;
-    if (pick-- == 0) return item;
+  // The pick-th unseen item in ascending order: step over the seen items at or below it.
+  int64_t item = std::uniform_int_distribution<int64_t>(0, num_items_ - count - 1)(rng);
+  for (int64_t s : seen) {
+    if (s > item) break;
+    ++item;
   }
-  throw Error(ErrorCode::kInternal, "negative sampler fallback ran past the catalogue");
+  return item;
 }
 
 std::unique_ptr<ItemProposal> make_uniform_proposal(int64_t num_items) {

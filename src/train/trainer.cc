@@ -58,6 +58,12 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
 
 void Trainer::collect_positives() {
   const Interactions& train = data_.dataset.train;
+  // Sized exactly (one counting pass): grown by doubling they would hold up to twice that.
+  size_t count = train.label.empty() ? static_cast<size_t>(train.size()) : 0;
+  for (float label : train.label) count += label > 0 ? 1 : 0;
+  pos_users_.reserve(count);
+  pos_items_.reserve(count);
+  pos_weights_.reserve(count);
   for (int64_t k = 0; k < train.size(); ++k) {
     if (!train.label.empty() && train.label[k] <= 0) continue;  // explicit negatives
     check(train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&

@@ -15,7 +15,7 @@ namespace {
 // chunks of rows (a whole-catalogue forward pass holds every layer's activations), and
 // the [users x items] score block is bounded in elements.
 constexpr int64_t kItemChunk = 4096;
-constexpr int64_t kScoreBlock = int64_t{1} << 24;  // 64 MiB of float scores
+constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
 
 }  // namespace
 
@@ -72,12 +72,13 @@ double Validator::evaluate(TwoTowerNet& net, const FeatureTable& users,
   if (users_.empty()) return std::nan("");
   torch::NoGradGuard no_grad;
   net->eval();
-  std::vector<torch::Tensor> parts;
+  torch::Tensor item_embeddings;  // [I x D], filled chunk by chunk (no list + cat copy)
   for (int64_t start = 0; start < items.rows(); start += kItemChunk) {
-    auto rows = torch::arange(start, std::min(items.rows(), start + kItemChunk), torch::kInt64);
-    parts.push_back(net->item_tower->forward(items.gather(rows)));
+    int64_t end = std::min(items.rows(), start + kItemChunk);
+    auto part = net->item_tower->forward(items.gather(torch::arange(start, end, torch::kInt64)));
+    if (start == 0) item_embeddings = torch::empty({items.rows(), part.size(1)}, part.options());
+    item_embeddings.slice(0, start, end).copy_(part);
   }
-  auto item_embeddings = torch::cat(parts);  // [I x D]
   int64_t k = std::min<int64_t>(k_, items.rows());
   auto user_chunk = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items.rows()));
   double total = 0;

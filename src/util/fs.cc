@@ -94,10 +94,21 @@ std::string read_file(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_io("cannot open", path, errno);
-  std::ostringstream content;
-  content << in.rdbuf();
+  // Read into a string of the file's size: streaming into a growing buffer and copying
+  // it out would hold two to three times the file at once.
+  std::string content;
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > 0) {
+    content.resize(static_cast<size_t>(size));
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<size_t>(in.gcount()));
+  }
+  char chunk[1 << 16];  // the rest, when the file grew or reports no size (/proc, pipes)
+  while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
+    content.append(chunk, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) throw_io("cannot read", path, errno);
-  return content.str();
+  return content;
 }
 
 StagedDirectory::StagedDirectory(std::string target) : target_(std::move(target)) {

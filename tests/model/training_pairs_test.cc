@@ -1,8 +1,11 @@
 // Known positives, explicit negatives and how they reach the training batches.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "model/feature_table.h"
 #include "planted_data.h"
+#include "towerrec/error.h"
 #include "train/batch_stream.h"
 #include "train/training_pairs.h"
 
@@ -23,6 +26,64 @@ TEST(KnownPositivesTest, BatchMaskMarksEveryItemTheRowsUserLiked) {
                                 torch::kBool)
                       .view({4, 4});
   EXPECT_TRUE(mask.equal(expected)) << mask;
+}
+
+TEST(KnownPositivesTest, LookupsAndDrawsMatchAPlainSetOfPairs) {
+  // Random pairs with repeats and users without positives, against std::set.
+  const int64_t num_users = 50, num_items = 40;
+  std::mt19937_64 gen(11);
+  std::vector<int64_t> users, items;
+  std::set<std::pair<int64_t, int64_t>> pairs;
+  for (int n = 0; n < 600; ++n) {
+    int64_t u = static_cast<int64_t>(gen() % num_users),
+            i = static_cast<int64_t>(gen() % num_items);
+    if (u % 7 == 3) continue;  // these users have no positive
+    users.push_back(u);
+    items.push_back(i);
+    pairs.insert({u, i});
+  }
+  users.push_back(49);  // one user who liked every item
+  items.push_back(0);
+  for (int64_t i = 0; i < num_items; ++i) {
+    users.push_back(48);
+    items.push_back(i);
+    pairs.insert({48, i});
+  }
+  pairs.insert({49, 0});
+  KnownPositives known(users, items, num_items);
+  for (int64_t u = -1; u <= num_users; ++u) {
+    std::vector<int64_t> expected;
+    for (int64_t i = 0; i < num_items; ++i) {
+      ASSERT_EQ(known.contains(u, i), pairs.count({u, i}) > 0) << u << " " << i;
+      if (pairs.count({u, i})) expected.push_back(i);
+    }
+    auto seen = known.items_of(u);
+    ASSERT_EQ(std::vector<int64_t>(seen.begin(), seen.end()), expected) << u;
+    ASSERT_EQ(known.count(u), static_cast<int64_t>(expected.size()));
+    if (u < 0 || u == 48 || u >= num_users) continue;
+    // The exact fallback: the pick-th unseen item in ascending order, same generator use.
+    for (uint64_t seed = 0; seed < 5; ++seed) {
+      std::mt19937_64 rng(seed), ref(seed);
+      int64_t pick = std::uniform_int_distribution<int64_t>(
+          0, num_items - static_cast<int64_t>(expected.size()) - 1)(ref);
+      int64_t want = -1;
+      for (int64_t i = 0; i < num_items && want < 0; ++i) {
+        if (!pairs.count({u, i}) && pick-- == 0) want = i;
+      }
+      ASSERT_EQ(known.draw_unseen(u, rng), want) << u << " seed " << seed;
+    }
+  }
+  std::mt19937_64 rng(1);
+  EXPECT_THROW(known.draw_unseen(48, rng), Error);
+  std::vector<int64_t> batch_users = {0, 49, 3, 48}, batch_items = {5, 0, 7, 39};
+  auto mask = known.batch_mask(batch_users, batch_items);
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      bool want =
+          batch_users[i] == batch_users[j] || pairs.count({batch_users[i], batch_items[j]}) > 0;
+      EXPECT_EQ(mask[i][j].item<bool>(), want) << i << " " << j;
+    }
+  }
 }
 
 TEST(ExplicitNegativesTest, CollectsLabelZeroRowsThatAreNotAlsoPositives) {

@@ -87,6 +87,17 @@ TEST(ReadFileTest, MissingFileIsNotFoundNamingThePath) {
   }
 }
 
+TEST(ReadFileTest, ReadsLargeFilesAndFilesWithoutASize) {
+  testing::TempDir dir;
+  std::string big;
+  for (int n = 0; n < 300000; ++n) big.push_back(static_cast<char>(n % 251));
+  EXPECT_EQ(read_file(dir.write("big.bin", big)), big);
+  EXPECT_EQ(read_file(dir.write("empty", "")), "");
+  // /proc files report size 0 but have content.
+  std::string status = read_file("/proc/self/status");
+  EXPECT_NE(status.find("VmRSS"), std::string::npos);
+}
+
 TEST(StagedDirectoryTest, CommitCreatesNewTarget) {
   testing::TempDir dir;
   const std::string target = dir.path() + "/bundles/v1";

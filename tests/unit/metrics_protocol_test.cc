@@ -18,6 +18,15 @@ TEST(TopKTest, SelectsBestWithExclusionsAndStableTies) {
   EXPECT_THROW(top_k(scores, 2, {5}), Error);
 }
 
+TEST(TopKTest, ListHoldsKEntriesNotTheCatalogue) {
+  // Callers keep one list per user: each must not carry the catalogue-sized buffer.
+  std::vector<float> scores(100000);
+  for (size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>((i * 7919) % 100003);
+  const auto top = top_k(scores, 3, {99990});
+  EXPECT_EQ(top, (std::vector<int64_t>{52685, 5367, 58052}));
+  EXPECT_LT(top.capacity(), 100u);
+}
+
 TEST(TopKTest, MatchesFullSortOnALargeCatalogue) {
   std::vector<float> scores(5000);
   for (size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>((i * 7919) % 1000);
