@@ -4,7 +4,8 @@
 #     (seed 42), top 10 unseen items per user; NDCG, Precision, Recall and MAP at 10.
 #   PROTOCOL=tfrs: the TensorFlow Recommenders retrieval tutorial. Random 80/20 of the
 #     ratings (seed 42), top 100 over all movies, seen ones included; top-100 accuracy.
-# The model trains on the training part with split.method=none.
+# The model trains on the whole training part (split.method=none, no validation part
+# carved out) for the config's train.epochs.
 # Usage: [PROTOCOL=tfrs] [CONFIG=file] bench/quality_movielens.sh [extra --set overrides for train...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ case "$protocol" in
 esac
 /usr/bin/python3 bench/movielens_protocol.py "$split" "$data" "$work/split"
 "$build/towerrec" train --config "${CONFIG:-configs/movielens-100k.yaml}" --set "data.dir=$work/split" \
-  --set split.method=none --output "$work/model" "$@"
+  --set split.method=none --set split.validation_ratio=0 --output "$work/model" "$@"
 "$build/towerrec" recommend --model "$work/model" --all-users --k "$k" $seen \
   --output "$work/recs.csv"
 /usr/bin/python3 bench/movielens_protocol.py "$score" "$work/recs.csv" "$work/split/test.tsv"

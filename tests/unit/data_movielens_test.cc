@@ -113,8 +113,11 @@ TEST(MovieLens, ShippedConfigReadsTheFullData) {
   EXPECT_EQ(out.dataset.train.size() + out.dataset.validation.size() + out.dataset.test.size(),
             100000);
   EXPECT_EQ(out.dataset.test.size(), 25354);
-  // user_id, age, gender, occupation, zip_prefix + genre shares and diversity.
-  EXPECT_EQ(out.dataset.user_features.size(), 7u);
+  // user_id, age, gender, occupation, zip_prefix + genre shares and diversity + the
+  // rated movies (history).
+  ASSERT_EQ(out.dataset.user_features.size(), 8u);
+  EXPECT_EQ(out.dataset.user_features[7].name, "rated");
+  EXPECT_EQ(out.dataset.user_features[7].kind, FeatureKind::kMultiHot);
   const std::string text = out.report.to_text();
   for (const char* line : {"interactions: 100000", "users: 943", "items: 1682",
                            "train 66771, validation 7875, test 25354"}) {
