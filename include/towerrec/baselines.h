@@ -85,8 +85,9 @@ struct BprOptions {
 // BPR matrix factorisation: score(u, i) = <p_u, q_i> + b_i, trained with Adam on
 // (user, positive, negative) triples, negatives uniform and never a training positive.
 // Keeps the factors of the epoch with the best validation NDCG@metric_k (the last
-// epoch when there is no validation part). Adam is applied lazily: a batch updates
-// only the user, item and bias rows it touches. Also the serving's collaborative model.
+// epoch when there is no validation part). A step costs the rows its batch touches, yet
+// ends where torch's dense Adam would (the zero-gradient steps of the other rows are
+// applied in closed form later). Also the serving's collaborative model.
 class BprBaseline : public Baseline {
  public:
   explicit BprBaseline(BprOptions options = {});
