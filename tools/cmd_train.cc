@@ -1,4 +1,5 @@
 // towerrec train: config -> data pipeline -> two-tower training -> model bundle.
+#include <chrono>
 #include <cmath>
 #include <iostream>
 
@@ -22,6 +23,7 @@ struct TrainCommandOptions {
 };
 
 void run_train(const TrainCommandOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
   Config config = load_config(o.config, o.overrides);
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
@@ -40,7 +42,7 @@ void run_train(const TrainCommandOptions& o) {
   spdlog::info(config.train.collaborative
                    ? "writing the serving catalogue and fitting collaborative (BPR) factors"
                    : "writing the serving catalogue");
-  serve::write_serving_files(config, data, o.output);
+  serve::write_serving_files(config, data, o.output, started);
   std::cout << "model written to " << result.model_dir << ": " << result.epochs_run
             << " epochs, best epoch " << result.best_epoch;
   if (!std::isnan(result.best_metric)) {

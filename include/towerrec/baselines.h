@@ -71,14 +71,23 @@ struct BprOptions {
   int64_t max_epochs = 200;
   int64_t patience = 6;  // epochs without a better validation NDCG; every 2nd halves the rate
   int64_t metric_k = 10;
-  double max_seconds = 0;  // 0 = no time budget
+  // Users whose validation NDCG decides early stopping: 0 = all users with validation
+  // positives, else a fixed random sample of that many (scoring every user against the
+  // whole catalogue after each epoch dominates the fit on large data sets).
+  int64_t validation_users = 0;
+  // Wall-clock budget of fit(), 0 = none. Checked every 16 batches: an epoch the budget
+  // interrupts is validated like a complete one, and the best factors so far are kept.
+  double max_seconds = 0;
+  bool log_epochs = false;  // one info line per epoch: loss, validation NDCG, seconds
   uint64_t seed = 42;
 };
 
 // BPR matrix factorisation: score(u, i) = <p_u, q_i> + b_i, trained with Adam on
 // (user, positive, negative) triples, negatives uniform and never a training positive.
 // Keeps the factors of the epoch with the best validation NDCG@metric_k (the last
-// epoch when there is no validation part). Also the serving's collaborative model.
+// epoch when there is no validation part). A step costs the rows its batch touches, yet
+// ends where torch's dense Adam would (the zero-gradient steps of the other rows are
+// applied in closed form later). Also the serving's collaborative model.
 class BprBaseline : public Baseline {
  public:
   explicit BprBaseline(BprOptions options = {});
@@ -95,6 +104,8 @@ class BprBaseline : public Baseline {
   int64_t epochs_run() const { return epochs_run_; }
   int64_t best_epoch() const { return best_epoch_; }
   double best_validation_ndcg() const { return best_ndcg_; }
+  // True when the last fit() ended because options.max_seconds ran out.
+  bool stopped_on_budget() const { return stopped_on_budget_; }
 
   // Writes bpr.json (shapes) and user_factors.f32, item_factors.f32, item_bias.f32
   // (raw little-endian float32, row-major) into dir, each atomically.
@@ -112,6 +123,7 @@ class BprBaseline : public Baseline {
   int64_t epochs_run_ = 0;
   int64_t best_epoch_ = 0;
   double best_ndcg_ = 0;
+  bool stopped_on_budget_ = false;
 };
 
 // EASE: closed-form item-item weights B = I - P / diag(P), P = (X^T X + lambda I)^-1,

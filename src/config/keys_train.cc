@@ -87,7 +87,8 @@ void register_train_keys(ConfigRegistry& registry) {
             "Validation ranking metric for early stopping and the best checkpoint.");
   train.add("metric_k", &TrainConfig::metric_k, 10, at_least(1), "Cut-off of that metric.");
   train.add("validation_users", &TrainConfig::validation_users, 0, at_least(0),
-            "Users evaluated per validation (0 = all, else a fixed random sample).");
+            "Users evaluated per validation (0 = all, else a fixed random sample), by the "
+            "two-tower training and the collaborative (BPR) fit.");
   train.add("schedule", &TrainConfig::schedule, "plateau", one_of({"none", "plateau", "cosine"}),
             "Learning-rate schedule: constant, halve on plateau, or cosine decay.");
   train.add("clip_grad_norm", &TrainConfig::clip_grad_norm, 0, at_least(0),
@@ -95,7 +96,9 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("threads", &TrainConfig::threads, 0, at_least(0), "CPU threads (0 = all cores).");
   train.add("seed", &TrainConfig::seed, 42, any_value(), "Seed of initialisation and sampling.");
   train.add("max_seconds", &TrainConfig::max_seconds, 0, at_least(0),
-            "Stop after this many seconds of training (0 = no budget).");
+            "Stop after this many seconds of training (0 = no budget). The collaborative "
+            "(BPR) fit gets what reading the data and the two-tower training leave of it, "
+            "at least a tenth.");
   train.add("checkpoint_every", &TrainConfig::checkpoint_every, 1, at_least(0),
             "Epochs between resumable checkpoints (0 = off).");
   train.add("collaborative", &TrainConfig::collaborative, true, any_value(),

@@ -1,13 +1,16 @@
-// BPR matrix factorisation baseline: training with Adam on sampled triples and early
-// stopping on validation NDCG. Save/load live in baseline_bpr_io.cc.
+// BPR matrix factorisation baseline: training with Adam on sampled triples, early
+// stopping on validation NDCG and an optional time budget. Save/load live in baseline_bpr_io.cc.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <numeric>
 #include <random>
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "eval/baseline_common.h"
+#include "model/bpr_rows.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
@@ -16,11 +19,8 @@ namespace towerrec {
 
 namespace {
 
-struct Factors {
-  torch::Tensor user;  // [users, dim]
-  torch::Tensor item;  // [items, dim]
-  torch::Tensor bias;  // [items]
-};
+using bpr_detail::AdamRows;
+using bpr_detail::BprParams;
 
 // Training positives as parallel arrays; users whose history covers the whole
 // catalogue are left out (no negative exists for them).
@@ -53,83 +53,113 @@ void draw_negatives(Triples& t, const std::vector<std::vector<int64_t>>& histori
   }
 }
 
-torch::Tensor gather(const std::vector<int64_t>& source, const std::vector<int64_t>& order,
-                     size_t begin, size_t end) {
-  std::vector<int64_t> out(end - begin);
-  for (size_t r = begin; r < end; ++r) out[r - begin] = source[order[r]];
-  return torch::tensor(out, torch::kInt64);
-}
-
-torch::Tensor bpr_loss(const Factors& f, const torch::Tensor& u, const torch::Tensor& i,
-                       const torch::Tensor& j, double l2) {
-  const auto pu = f.user.index_select(0, u), qi = f.item.index_select(0, i),
-             qj = f.item.index_select(0, j);
-  const auto bi = f.bias.index_select(0, i), bj = f.bias.index_select(0, j);
-  const auto x = (pu * (qi - qj)).sum(1) + bi - bj;
-  const auto reg =
-      (pu.pow(2).sum() + qi.pow(2).sum() + qj.pow(2).sum() + bi.pow(2).sum() + bj.pow(2).sum()) /
-      static_cast<double>(u.size(0));
-  return -torch::log_sigmoid(x).mean() + l2 * reg;
-}
-
 std::vector<float> to_vector(const torch::Tensor& t) {
   const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-// NDCG@k of the validation positives, ranking all items minus the training history.
-// Users are scored a block at a time: every user against every item at once would be
-// [users x items] floats (32 GB for 100k users and 80k items).
-double validation_ndcg(const Factors& f, const std::vector<std::vector<int64_t>>& train,
-                       const std::vector<std::vector<int64_t>>& valid, int64_t k) {
-  constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
-  torch::NoGradGuard no_grad;
-  const int64_t items = f.item.size(0);
+struct Snapshot {
+  std::vector<float> user, item, bias;
+};
+
+Snapshot snapshot(const BprParams& p) {
+  return {p.user.values(), p.item.values(), p.bias.values()};
+}
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The users validation scores: all users with validation positives, or a fixed random
+// sample of `limit` of them (limit > 0), in increasing order.
+std::vector<int64_t> validation_users(const std::vector<std::vector<int64_t>>& valid, int64_t limit,
+                                      uint64_t seed) {
   std::vector<int64_t> users;
   for (size_t u = 0; u < valid.size(); ++u) {
     if (!valid[u].empty()) users.push_back(static_cast<int64_t>(u));
   }
+  if (limit > 0 && static_cast<int64_t>(users.size()) > limit) {
+    std::mt19937_64 rng(seed ^ 0x5eedULL);
+    std::shuffle(users.begin(), users.end(), rng);
+    users.resize(static_cast<size_t>(limit));
+    std::sort(users.begin(), users.end());
+  }
+  return users;
+}
+
+// NDCG@k of the validation positives of `users`, ranking all items minus the training
+// history. Users are scored a block at a time: every user against every item at once
+// would be [users x items] floats (32 GB for 100k users and 80k items).
+double validation_ndcg(const BprParams& p, const std::vector<std::vector<int64_t>>& train,
+                       const std::vector<std::vector<int64_t>>& valid,
+                       const std::vector<int64_t>& users, int64_t k) {
+  constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
+  torch::NoGradGuard no_grad;
+  const int64_t dim = p.user.width();
+  const auto items = static_cast<int64_t>(p.bias.values().size());
+  // from_blob views of the rows (no copy); nothing writes them during validation.
+  auto view = [](const std::vector<float>& v, std::vector<int64_t> shape) {
+    return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat32);
+  };
+  const torch::Tensor user_t = view(p.user.values(), {static_cast<int64_t>(train.size()), dim});
+  const torch::Tensor item_t = view(p.item.values(), {items, dim}).t();
+  const torch::Tensor bias = view(p.bias.values(), {1, items});
   const auto block = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items));
-  const torch::Tensor item_t = f.item.t();
-  std::vector<std::vector<int64_t>> lists(valid.size());
+  std::vector<std::vector<int64_t>> lists, truth;
   for (size_t start = 0; start < users.size(); start += block) {
     const size_t end = std::min(users.size(), start + block);
     const auto rows =
         torch::tensor(std::vector<int64_t>(users.begin() + static_cast<std::ptrdiff_t>(start),
                                            users.begin() + static_cast<std::ptrdiff_t>(end)),
                       torch::kInt64);
-    const torch::Tensor scores =
-        (f.user.index_select(0, rows).matmul(item_t) + f.bias.unsqueeze(0)).contiguous();
+    const torch::Tensor scores = (user_t.index_select(0, rows).matmul(item_t) + bias).contiguous();
     const float* s = scores.data_ptr<float>();
     for (size_t r = 0; r < end - start; ++r) {
       const auto u = static_cast<size_t>(users[start + r]);
-      std::vector<float> row(s + r * items, s + (r + 1) * items);
-      lists[u] = top_k(row, k, train[u]);
+      std::vector<float> row(s + r * static_cast<size_t>(items),
+                             s + (r + 1) * static_cast<size_t>(items));
+      lists.push_back(top_k(row, k, train[u]));
+      truth.push_back(valid[u]);
     }
   }
-  return ranking_metrics(lists, valid, {k}, items).at[0].ndcg;
+  return ranking_metrics(lists, truth, {k}, items).at[0].ndcg;
 }
 
-void run_epoch(const Factors& f, const Triples& triples, const std::vector<int64_t>& order,
-               const BprOptions& options, torch::optim::Optimizer& optimizer) {
+struct EpochOutcome {
+  bool complete = true;  // false: the time budget ran out first (factors hold the batches done)
+  double loss = 0;       // mean over the batches done
+};
+
+// One pass over the triples in `order`, every row brought up to date at the end.
+EpochOutcome run_epoch(BprParams& p, const Triples& t, const std::vector<int64_t>& order,
+                       const BprOptions& options, double learning_rate, int64_t* step,
+                       const std::function<bool()>& out_of_time) {
+  constexpr size_t kBatchesPerClockCheck = 16;
   const auto batch = static_cast<size_t>(options.batch_size);
+  std::vector<int64_t> u(batch), i(batch), j(batch);
+  size_t batches = 0;
+  double loss = 0;
   for (size_t b = 0; b < order.size(); b += batch) {
-    const size_t e = std::min(order.size(), b + batch);
-    optimizer.zero_grad();
-    bpr_loss(f, gather(triples.user, order, b, e), gather(triples.positive, order, b, e),
-             gather(triples.negative, order, b, e), options.l2)
-        .backward();
-    optimizer.step();
+    const size_t n = std::min(order.size(), b + batch) - b;
+    for (size_t r = 0; r < n; ++r) {
+      const auto row = static_cast<size_t>(order[b + r]);
+      u[r] = t.user[row];
+      i[r] = t.positive[row];
+      j[r] = t.negative[row];
+    }
+    loss += bpr_detail::add_batch_gradient(p, u.data(), i.data(), j.data(), static_cast<int64_t>(n),
+                                           options.l2);
+    ++*step;
+    for (AdamRows* rows : {&p.user, &p.item, &p.bias}) rows->step(learning_rate, *step);
+    if (++batches % kBatchesPerClockCheck == 0 && b + batch < order.size() && out_of_time()) {
+      break;
+    }
   }
-}
-
-// Two epochs without a better validation NDCG halve the step size: Adam's fixed rate otherwise
-// keeps overshooting once the factors are close to a good solution.
-void halve_learning_rate(torch::optim::Optimizer& optimizer) {
-  for (auto& group : optimizer.param_groups()) {
-    auto& options = static_cast<torch::optim::AdamOptions&>(group.options());
-    options.lr(options.lr() * 0.5);
-  }
+  for (AdamRows* rows : {&p.user, &p.item, &p.bias}) rows->catch_up_all(learning_rate, *step);
+  return {batches * batch >= order.size(),
+          loss / static_cast<double>(std::max<size_t>(1, batches))};
 }
 
 // Validation positives per user that are not already training positives.
@@ -158,56 +188,76 @@ BprBaseline::BprBaseline(BprOptions options) : options_(options) {
   check(options_.max_epochs >= 1, "bpr: max_epochs must be >= 1");
   check(options_.patience >= 1, "bpr: patience must be >= 1");
   check(options_.metric_k >= 1, "bpr: metric_k must be >= 1");
+  check(options_.validation_users >= 0, "bpr: validation_users must be >= 0");
+  check(options_.max_seconds >= 0, "bpr: max_seconds must be >= 0");
 }
 
 void BprBaseline::fit(const Dataset& data) {
+  const auto start = Clock::now();
   const auto train = user_histories(data, /*with_validation=*/false);
   baseline_detail::check_has_positives(name(), train);
   const auto valid = validation_positives(data, train);
-  const bool has_validation =
-      std::any_of(valid.begin(), valid.end(), [](const auto& v) { return !v.empty(); });
+  const auto users = validation_users(valid, options_.validation_users, options_.seed);
+  const bool has_validation = !users.empty();
   num_users_ = data.users.size();
   num_items_ = data.items.size();
 
   torch::manual_seed(options_.seed);
   std::mt19937_64 rng(options_.seed);
-  Factors f{torch::randn({num_users_, options_.dim}) * 0.1,
-            torch::randn({num_items_, options_.dim}) * 0.1, torch::zeros({num_items_})};
-  for (torch::Tensor* t : {&f.user, &f.item, &f.bias}) t->set_requires_grad(true);
-  torch::optim::Adam optimizer({f.user, f.item, f.bias},
-                               torch::optim::AdamOptions(options_.learning_rate));
+  BprParams p{AdamRows(to_vector(torch::randn({num_users_, options_.dim}) * 0.1), options_.dim),
+              AdamRows(to_vector(torch::randn({num_items_, options_.dim}) * 0.1), options_.dim),
+              AdamRows(std::vector<float>(static_cast<size_t>(num_items_), 0.0f), 1)};
   Triples triples = positive_pairs(train, num_items_);
   std::vector<int64_t> order(triples.user.size());
   std::iota(order.begin(), order.end(), 0);
 
-  const auto start = std::chrono::steady_clock::now();
-  Factors best{f.user.detach().clone(), f.item.detach().clone(), f.bias.detach().clone()};
+  const auto out_of_time = [&] {
+    return options_.max_seconds > 0 && seconds_since(start) > options_.max_seconds;
+  };
+  Snapshot best = snapshot(p);
   best_ndcg_ = -1;
-  int64_t bad_epochs = 0;
+  best_epoch_ = 0;
   epochs_run_ = 0;
+  stopped_on_budget_ = false;
+  double learning_rate = options_.learning_rate;
+  int64_t bad_epochs = 0, step = 0;
   for (int64_t epoch = 1; epoch <= options_.max_epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     draw_negatives(triples, train, num_items_, rng);
-    run_epoch(f, triples, order, options_, optimizer);
+    const auto epoch_start = Clock::now();
+    const EpochOutcome outcome =
+        run_epoch(p, triples, order, options_, learning_rate, &step, out_of_time);
     epochs_run_ = epoch;
+    const double train_seconds = seconds_since(epoch_start);
     const double ndcg =
-        has_validation ? validation_ndcg(f, train, valid, options_.metric_k) : epoch;
+        has_validation ? validation_ndcg(p, train, valid, users, options_.metric_k) : epoch;
+    if (options_.log_epochs) {
+      spdlog::info(
+          "bpr epoch {}: loss {:.4f}, validation ndcg@{} {:.4f} ({} users); {:.1f} s "
+          "training, {:.1f} s validation",
+          epoch, outcome.loss, options_.metric_k, has_validation ? ndcg : 0.0, users.size(),
+          train_seconds, seconds_since(epoch_start) - train_seconds);
+    }
     if (ndcg > best_ndcg_) {
       best_ndcg_ = ndcg;
       best_epoch_ = epoch;
-      best = {f.user.detach().clone(), f.item.detach().clone(), f.bias.detach().clone()};
+      best = snapshot(p);
       bad_epochs = 0;
     } else {
       if (++bad_epochs >= options_.patience) break;
-      if (bad_epochs % 2 == 0) halve_learning_rate(optimizer);
+      // Two epochs without a better validation NDCG halve the step size: Adam's fixed
+      // rate otherwise keeps overshooting once the factors are close to a good solution.
+      if (bad_epochs % 2 == 0) learning_rate *= 0.5;
     }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    if (options_.max_seconds > 0 && elapsed.count() > options_.max_seconds) break;
+    if (!outcome.complete || out_of_time()) {
+      stopped_on_budget_ = true;
+      break;
+    }
   }
   if (!has_validation) best_ndcg_ = 0;
-  user_factors_ = to_vector(best.user);
-  item_factors_ = to_vector(best.item);
-  item_bias_ = to_vector(best.bias);
+  user_factors_ = std::move(best.user);
+  item_factors_ = std::move(best.item);
+  item_bias_ = std::move(best.bias);
 }
 
 std::vector<float> BprBaseline::score(int64_t user) const {

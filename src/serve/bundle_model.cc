@@ -87,15 +87,37 @@ std::optional<PipelineOutput> training_data(const Config& config, const std::str
 
 }  // namespace
 
+double collaborative_budget(const TrainConfig& train, double seconds_spent) {
+  if (train.max_seconds <= 0) return 0;
+  return std::max(train.max_seconds - seconds_spent, kCollaborativeMinShare * train.max_seconds);
+}
+
 void write_serving_files(const Config& config, const PipelineOutput& data,
-                         const std::string& bundle_dir) {
+                         const std::string& bundle_dir,
+                         std::chrono::steady_clock::time_point started) {
   Catalog catalog(data.dataset.items);
   catalog.add_training_data(config, data.dataset);
   catalog.save(bundle_serving_dir(bundle_dir));
   if (!config.train.collaborative) return;
-  BprBaseline bpr;
+  BprOptions options;
+  options.validation_users = config.train.validation_users;
+  const auto start = std::chrono::steady_clock::now();
+  options.max_seconds =
+      collaborative_budget(config.train, std::chrono::duration<double>(start - started).count());
+  options.log_epochs = true;
+  BprBaseline bpr(options);
   bpr.fit(data.dataset);
   bpr.save(bundle_bpr_dir(bundle_dir));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  if (bpr.stopped_on_budget()) {
+    spdlog::info("collaborative (BPR) fit stopped on its time budget of {:.1f} s",
+                 options.max_seconds);
+  }
+  spdlog::info(
+      "collaborative (BPR) factors: {} epochs in {:.1f} s, best epoch {}, validation "
+      "ndcg@{} {:.4f}",
+      bpr.epochs_run(), took.count(), bpr.best_epoch(), options.metric_k,
+      bpr.best_validation_ndcg());
 }
 
 namespace {
@@ -149,6 +171,7 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
 
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
                            const std::string& model_root) {
+  const auto started = std::chrono::steady_clock::now();
   const Config config = request.config_path.empty() ? parse_config(request.config_text)
                                                     : load_config(request.config_path);
   progress.report(0, config.train.epochs, {});
@@ -158,7 +181,7 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   train_options.progress = false;
   train_options.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
   const TrainResult result = train_two_tower(config, data, out, train_options);
-  write_serving_files(config, data, out);
+  write_serving_files(config, data, out, started);
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};
   if (!result.metric_name.empty()) metrics[result.metric_name] = result.best_metric;

@@ -8,6 +8,7 @@
 // immutable and safe to share across threads.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,10 +53,23 @@ struct BundleLoadOptions {
 
 // Completes a bundle just written by train_two_tower from the same config and data: the
 // serving catalogue (item titles, attributes and popularity, every user's history with
-// ratings) and, when config.train.collaborative, BPR factors fitted on data. Both
-// `towerrec train` and background training jobs call it, so their bundles agree.
+// ratings) and, when config.train.collaborative, BPR factors fitted on data within
+// collaborative_budget(config.train, seconds since `started`), `started` being when the
+// training command began (before reading the data). Both `towerrec train` and
+// background training jobs call it, so their bundles agree.
 void write_serving_files(const Config& config, const PipelineOutput& data,
-                         const std::string& bundle_dir);
+                         const std::string& bundle_dir,
+                         std::chrono::steady_clock::time_point started);
+
+// The share of train.max_seconds the collaborative fit gets even when the two-tower
+// training used it all: factors fitted for no time at all would be random.
+inline constexpr double kCollaborativeMinShare = 0.1;
+
+// Seconds the collaborative (BPR) fit may take when the training command has run for
+// `seconds_spent` (data reading, two-tower training, catalogue): 0 (no budget) when
+// train.max_seconds is 0, else what is left of it, but at least kCollaborativeMinShare
+// of it.
+double collaborative_budget(const TrainConfig& train, double seconds_spent);
 
 // Throws Error naming the directory or file when the bundle cannot be served. A bundle
 // with a serving/ folder loads without the training data; an older one rebuilds its

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -78,7 +79,7 @@ TEST(ServeRestartTest, PostedUsersItemsAndEventsSurviveARestart) {
   TrainOptions train;
   train.progress = false;
   train_two_tower(config, data, bundle, train);
-  write_serving_files(config, data, bundle);
+  write_serving_files(config, data, bundle, std::chrono::steady_clock::now());
   const std::string database = dir.path() + "/serve.db";
   const json jazz_only = {{"genres", {"Jazz"}}};
   const json rock_only = {{"genres", {"Rock"}}};

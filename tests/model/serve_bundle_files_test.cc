@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -121,7 +122,7 @@ TEST_F(ServeBundleFilesTest, ServesEveryRouteWithTheDataGone) {
   TrainOptions options;
   options.progress = false;
   train_two_tower(config, data, bundle, options);
-  write_serving_files(config, data, bundle);
+  write_serving_files(config, data, bundle, std::chrono::steady_clock::now());
   for (const char* file : {"users.csv", "items.csv", "ratings.csv"}) {
     fs::rename(dir_.path() + "/" + file, dir_.path() + "/" + file + ".gone");
   }

@@ -42,7 +42,7 @@ class ServeBundleTest : public ::testing::Test {
     TrainOptions options;
     options.progress = false;
     train_two_tower(config, data, bundle_, options);
-    write_serving_files(config, data, bundle_);
+    write_serving_files(config, data, bundle_, std::chrono::steady_clock::now());
   }
   static void TearDownTestSuite() { delete dir_; }
 
