@@ -98,9 +98,7 @@ TEST(HistoryMask, TowerOnHistoryWithDropoutLearnsThePlantedBlocks) {
   Config config = testing::planted_config();
   config.features.derived_user.push_back(
       DerivedFeatureSpec{"seen", "history", "item_id", 0, 16, 0.5});
-  TrainOptions options;
-  options.progress = false;
-  TrainResult result = train_two_tower(config, data, dir.path() + "/model", options);
+  TrainResult result = train_two_tower(config, data, dir.path() + "/model", testing::quiet());
   EXPECT_GT(result.best_metric, 0.9);
   // Unseen block items come first for every user, from the history alone.
   auto model = TwoTowerModel::load(dir.path() + "/model");

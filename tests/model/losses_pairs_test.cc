@@ -4,16 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tensor_rows.h"
 #include "train/loss.h"
 
 namespace towerrec {
 namespace {
 
-torch::Tensor rows(std::vector<std::vector<float>> values) {
-  std::vector<torch::Tensor> out;
-  for (auto& v : values) out.push_back(torch::tensor(v));
-  return torch::stack(out);
-}
+using testing::rows;
 
 LossContext context(double margin, int64_t negatives = 2) {
   LossContext c;

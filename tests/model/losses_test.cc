@@ -2,17 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tensor_rows.h"
 #include "towerrec/error.h"
 #include "train/loss.h"
 
 namespace towerrec {
 namespace {
 
-torch::Tensor rows(std::vector<std::vector<float>> values) {
-  std::vector<torch::Tensor> out;
-  for (auto& v : values) out.push_back(torch::tensor(v));
-  return torch::stack(out);
-}
+using testing::rows;
 
 LossContext context(const std::string& loss, bool logq, bool mask) {
   LossContext c;

@@ -19,11 +19,7 @@ namespace {
 
 using testing::TempDir;
 
-TrainOptions quiet() {
-  TrainOptions options;
-  options.progress = false;
-  return options;
-}
+using testing::quiet;
 
 // Test AUC per task of a model trained on multitask_data with `tasks`.
 std::map<std::string, double> task_aucs(const std::vector<int>& tasks,

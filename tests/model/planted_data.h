@@ -8,6 +8,7 @@
 #include <random>
 
 #include "towerrec/config.h"
+#include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 
 namespace towerrec::testing {
@@ -75,6 +76,13 @@ inline PipelineOutput planted_data(const PlantedShape& shape = {}, uint64_t seed
   }
   out.preprocessing = {{"planted", true}};
   return out;
+}
+
+// Training options for tests: no progress output.
+inline TrainOptions quiet() {
+  TrainOptions options;
+  options.progress = false;
+  return options;
 }
 
 // A small, fast configuration that learns the planted blocks.

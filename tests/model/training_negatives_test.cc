@@ -19,11 +19,7 @@ using testing::planted_config;
 using testing::planted_data;
 using testing::TempDir;
 
-TrainOptions quiet() {
-  TrainOptions options;
-  options.progress = false;
-  return options;
-}
+using testing::quiet;
 
 class TrainingNegativesTest : public ::testing::Test {
  protected:

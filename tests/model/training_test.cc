@@ -20,11 +20,7 @@ using testing::planted_config;
 using testing::planted_data;
 using testing::TempDir;
 
-TrainOptions quiet() {
-  TrainOptions options;
-  options.progress = false;
-  return options;
-}
+using testing::quiet;
 
 double test_recall_at_10(const TwoTowerModel& model, const Dataset& data) {
   std::map<int64_t, std::vector<int64_t>> relevant;
