@@ -14,6 +14,7 @@
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
+#include "util/sample.h"
 
 namespace towerrec {
 
@@ -80,13 +81,7 @@ std::vector<int64_t> validation_users(const std::vector<std::vector<int64_t>>& v
   for (size_t u = 0; u < valid.size(); ++u) {
     if (!valid[u].empty()) users.push_back(static_cast<int64_t>(u));
   }
-  if (limit > 0 && static_cast<int64_t>(users.size()) > limit) {
-    std::mt19937_64 rng(seed ^ 0x5eedULL);
-    std::shuffle(users.begin(), users.end(), rng);
-    users.resize(static_cast<size_t>(limit));
-    std::sort(users.begin(), users.end());
-  }
-  return users;
+  return seeded_sample(std::move(users), limit, seed ^ 0x5eedULL);
 }
 
 // NDCG@k of the validation positives of `users`, ranking all items minus the training

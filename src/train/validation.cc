@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <random>
+#include <utility>
 
 #include "towerrec/error.h"
+#include "util/sample.h"
 
 namespace towerrec {
 
@@ -52,12 +53,7 @@ Validator::Validator(const Dataset& dataset, const std::string& metric, int64_t 
     }
   }
   for (auto& [user, items] : relevant) users_.push_back(user);
-  if (max_users > 0 && static_cast<int64_t>(users_.size()) > max_users) {
-    std::mt19937_64 rng(seed);
-    std::shuffle(users_.begin(), users_.end(), rng);
-    users_.resize(static_cast<size_t>(max_users));
-    std::sort(users_.begin(), users_.end());
-  }
+  users_ = seeded_sample(std::move(users_), max_users, seed);
   for (int64_t user : users_) {
     auto items = relevant[user];
     std::sort(items.begin(), items.end());
