@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <numeric>
 
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 #include "towerrec/error.h"
 #include "towerrec/item_index.h"
 

@@ -1,12 +1,11 @@
 // towerrec embed: write a bundle's user or item embeddings as CSV (id, then values).
 #include <sstream>
 
-#include "bundle/bundle_io.h"
 #include "command.h"
 #include "towerrec/error.h"
+#include "towerrec/files.h"
 #include "towerrec/model.h"
 #include "towerrec/runtime.h"
-#include "util/fs.h"
 
 namespace towerrec::cli {
 namespace {

@@ -1,11 +1,11 @@
 // `towerrec generate music`: writes the synthetic music data set (see
-// src/data/music_generator.h and docs/music-demo.md).
+// include/towerrec/music_generator.h and docs/music-demo.md).
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "command.h"
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 
 namespace {
 

@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "serve/bundle_embeddings.h"
+#include "towerrec/bundle_embeddings.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "towerrec/files.h"
 #include "towerrec/item_index.h"
-#include "util/fs.h"
 
 namespace {
 

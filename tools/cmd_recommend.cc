@@ -2,12 +2,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "bundle/bundle_io.h"
 #include "command.h"
 #include "towerrec/error.h"
+#include "towerrec/files.h"
 #include "towerrec/model.h"
 #include "towerrec/runtime.h"
-#include "util/fs.h"
 
 namespace towerrec::cli {
 namespace {

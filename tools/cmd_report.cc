@@ -8,7 +8,7 @@
 #include "command.h"
 #include "evaluation_options.h"
 #include "towerrec/evaluate.h"
-#include "util/fs.h"
+#include "towerrec/files.h"
 
 namespace {
 

@@ -12,11 +12,10 @@
 #include <pthread.h>
 
 #include "command.h"
-#include "http/http_server.h"
-#include "serve/bundle_model.h"
-#include "serve/tower_service.h"
 #include "towerrec/config.h"
+#include "towerrec/http_server.h"
 #include "towerrec/runtime.h"
+#include "towerrec/serving.h"
 #include "towerrec/store.h"
 
 namespace {
@@ -37,29 +36,6 @@ towerrec::Config serve_config(const ServeOptions& options) {
   return config;
 }
 
-// data_from_config: read the training data where `config` says, not where the bundle's
-// own config does (a server config given with --config).
-towerrec::serve::ServiceOptions service_options(const towerrec::Config& config,
-                                                towerrec::Store* store, bool data_from_config) {
-  towerrec::serve::ServiceOptions options;
-  options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
-                     config.serve.weight_content};
-  towerrec::serve::BundleLoadOptions load;
-  load.index_spec = towerrec::index_spec_from_config(config.index);
-  load.index_threads = 2;
-  if (data_from_config) load.data = config.data;
-  options.loader = [load](const std::string& dir) {
-    return towerrec::serve::load_bundle_state(dir, load);
-  };
-  const std::string root = config.serve.model_root;
-  options.trainer = [root](const towerrec::TrainRequest& request,
-                           const towerrec::serve::JobProgress& progress) {
-    return towerrec::serve::train_bundle(request, progress, root);
-  };
-  options.store = store;
-  return options;
-}
-
 // Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the mask) and
 // waits for one on the calling thread.
 sigset_t block_stop_signals() {
@@ -76,20 +52,21 @@ void run_serve(const ServeOptions& options) {
   towerrec::configure_threads(1);  // parallelism comes from concurrent requests
   const sigset_t signals = block_stop_signals();
   towerrec::Store store(config.serve.database);
-  towerrec::serve::TowerService service(service_options(config, &store, !options.config.empty()));
+  // A server config given with --config also says where the training data is.
+  const auto service = towerrec::serve::make_tower_service(config, &store, !options.config.empty());
   const std::string bundle = std::filesystem::canonical(options.model).string();
-  const std::string version = service.load_model(bundle);
+  const std::string version = service->load_model(bundle);
   store.register_model({version, bundle, {}, 0, true});
   store.set_live(version);
-  const towerrec::RestoreCounts restored = towerrec::restore_service(store, service);
+  const towerrec::RestoreCounts restored = towerrec::restore_service(store, *service);
   std::printf("restored from %s: %lld users, %lld items, %lld events (%lld skipped)\n",
               config.serve.database.c_str(), static_cast<long long>(restored.users),
               static_cast<long long>(restored.items), static_cast<long long>(restored.events),
               static_cast<long long>(restored.skipped));
   towerrec::http::HttpServer server(towerrec::http::ServerOptions::from_config(config.serve),
-                                    service, store);
+                                    *service, store);
   const int port = server.start();
-  const auto status = service.status();
+  const auto status = service->status();
   std::printf("serving %s (%s index, %lld items) on http://%s:%d\n", version.c_str(),
               status.index_kind.c_str(), static_cast<long long>(status.index_size),
               config.serve.host.c_str(), port);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "command.h"
-#include "serve/bundle_embeddings.h"
+#include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/item_index.h"
 

@@ -6,11 +6,11 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
-#include "serve/bundle_model.h"
 #include "towerrec/config.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/serving.h"
 
 namespace towerrec::cli {
 namespace {

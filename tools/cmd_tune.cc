@@ -7,9 +7,9 @@
 #include "command.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "towerrec/files.h"
 #include "towerrec/runtime.h"
 #include "towerrec/tune.h"
-#include "util/fs.h"
 
 namespace towerrec::cli {
 namespace {

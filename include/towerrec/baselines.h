@@ -1,5 +1,6 @@
 // Baseline recommenders, fitted and scored under the same split as the two-tower
-// model: most popular, item-kNN, content-based, BPR matrix factorisation and EASE.
+// model: most popular, item-kNN, content-based (baseline_core.h, torch-free), BPR
+// matrix factorisation and EASE (here, LibTorch), and the registry of all of them.
 //
 // Every baseline fits on the positives (label > 0) of a Dataset and scores one user
 // against the whole catalogue. Popularity, item-kNN, content and EASE fit on train +
@@ -16,52 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "towerrec/baseline_core.h"
 #include "towerrec/dataset.h"
 #include "towerrec/metrics.h"
 
 namespace towerrec {
-
-class Baseline {
- public:
-  virtual ~Baseline() = default;
-  virtual std::string name() const = 0;
-  // Throws Error when the data set has no positives or indices fall outside its maps.
-  virtual void fit(const Dataset& data) = 0;
-  // REQUIRES: fit() (or load) ran. One score per item, higher is better. Throws Error
-  // (kNotFound) for a user index outside the fitted data set.
-  virtual std::vector<float> score(int64_t user) const = 0;
-};
-
-// Positive items per user (sorted, unique) of train, plus validation when asked.
-std::vector<std::vector<int64_t>> user_histories(const Dataset& data, bool with_validation);
-
-// ---- torch-free baselines ------------------------------------------------------------
-
-// Scores every item by its number of distinct training users.
-std::unique_ptr<Baseline> make_popularity_baseline();
-
-// Cosine item-item similarity over the binary user x item matrix; each item keeps its
-// `neighbours` most similar items. score(u, j) = sum over history items i of sim(i, j)
-// when j is among i's neighbours.
-std::unique_ptr<Baseline> make_item_knn_baseline(int64_t neighbours = 50);
-
-// A dense per-item feature matrix built from FeatureColumns (rows = items).
-// Categorical and bucketized codes become one-hot blocks, multi-hot codes a multi-hot
-// block scaled to unit norm; numeric, vector and value-confidence columns are copied
-// (value times confidence for the latter). Code 0 ("unknown") and id columns add
-// nothing. Throws Error on inconsistent column shapes.
-struct FeatureMatrix {
-  int64_t rows = 0;
-  int64_t dim = 0;
-  std::vector<float> values;  // rows x dim, row-major
-};
-FeatureMatrix item_feature_matrix(const std::vector<FeatureColumn>& columns, int64_t rows);
-
-// User profile = mean of the feature rows of the user's history items; score = cosine
-// of profile and each item's feature row. Needs item features in the data set.
-std::unique_ptr<Baseline> make_content_baseline();
-
-// ---- LibTorch baselines (link the `towerrec` library) -----------------------------------
 
 struct BprOptions {
   int64_t dim = 64;

@@ -1,8 +1,8 @@
-// Hyper-parameter search (`towerrec tune`): trials drawn from tune.space (config.h),
-// each trained on the training part and scored on the validation part only (the
-// trainer's validation metric, train.metric@train.metric_k); the test part is never
-// read. The best trial's configuration is written as best.yaml (loadable by
-// `towerrec train --config`), every trial as a row of trials.csv.
+// Hyper-parameter search (`towerrec tune`): trials drawn from tune.space (config.h)
+// by plan_trials (tune_plan.h), each trained on the training part and scored on the validation part
+// only (the trainer's validation metric, train.metric@train.metric_k); the test part is never read.
+// The best trial's configuration is written as best.yaml (loadable by `towerrec train --config`),
+// every trial as a row of trials.csv.
 //
 // Thread safety: plain functions; run_tune trains one trial at a time on the caller's
 // thread.
@@ -16,18 +16,9 @@
 
 #include "towerrec/config.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/tune_plan.h"
 
 namespace towerrec {
-
-// The values of one trial: (key, value as YAML text) in tune.space order, ready to be
-// applied as "key=value" overrides.
-using TuneAssignment = std::vector<std::pair<std::string, std::string>>;
-
-// The trials of a search. grid: the cartesian product of the choice lists (first key
-// varying slowest), at most `trials` of them. random: `trials` independent draws from
-// tune.seed, the same for the same seed. Integer keys get rounded values. Throws
-// Error when the space is empty or grid meets a uniform / log_uniform key.
-std::vector<TuneAssignment> plan_trials(const TuneConfig& tune, int64_t trials);
 
 struct TuneTrial {
   int64_t number = 0;  // 1-based

@@ -1,11 +1,11 @@
-// plan_trials (towerrec/tune.h): the grid or random trials of a search space.
+// plan_trials (towerrec/tune_plan.h): the grid or random trials of a search space.
 #include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "config/registry.h"
 #include "towerrec/error.h"
-#include "towerrec/tune.h"
+#include "towerrec/tune_plan.h"
 
 namespace towerrec {
 namespace {

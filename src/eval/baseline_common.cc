@@ -1,9 +1,8 @@
 // Shared baseline plumbing: per-user histories and argument checks.
-#include "eval/baseline_common.h"
 
 #include <algorithm>
 
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 
 namespace towerrec {

@@ -2,8 +2,7 @@
 // the history; items are scored by cosine similarity to it.
 #include <cmath>
 
-#include "eval/baseline_common.h"
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 
 namespace towerrec {

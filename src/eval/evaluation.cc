@@ -1,7 +1,7 @@
 // One model's evaluation under the configured protocol, as a report row.
 #include <algorithm>
 
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 
 namespace towerrec {

@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "eval/baseline_common.h"
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 
 namespace towerrec {

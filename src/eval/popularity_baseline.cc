@@ -1,7 +1,6 @@
 // Most-popular baseline: every user gets the same scores, the item's number of distinct
 // training users.
-#include "eval/baseline_common.h"
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 
 namespace towerrec {
 

@@ -1,4 +1,4 @@
-#include "http/http_server.h"
+#include "towerrec/http_server.h"
 
 #include <atomic>
 #include <chrono>

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/access.h"
-#include "http/http_server.h"
+#include "towerrec/http_server.h"
 #include "http/prometheus.h"
 
 namespace towerrec::http {

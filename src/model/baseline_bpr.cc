@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "eval/baseline_common.h"
 #include "model/bpr_rows.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"

@@ -2,7 +2,6 @@
 // inverted in float64 with LibTorch; scoring is a sparse sum of weight rows.
 #include <torch/torch.h>
 
-#include "eval/baseline_common.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 

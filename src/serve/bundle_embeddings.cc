@@ -1,4 +1,4 @@
-#include "serve/bundle_embeddings.h"
+#include "towerrec/bundle_embeddings.h"
 
 #include <filesystem>
 #include <sstream>

@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "serve/bundle_embeddings.h"
+#include "towerrec/bundle_embeddings.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/pipeline.h"

@@ -18,6 +18,7 @@
 #include "serve/tower_model.h"
 #include "serve/training_jobs.h"
 #include "towerrec/model.h"
+#include "towerrec/serving.h"
 
 namespace towerrec::serve {
 
@@ -50,16 +51,6 @@ struct BundleLoadOptions {
   // section of the server's own config); unset = the bundle's config.
   std::optional<DataConfig> data;
 };
-
-// Completes a bundle just written by train_two_tower from the same config and data: the
-// serving catalogue (item titles, attributes and popularity, every user's history with
-// ratings) and, when config.train.collaborative, BPR factors fitted on data within
-// collaborative_budget(config.train, seconds since `started`), `started` being when the
-// training command began (before reading the data). Both `towerrec train` and
-// background training jobs call it, so their bundles agree.
-void write_serving_files(const Config& config, const PipelineOutput& data,
-                         const std::string& bundle_dir,
-                         std::chrono::steady_clock::time_point started);
 
 // The share of train.max_seconds the collaborative fit gets even when the two-tower
 // training used it all: factors fitted for no time at all would be random.

@@ -1,4 +1,5 @@
-// File-system helpers with crash-safe writes. Every model, data or bundle file that
+// File-system helpers with crash-safe writes: the atomic file writes and reads of
+// towerrec/files.h, and staged directories. Every model, data or bundle file that
 // TowerRec writes goes through these so that a reader never sees a half-written file:
 // a crash or error leaves either the old content or the new, never a mix.
 //
@@ -7,26 +8,11 @@
 // A StagedDirectory is owned by one thread.
 #pragma once
 
-#include <functional>
-#include <ostream>
 #include <string>
-#include <string_view>
+
+#include "towerrec/files.h"
 
 namespace towerrec {
-
-// Writes `bytes` to `path` atomically: a temporary file in the same directory is
-// written, fsync'ed and renamed over `path`, then the directory is fsync'ed.
-// Throws Error(kIo) naming the path when the directory is missing or a step fails;
-// the previous content of `path`, if any, is then left untouched.
-void write_file_atomic(const std::string& path, std::string_view bytes);
-
-// Same, streaming: `writer` fills the temporary file. If `writer` throws, the
-// temporary file is removed, `path` is untouched and the exception propagates.
-void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& writer);
-
-// The whole content of a file. Throws Error(kNotFound) naming the path when it does
-// not exist, Error(kIo) when it cannot be read (a directory, no permission).
-std::string read_file(const std::string& path);
 
 // A directory built off to the side and swapped in whole. The constructor creates
 // `<target>.tmp-<random>` (and the parent folders of target); callers write files into

@@ -29,7 +29,7 @@ void write_items(const std::string& dir) {
 class ServeCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (towerrec::testing::towerrec_binary().empty()) GTEST_SKIP() << "towerrec is not built";
+    ASSERT_FALSE(towerrec::testing::towerrec_binary().empty()) << "towerrec is not built";
     write_items(dir_.path());
   }
   towerrec::testing::TempDir dir_;

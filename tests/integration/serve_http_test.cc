@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../model/serve_planted.h"
-#include "http/http_server.h"
+#include "towerrec/http_server.h"
 #include "serve/tower_service.h"
 #include "test_support.h"
 #include "towerrec/store.h"

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../model/serve_bundle_data.h"
-#include "http/http_server.h"
+#include "towerrec/http_server.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "test_support.h"

@@ -14,9 +14,8 @@ namespace towerrec {
 namespace {
 
 TEST(EvaluateCommandTest, PopularityOnMovieLensMatchesTheReference) {
-  if (testing::movielens_dir().empty() || testing::towerrec_binary().empty()) {
-    GTEST_SKIP() << "needs MovieLens 100K and the towerrec binary";
-  }
+  ASSERT_FALSE(testing::towerrec_binary().empty()) << "the towerrec binary is not built";
+  if (testing::movielens_dir().empty()) GTEST_SKIP() << "needs MovieLens 100K";
   testing::TempDir dir;
   const std::string report = dir.path() + "/report.json";
   const testing::CliRun r = testing::run_towerrec(
@@ -34,9 +33,8 @@ TEST(EvaluateCommandTest, PopularityOnMovieLensMatchesTheReference) {
 }
 
 TEST(EvaluateCommandTest, UnknownBaselineIsAnError) {
-  if (testing::movielens_dir().empty() || testing::towerrec_binary().empty()) {
-    GTEST_SKIP() << "needs MovieLens 100K and the towerrec binary";
-  }
+  ASSERT_FALSE(testing::towerrec_binary().empty()) << "the towerrec binary is not built";
+  if (testing::movielens_dir().empty()) GTEST_SKIP() << "needs MovieLens 100K";
   const testing::CliRun r = testing::run_towerrec("evaluate --config " + testing::source_dir() +
                                                   "/configs/movielens-100k.yaml --set data.dir=" +
                                                   testing::movielens_dir() + " --baselines pop");

@@ -25,7 +25,7 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     binary_ = testing::towerrec_binary();
-    if (binary_.empty()) GTEST_SKIP() << "the towerrec binary is not built";
+    ASSERT_FALSE(binary_.empty()) << "the towerrec binary is not built";
     configure_threads(1);
     Config config = testing::planted_config();
     config.train.epochs = 3;

@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/http_server.h"
-#include "serve/bundle_embeddings.h"
+#include "towerrec/http_server.h"
+#include "towerrec/bundle_embeddings.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"
@@ -51,7 +51,7 @@ class ServeBundleFilesTest : public ::testing::Test {
 };
 
 TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
-  if (towerrec::testing::towerrec_binary().empty()) GTEST_SKIP() << "towerrec is not built";
+  ASSERT_FALSE(towerrec::testing::towerrec_binary().empty()) << "towerrec is not built";
   const std::string cli = cli_train("cli");
   std::vector<TrainProgress> steps;
   JobProgress progress([](int64_t, int64_t, const std::map<std::string, double>&) {},

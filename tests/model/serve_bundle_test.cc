@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "serve/bundle_embeddings.h"
+#include "towerrec/bundle_embeddings.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"

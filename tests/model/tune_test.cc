@@ -105,7 +105,7 @@ TEST_F(TuneTest, NeedsAValidationPart) {
 }
 
 TEST_F(TuneTest, CommandRejectsABadSpaceBeforeTraining) {
-  if (testing::towerrec_binary().empty()) GTEST_SKIP() << "the towerrec binary is not built";
+  ASSERT_FALSE(testing::towerrec_binary().empty()) << "the towerrec binary is not built";
   const std::string config = dir_.write(
       "bad.yaml", "tune:\n  space:\n    train.lerning_rate: {log_uniform: [1.0e-4, 1.0e-2]}\n");
   const testing::CliRun run =

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "interaction_builders.h"
-#include "towerrec/baselines.h"
+#include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "config/registry.h"
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 #include "test_support.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"

@@ -6,7 +6,7 @@
 
 #include "towerrec/config.h"
 #include "towerrec/error.h"
-#include "towerrec/tune.h"
+#include "towerrec/tune_plan.h"
 
 namespace towerrec {
 namespace {

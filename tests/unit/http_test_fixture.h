@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "http/http_server.h"
+#include "towerrec/http_server.h"
 #include "http_fake_service.h"
 #include "http_openapi.h"
 #include "test_support.h"

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <unordered_set>
 
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 #include "towerrec/item_index.h"
 
 namespace towerrec {

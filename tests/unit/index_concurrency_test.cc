@@ -5,7 +5,7 @@
 #include <numeric>
 #include <thread>
 
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 #include "towerrec/item_index.h"
 
 namespace towerrec {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 #include "towerrec/error.h"
 #include "towerrec/item_index.h"
 

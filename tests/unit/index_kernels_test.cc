@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "index/kernels.h"
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 
 namespace towerrec::index {
 namespace {

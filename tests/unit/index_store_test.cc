@@ -5,7 +5,7 @@
 #include <fstream>
 #include <numeric>
 
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 #include "test_support.h"
 #include "towerrec/error.h"
 #include "towerrec/item_index.h"

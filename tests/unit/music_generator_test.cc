@@ -1,4 +1,4 @@
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "data/music_random.h"
+#include "synth/music_random.h"
 
 #include "towerrec/error.h"
 

@@ -1,9 +1,9 @@
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 
 #include <cmath>
 #include <cstdio>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 #include "towerrec/error.h"
 
 namespace towerrec {

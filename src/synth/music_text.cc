@@ -3,7 +3,7 @@
 // artist's, plus a little noise, so similar metadata gives similar vectors.
 #include <cmath>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec::music_detail {
 namespace {

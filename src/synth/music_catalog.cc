@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec::music_detail {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
 

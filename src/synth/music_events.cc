@@ -7,7 +7,7 @@
 #include <cmath>
 #include <thread>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec::music_detail {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec::music_detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "index/synthetic_vectors.h"
+#include "synthetic_vectors.h"
 
 #include <cmath>
 #include <random>

@@ -4,7 +4,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "data/music_internal.h"
+#include "synth/music_internal.h"
 
 namespace towerrec::music_detail {
 namespace {
