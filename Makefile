@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO ?= $(BUILD)/demo
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: setup build demo test bench format clean
+.PHONY: setup build demo test check-layers bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,9 @@ $(BUILD)/CMakeCache.txt:
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+# The demo runs only the command line, so it builds only that (not the test binaries).
+demo: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target towerrec_cli
 	@bash scripts/demo.sh $(BUILD) $(DEMO)
 
 test: build
@@ -25,6 +27,9 @@ test: build
 bench: build
 	TOWERREC_BENCH_DEPS=1 bash scripts/setup.sh
 	@echo "benchmarks: see docs/benchmarks.md for the commands"
+
+check-layers:
+	@bash scripts/check_layers.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
