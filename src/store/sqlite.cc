@@ -1,4 +1,4 @@
-#include "http/sqlite.h"
+#include "store/sqlite.h"
 
 #include <sqlite3.h>
 

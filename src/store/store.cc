@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/sqlite.h"
+#include "store/sqlite.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
