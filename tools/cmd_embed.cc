@@ -1,22 +1,14 @@
 // towerrec embed: write a bundle's user or item embeddings as CSV (id, then values).
-#include <sstream>
-
 #include "bundle/bundle_io.h"
 #include "command.h"
 #include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/runtime.h"
+#include "util/csv_writer.h"
 #include "util/fs.h"
 
 namespace towerrec::cli {
 namespace {
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 struct EmbedOptions {
   std::string model;
@@ -32,15 +24,14 @@ void run_embed(const EmbedOptions& o) {
   const IdMap& ids = users ? model->users() : model->items();
   const auto& values = users ? model->user_embeddings() : model->item_embeddings();
   int64_t dim = model->embedding_dim();
-  std::ostringstream csv;
-  csv.precision(9);
-  csv << (users ? "user_id" : "item_id");
-  for (int64_t d = 0; d < dim; ++d) csv << ",e" << d;
-  csv << "\n";
+  CsvWriter csv;
+  csv.field(users ? "user_id" : "item_id");
+  for (int64_t d = 0; d < dim; ++d) csv.field("e" + std::to_string(d));
+  csv.end_row();
   for (int64_t r = 0; r < ids.size(); ++r) {
-    csv << csv_field(ids.id(r));
-    for (int64_t d = 0; d < dim; ++d) csv << ',' << values[static_cast<size_t>(r * dim + d)];
-    csv << "\n";
+    csv.field(ids.id(r));
+    for (int64_t d = 0; d < dim; ++d) csv.field(values[static_cast<size_t>(r * dim + d)], 9);
+    csv.end_row();
   }
   write_file_atomic(o.output, csv.str());
 }
