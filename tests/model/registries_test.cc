@@ -38,6 +38,8 @@ TEST(Registries, EveryLossBuilds) {
     LossContext context;
     context.train.loss = name;
     context.train.num_negatives = 2;
+    context.train.logq_correction = false;  // no item frequencies here
+    context.train.popularity_boost = 0;
     EXPECT_NE(make_loss(name, context), nullptr) << name;
   }
   const std::string error = error_of([] { make_loss("sofmax", LossContext{}); });
