@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "towerrec/csv_writer.h"
 #include "towerrec/error.h"
 #include "towerrec/files.h"
 #include "towerrec/model.h"
@@ -9,13 +10,6 @@
 
 namespace towerrec::cli {
 namespace {
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 struct EmbedOptions {
   std::string model;
@@ -31,15 +25,14 @@ void run_embed(const EmbedOptions& o) {
   const IdMap& ids = users ? model->users() : model->items();
   const auto& values = users ? model->user_embeddings() : model->item_embeddings();
   int64_t dim = model->embedding_dim();
-  std::ostringstream csv;
-  csv.precision(9);
-  csv << (users ? "user_id" : "item_id");
-  for (int64_t d = 0; d < dim; ++d) csv << ",e" << d;
-  csv << "\n";
+  CsvWriter csv;
+  csv.field(users ? "user_id" : "item_id");
+  for (int64_t d = 0; d < dim; ++d) csv.field("e" + std::to_string(d));
+  csv.end_row();
   for (int64_t r = 0; r < ids.size(); ++r) {
-    csv << csv_field(ids.id(r));
-    for (int64_t d = 0; d < dim; ++d) csv << ',' << values[static_cast<size_t>(r * dim + d)];
-    csv << "\n";
+    csv.field(ids.id(r));
+    for (int64_t d = 0; d < dim; ++d) csv.field(values[static_cast<size_t>(r * dim + d)], 9);
+    csv.end_row();
   }
   write_file_atomic(o.output, csv.str());
 }

@@ -1,8 +1,8 @@
 // towerrec recommend: exact top-K items for one user or every user of a bundle.
 #include <iostream>
-#include <sstream>
 
 #include "command.h"
+#include "towerrec/csv_writer.h"
 #include "towerrec/error.h"
 #include "towerrec/files.h"
 #include "towerrec/model.h"
@@ -23,13 +23,6 @@ struct RecommendOptions {
   int64_t threads = 0;
 };
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 void run_recommend(const RecommendOptions& o) {
   check(o.all_users != !o.user.empty(), "give exactly one of --user ID and --all-users");
   check(o.k > 0, "--k must be positive");
@@ -41,18 +34,20 @@ void run_recommend(const RecommendOptions& o) {
   } else {
     users.push_back(model->user_index(o.user));
   }
-  std::ostringstream csv;
-  csv.precision(7);
-  csv << "user_id,item_id,rank,score\n";
+  CsvWriter csv;
+  csv.row({"user_id", "item_id", "rank", "score"});
   for (size_t start = 0; start < users.size(); start += kUsersPerBatch) {
     std::vector<int64_t> batch(users.begin() + start,
                                users.begin() + std::min(users.size(), start + kUsersPerBatch));
     auto lists = model->recommend(batch, o.k, o.exclude_seen);
     for (size_t u = 0; u < batch.size(); ++u) {
-      const std::string user_id = csv_field(model->users().id(batch[u]));
+      const std::string& user_id = model->users().id(batch[u]);
       for (size_t r = 0; r < lists[u].size(); ++r) {
-        csv << user_id << ',' << csv_field(model->items().id(lists[u][r].item)) << ',' << r + 1
-            << ',' << lists[u][r].score << "\n";
+        csv.field(user_id)
+            .field(model->items().id(lists[u][r].item))
+            .field(static_cast<int64_t>(r + 1))
+            .field(lists[u][r].score, 7)
+            .end_row();
       }
     }
   }

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "towerrec/registry.h"
+
 namespace towerrec::cli {
 
 struct CommandSpec {
@@ -20,7 +22,9 @@ struct CommandSpec {
 };
 
 // Returns true so it can initialise a static: `static bool r = register_command({...});`
+// A second command with the same name fails at start-up (Error kInternal).
 bool register_command(CommandSpec spec);
-const std::vector<CommandSpec>& registered_commands();
+// The commands by name, in registration order.
+const Registry<CommandSpec>& registered_commands();
 
 }  // namespace towerrec::cli

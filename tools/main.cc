@@ -10,17 +10,18 @@
 
 namespace towerrec::cli {
 
-std::vector<CommandSpec>& mutable_commands() {
-  static std::vector<CommandSpec> commands;
+Registry<CommandSpec>& mutable_commands() {
+  static Registry<CommandSpec> commands("command");
   return commands;
 }
 
 bool register_command(CommandSpec spec) {
-  mutable_commands().push_back(std::move(spec));
+  const std::string name = spec.name;
+  mutable_commands().add(name, std::move(spec));
   return true;
 }
 
-const std::vector<CommandSpec>& registered_commands() { return mutable_commands(); }
+const Registry<CommandSpec>& registered_commands() { return mutable_commands(); }
 
 }  // namespace towerrec::cli
 
@@ -32,12 +33,11 @@ namespace {
 // with it set.
 void ensure_passive_openmp(int argc, char** argv) {
   if (argc < 2 || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  for (const auto& command : towerrec::cli::registered_commands()) {
-    if (command.name == argv[1] && command.needs_torch_threads) {
-      setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-      execv("/proc/self/exe", argv);
-      return;  // exec failed: carry on with the default policy
-    }
+  const auto& commands = towerrec::cli::registered_commands();
+  if (commands.contains(argv[1]) && commands.at(argv[1]).needs_torch_threads) {
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
+    // exec failed: carry on with the default policy
   }
 }
 
@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   CLI::App app{"TowerRec: two-tower recommender engine"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
-  for (const auto& command : towerrec::cli::registered_commands()) {
+  const auto& commands = towerrec::cli::registered_commands();
+  for (const std::string& name : commands.names()) {
+    const towerrec::cli::CommandSpec& command = commands.at(name);
     CLI::App* sub = app.add_subcommand(command.name, command.help);
     command.setup(*sub);
   }

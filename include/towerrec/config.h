@@ -196,6 +196,8 @@ struct ServeConfig {
   int64_t max_body_bytes = 1 << 20;
   double read_timeout_seconds = 5;
   int64_t max_limit = 1000;
+  std::string unknown_user = "cold_start";  // cold_start | reject
+  bool access_log = true;
   double weight_two_tower = 1.0;
   double weight_collaborative = 0.0;
   double weight_content = 0.0;

@@ -1,6 +1,6 @@
 // The HTTP API server (docs/api.md, docs/openapi.yaml): JSON over cpp-httplib, a thin
-// client of RecommendationService plus the SQLite Store for users, items, events and
-// the model registry.
+// client of RecommendationService, of an EventLog it builds over the service and the
+// SQLite Store (posted users, items and events) and of the store's model registry.
 //
 // Ownership: borrows the service and the store, which must outlive the server.
 // Thread safety: start() and stop() from one controlling thread; requests are served
@@ -16,6 +16,10 @@
 #include "towerrec/service.h"
 #include "towerrec/store.h"
 
+namespace spdlog::sinks {
+class sink;
+}
+
 namespace towerrec::http {
 
 struct ServerOptions {
@@ -29,6 +33,8 @@ struct ServerOptions {
   int64_t max_body_bytes = 1 << 20;  // larger bodies get 413
   double read_timeout_seconds = 5;
   int64_t max_limit = 1000;  // largest accepted "limit"
+  bool access_log = true;    // one info line per request (http/access_log.h)
+  std::shared_ptr<spdlog::sinks::sink> access_log_sink;  // null = standard output
 
   static ServerOptions from_config(const ServeConfig& serve);
 };

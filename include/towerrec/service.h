@@ -35,6 +35,9 @@ struct RecommendRequest {
   // Exactly one of user_id and user_features is set.
   std::optional<std::string> user_id;
   std::optional<Features> user_features;
+  // With user_id: what is declared about the user when the service does not know the
+  // id (the API's user_type), served cold from these features; ignored for a known user.
+  Features cold_start_features;
   int64_t limit = 10;                // 1..max_limit (checked by the caller)
   std::vector<std::string> exclude;  // item ids never returned (besides items already seen)
   // Item feature column -> allowed values; an item passes when, for every column, its
@@ -130,14 +133,18 @@ struct ServiceStatus {
   int64_t users = 0;       // known users
   int64_t items = 0;       // known items
   double uptime_seconds = 0;
+  // Recommendation requests naming a user id the service did not know (served cold or
+  // refused, per the unknown-user policy), since start.
+  int64_t unknown_user_requests = 0;
 };
 
 class RecommendationService {
  public:
   virtual ~RecommendationService() = default;
 
-  // Ranked items for a known user (by id) or a new one (by raw features). Items the
-  // user has interacted with (including events recorded a moment ago) are excluded.
+  // Ranked items for a user by id or a new one by raw features. Items the user has
+  // interacted with (including events recorded a moment ago) are excluded. An id the
+  // service has never seen is served cold or refused (kNotFound), per its policy.
   virtual RecommendResponse recommend(const RecommendRequest& request) = 0;
   // Nearest items to item_id in the item embedding space; limit >= 1.
   virtual SimilarResponse similar_items(const std::string& item_id, int64_t limit) = 0;
@@ -147,6 +154,12 @@ class RecommendationService {
   virtual void upsert_item(const std::string& item_id, const Features& features) = 0;
   // Takes the events into account at once (exclude-seen, collaborative signal).
   virtual void record_events(const std::vector<Event>& events) = 0;
+  // Validation without effect: each throws exactly the error the matching write above
+  // would throw for this input against the live model, and changes nothing. Lets a
+  // caller (EventLog) refuse a write before making it durable.
+  virtual void check_user(const std::string& user_id, const Features& features) = 0;
+  virtual void check_item(const std::string& item_id, const Features& features) = 0;
+  virtual void check_events(const std::vector<Event>& events) = 0;
   // Starts training in the background and returns its job id at once.
   virtual std::string start_training(const TrainRequest& request) = 0;
   virtual JobStatus job_status(const std::string& job_id) = 0;

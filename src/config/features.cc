@@ -3,7 +3,7 @@
 // addressed by entry name, and YAML output.
 #include "config/internal.h"
 #include "config/registry.h"
-#include "config/suggest.h"
+#include "towerrec/suggest.h"
 
 namespace towerrec::config {
 namespace {

@@ -22,6 +22,13 @@ void register_serve_keys(ConfigRegistry& registry) {
             "Socket read timeout.");
   serve.add("max_limit", &ServeConfig::max_limit, 1000, at_least(1),
             "Largest number of recommendations one request may ask for.");
+  serve.add("unknown_user", &ServeConfig::unknown_user, "cold_start",
+            one_of({"cold_start", "reject"}),
+            "A recommendation request for a user id the service has never seen: cold_start "
+            "serves it from its user_type (when given) or the popular items, reject answers "
+            "404.");
+  serve.add("access_log", &ServeConfig::access_log, true, any_value(),
+            "One info-level log line per request: method, path, status, latency.");
   serve.add("weight_two_tower", &ServeConfig::weight_two_tower, 1.0, at_least(0),
             "Blend weight of the two-tower score.");
   serve.add("weight_collaborative", &ServeConfig::weight_collaborative, 0.0, at_least(0),

@@ -5,10 +5,10 @@
 
 #include "config/internal.h"
 #include "config/registry.h"
-#include "config/suggest.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
+#include "towerrec/suggest.h"
 
 namespace towerrec {
 namespace config {

@@ -11,7 +11,7 @@
 
 #include "config/internal.h"
 #include "config/registry.h"
-#include "config/suggest.h"
+#include "towerrec/suggest.h"
 
 namespace towerrec::config {
 namespace {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "config/suggest.h"
 #include "towerrec/error.h"
+#include "towerrec/suggest.h"
 
 namespace towerrec::config {
 namespace {

@@ -10,6 +10,7 @@ namespace towerrec::http {
 namespace {
 
 constexpr int64_t kDefaultLimit = 10;
+constexpr const char* kUserTypeColumn = "user_type";
 
 void check_limit(int64_t limit, int64_t max_limit, const std::string& name) {
   check(limit >= 1 && limit <= max_limit, "field '" + name + "' must be in [1, " +
@@ -61,6 +62,18 @@ double read_weight(FieldReader& fields, const std::string& name) {
   return weight;
 }
 
+// The design documents' user segment ("developer"): the user feature column
+// `user_type`. For a user given by features it joins them; for a user id it is what
+// the service serves an id it does not know from.
+void add_user_type(const std::string& user_type, RecommendRequest& request) {
+  check(!user_type.empty(), "field 'body.user_type' must not be empty");
+  Features& features = request.user_features ? *request.user_features : request.cold_start_features;
+  auto [existing, inserted] = features.emplace(kUserTypeColumn, user_type);
+  check(inserted || existing->second == user_type,
+        "field 'body.user_type' ('" + user_type + "') contradicts 'body.user.features." +
+            kUserTypeColumn + "' ('" + existing->second + "')");
+}
+
 }  // namespace
 
 RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit) {
@@ -76,6 +89,7 @@ RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit) 
   }
   check(request.user_id.has_value() != request.user_features.has_value(),
         "exactly one of 'body.user_id' and 'body.user' is required");
+  if (const auto user_type = fields.string("user_type")) add_user_type(*user_type, request);
   request.limit = fields.integer("limit").value_or(std::min(kDefaultLimit, max_limit));
   check_limit(request.limit, max_limit, "body.limit");
   if (const auto* exclude = fields.array("exclude")) {
@@ -165,7 +179,11 @@ BlendWeights parse_weights(const nlohmann::json& body) {
   BlendWeights result;
   result.two_tower = read_weight(weight_fields, "two_tower");
   result.collaborative = read_weight(weight_fields, "collaborative");
-  result.content = read_weight(weight_fields, "content");
+  // "content_based" is the design documents' name for the content weight.
+  check(!(weight_fields.has("content") && weight_fields.has("content_based")),
+        "give one of 'body.weights.content' and its alias 'body.weights.content_based'");
+  result.content =
+      read_weight(weight_fields, "content") + read_weight(weight_fields, "content_based");
   weight_fields.reject_unknown();
   check(result.two_tower + result.collaborative + result.content > 0,
         "field 'body.weights' must have at least one positive weight");

@@ -16,6 +16,9 @@
 
 namespace towerrec::http {
 
+// {"user_id" | "user": {"features"}, "user_type"?, "limit"?, "exclude"?, "filters"?,
+// "explain"?}; user_type is the feature column `user_type`: joined to user.features, or
+// the cold-start features of a user_id (RecommendRequest::cold_start_features).
 RecommendRequest parse_recommend(const nlohmann::json& body, int64_t max_limit);
 // The compatibility route's body {"user_id": id, "k"?: n} (the shape of the Python
 // reference service); k defaults to 10 and is checked against [1, max_limit].
@@ -36,7 +39,8 @@ std::vector<Event> parse_events(const nlohmann::json& body, int64_t now_seconds)
 TrainRequest parse_train(const nlohmann::json& body);
 // {"path": "..."}: the bundle path as given (checked against the model root later).
 std::string parse_load(const nlohmann::json& body);
-// {"weights": {two_tower?, collaborative?, content?}}; missing weights are 0.
+// {"weights": {two_tower?, collaborative?, content? | content_based?}}; missing weights
+// are 0; content_based is an alias of content (one of the two at most).
 BlendWeights parse_weights(const nlohmann::json& body);
 
 nlohmann::json to_json(const RecommendResponse& response);

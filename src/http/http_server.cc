@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "http/access.h"
+#include "http/access_log.h"
 #include "http/api_codec.h"
 #include "http/prometheus.h"
 #include "http/route_table.h"
@@ -97,20 +98,27 @@ ServerOptions ServerOptions::from_config(const ServeConfig& serve) {
   options.max_body_bytes = serve.max_body_bytes;
   options.read_timeout_seconds = serve.read_timeout_seconds;
   options.max_limit = serve.max_limit;
+  options.access_log = serve.access_log;
   return options;
 }
 
 struct HttpServer::Impl {
   Impl(ServerOptions options_in, RecommendationService& service_in, Store& store_in)
-      : options(std::move(options_in)), service(service_in), store(store_in) {}
+      : options(std::move(options_in)),
+        service(service_in),
+        store(store_in),
+        log(service, store),
+        access_log(options.access_log, options.access_log_sink) {}
 
   ServerOptions options;
   RecommendationService& service;
   Store& store;
+  EventLog log;  // posted users, items and events: durable first, then live
   std::string token;
   std::unique_ptr<ModelRoot> model_root;
   std::unique_ptr<RouteContext> context;
   RequestMetrics metrics;
+  AccessLog access_log;
   httplib::Server server;
   std::vector<Route> routes;
   std::vector<std::regex> patterns;  // routes[i]'s pattern, for the 405 check
@@ -156,6 +164,7 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics.record(route.name, request.method, response.status, elapsed.count());
+  access_log.record(request.method, request.path, response.status, elapsed.count());
 }
 
 void HttpServer::Impl::handle_unrouted(const httplib::Request& request,
@@ -175,6 +184,7 @@ void HttpServer::Impl::handle_unrouted(const httplib::Request& request,
                                                    request.path + " (allowed: " + allowed + ")"));
   }
   metrics.record(kUnmatchedRoute, request.method, response.status, 0);
+  access_log.record(request.method, request.path, response.status, 0);
 }
 
 void HttpServer::Impl::register_routes() {
@@ -224,6 +234,7 @@ void HttpServer::Impl::configure() {
     const auto [code, message] = describe_status(response.status, options.max_body_bytes);
     send_json(response, response.status, error_json(code, message));
     metrics.record(kUnmatchedRoute, method_label(request.method), response.status, -1);
+    access_log.record(method_label(request.method), request.path, response.status, 0);
   });
   register_routes();
 }
@@ -257,8 +268,8 @@ int HttpServer::start() {
   }
   validate(impl.options, impl.token);
   impl.model_root = std::make_unique<ModelRoot>(impl.options.model_root);
-  impl.context = std::make_unique<RouteContext>(
-      RouteContext{impl.service, impl.store, impl.options, *impl.model_root, impl.metrics});
+  impl.context = std::make_unique<RouteContext>(RouteContext{
+      impl.service, impl.store, impl.log, impl.options, *impl.model_root, impl.metrics});
   impl.configure();
   impl.bind();
   impl.listener = std::thread([&impl] {

@@ -82,7 +82,7 @@ std::string RequestMetrics::render(const std::vector<Gauge>& gauges) const {
   for (const Gauge& gauge : gauges) {
     if (gauge.name != last_name) {
       out << "# HELP " << gauge.name << " " << gauge.help << "\n# TYPE " << gauge.name
-          << " gauge\n";
+          << (gauge.counter ? " counter\n" : " gauge\n");
       last_name = gauge.name;
     }
     out << gauge.name;

@@ -1,7 +1,8 @@
 // Request metrics of the HTTP server in the Prometheus text exposition format (0.0.4):
 //   towerrec_http_requests_total{route,method,status}            counter
 //   towerrec_http_request_duration_seconds{route,status}         histogram
-// plus gauges supplied at scrape time (index size, model version, ...).
+// plus gauges (and service counters) supplied at scrape time (index size, model
+// version, unknown-user requests, ...).
 // Routes are label values from the route table ("/api/v1/items/{id}/similar"), never
 // raw paths, so the number of series stays bounded.
 //
@@ -24,6 +25,7 @@ struct Gauge {
   std::string help;
   std::map<std::string, std::string> labels;
   double value = 0;
+  bool counter = false;  // a count since start that only grows: TYPE counter
 };
 
 class RequestMetrics {

@@ -3,7 +3,7 @@
 // with authentication, error mapping and metrics, and answers 404/405 for the rest.
 //
 // Thread safety: handlers run concurrently on the server's pool; RouteContext members
-// are either thread-safe (service, store, metrics) or immutable (options, root).
+// are either thread-safe (service, store, log, metrics) or immutable (options, root).
 #pragma once
 
 #include <functional>
@@ -17,12 +17,14 @@
 #include "http/access.h"
 #include "towerrec/http_server.h"
 #include "http/prometheus.h"
+#include "store/event_log.h"
 
 namespace towerrec::http {
 
 struct RouteContext {
   RecommendationService& service;
   Store& store;
+  EventLog& log;
   const ServerOptions& options;
   const ModelRoot& model_root;
   RequestMetrics& metrics;

@@ -1,5 +1,6 @@
-// Handlers of the API routes: parse and validate, call the service (and the store),
-// answer JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
+// Handlers of the API routes: parse and validate, call one function (the service, the
+// event log for posted users, items and events, the store's model registry), answer
+// JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
 #include <algorithm>
 #include <chrono>
 
@@ -51,25 +52,19 @@ void similar(RouteContext& context, const Request& request, Response& response) 
 
 void upsert_user(RouteContext& context, const Request& request, Response& response) {
   const auto upsert = parse_upsert(parse_body(request.body), "user_id");
-  const int64_t now = now_seconds();
-  context.service.upsert_user(upsert.id, upsert.features);
-  context.store.upsert_user(upsert.id, upsert.features, now);
-  send_json(response, 200, {{"user_id", upsert.id}, {"updated_at", now}});
+  const int64_t updated_at = context.log.upsert_user(upsert.id, upsert.features);
+  send_json(response, 200, {{"user_id", upsert.id}, {"updated_at", updated_at}});
 }
 
 void upsert_item(RouteContext& context, const Request& request, Response& response) {
   const auto upsert = parse_upsert(parse_body(request.body), "item_id");
-  const int64_t now = now_seconds();
-  context.service.upsert_item(upsert.id, upsert.features);
-  context.store.upsert_item(upsert.id, upsert.features, now);
-  send_json(response, 200, {{"item_id", upsert.id}, {"updated_at", now}});
+  const int64_t updated_at = context.log.upsert_item(upsert.id, upsert.features);
+  send_json(response, 200, {{"item_id", upsert.id}, {"updated_at", updated_at}});
 }
 
 void record_events(RouteContext& context, const Request& request, Response& response) {
   const auto events = parse_events(parse_body(request.body), now_seconds());
-  // The service validates ids first, so rejected events never reach the log.
-  context.service.record_events(events);
-  context.store.add_events(events);
+  context.log.record_events(events);
   send_json(response, 200, {{"accepted", events.size()}});
 }
 
@@ -138,7 +133,12 @@ std::vector<Gauge> service_gauges(RecommendationService& service) {
        static_cast<double>(status.index_size)},
       {"towerrec_users", "Known users.", {}, static_cast<double>(status.users)},
       {"towerrec_items", "Known items.", {}, static_cast<double>(status.items)},
-      {"towerrec_uptime_seconds", "Seconds since the service started.", {}, status.uptime_seconds}};
+      {"towerrec_uptime_seconds", "Seconds since the service started.", {}, status.uptime_seconds},
+      {"towerrec_unknown_user_requests_total",
+       "Recommendation requests for a user id the service did not know.",
+       {},
+       static_cast<double>(status.unknown_user_requests),
+       /*counter=*/true}};
   const std::pair<const char*, double> weights[] = {{"two_tower", status.weights.two_tower},
                                                     {"collaborative", status.weights.collaborative},
                                                     {"content", status.weights.content}};

@@ -1,26 +1,37 @@
 // The baseline name registry (config eval.baselines).
-#include <algorithm>
+#include <functional>
 
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
+#include "towerrec/registry.h"
 
 namespace towerrec {
 
-const std::vector<std::string>& baseline_names() {
-  static const std::vector<std::string> kNames = {"popularity", "item_knn", "content", "bpr",
-                                                  "ease"};
-  return kNames;
+namespace {
+
+using BaselineFactory = std::function<std::unique_ptr<Baseline>(const BaselineOptions&)>;
+
+const Registry<BaselineFactory>& registry() {
+  static const Registry<BaselineFactory> baselines(
+      "baseline",
+      {{"popularity", [](const BaselineOptions&) { return make_popularity_baseline(); }},
+       {"item_knn",
+        [](const BaselineOptions& o) { return make_item_knn_baseline(o.knn_neighbours); }},
+       {"content", [](const BaselineOptions&) { return make_content_baseline(); }},
+       {"bpr",
+        [](const BaselineOptions& o) -> std::unique_ptr<Baseline> {
+          return std::make_unique<BprBaseline>(o.bpr);
+        }},
+       {"ease", [](const BaselineOptions& o) { return make_ease_baseline(o.ease_lambda); }}});
+  return baselines;
 }
 
+}  // namespace
+
+const std::vector<std::string>& baseline_names() { return registry().names(); }
+
 std::unique_ptr<Baseline> make_baseline(const std::string& name, const BaselineOptions& options) {
-  if (name == "popularity") return make_popularity_baseline();
-  if (name == "item_knn") return make_item_knn_baseline(options.knn_neighbours);
-  if (name == "content") return make_content_baseline();
-  if (name == "bpr") return std::make_unique<BprBaseline>(options.bpr);
-  if (name == "ease") return make_ease_baseline(options.ease_lambda);
-  std::string valid;
-  for (const std::string& n : baseline_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw Error("unknown baseline '" + name + "' (valid: " + valid + ")");
+  return registry().at(name)(options);
 }
 
 }  // namespace towerrec

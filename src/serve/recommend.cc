@@ -149,7 +149,11 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   user.signals.history = state.catalog.history(id);
   user.signals.history.insert(user.signals.history.end(), fresh.begin(), fresh.end());
   if (model_user < 0 && user.signals.history.empty() && !declared) {
-    throw Error(ErrorCode::kNotFound, "unknown user '" + id + "'");
+    unknown_user_requests_.fetch_add(1, std::memory_order_relaxed);
+    if (options_.reject_unknown_users) {
+      throw Error(ErrorCode::kNotFound, "unknown user '" + id + "'");
+    }
+    declared = request.cold_start_features;  // empty: the popular items
   }
   user.seen.reserve(user.signals.history.size());
   for (const HistoryEntry& entry : user.signals.history) {

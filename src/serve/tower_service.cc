@@ -80,20 +80,31 @@ SimilarResponse TowerService::similar_items(const std::string& item_id, int64_t 
   return response;
 }
 
-void TowerService::upsert_user(const std::string& user_id, const Features& features) {
+void TowerService::check_user(const std::string& user_id, const Features& features) {
   check_id(user_id, "user");
+}
+
+void TowerService::upsert_user(const std::string& user_id, const Features& features) {
+  check_user(user_id, features);
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
   users_[user_id] = features;
 }
 
-void TowerService::add_item_to_state(ServingState& state, const std::string& item_id,
-                                     const Features& features) const {
-  // The tower runs before the lock: requests keep flowing while it computes.
+std::vector<float> TowerService::embed_item(const ServingState& state,
+                                            const Features& features) const {
   std::vector<float> embedding = state.model->embed_item(features);
   const int64_t dim = state.model->dim();
   check(static_cast<int64_t>(embedding.size()) == dim,
         "item tower returned a vector of " + std::to_string(embedding.size()) +
             " floats, expected " + std::to_string(dim));
+  return embedding;
+}
+
+void TowerService::add_item_to_state(ServingState& state, const std::string& item_id,
+                                     const Features& features) const {
+  // The tower runs before the lock: requests keep flowing while it computes.
+  const std::vector<float> embedding = embed_item(state, features);
+  const int64_t dim = state.model->dim();
   const Attributes attributes = item_attributes(state.features, features);
   auto title = features.find("title");
   std::unique_lock<std::shared_mutex> lock(state.items_mutex);
@@ -106,6 +117,11 @@ void TowerService::add_item_to_state(ServingState& state, const std::string& ite
   state.index->add({row}, embedding);
 }
 
+void TowerService::check_item(const std::string& item_id, const Features& features) {
+  check_id(item_id, "item");
+  embed_item(*require_state(), features);
+}
+
 void TowerService::upsert_item(const std::string& item_id, const Features& features) {
   check_id(item_id, "item");
   const auto state = require_state();
@@ -114,7 +130,7 @@ void TowerService::upsert_item(const std::string& item_id, const Features& featu
   posted_items_.emplace_back(item_id, features);
 }
 
-void TowerService::record_events(const std::vector<Event>& events) {
+void TowerService::check_events(const std::vector<Event>& events) {
   const auto state = current();
   for (const Event& event : events) {
     check_id(event.user_id, "event user");
@@ -127,6 +143,10 @@ void TowerService::record_events(const std::vector<Event>& events) {
       }
     }
   }
+}
+
+void TowerService::record_events(const std::vector<Event>& events) {
+  check_events(events);
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
   for (const Event& event : events) {
     const double rating = event.type == "rating" ? event.value : std::nan("");
@@ -173,6 +193,7 @@ ServiceStatus TowerService::status() {
   status.weights = weights();
   status.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  status.unknown_user_requests = unknown_user_requests_.load(std::memory_order_relaxed);
   const auto state = current();
   if (!state) return status;
   std::shared_lock<std::shared_mutex> lock(state->items_mutex);

@@ -14,6 +14,7 @@
 // Thread safety: every method may be called from many threads at once.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,10 @@ struct ServiceOptions {
   bool load_trained = true;  // swap in a successfully trained bundle
   Store* store = nullptr;    // borrowed, may be null: trained bundles are registered here
   int64_t overfetch = 4;     // candidates per algorithm = limit * overfetch + excluded
+  // A user id the service has never seen (no model row, history or posted features):
+  // false serves it cold (RecommendRequest::cold_start_features, else popular items),
+  // true answers kNotFound. Counted either way (ServiceStatus::unknown_user_requests).
+  bool reject_unknown_users = false;
 };
 
 class TowerService : public RecommendationService {
@@ -58,6 +63,11 @@ class TowerService : public RecommendationService {
   void upsert_user(const std::string& user_id, const Features& features) override;
   void upsert_item(const std::string& item_id, const Features& features) override;
   void record_events(const std::vector<Event>& events) override;
+  // check_item runs the item tower once (the write runs it again): posting items is
+  // rare, and a stored item the model cannot encode would fail every restart.
+  void check_user(const std::string& user_id, const Features& features) override;
+  void check_item(const std::string& item_id, const Features& features) override;
+  void check_events(const std::vector<Event>& events) override;
   std::string start_training(const TrainRequest& request) override;
   JobStatus job_status(const std::string& job_id) override;
   std::string load_model(const std::string& bundle_path) override;
@@ -80,6 +90,7 @@ class TowerService : public RecommendationService {
   BlendWeights weights() const;
   UserContext resolve_user(const ServingState& state, const RecommendRequest& request,
                            const SignalNeeds& needs) const;
+  std::vector<float> embed_item(const ServingState& state, const Features& features) const;
   void add_item_to_state(ServingState& state, const std::string& item_id,
                          const Features& features) const;
   void on_trained(const TrainedBundle& bundle);
@@ -96,6 +107,8 @@ class TowerService : public RecommendationService {
   std::unordered_map<std::string, Features> users_;
   std::unordered_map<std::string, std::vector<LiveEvent>> events_;
   std::vector<std::pair<std::string, Features>> posted_items_;
+
+  mutable std::atomic<int64_t> unknown_user_requests_{0};
 
   std::unique_ptr<JobRunner> jobs_;
 };

@@ -13,6 +13,7 @@
 
 #include "towerrec/music_generator.h"
 #include "towerrec/error.h"
+#include "towerrec/csv_writer.h"
 #include "util/fs.h"
 
 namespace towerrec {
@@ -52,18 +53,7 @@ void put_fixed(std::string& out, double value, int decimals) {
   out.append(digits, end.ptr);
 }
 
-void put_text(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+void put_text(std::string& out, std::string_view text) { append_csv_field(out, text); }
 
 std::string joined(const std::vector<std::string>& names, const std::vector<int32_t>& indices,
                    const char* separator) {

@@ -69,7 +69,8 @@ using LossFactory = std::function<std::unique_ptr<Loss>(const LossContext&)>;
 
 // Throws Error naming train.loss and the registered names when `name` is unknown.
 std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& context);
-std::vector<std::string> loss_names();
+// The registered losses, in alphabetical order (train.loss accepts these).
+const std::vector<std::string>& loss_names();
 
 // Factories of the built-in losses (one file each).
 std::unique_ptr<Loss> make_softmax_loss(const LossContext& context);

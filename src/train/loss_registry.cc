@@ -1,38 +1,30 @@
-#include <map>
-
 #include "towerrec/error.h"
 #include "train/loss.h"
+#include "towerrec/registry.h"
 
 namespace towerrec {
 
 namespace {
 
-const std::map<std::string, LossFactory>& registry() {
-  static const std::map<std::string, LossFactory> losses = {
-      {"softmax", make_softmax_loss},   {"bce", make_bce_loss},
-      {"cosine", make_cosine_loss},     {"margin", make_margin_loss},
-      {"pairwise", make_pairwise_loss}, {"batch_hard", make_batch_hard_loss},
-  };
+const Registry<LossFactory>& registry() {
+  static const Registry<LossFactory> losses("train.loss", {
+                                                              {"batch_hard", make_batch_hard_loss},
+                                                              {"bce", make_bce_loss},
+                                                              {"cosine", make_cosine_loss},
+                                                              {"margin", make_margin_loss},
+                                                              {"pairwise", make_pairwise_loss},
+                                                              {"softmax", make_softmax_loss},
+                                                          });
   return losses;
 }
 
 }  // namespace
 
 std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& context) {
-  auto it = registry().find(name);
-  if (it == registry().end()) {
-    std::string names;
-    for (const auto& n : loss_names()) names += (names.empty() ? "" : "|") + n;
-    throw Error("train.loss '" + name + "' is not a registered loss (" + names + ")");
-  }
-  return it->second(context);
+  return registry().at(name)(context);
 }
 
-std::vector<std::string> loss_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : registry()) names.push_back(entry.first);
-  return names;
-}
+const std::vector<std::string>& loss_names() { return registry().names(); }
 
 torch::Tensor negative_cosines(const LossInput& input) {
   return torch::bmm(input.negatives, input.user.unsqueeze(2)).squeeze(2);

@@ -5,6 +5,7 @@
 
 #include "bundle/bundle_io.h"
 #include "towerrec/error.h"
+#include "towerrec/registry.h"
 
 namespace towerrec {
 
@@ -58,29 +59,37 @@ class ProposalSampler : public NegativeSampler {
   std::unique_ptr<ItemProposal> proposal_;
 };
 
-const std::map<std::string, SamplerFactory>& registry() {
+Registry<SamplerFactory> build_registry() {
   using Positives = std::shared_ptr<const KnownPositives>;
   using Counts = std::vector<int64_t>;
-  static const std::map<std::string, SamplerFactory> samplers = {
-      {"uniform",
-       [](const TrainConfig&, Positives p, const Counts& counts) {
-         auto proposal = std::make_unique<UniformProposal>(static_cast<int64_t>(counts.size()));
-         return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
-       }},
-      {"popularity",
-       [](const TrainConfig& config, Positives p, const Counts& counts) {
-         auto proposal = std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
-         return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
-       }},
-      {"in_batch", [](const TrainConfig&, Positives p,
-                      const Counts&) { return make_in_batch_sampler(std::move(p)); }},
-      {"mixed",
-       [](const TrainConfig& config, Positives p, const Counts&) {
-         return make_mixed_sampler(std::move(p), config.mixed_negatives);
-       }},
-      {"hard", [](const TrainConfig& config, Positives p,
-                  const Counts&) { return make_hard_sampler(config, std::move(p)); }},
+  const SamplerFactory hard = [](const TrainConfig& config, Positives p, const Counts&) {
+    return make_hard_sampler(config, std::move(p));
   };
+  const SamplerFactory in_batch = [](const TrainConfig&, Positives p, const Counts&) {
+    return make_in_batch_sampler(std::move(p));
+  };
+  const SamplerFactory mixed = [](const TrainConfig& config, Positives p, const Counts&) {
+    return make_mixed_sampler(std::move(p), config.mixed_negatives);
+  };
+  const SamplerFactory popularity = [](const TrainConfig& config, Positives p,
+                                       const Counts& counts) -> std::unique_ptr<NegativeSampler> {
+    auto proposal = std::make_unique<PopularityProposal>(counts, config.popularity_alpha);
+    return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
+  };
+  const SamplerFactory uniform = [](const TrainConfig&, Positives p,
+                                    const Counts& counts) -> std::unique_ptr<NegativeSampler> {
+    auto proposal = std::make_unique<UniformProposal>(static_cast<int64_t>(counts.size()));
+    return std::make_unique<ProposalSampler>(std::move(p), std::move(proposal));
+  };
+  return Registry<SamplerFactory>("train.negatives", {{"hard", hard},
+                                                      {"in_batch", in_batch},
+                                                      {"mixed", mixed},
+                                                      {"popularity", popularity},
+                                                      {"uniform", uniform}});
+}
+
+const Registry<SamplerFactory>& registry() {
+  static const Registry<SamplerFactory> samplers = build_registry();
   return samplers;
 }
 
@@ -164,22 +173,13 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(
     const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
     std::shared_ptr<const KnownPositives> positives) {
   const int64_t num_items = positives->num_items();
-  auto it = registry().find(name);
-  if (it == registry().end()) {
-    std::string names;
-    for (const auto& n : negative_sampler_names()) names += (names.empty() ? "" : "|") + n;
-    throw Error("train.negatives '" + name + "' is not a registered sampler (" + names + ")");
-  }
+  const SamplerFactory& factory = registry().at(name);
   check(num_items > 0, "cannot sample negatives from an empty catalogue");
   std::vector<int64_t> counts(static_cast<size_t>(num_items), 0);
   for (int64_t item : items) ++counts[item];
-  return it->second(config, std::move(positives), counts);
+  return factory(config, std::move(positives), counts);
 }
 
-std::vector<std::string> negative_sampler_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : registry()) names.push_back(entry.first);
-  return names;
-}
+const std::vector<std::string>& negative_sampler_names() { return registry().names(); }
 
 }  // namespace towerrec

@@ -121,7 +121,8 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
 std::unique_ptr<NegativeSampler> make_negative_sampler(
     const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
     std::shared_ptr<const KnownPositives> positives);
-std::vector<std::string> negative_sampler_names();
+// The registered samplers, in alphabetical order (train.negatives accepts these).
+const std::vector<std::string>& negative_sampler_names();
 
 // Factories of the batch samplers (in_batch_sampler.cc, hard_sampler.cc).
 std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const KnownPositives> p);

@@ -9,6 +9,7 @@
 #include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/tune.h"
+#include "towerrec/csv_writer.h"
 #include "util/fs.h"
 
 namespace towerrec {
@@ -124,24 +125,22 @@ TuneResult run_tune(const TuneRequest& request) {
 }
 
 std::string tune_trials_csv(const TuneResult& result) {
-  std::ostringstream out;
-  out << "trial";
+  CsvWriter csv;
+  csv.field("trial");
   if (!result.trials.empty()) {
-    for (const auto& [key, text] : result.trials.front().values) out << "," << key;
+    for (const auto& [key, text] : result.trials.front().values) csv.field(key);
   }
-  out << "," << result.metric_name << ",epochs,best_epoch,seconds\n";
+  csv.field(result.metric_name).field("epochs").field("best_epoch").field("seconds").end_row();
   for (const TuneTrial& trial : result.trials) {
-    out << trial.number;
-    for (const auto& [key, text] : trial.values) {
-      // Lists contain commas: quote every value the CSV way.
-      std::string quoted = "\"";
-      for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-      out << "," << quoted << "\"";
-    }
-    out << "," << number_text(trial.metric, 6) << "," << trial.epochs_run << "," << trial.best_epoch
-        << "," << number_text(trial.seconds, 1) << "\n";
+    csv.field(static_cast<int64_t>(trial.number));
+    for (const auto& [key, text] : trial.values) csv.field(text);  // lists hold commas
+    csv.field(number_text(trial.metric, 6))
+        .field(static_cast<int64_t>(trial.epochs_run))
+        .field(static_cast<int64_t>(trial.best_epoch))
+        .field(number_text(trial.seconds, 1))
+        .end_row();
   }
-  return out.str();
+  return csv.str();
 }
 
 std::string tune_trials_markdown(const TuneResult& result) {

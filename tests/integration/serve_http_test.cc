@@ -126,13 +126,36 @@ TEST_F(ServeHttpTest, EveryRoute) {
   EXPECT_TRUE(registered);
 }
 
+// The design documents' request shapes: user_type serves an unknown user from the
+// user tower (the planted tower maps any mood but "calm" to (0, 1)), content_based sets
+// the content weight; unknown-user requests show in /metrics.
+TEST_F(ServeHttpTest, DesignDocumentShapesAndUnknownUsers) {
+  call("PUT", "/api/v1/models/weights", {{"weights", {{"two_tower", 1}, {"content_based", 0}}}},
+       200);
+  auto cold = call("POST", "/api/v1/recommendations",
+                   {{"user_id", 1}, {"user_type", "developer"}, {"limit", 2}}, 200);
+  EXPECT_EQ(cold["path"], "cold_start_features");
+  EXPECT_EQ(cold["items"][0]["item_id"], "i3");  // (0, 1) . (0, 1) = 1
+  EXPECT_EQ(cold["items"][1]["item_id"], "i2");  // .8
+  auto weights = call("PUT", "/api/v1/models/weights",
+                      {{"weights", {{"two_tower", 0.25}, {"content_based", 0.4}}}}, 200);
+  EXPECT_DOUBLE_EQ(weights["weights"]["content"].get<double>(), 0.4);
+  EXPECT_DOUBLE_EQ(service_->status().weights.content, 0.4);
+  httplib::Client client("127.0.0.1", port_);
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("towerrec_unknown_user_requests_total 1\n"), std::string::npos)
+      << metrics->body;
+}
+
 TEST_F(ServeHttpTest, BadInputIsRejected) {
   httplib::Client client("127.0.0.1", port_);
   auto bad = client.Post("/api/v1/recommendations", "{\"user_id\": ", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
-  auto missing = call("POST", "/api/v1/recommendations", {{"user_id", "nobody"}}, 404);
-  EXPECT_NE(missing["error"]["message"].get<std::string>().find("nobody"), std::string::npos);
+  // A user id never seen is a new user, served cold (serve.unknown_user: cold_start).
+  EXPECT_EQ(call("POST", "/api/v1/recommendations", {{"user_id", "nobody"}}, 200)["path"],
+            "popular");
   call("GET", "/api/v1/items/zz/similar", {}, 404);
   auto event = call("POST", "/api/v1/events",
                     {{"events", {{{"user_id", "ua"}, {"item_id", "zz"}, {"type", "view"}}}}}, 404);

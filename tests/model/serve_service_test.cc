@@ -130,7 +130,54 @@ TEST(ServeService, UserWithNothingGetsPopularItems) {
   EXPECT_EQ(response.model_version, "");
   ASSERT_EQ(ids(response), (std::vector<std::string>{"i0", "i2", "i4"}));
   EXPECT_NEAR(response.items[1].score, 0.5, 1e-9);
-  EXPECT_EQ(code_of([&] { service.recommend(for_user("nobody", 3)); }), ErrorCode::kNotFound);
+  EXPECT_EQ(service.status().unknown_user_requests, 0);  // "blank" was posted
+}
+
+// An id never seen anywhere is a new user: served like one with nothing known, or from
+// what the request declares about it; refused only under the strict policy. Counted.
+TEST(ServeService, UnknownUsersAreServedColdOrRefusedByPolicy) {
+  TowerService service(with_weights(1, 0, 0));
+  service.install(planted_state("v1"));
+  const auto popular = service.recommend(for_user("nobody", 3));
+  EXPECT_EQ(popular.path, ServePath::kPopular);
+  EXPECT_EQ(ids(popular), (std::vector<std::string>{"i0", "i2", "i4"}));
+  RecommendRequest declared = for_user("stranger", 3);
+  declared.cold_start_features = {{"mood", "calm"}};
+  const auto cold = service.recommend(declared);
+  EXPECT_EQ(cold.path, ServePath::kColdStartFeatures);
+  // calm -> (1, 0): cosines i0 1, i1 .8, i2 .6
+  EXPECT_EQ(ids(cold), (std::vector<std::string>{"i0", "i1", "i2"}));
+  declared.user_id = "ua";  // a known user: the declared features play no part
+  EXPECT_EQ(service.recommend(declared).path, ServePath::kTwoTower);
+  EXPECT_EQ(service.status().unknown_user_requests, 2);
+
+  ServiceOptions strict = with_weights(1, 0, 0);
+  strict.reject_unknown_users = true;
+  TowerService strict_service(strict);
+  strict_service.install(planted_state("v1"));
+  EXPECT_EQ(code_of([&] { strict_service.recommend(for_user("nobody", 3)); }),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(strict_service.recommend(for_user("ua", 1)).path, ServePath::kTwoTower);
+  EXPECT_EQ(strict_service.status().unknown_user_requests, 1);
+}
+
+// The check_* methods refuse exactly what the writes refuse, and change nothing.
+TEST(ServeService, ChecksRefuseWhatWritesRefuseWithoutEffect) {
+  TowerService service(with_weights(1, 0, 0));
+  service.install(planted_state("v1"));
+  EXPECT_EQ(code_of([&] {
+              service.check_events({{"ua", "zz", "view", 1, 0}});
+            }),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(code_of([&] { service.check_user("", {}); }), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([&] {
+              service.check_item("n2", {{"x", "1"}});
+            }),
+            ErrorCode::kInvalidArgument);  // the planted item tower needs x and y
+  service.check_item("n1", {{"x", "2"}, {"y", "0"}});
+  service.check_events({{"ua", "i1", "view", 1, 0}});
+  EXPECT_EQ(service.status().items, 6);  // n1 was only checked
+  EXPECT_EQ(ids(service.recommend(for_user("ua", 1))), (std::vector<std::string>{"i1"}));
 }
 
 TEST(ServeService, FiltersExclusionsAndFreshEvents) {

@@ -83,10 +83,11 @@ TEST_F(TrainingNegativesTest, SamplersNothingWouldUseAreRejected) {
     EXPECT_NE(error.find("use in_batch or mixed"), std::string::npos) << error;
   }
   config.train.negatives = "popular";
-  EXPECT_NE(error_of([&] {
-              train_two_tower(config, data, dir.path() + "/m", quiet());
-            }).find("train.negatives 'popular' is not a registered sampler"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { train_two_tower(config, data, dir.path() + "/m", quiet()); })
+          .find("unknown train.negatives 'popular' (valid: hard, in_batch, mixed, popularity, "
+                "uniform); did you mean 'popularity'?"),
+      std::string::npos);
 }
 
 TEST_F(TrainingNegativesTest, PopularityBoostIsRejectedForLossesOtherThanSoftmax) {

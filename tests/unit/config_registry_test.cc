@@ -3,10 +3,10 @@
 #include <set>
 
 #include "config/registry.h"
-#include "config/suggest.h"
 #include "test_support.h"
 #include "towerrec/config.h"
 #include "util/fs.h"
+#include "towerrec/suggest.h"
 
 namespace towerrec {
 namespace {
@@ -78,15 +78,15 @@ TEST(ConfigRegistryTest, RulesDescribeThemselves) {
 }
 
 TEST(SuggestTest, EditDistanceAndClosestMatch) {
-  EXPECT_EQ(config::edit_distance("kitten", "sitting"), 3);
-  EXPECT_EQ(config::edit_distance("", "abc"), 3);
-  EXPECT_EQ(config::edit_distance("same", "same"), 0);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3);
+  EXPECT_EQ(edit_distance("", "abc"), 3);
+  EXPECT_EQ(edit_distance("same", "same"), 0);
   const std::vector<std::string> keys = {"train.epochs", "train.learning_rate", "model.init"};
-  EXPECT_EQ(config::closest_match("train.learnin_rate", keys), "train.learning_rate");
-  EXPECT_EQ(config::closest_match("trian.epochs", keys), "train.epochs");
+  EXPECT_EQ(closest_match("train.learnin_rate", keys), "train.learning_rate");
+  EXPECT_EQ(closest_match("trian.epochs", keys), "train.epochs");
   // Same leaf in the wrong section.
-  EXPECT_EQ(config::closest_match("model.learning_rate", keys), "train.learning_rate");
-  EXPECT_EQ(config::closest_match("completely_different", keys), "");
+  EXPECT_EQ(closest_match("model.learning_rate", keys), "train.learning_rate");
+  EXPECT_EQ(closest_match("completely_different", keys), "");
 }
 
 TEST(ConfigReferenceTest, DocsFileIsUpToDate) {

@@ -16,8 +16,9 @@
 namespace towerrec::testing {
 
 // Items "i1".."i20"; genre "comedy" for even numbers, "drama" for odd ones. Users "u1"
-// and "u2". A user's scores: item n scores 1 - n/100 (so i1 ranks first). Similar
-// items of in: i(n+1), i(n+2), ... with score 1 - k/10 for the k-th.
+// and "u2"; any other user id is refused (404) and counted as an unknown-user request. A user's
+// scores: item n scores 1 - n/100 (so i1 ranks first). Similar items of in: i(n+1), i(n+2), ...
+// with score 1 - k/10 for the k-th.
 class FakeService : public RecommendationService {
  public:
   FakeService() {
@@ -27,10 +28,12 @@ class FakeService : public RecommendationService {
 
   RecommendResponse recommend(const RecommendRequest& request) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    last_request_ = request;
     RecommendResponse response;
     std::set<std::string> skip(request.exclude.begin(), request.exclude.end());
     if (request.user_id) {
       if (!users_.count(*request.user_id)) {
+        ++unknown_user_requests_;
         throw Error(ErrorCode::kNotFound, "unknown user '" + *request.user_id + "'");
       }
       skip.insert(seen_[*request.user_id].begin(), seen_[*request.user_id].end());
@@ -75,16 +78,35 @@ class FakeService : public RecommendationService {
   }
 
   void upsert_user(const std::string& user_id, const Features& features) override {
+    check_user(user_id, features);
     std::lock_guard<std::mutex> lock(mutex_);
     users_.insert(user_id);
+    ++applied_;
   }
 
   void upsert_item(const std::string& item_id, const Features& features) override {
+    check_item(item_id, features);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!items_.count(item_id)) items_[item_id] = 100 + static_cast<int>(items_.size());
+    ++applied_;
   }
 
   void record_events(const std::vector<Event>& events) override {
+    check_events(events);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Event& event : events) seen_[event.user_id].insert(event.item_id);
+    ++applied_;
+  }
+
+  // Empty ids are refused; an item with feature "bad" cannot be encoded.
+  void check_user(const std::string& user_id, const Features&) override {
+    if (user_id.empty()) throw Error(ErrorCode::kInvalidArgument, "user id must not be empty");
+  }
+  void check_item(const std::string& item_id, const Features& features) override {
+    if (item_id.empty()) throw Error(ErrorCode::kInvalidArgument, "item id must not be empty");
+    if (features.count("bad")) throw Error(ErrorCode::kInvalidArgument, "cannot encode 'bad'");
+  }
+  void check_events(const std::vector<Event>& events) override {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Event& event : events) {  // all or nothing, like the real service
       if (!users_.count(event.user_id)) {
@@ -94,7 +116,21 @@ class FakeService : public RecommendationService {
         throw Error(ErrorCode::kNotFound, "unknown item '" + event.item_id + "'");
       }
     }
-    for (const Event& event : events) seen_[event.user_id].insert(event.item_id);
+  }
+
+  // The last recommendation request, as parsed by the server.
+  RecommendRequest last_request() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return last_request_;
+  }
+  // Writes applied so far (upserts and event batches).
+  int applied() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return applied_;
+  }
+  bool has_seen(const std::string& user_id, const std::string& item_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_[user_id].count(item_id) > 0;
   }
 
   std::string start_training(const TrainRequest& request) override {
@@ -140,6 +176,7 @@ class FakeService : public RecommendationService {
     status.users = static_cast<int64_t>(users_.size());
     status.items = static_cast<int64_t>(items_.size());
     status.uptime_seconds = 12.5;
+    status.unknown_user_requests = unknown_user_requests_;
     return status;
   }
 
@@ -173,6 +210,9 @@ class FakeService : public RecommendationService {
   std::string version_;
   std::vector<std::string> loaded_paths_;
   std::vector<std::string> trained_configs_;
+  int applied_ = 0;
+  int64_t unknown_user_requests_ = 0;
+  RecommendRequest last_request_;
 };
 
 }  // namespace towerrec::testing

@@ -52,8 +52,8 @@ TEST_F(HttpValidationTest, UnknownFields) {
   expect_error(
       post("/api/v1/recommendations", {{"user", {{"features", json::object()}, {"id", 1}}}}), 400,
       "invalid_argument", "unknown field 'body.user.id'");
-  expect_error(put("/api/v1/models/weights", {{"weights", {{"content_based", 1}}}}), 400,
-               "invalid_argument", "unknown field 'body.weights.content_based'");
+  expect_error(put("/api/v1/models/weights", {{"weights", {{"popularity", 1}}}}), 400,
+               "invalid_argument", "unknown field 'body.weights.popularity'");
   expect_error(
       post("/api/v1/events",
            {{"events", {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "view"}, {"extra", 1}}}}}),

@@ -1,8 +1,8 @@
-#include "config/suggest.h"
+#include "towerrec/suggest.h"
 
 #include <algorithm>
 
-namespace towerrec::config {
+namespace towerrec {
 namespace {
 
 std::string last_segment(const std::string& key) {
@@ -46,4 +46,4 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return "";
 }
 
-}  // namespace towerrec::config
+}  // namespace towerrec

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace towerrec::config {
+namespace towerrec {
 
 // Levenshtein distance (insertions, deletions, substitutions; each costs 1).
 int edit_distance(const std::string& a, const std::string& b);
@@ -17,4 +17,4 @@ int edit_distance(const std::string& a, const std::string& b);
 // put in the wrong section). Ties go to the earlier candidate.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
-}  // namespace towerrec::config
+}  // namespace towerrec
