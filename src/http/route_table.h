@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "http/access.h"
-#include "towerrec/http_server.h"
 #include "http/prometheus.h"
+#include "towerrec/http_server.h"
 
 namespace towerrec::http {
 

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "towerrec/music_generator.h"
 #include "towerrec/error.h"
+#include "towerrec/music_generator.h"
 #include "util/fs.h"
 
 namespace towerrec {
