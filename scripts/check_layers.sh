@@ -50,24 +50,25 @@ fail() {
   errors=$((errors + 1))
 }
 
-# target_layer <include path>: the layer an include belongs to, "" for files outside
-# the layers (a tool's or a test's own header, a layer-local header).
+# target_layer <include path>: sets `target` to the layer an include belongs to, "" for
+# files outside the layers (a layer-local header, a third-party one).
 target_layer() {
   local inc=$1
+  target=""
   if [[ $inc == towerrec/* ]]; then
-    echo "${owner[${inc#towerrec/}]:-?}"
+    target=${owner[${inc#towerrec/}]:-?}
   elif [[ $inc == */* ]]; then
-    echo "${inc%%/*}"
+    target=${inc%%/*}
   fi
 }
 
 # check_file <file> <layer>: every quoted include of file must be allowed for layer.
 check_file() {
-  local file=$1 layer=$2 line inc target
+  local file=$1 layer=$2 line inc
   while IFS=: read -r line inc; do
     inc=${inc#*\"}
     inc=${inc%%\"*}
-    target=$(target_layer "$inc")
+    target_layer "$inc"
     [[ -z $target || $target == "$layer" ]] && continue
     if [[ $target == "?" ]]; then
       fail "$file:$line: $inc has no owning layer in $table"

@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "http/access.h"
-#include "towerrec/http_server.h"
 #include "http/prometheus.h"
 #include "store/event_log.h"
+#include "towerrec/http_server.h"
 
 namespace towerrec::http {
 

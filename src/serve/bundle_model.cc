@@ -7,8 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "towerrec/bundle_embeddings.h"
 #include "towerrec/baselines.h"
+#include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/pipeline.h"
 

@@ -9,8 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "towerrec/music_generator.h"
 #include "synth/music_random.h"
+#include "towerrec/music_generator.h"
 
 namespace towerrec::music_detail {
 

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "towerrec/music_generator.h"
-#include "towerrec/error.h"
 #include "towerrec/csv_writer.h"
+#include "towerrec/error.h"
+#include "towerrec/music_generator.h"
 #include "util/fs.h"
 
 namespace towerrec {

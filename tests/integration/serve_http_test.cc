@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../model/serve_planted.h"
-#include "towerrec/http_server.h"
 #include "serve/tower_service.h"
 #include "test_support.h"
+#include "towerrec/http_server.h"
 #include "towerrec/store.h"
 
 namespace towerrec::serve {

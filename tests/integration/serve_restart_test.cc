@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../model/serve_bundle_data.h"
-#include "towerrec/http_server.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "test_support.h"
+#include "towerrec/http_server.h"
 #include "towerrec/store.h"
 
 namespace towerrec::serve {

@@ -14,12 +14,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "towerrec/http_server.h"
-#include "towerrec/bundle_embeddings.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"
 #include "test_support.h"
+#include "towerrec/bundle_embeddings.h"
+#include "towerrec/http_server.h"
 #include "towerrec/store.h"
 #include "util/fs.h"
 

@@ -12,12 +12,12 @@
 #include <string>
 #include <thread>
 
-#include "towerrec/bundle_embeddings.h"
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"
 #include "test_support.h"
 #include "towerrec/baselines.h"
+#include "towerrec/bundle_embeddings.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 

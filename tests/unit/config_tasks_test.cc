@@ -5,10 +5,10 @@
 #include <cmath>
 
 #include "config/registry.h"
-#include "towerrec/music_generator.h"
 #include "test_support.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "towerrec/music_generator.h"
 #include "towerrec/pipeline.h"
 
 namespace towerrec {

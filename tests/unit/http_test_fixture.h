@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "towerrec/http_server.h"
 #include "http_fake_service.h"
 #include "http_openapi.h"
 #include "test_support.h"
+#include "towerrec/http_server.h"
 #include "towerrec/store.h"
 
 namespace towerrec::testing {

@@ -234,7 +234,9 @@ TEST_F(MusicFilesTest, EventsAreConsistentAndNearTheRequestedCount) {
     EXPECT_TRUE(ratio >= 0 && ratio <= 1);
     const int64_t time = std::stoll(row.at("timestamp"));
     EXPECT_TRUE(time >= 1735689600 && time < 1735689600 + 367 * 86400);
-    if (row.at("user_id") == previous_user) EXPECT_GE(time, previous_time);
+    if (row.at("user_id") == previous_user) {
+      EXPECT_GE(time, previous_time);
+    }
     previous_user = row.at("user_id");
     previous_time = time;
   }
