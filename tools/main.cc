@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "towerrec/error.h"
+#include "towerrec/logging.h"
 
 namespace towerrec::cli {
 
@@ -48,11 +49,20 @@ int main(int argc, char** argv) {
   CLI::App app{"TowerRec: two-tower recommender engine"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  // Accepted before or after the subcommand; set as soon as it is parsed, so it
+  // applies to everything the subcommand logs. Wins over the environment.
+  app.fallthrough();
+  app.add_option_function<std::string>(
+         "--log-level", [](const std::string& level) { towerrec::set_log_level(level); },
+         "Log level: trace, debug, info, warn, error, critical, off (default: "
+         "$TOWERREC_LOG_LEVEL, else $SPDLOG_LEVEL, else info)")
+      ->trigger_on_parse();
   for (const auto& command : towerrec::cli::registered_commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
     command.setup(*sub);
   }
   try {
+    towerrec::apply_log_level_env();
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
