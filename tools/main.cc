@@ -32,9 +32,13 @@ namespace {
 // when it is loaded, before main(), so heavy subcommands re-execute themselves once
 // with it set.
 void ensure_passive_openmp(int argc, char** argv) {
-  if (argc < 2 || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  int first = 1;  // the subcommand, after a leading --log-level LEVEL
+  if (first + 1 < argc && std::strcmp(argv[first], "--log-level") == 0) first += 2;
+  if (first < argc && std::strncmp(argv[first], "--log-level=", 12) == 0) ++first;
+  if (first >= argc) return;
   for (const auto& command : towerrec::cli::registered_commands()) {
-    if (command.name == argv[1] && command.needs_torch_threads) {
+    if (command.name == argv[first] && command.needs_torch_threads) {
       setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
       execv("/proc/self/exe", argv);
       return;  // exec failed: carry on with the default policy

@@ -7,6 +7,11 @@ an input file would hold.
 
 import csv
 import io
+import os
+
+# LibTorch's OpenMP pool spins between parallel regions unless OMP_WAIT_POLICY is
+# PASSIVE (see tools/main.cc); libgomp reads it once, when the module below loads it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from ._towerrec import Config, Data, Model, log_level, set_log_level, __version__
 from . import _towerrec
