@@ -34,7 +34,9 @@ spdlog::level::level_enum parse_level(const std::string& text, const std::string
 void set_log_level(const std::string& level) { spdlog::set_level(parse_level(level, "")); }
 
 std::string log_level() {
-  const auto name = spdlog::level::to_string_view(spdlog::get_level());
+  const auto level = spdlog::get_level();
+  if (level == spdlog::level::warn) return "warn";  // spdlog calls it "warning"
+  const auto name = spdlog::level::to_string_view(level);
   return std::string(name.data(), name.size());
 }
 

@@ -60,7 +60,7 @@ TEST(MemoryTables, SameDatasetAsTheFiles) {
   EXPECT_EQ(a.train.item, b.train.item);
   EXPECT_EQ(a.train.label, b.train.label);
   EXPECT_EQ(a.test.item, b.test.item);
-  EXPECT_EQ(a.train.size() + a.test.size(), 6);
+  EXPECT_EQ(a.train.size() + a.test.size(), 5);  // u3,i3,2 is below rating_threshold
   EXPECT_EQ(a.user_features[1].values, b.user_features[1].values);  // age, scaled alike
   EXPECT_EQ(files.preprocessing, memory.preprocessing);
   EXPECT_EQ(memory.report.details["tables"]["interactions"]["file"], "interactions");
