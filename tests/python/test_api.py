@@ -153,6 +153,8 @@ class PythonApiTest(unittest.TestCase):
             rows = json.load(f)["rows"]
         for model, values in metrics.items():
             for metric, value in values.items():
+                if metric.endswith("seconds"):  # timings differ between runs
+                    continue
                 self.assertAlmostEqual(rows[model][metric], value, places=9, msg=metric)
 
     def test_dataframes_give_the_dataset_of_the_files(self):
