@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package TowerRec needs to build, test and benchmark.
+# Installs every Debian package TowerRec needs to build, test and benchmark (pybind11,
+# the Python headers, numpy and pandas for the `towerrec` Python module and its tests).
 # OpenBLAS replaces the reference BLAS behind LibTorch's matrix products (several times
 # faster). Idempotent: packages already present are not touched, so a second run is quick.
 set -euo pipefail
@@ -8,9 +9,10 @@ packages=(
   libtorch-dev libopenblas0-pthread libgloo-dev libhnswlib-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  pybind11-dev python3-dev python3-numpy python3-pandas
 )
 if [ "${TOWERREC_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(python3-torch python3-numpy python3-pandas python3-sklearn wrk)
+  packages+=(python3-torch python3-sklearn wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -7,10 +7,9 @@
 
 #include "command.h"
 #include "towerrec/config.h"
-#include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
-#include "towerrec/serving.h"
+#include "towerrec/training.h"
 
 namespace towerrec::cli {
 namespace {
@@ -38,11 +37,7 @@ void run_train(const TrainCommandOptions& o) {
       config.train.learning_rate, config.train.epochs, config.model.embedding_dim, o.output);
   TrainOptions options;
   options.resume = o.resume;
-  TrainResult result = train_two_tower(config, data, o.output, options);
-  spdlog::info(config.train.collaborative
-                   ? "writing the serving catalogue and fitting collaborative (BPR) factors"
-                   : "writing the serving catalogue");
-  serve::write_serving_files(config, data, o.output, started);
+  TrainResult result = train_model(config, data, o.output, options, started);
   std::cout << "model written to " << result.model_dir << ": " << result.epochs_run
             << " epochs, best epoch " << result.best_epoch;
   if (!std::isnan(result.best_metric)) {

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "towerrec/error.h"
+#include "towerrec/logging.h"
 
 namespace towerrec::cli {
 
@@ -32,9 +33,13 @@ namespace {
 // when it is loaded, before main(), so heavy subcommands re-execute themselves once
 // with it set.
 void ensure_passive_openmp(int argc, char** argv) {
-  if (argc < 2 || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  int first = 1;  // the subcommand, after a leading --log-level LEVEL
+  if (first + 1 < argc && std::strcmp(argv[first], "--log-level") == 0) first += 2;
+  if (first < argc && std::strncmp(argv[first], "--log-level=", 12) == 0) ++first;
+  if (first >= argc) return;
   const auto& commands = towerrec::cli::registered_commands();
-  if (commands.contains(argv[1]) && commands.at(argv[1]).needs_torch_threads) {
+  if (commands.contains(argv[first]) && commands.at(argv[first]).needs_torch_threads) {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     execv("/proc/self/exe", argv);
     // exec failed: carry on with the default policy
@@ -48,6 +53,14 @@ int main(int argc, char** argv) {
   CLI::App app{"TowerRec: two-tower recommender engine"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  // Accepted before or after the subcommand; set as soon as it is parsed, so it
+  // applies to everything the subcommand logs. Wins over the environment.
+  app.fallthrough();
+  app.add_option_function<std::string>(
+         "--log-level", [](const std::string& level) { towerrec::set_log_level(level); },
+         "Log level: trace, debug, info, warn, error, critical, off (default: "
+         "$TOWERREC_LOG_LEVEL, else $SPDLOG_LEVEL, else info)")
+      ->trigger_on_parse();
   const auto& commands = towerrec::cli::registered_commands();
   for (const std::string& name : commands.names()) {
     const towerrec::cli::CommandSpec& command = commands.at(name);
@@ -55,6 +68,7 @@ int main(int argc, char** argv) {
     command.setup(*sub);
   }
   try {
+    towerrec::apply_log_level_env();
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -24,6 +24,7 @@ struct EvaluationRequest {
   std::vector<int64_t> ks;             // empty = eval.ks
   bool baselines_given = false;        // when true, `baselines` replaces eval.baselines
   std::vector<std::string> baselines;  // "none" entries are dropped
+  InputTables tables;                  // in-memory tables replacing the configured files
 };
 
 struct EvaluationRun {

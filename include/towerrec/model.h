@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "towerrec/bundle.h"
+#include "towerrec/cancel.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 #include "towerrec/metrics.h"
@@ -48,6 +49,10 @@ struct TrainOptions {
   // Called on the training thread after every batch and every epoch (independent of
   // `progress`); it should return quickly. An exception it throws ends the training.
   std::function<void(const TrainProgress&)> on_progress;
+  // Checked after every batch (so after every on_progress call too): once requested,
+  // training stops and train_two_tower throws Cancelled. No bundle is written; the
+  // last checkpoint (train.checkpoint_every) stays in out_dir + ".train/" for `resume`.
+  std::shared_ptr<const CancelToken> cancel;
 };
 
 struct TrainResult {
@@ -103,6 +108,8 @@ class TwoTowerModel {
 
   // Dense index of a user id; throws Error(kNotFound) naming the id when unknown.
   int64_t user_index(const std::string& id) const;
+  // Dense index of an item id; throws Error(kNotFound) naming the id when unknown.
+  int64_t item_index(const std::string& id) const;
   // Embeddings computed at training time, row-major [users() x D] / [items() x D].
   const std::vector<float>& user_embeddings() const;
   const std::vector<float>& item_embeddings() const;
@@ -124,6 +131,9 @@ class TwoTowerModel {
   // re-ranked by the pair head when the model has one.
   std::vector<std::vector<ScoredItem>> recommend(const std::vector<int64_t>& users, int64_t k,
                                                  bool exclude_seen) const;
+  // The k items nearest `item` (dense index) by the cosine of their embeddings, the item
+  // itself excluded, best first; score = cosine. Throws Error on an index out of range.
+  std::vector<ScoredItem> similar_items(int64_t item, int64_t k) const;
 
   struct Impl;
 

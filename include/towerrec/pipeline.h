@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,32 @@ struct PipelineOutput {
   DataReport report;
 };
 
+// A table handed over in memory instead of the file the configuration names: CSV text
+// (RFC 4180 quoting) with a header row, in UTF-8. The configured table's on_error and
+// id_column apply; its file, format, header, columns and encoding describe the file
+// and are ignored. The text goes through the same reader as files, so the same rows
+// are accepted or rejected with the same messages, naming `name` and the CSV line (the
+// header is line 1).
+struct TableText {
+  std::string name;  // stands for the file path in messages and the data report
+  std::string csv;
+};
+
+// In-memory replacements for data.interactions, data.users and data.items; a table
+// left unset is read from its file (or absent when the configuration names none).
+struct InputTables {
+  std::optional<TableText> interactions;
+  std::optional<TableText> users;
+  std::optional<TableText> items;
+};
+
 // Reads config.data, splits per config.split, fits preprocessing on the training part
 // only and encodes every user and item. Throws Error naming file, line and column on
-// bad input (or skips and counts rows when the table's on_error is "skip").
+// bad input (or skips and counts rows when the table's on_error is "skip"), with code
+// kNotFound when a file is missing.
 PipelineOutput build_dataset(const Config& config);
+// Same, with some or all tables given in memory.
+PipelineOutput build_dataset(const Config& config, const InputTables& tables);
 
 // Encodes raw feature rows (column name -> text) of users (side == "user") or items
 // (side == "item") with saved preprocessing state. Unknown categories map to the

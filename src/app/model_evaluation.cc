@@ -10,8 +10,9 @@ namespace {
 
 // The data set a bundle was trained on: its saved configuration, rebuilt. The id maps
 // must agree with the bundle's, or the embeddings would be scored against other rows.
-PipelineOutput bundle_dataset(const TwoTowerModel& model, const Config& config) {
-  PipelineOutput data = build_dataset(config);
+PipelineOutput bundle_dataset(const TwoTowerModel& model, const Config& config,
+                              const InputTables& tables) {
+  PipelineOutput data = build_dataset(config, tables);
   const auto& users = data.dataset.users.ids();
   const auto& items = data.dataset.items.ids();
   check(users == model.users().ids() && items == model.items().ids(),
@@ -61,7 +62,8 @@ EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails
   if (!request.model.empty()) run.model = TwoTowerModel::load(request.model);
   run.config = applied_config(request);
   configure_threads(run.config.train.threads);
-  run.data = run.model ? bundle_dataset(*run.model, run.config) : build_dataset(run.config);
+  run.data = run.model ? bundle_dataset(*run.model, run.config, request.tables)
+                       : build_dataset(run.config, request.tables);
   BaselineOptions baseline_options;
   baseline_options.bpr.seed = run.config.train.seed;
   baseline_options.bpr.metric_k = run.config.train.metric_k;

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <chrono>
 
+#include <spdlog/spdlog.h>
 #include "data/dataset_split.h"
 #include "data/derived_features.h"
 #include "data/feature_cells.h"
 #include "data/features.h"
 #include "data/item_values.h"
+
 #include "data/tables.h"
 #include "towerrec/error.h"
 
@@ -30,7 +32,12 @@ struct Side {
   IdMap* ids = nullptr;
   RawTable raw;
   data::EntityTableStats stats;
+  const TableText* text = nullptr;  // in-memory table, else the file of `table`
 };
+
+const TableText* text_of(const std::optional<TableText>& table) {
+  return table ? &*table : nullptr;
+}
 
 std::vector<std::string> needed_columns(const Side& side, const std::string& extra) {
   std::vector<std::string> columns;
@@ -67,7 +74,10 @@ void read_side(const DataConfig& data, const std::string& extra_column, Side* si
                         : side->table->id_column;
   side->raw = data::read_entity_table(data, *side->table, side->id_column,
                                       needed_columns(*side, extra_column), numeric_columns(*side),
-                                      side->ids, &side->stats);
+                                      side->ids, &side->stats, side->text);
+  spdlog::debug("{} table: {} rows read, {} {}s ({} without a feature row, {} cold start)",
+                side->name, side->stats.rows_read, side->ids->size(), side->name,
+                side->stats.imputed, side->stats.cold_start);
   const int id = side->raw.add_column(side->id_column);
   for (int64_t r = 0; r < side->raw.rows; ++r) side->raw.cells[id][r] = side->ids->id(r);
 }
@@ -141,8 +151,9 @@ void fill_item_text(const Config& config, const Side& items, Dataset* dataset) {
   }
 }
 
-Json table_report(const TableSpec& spec, const data::EntityTableStats& stats) {
-  return {{"file", spec.file},
+Json table_report(const Side& side) {
+  const data::EntityTableStats& stats = side.stats;
+  return {{"file", side.text ? side.text->name : side.table->file},
           {"rows_read", stats.rows_read},
           {"cold_start", stats.cold_start},
           {"imputed", stats.imputed},
@@ -157,19 +168,20 @@ void add_drops(const std::string& table, const std::map<std::string, int64_t>& d
   }
 }
 
-void fill_report(const Config& config, const data::InteractionTable& table, const Side& users,
-                 const Side& items, const Dataset& d, DataReport* report) {
+void fill_report(const Config& config, const data::InteractionTable& table,
+                 const std::string& interactions_name, const Side& users, const Side& items,
+                 const Dataset& d, DataReport* report) {
   Json& j = report->details;
   report->rows_read = table.rows_read;
   add_drops("interactions", table.dropped, report);
   add_drops("users", users.stats.dropped, report);
   add_drops("items", items.stats.dropped, report);
-  j["tables"]["interactions"] = {{"file", config.data.interactions.file},
+  j["tables"]["interactions"] = {{"file", interactions_name},
                                  {"rows_read", table.rows_read},
                                  {"rows_kept", table.rows.size()},
                                  {"dropped", table.dropped}};
-  j["tables"]["users"] = table_report(config.data.users, users.stats);
-  j["tables"]["items"] = table_report(config.data.items, items.stats);
+  j["tables"]["users"] = table_report(users);
+  j["tables"]["items"] = table_report(items);
   int64_t positives = 0;
   for (float label : table.rows.label) positives += label > 0;
   const double cells = static_cast<double>(d.users.size()) * static_cast<double>(d.items.size());
@@ -197,17 +209,25 @@ void fill_report(const Config& config, const data::InteractionTable& table, cons
 
 }  // namespace
 
-PipelineOutput build_dataset(const Config& config) {
+PipelineOutput build_dataset(const Config& config) { return build_dataset(config, {}); }
+
+PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
   const auto start = std::chrono::steady_clock::now();
   PipelineOutput out;
   Dataset& d = out.dataset;
-  const data::InteractionTable table =
-      data::read_interactions(config.data, &d.users, &d.items, config.train.tasks);
-  Side users{"user", &config.features.user, &config.data.users, "", &d.users, {}, {}};
-  Side items{"item", &config.features.item, &config.data.items, "", &d.items, {}, {}};
+  const data::InteractionTable table = data::read_interactions(
+      config.data, &d.users, &d.items, config.train.tasks, text_of(tables.interactions));
+  spdlog::debug("interactions: {} rows read, {} kept, {} users, {} items", table.rows_read,
+                table.rows.size(), d.users.size(), d.items.size());
+  Side users{"user", &config.features.user, &config.data.users, "", &d.users, {},
+             {},     text_of(tables.users)};
+  Side items{"item", &config.features.item, &config.data.items, "", &d.items, {},
+             {},     text_of(tables.items)};
   read_side(config.data, "", &users);
   read_side(config.data, config.data.item_title_column, &items);
   data::assign_splits(config.split, table, &d);
+  spdlog::debug("split {}: {} training, {} validation, {} test interactions", config.split.method,
+                d.train.size(), d.validation.size(), d.test.size());
 
   Json& stats = out.report.details["features"];
   stats = {{"user", Json::array()}, {"item", Json::array()}};
@@ -225,7 +245,9 @@ PipelineOutput build_dataset(const Config& config) {
                                  d.users.size(), &pre["derived_user"], &stats["derived_user"]);
   for (auto& column : derived) d.user_features.push_back(std::move(column));
   fill_item_text(config, items, &d);
-  fill_report(config, table, users, items, d, &out.report);
+  fill_report(config, table,
+              tables.interactions ? tables.interactions->name : config.data.interactions.file,
+              users, items, d, &out.report);
   out.report.details["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

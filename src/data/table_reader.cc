@@ -57,10 +57,12 @@ Delimiter guess_delimiter(const std::string& path, std::string_view line) {
 }
 
 TableReader::TableReader(const TableSpec& spec, const std::string& path)
-    : path_(path), skip_(spec.on_error == "skip"), header_(spec.header) {
+    : TableReader(spec, path, read_file(path)) {}
+
+TableReader::TableReader(const TableSpec& spec, const std::string& path, std::string text)
+    : path_(path), text_(std::move(text)), skip_(spec.on_error == "skip"), header_(spec.header) {
   check(spec.on_error == "fail" || spec.on_error == "skip",
         path + ": on_error must be fail or skip, not '" + spec.on_error + "'");
-  text_ = read_file(path);
   if (spec.encoding == "latin-1" || spec.encoding == "latin1" || spec.encoding == "iso-8859-1") {
     text_ = latin1_to_utf8(text_);
   } else if (spec.encoding == "utf-8" || spec.encoding == "utf8") {

@@ -34,6 +34,8 @@ class TableReader {
   // header and the declared columns disagree. Without header and columns the columns
   // are named by position: "1", "2", ...
   TableReader(const TableSpec& spec, const std::string& path);
+  // Same, for text already in memory; `name` stands for the path in messages.
+  TableReader(const TableSpec& spec, const std::string& name, std::string text);
 
   const std::string& path() const { return path_; }
   const std::vector<std::string>& columns() const { return columns_; }

@@ -91,10 +91,26 @@ std::string table_path(const DataConfig& data, const std::string& file) {
   return p.is_absolute() ? file : (std::filesystem::path(data.dir) / p).string();
 }
 
+namespace {
+
+// In-memory tables are always CSV with a header, UTF-8: the spec's text layout
+// describes its file, not them.
+TableReader open_table(const DataConfig& data, const TableSpec& spec, const TableText* text) {
+  if (text == nullptr) return TableReader(spec, table_path(data, spec.file));
+  TableSpec csv = spec;
+  csv.format = "csv";
+  csv.header = true;
+  csv.columns.clear();
+  csv.encoding = "utf-8";
+  return TableReader(csv, text->name, text->csv);
+}
+
+}  // namespace
+
 InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
-                                   const std::vector<TaskSpec>& tasks) {
-  check(!data.interactions.file.empty(), "data.interactions.file is not set");
-  TableReader reader(data.interactions, table_path(data, data.interactions.file));
+                                   const std::vector<TaskSpec>& tasks, const TableText* text) {
+  check(text != nullptr || !data.interactions.file.empty(), "data.interactions.file is not set");
+  TableReader reader = open_table(data, data.interactions, text);
   const InteractionColumns c = locate(data, reader);
   std::vector<int> task_columns;
   for (const TaskSpec& task : tasks) {
@@ -147,16 +163,16 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
                            const std::vector<std::string>& columns,
                            const std::vector<std::string>& numeric_columns, IdMap* ids,
-                           EntityTableStats* stats) {
+                           EntityTableStats* stats, const TableText* text) {
   RawTable raw;
   for (const auto& name : columns) raw.add_column(name);
   const int64_t known = ids->size();
   raw.resize(known);
-  if (spec.file.empty()) {
+  if (text == nullptr && spec.file.empty()) {
     stats->imputed = known;
     return raw;
   }
-  TableReader reader(spec, table_path(data, spec.file));
+  TableReader reader = open_table(data, spec, text);
   raw.source = reader.path();
   const std::string id_column = spec.id_column.empty() ? default_id_column : spec.id_column;
   const int id_index = reader.column_index(id_column, "id_column");

@@ -12,6 +12,7 @@
 #include "data/raw_table.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/pipeline.h"
 
 namespace towerrec::data {
 
@@ -26,12 +27,16 @@ struct InteractionTable {
 // data.dir joined with a table file (absolute files are kept).
 std::string table_path(const DataConfig& data, const std::string& file);
 
+// Both readers take the table from `text` (in-memory CSV, see TableText in
+// towerrec/pipeline.h) when it is not null, else from the file the spec names.
+
 // Reads data.interactions; new user/item ids are added to `users` / `items` in file
 // order. Labels follow DataConfig (rating_threshold, negative_threshold, label_column).
 // Each task's label column fills rows.task_labels (1 at or above the task's threshold,
 // else 0; NaN for an empty cell); a missing column throws naming the task's key.
 InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
-                                   const std::vector<TaskSpec>& tasks = {});
+                                   const std::vector<TaskSpec>& tasks = {},
+                                   const TableText* text = nullptr);
 
 struct EntityTableStats {
   int64_t rows_read = 0;
@@ -44,12 +49,12 @@ struct EntityTableStats {
 // file and column). Cells of `numeric_columns` must be numbers or missing: other text
 // throws naming file, line and column, or skips the row under on_error: skip. Unknown
 // ids are added to `ids` (cold start). The result has one row per entity of `ids`;
-// entities without a file row are all-missing. An absent table (spec.file == "")
-// yields all-missing rows.
+// entities without a file row are all-missing. An absent table (spec.file == "" and
+// no text) yields all-missing rows.
 RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
                            const std::vector<std::string>& columns,
                            const std::vector<std::string>& numeric_columns, IdMap* ids,
-                           EntityTableStats* stats);
+                           EntityTableStats* stats, const TableText* text = nullptr);
 
 }  // namespace towerrec::data

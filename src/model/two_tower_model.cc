@@ -230,6 +230,12 @@ int64_t TwoTowerModel::user_index(const std::string& id) const {
   return index;
 }
 
+int64_t TwoTowerModel::item_index(const std::string& id) const {
+  int64_t index = impl_->items.find(id);
+  if (index < 0) throw Error(ErrorCode::kNotFound, "unknown item id '" + id + "'");
+  return index;
+}
+
 std::vector<int64_t> TwoTowerModel::seen_items(int64_t user) const {
   check(user >= 0 && user < impl_->seen.num_users(),
         "user index " + std::to_string(user) + " is out of range");
@@ -279,6 +285,18 @@ std::vector<std::vector<ScoredItem>> TwoTowerModel::top_k(
     for (int64_t c = 0; c < std::min(take, kept[r]); ++c) out[r].push_back({ix[r][c], v[r][c]});
   }
   return out;
+}
+
+std::vector<ScoredItem> TwoTowerModel::similar_items(int64_t item, int64_t k) const {
+  check(item >= 0 && item < impl_->items.size(),
+        "item index " + std::to_string(item) + " is out of range");
+  const int64_t dim = embedding_dim();
+  const std::vector<float> query(impl_->item_embeddings.begin() + item * dim,
+                                 impl_->item_embeddings.begin() + (item + 1) * dim);
+  std::vector<ScoredItem> hits = top_k(query, k, {{item}}).front();
+  // top_k scores are dot / temperature; the embeddings are unit-length.
+  for (ScoredItem& hit : hits) hit.score = static_cast<float>(hit.score * temperature());
+  return hits;
 }
 
 std::vector<std::vector<ScoredItem>> TwoTowerModel::recommend(const std::vector<int64_t>& users,

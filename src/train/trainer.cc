@@ -250,6 +250,7 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
     // negatives, as the reference implementations count them.
     *examples += rows * (1 + plan.negatives);
     progress_->step(++step_count, total / static_cast<double>(positives), *examples);
+    if (options_.cancel) options_.cancel->throw_if_requested("training");
     if (plan.refresh_every > 0 && step_count % plan.refresh_every == 0 &&
         step_count < stream.num_batches()) {
       refresh_sampler();

@@ -86,7 +86,7 @@ TuneResult run_tune(const TuneRequest& request) {
         parse_config(request.yaml_text, trial_overrides(request, values), request.base_dir));
   }
   std::function<PipelineOutput(const Config&)> build = request.build_data;
-  if (!build) build = build_dataset;
+  if (!build) build = [](const Config& config) { return build_dataset(config); };
   fs::create_directories(request.output_dir);
   TuneResult result;
   PipelineOutput data;

@@ -1,0 +1,101 @@
+// build_dataset with tables handed over in memory (InputTables): the same data set as
+// from files, and the same row rules and messages, naming the table.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+#include "towerrec/error.h"
+#include "towerrec/pipeline.h"
+
+namespace towerrec {
+namespace {
+
+using testing::TempDir;
+
+FeatureSpec feature(const std::string& name, const std::string& kind) {
+  FeatureSpec s;
+  s.name = name;
+  s.kind = kind;
+  return s;
+}
+
+// Interactions as a header-less TSV file (as MovieLens ships them), users as CSV.
+Config file_config(const TempDir& dir) {
+  dir.write("ratings.tsv", "u1\ti1\t5\nu1\ti2\t4\nu2\ti1\t3\nu2\ti3\t5\nu3\ti2\t4\nu3\ti3\t2\n");
+  dir.write("users.csv", "user,age\nu1,20\nu2,40\nu4,30\n");
+  Config c;
+  c.data.dir = dir.path();
+  c.data.interactions.file = "ratings.tsv";
+  c.data.interactions.header = false;
+  c.data.interactions.columns = {"user", "item", "rating"};
+  c.data.users.file = "users.csv";
+  c.data.user_column = "user";
+  c.data.item_column = "item";
+  c.data.rating_column = "rating";
+  c.data.rating_threshold = 3;
+  c.split.method = "random";
+  c.split.test_ratio = 0.3;
+  c.split.validation_ratio = 0;
+  c.features.user = {feature("user_id", "id"), feature("age", "numeric")};
+  c.features.item = {feature("item_id", "id")};
+  return c;
+}
+
+const std::string kInteractionsCsv =
+    "user,item,rating\nu1,i1,5\nu1,i2,4\nu2,i1,3\nu2,i3,5\nu3,i2,4\nu3,i3,2\n";
+
+TEST(MemoryTables, SameDatasetAsTheFiles) {
+  TempDir dir;
+  const Config config = file_config(dir);
+  const PipelineOutput files = build_dataset(config);
+  InputTables tables;
+  tables.interactions = TableText{"interactions", kInteractionsCsv};
+  tables.users = TableText{"users", "user,age\nu1,20\nu2,40\nu4,30\n"};
+  const PipelineOutput memory = build_dataset(config, tables);
+  const Dataset& a = files.dataset;
+  const Dataset& b = memory.dataset;
+  EXPECT_EQ(a.users.ids(), b.users.ids());
+  EXPECT_EQ(a.items.ids(), b.items.ids());
+  EXPECT_EQ(b.users.ids(), (std::vector<std::string>{"u1", "u2", "u3", "u4"}));
+  EXPECT_EQ(a.train.user, b.train.user);
+  EXPECT_EQ(a.train.item, b.train.item);
+  EXPECT_EQ(a.train.label, b.train.label);
+  EXPECT_EQ(a.test.item, b.test.item);
+  EXPECT_EQ(a.train.size() + a.test.size(), 5);  // u3,i3,2 is below rating_threshold
+  EXPECT_EQ(a.user_features[1].values, b.user_features[1].values);  // age, scaled alike
+  EXPECT_EQ(files.preprocessing, memory.preprocessing);
+  EXPECT_EQ(memory.report.details["tables"]["interactions"]["file"], "interactions");
+  EXPECT_EQ(memory.report.details["tables"]["users"]["file"], "users");
+}
+
+TEST(MemoryTables, ATableTheConfigurationDoesNotNameCanBeGiven) {
+  TempDir dir;
+  Config config = file_config(dir);
+  config.data.users.file = "";
+  InputTables tables;
+  tables.users = TableText{"users", "user,age\nu1,20\nu2,40\n"};
+  const PipelineOutput out = build_dataset(config, tables);
+  EXPECT_EQ(out.report.details["tables"]["users"]["rows_read"], 2);
+  EXPECT_EQ(out.report.details["tables"]["users"]["imputed"], 1);  // u3
+}
+
+TEST(MemoryTables, RowsFollowTheFileRulesAndErrorsNameTheTable) {
+  TempDir dir;
+  Config config = file_config(dir);
+  InputTables tables;
+  tables.interactions = TableText{"interactions (in memory)", kInteractionsCsv + "u4,i1,x\n"};
+  const std::string message = testing::error_of([&] { build_dataset(config, tables); });
+  EXPECT_NE(message.find("interactions (in memory):8: column 'rating' (3): cannot parse 'x'"),
+            std::string::npos)
+      << message;
+  config.data.interactions.on_error = "skip";
+  const PipelineOutput out = build_dataset(config, tables);
+  EXPECT_EQ(out.report.drop_reasons.at("interactions: unparsable number"), 1);
+  tables.interactions = TableText{"interactions", "user,item\nu1,i1\n"};
+  EXPECT_NE(testing::error_of([&] {
+              build_dataset(config, tables);
+            }).find("interactions: missing column 'rating'"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace towerrec
