@@ -44,6 +44,7 @@ towerrec::serve::ServiceOptions service_options(const towerrec::Config& config,
   towerrec::serve::ServiceOptions options;
   options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
                      config.serve.weight_content};
+  options.overfetch = config.serve.overfetch;
   towerrec::serve::BundleLoadOptions load;
   load.index_spec = towerrec::index_spec_from_config(config.index);
   load.index_threads = 2;

@@ -26,6 +26,7 @@
 
 #include "serve/serving_state.h"
 #include "serve/training_jobs.h"
+#include "towerrec/config.h"
 #include "towerrec/service.h"
 #include "towerrec/store.h"
 
@@ -40,7 +41,7 @@ struct ServiceOptions {
   TrainFunction trainer;     // for start_training (null: training is refused)
   bool load_trained = true;  // swap in a successfully trained bundle
   Store* store = nullptr;    // borrowed, may be null: trained bundles are registered here
-  int64_t overfetch = 4;     // candidates per algorithm = limit * overfetch + excluded
+  int64_t overfetch = ServeConfig{}.overfetch;  // serve.overfetch
 };
 
 class TowerService : public RecommendationService {

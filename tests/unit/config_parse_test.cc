@@ -54,9 +54,9 @@ serve: {port: 0, weight_content: 0.5}
   EXPECT_EQ(config.split.seed, 18446744073709551615ull);
   EXPECT_EQ(config.model.embedding_dim, 32);
   EXPECT_EQ(config.model.user_tower.hidden, (std::vector<int64_t>{64}));
-  EXPECT_EQ(config.model.user_tower.activation, "gelu");
+  EXPECT_EQ(config.model.user_tower.activation, Activation::kGelu);
   EXPECT_TRUE(config.model.item_tower.hidden.empty());
-  EXPECT_EQ(config.model.item_tower.activation, "relu");
+  EXPECT_EQ(config.model.item_tower.activation, Activation::kRelu);
   EXPECT_DOUBLE_EQ(config.train.learning_rate, 2.5e-3);
   EXPECT_FALSE(config.train.early_stopping);
   EXPECT_EQ(config.train.epochs, 3);
@@ -132,9 +132,8 @@ TEST(ConfigParseTest, WrongTypesNameKeyAndValue) {
                   "key 'train.early_stopping': expected bool, got 'maybe'");
   EXPECT_CONTAINS(parse_error("split: {seed: -1}"), "key 'split.seed': expected unsigned int");
   EXPECT_CONTAINS(parse_error("eval: {ks: [5, x]}"), "key 'eval.ks[1]': expected int, got 'x'");
-  EXPECT_CONTAINS(parse_error("model: {init: [a]}"),
-                  "key 'model.init': expected string, got a "
-                  "list");
+  EXPECT_CONTAINS(parse_error("train: {loss: [a]}"),
+                  "key 'train.loss': expected string, got a list");
   EXPECT_CONTAINS(parse_error("train: 3"), "key 'train': expected a map of keys");
   EXPECT_CONTAINS(parse_error("- a\n- b\n"), "the config must be a map of sections");
 }
