@@ -59,10 +59,12 @@ KeyValues config_summary(const Config& config) {
   const ModelConfig& m = config.model;
   return {{"towers (hidden)", "user [" + joined(m.user_tower.hidden) + "], item [" +
                                   joined(m.item_tower.hidden) + "]"},
-          {"training", t.loss + " loss, " + t.negatives + " negatives, " + enum_name(t.optimizer) + " lr " +
-                           number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) +
-                           ", up to " + std::to_string(t.epochs) + " epochs"},
-          {"evaluation", enum_name(config.eval.protocol) + std::string(" protocol, K = " + joined(config.eval.ks)},
+          {"training", t.loss + " loss, " + t.negatives + " negatives, " + enum_name(t.optimizer) +
+                           " lr " + number(t.learning_rate) + ", batch " +
+                           std::to_string(t.batch_size) + ", up to " + std::to_string(t.epochs) +
+                           " epochs"},
+          {"evaluation", std::string(enum_name(config.eval.protocol)) +
+                             " protocol, K = " + joined(config.eval.ks)},
           {"baselines", or_none(joined(config.eval.baselines))},
           {"category / artist feature",
            or_none(config.eval.category_feature) + " / " + or_none(config.eval.artist_feature)}};

@@ -73,8 +73,9 @@ void send_internal_error(const httplib::Request& request, httplib::Response& res
   char id[17];
   std::snprintf(id, sizeof(id), "%016llx",
                 static_cast<unsigned long long>(base * 0x9E3779B97F4A7C15ULL + ++counter));
-  spdlog::error("internal error {} on {} {}: {} ({}:{})", id, request.method, request.path, what,
-                file, line);
+  const std::string where =
+      file[0] != '\0' ? " (" + std::string(file) + ":" + std::to_string(line) + ")" : "";
+  spdlog::error("internal error {} on {} {}: {}{}", id, request.method, request.path, what, where);
   send_json(response, 500,
             error_json("internal", std::string("internal error, reference ") + id +
                                        " (details are in the server log)"));

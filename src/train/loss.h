@@ -16,7 +16,8 @@
 //                                    with needs_known_positives()
 //   shared         float [N x D]     items shared by the whole batch (mixed sampler; undefined
 //                                    otherwise), with shared_index int64 [N] and shared_known
-//                                    bool [B x N] (true where the item is a known positive of row b)
+//                                    bool [B x N] (true where the item is a known positive of row
+//                                    b)
 // Scores are cosines (the embeddings are unit vectors); losses on logits divide them by
 // temperature. forward() returns a scalar: the weighted mean loss of the batch.
 #pragma once

@@ -24,11 +24,11 @@ class PairwiseLoss : public Loss {
     auto positive = (in.user * in.item).sum(1, /*keepdim=*/true);   // [B x 1]
     auto gap = (positive - negative_cosines(in)) / in.temperature;  // [B x K]
     if (prior_.defined()) {
-      auto prior_gap = prior_.index_select(0, in.item_index).unsqueeze(1) -
-                       prior_.index({in.negative_index});
+      auto prior_gap =
+          prior_.index_select(0, in.item_index).unsqueeze(1) - prior_.index({in.negative_index});
       gap = gap - prior_gap;
     }
-    auto per_pair = torch::nn::functional::softplus(-gap);          // -log sigmoid(gap)
+    auto per_pair = torch::nn::functional::softplus(-gap);  // -log sigmoid(gap)
     return weighted_mean(per_pair.mean(1), in.weight);
   }
 

@@ -46,13 +46,15 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   build_optimizers();
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
   if (t.popularity_boost > 0 && !loss_->uses_popularity_prior()) {
-    spdlog::warn("train.popularity_boost {} is ignored: the {} loss scores cosine margins, not "
-                 "logits a popularity prior could shift",
-                 t.popularity_boost, t.loss);
+    spdlog::warn(
+        "train.popularity_boost {} is ignored: the {} loss scores cosine margins, not "
+        "logits a popularity prior could shift",
+        t.popularity_boost, t.loss);
   }
   collect_loss_pairs();
   build_sampler();
-  validator_ = std::make_unique<Validator>(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
+  validator_ =
+      std::make_unique<Validator>(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
   schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
   progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name(),
                                          options.on_progress);
@@ -68,9 +70,10 @@ void Trainer::collect_positives() {
   pos_weights_.reserve(count);
   for (int64_t k = 0; k < train.size(); ++k) {
     if (!train.label.empty() && train.label[k] <= 0) continue;  // explicit negatives
-    check_internal(train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
-              train.user[k] < data_.dataset.users.size(),
-          "training interaction " + std::to_string(k) + " has an out-of-range user or item");
+    check_internal(
+        train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
+            train.user[k] < data_.dataset.users.size(),
+        "training interaction " + std::to_string(k) + " has an out-of-range user or item");
     pos_users_.push_back(train.user[k]);
     pos_items_.push_back(train.item[k]);
     pos_weights_.push_back(train.weight.empty() ? 1.0f : train.weight[k]);

@@ -77,10 +77,10 @@ TEST_F(CommittedConfigsTest, EveryConfigTrainsWithEveryLoss) {
       ADD_FAILURE() << path << ": MovieLens 100K is missing (" << testing::movielens_dir() << ")";
       continue;
     }
-    const std::vector<std::string> small = {
-        "data.dir=" + data_dir,     "train.epochs=1",           "train.collaborative=false",
-        "train.batch_size=128",     "train.validation_users=30", "train.checkpoint_every=0",
-        "train.num_negatives=2",    "train.threads=1"};
+    const std::vector<std::string> small = {"data.dir=" + data_dir,      "train.epochs=1",
+                                            "train.collaborative=false", "train.batch_size=128",
+                                            "train.validation_users=30", "train.checkpoint_every=0",
+                                            "train.num_negatives=2",     "train.threads=1"};
     PipelineOutput data = build_dataset(load_config(path, small));
     for (const std::string& loss : loss_names()) {
       std::vector<std::string> overrides = small;

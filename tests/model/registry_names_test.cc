@@ -37,8 +37,8 @@ TEST(RegistryBoundsTest, TheTrainerAcceptsTheRegistryLimits) {
   config.train.batch_size = static_cast<int64_t>(*batch.min);
   config.train.learning_rate = *rate.min + 1e-9;
   testing::TempDir dir;
-  const TrainResult result = train_two_tower(config, testing::planted_data(),
-                                             dir.path() + "/m", testing::quiet());
+  const TrainResult result =
+      train_two_tower(config, testing::planted_data(), dir.path() + "/m", testing::quiet());
   EXPECT_EQ(result.epochs_run, 1);
 }
 

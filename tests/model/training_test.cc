@@ -169,8 +169,9 @@ TEST_F(TrainingTest, BadBundlesAndConfigsGiveClearErrors) {
               train_two_tower(config, data, out + "2", quiet());
             }).find("train.loss 'hinge'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { parse_config("", {"model.user_tower.activation=swish"}); })
-                .find("value 'swish' is not one of: relu, gelu, tanh"),
+  EXPECT_NE(error_of([&] {
+              parse_config("", {"model.user_tower.activation=swish"});
+            }).find("value 'swish' is not one of: relu, gelu, tanh"),
             std::string::npos);
 }
 

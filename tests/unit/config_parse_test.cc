@@ -41,7 +41,7 @@ model:
   user_tower: {hidden: [64], activation: gelu}
   item_tower: {hidden: []}
 train: {learning_rate: 2.5e-3, early_stopping: no, epochs: 3}
-eval: {ks: [5, 10], baselines: [popularity, random]}
+eval: {ks: [5, 10], baselines: [popularity, item_knn]}
 serve: {port: 0, weight_content: 0.5}
 )");
   EXPECT_EQ(config.data.dir, "/data/music");
@@ -61,7 +61,7 @@ serve: {port: 0, weight_content: 0.5}
   EXPECT_FALSE(config.train.early_stopping);
   EXPECT_EQ(config.train.epochs, 3);
   EXPECT_EQ(config.eval.ks, (std::vector<int64_t>{5, 10}));
-  EXPECT_EQ(config.eval.baselines, (std::vector<std::string>{"popularity", "random"}));
+  EXPECT_EQ(config.eval.baselines, (std::vector<std::string>{"popularity", "item_knn"}));
   EXPECT_EQ(config.serve.port, 0);
   EXPECT_DOUBLE_EQ(config.serve.weight_content, 0.5);
 }
@@ -141,7 +141,7 @@ TEST(ConfigParseTest, WrongTypesNameKeyAndValue) {
 TEST(ConfigParseTest, OutOfRangeAndBadChoicesNameTheAllowedValues) {
   EXPECT_EQ(parse_error("train: {learning_rate: -1}"),
             "<config>:1:24: key 'train.learning_rate': value -1 is out of range (allowed: "
-            "[0, 10))");
+            "(0, 10))");
   EXPECT_CONTAINS(parse_error("split: {test_ratio: 1}"),
                   "key 'split.test_ratio': value 1 is out of range (allowed: [0, 1))");
   EXPECT_CONTAINS(parse_error("", {"model.user_tower.hidden=[64, 0]"}),

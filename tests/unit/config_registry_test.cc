@@ -108,7 +108,7 @@ TEST(ConfigReferenceTest, ListsEveryKeyAndKind) {
   for (const auto& kind : config::feature_kinds()) {
     EXPECT_NE(text.find(std::string("`") + kind.name + "`"), std::string::npos) << kind.name;
   }
-  EXPECT_NE(text.find("| `train.learning_rate` | float | `0.001` | [0, 10) |"), std::string::npos);
+  EXPECT_NE(text.find("| `train.learning_rate` | float | `0.001` | (0, 10) |"), std::string::npos);
   EXPECT_NE(text.find("| `separator` | string | `\\|` |"), std::string::npos);
 }
 
