@@ -202,10 +202,10 @@ struct TrainConfig {
   int64_t patience = 3;
   RankingMetric metric = RankingMetric::kNdcg;  // validation ranking metric
   int64_t metric_k = 10;
-  int64_t validation_users = 0;      // 0 = all validation users, else a fixed sample
+  int64_t validation_users = 0;  // 0 = all validation users, else a fixed sample
   Schedule schedule = Schedule::kPlateau;
   double clip_grad_norm = 0;  // 0 = off
-  int64_t threads = 0;               // 0 = number of cores
+  int64_t threads = 0;        // 0 = number of cores
   uint64_t seed = 42;
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
@@ -217,8 +217,8 @@ struct EvalConfig {
   std::vector<int64_t> ks = {10, 20, 50};
   std::vector<std::string> baselines = {"popularity"};
   EvalProtocol protocol = EvalProtocol::kFull;  // sampled: 99 negatives per test item
-  std::string category_feature;   // item categorical/multi_hot feature for genre coverage
-  std::string artist_feature;     // item categorical feature for artist diversity
+  std::string category_feature;  // item categorical/multi_hot feature for genre coverage
+  std::string artist_feature;    // item categorical feature for artist diversity
 };
 
 struct IndexConfig {
@@ -245,7 +245,7 @@ struct ServeConfig {
 
 // One dimension of a hyper-parameter search: a config key and the values it may take.
 struct TuneParam {
-  std::string key;                   // a registry key, e.g. "train.learning_rate"
+  std::string key;  // a registry key, e.g. "train.learning_rate"
   Distribution distribution = Distribution::kChoice;
   std::vector<std::string> choices;  // choice: each value as YAML text ("0.1", "[256, 128]")
   double low = 0;                    // uniform / log_uniform: inclusive bounds

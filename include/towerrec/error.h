@@ -74,7 +74,7 @@ inline void check_internal(bool condition, const std::string& message,
 
 // check_internal with a lazily built message: the message expression is only evaluated
 // when the invariant is broken (use it on hot paths).
-#define TOWERREC_CHECK_INTERNAL(condition, message)                        \
-  do {                                                                     \
+#define TOWERREC_CHECK_INTERNAL(condition, message)                                   \
+  do {                                                                                \
     if (!(condition)) throw ::towerrec::InternalError((message), __FILE__, __LINE__); \
   } while (0)

@@ -28,8 +28,7 @@ void register_data_keys(ConfigRegistry& registry) {
   auto data = registry.section("data", &Config::data,
                                "Input tables and the meaning of their columns. A relative "
                                "data.dir set in a config file is relative to that file.");
-  data.add("dir", &DataConfig::dir, any_value(),
-           "Folder holding the tables.");
+  data.add("dir", &DataConfig::dir, any_value(), "Folder holding the tables.");
   add_table_keys(data.nested("interactions", &DataConfig::interactions),
                  "user-item interactions (one event per row)");
   add_table_keys(data.nested("users", &DataConfig::users), "user features table");

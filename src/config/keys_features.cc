@@ -14,7 +14,8 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
                                            [](FeatureSpec& s) -> FeatureSpec& { return s; });
   f.add("name", &FeatureSpec::name, any_value(),
         "Unique name of the feature on its side (required).");
-  f.add("kind", &FeatureSpec::kind, one_of({"id", "categorical", "multi_hot", "numeric", "bucketized", "vector",
+  f.add("kind", &FeatureSpec::kind,
+        one_of({"id", "categorical", "multi_hot", "numeric", "bucketized", "vector",
                 "value_confidence"}),
         "How the feature is encoded (required; see the kinds below).");
   f.add("columns", &FeatureSpec::columns, any_value(),

@@ -14,8 +14,7 @@ void add_tower_keys(FieldBuilder<Config, TowerConfig> tower, const std::string& 
   tower.add("dropouts", &TowerConfig::dropouts, half_open(0, 1),
             "Dropout probability per hidden layer ([] = `dropout` after every layer); "
             "as many entries as `hidden`.");
-  tower.add("norm", &TowerConfig::norm, any_value(),
-            "Normalisation after each hidden layer.");
+  tower.add("norm", &TowerConfig::norm, any_value(), "Normalisation after each hidden layer.");
 }
 
 }  // namespace

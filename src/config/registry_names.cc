@@ -11,8 +11,8 @@ const std::vector<std::string>& loss_choices() {
 }
 
 const std::vector<std::string>& sampler_choices() {
-  static const std::vector<std::string> names = {"auto",  "in_batch", "uniform",
-                                                 "popularity", "mixed", "hard"};
+  static const std::vector<std::string> names = {"auto",       "in_batch", "uniform",
+                                                 "popularity", "mixed",    "hard"};
   return names;
 }
 

@@ -160,9 +160,10 @@ void check_unique_keys(const YAML::Node& node, const Where& origin) {
       const Where where = origin.at(entry.first);
       const auto [it, fresh] = first_line.emplace(entry.first.Scalar(), where.line);
       if (!fresh) {
-        fail(where, "duplicate key '" + entry.first.Scalar() + "'" +
-                        (it->second > 0 ? " (first given at line " + std::to_string(it->second) + ")"
-                                        : std::string()));
+        fail(where,
+             "duplicate key '" + entry.first.Scalar() + "'" +
+                 (it->second > 0 ? " (first given at line " + std::to_string(it->second) + ")"
+                                 : std::string()));
       }
     }
     check_unique_keys(entry.second, origin);

@@ -26,7 +26,7 @@ struct ServerOptions {
   // least as large as the number of concurrent clients or they queue behind each other.
   int threads = static_cast<int>(ServeConfig{}.threads);
   std::string admin_token;  // "" = take TOWERREC_ADMIN_TOKEN; both empty = open (loopback only)
-  std::string model_root = ServeConfig{}.model_root;  // bundles load only from below it
+  std::string model_root = ServeConfig{}.model_root;      // bundles load only from below it
   int64_t max_body_bytes = ServeConfig{}.max_body_bytes;  // larger bodies get 413
   double read_timeout_seconds = ServeConfig{}.read_timeout_seconds;
   int64_t max_limit = ServeConfig{}.max_limit;  // largest accepted "limit"

@@ -12,7 +12,7 @@ enum class IndexKind { kFlat, kHnsw, kSq8, kFp16 };
 
 struct IndexSpec {
   IndexKind kind = IndexKind::kFlat;
-  int64_t m = 0;                  // HNSW links per node
+  int64_t m = 0;                                            // HNSW links per node
   int64_t ef_construction = IndexConfig{}.ef_construction;  // HNSW build beam width
   int64_t ef_search = IndexConfig{}.ef_search;              // HNSW query beam width
 };

@@ -106,10 +106,13 @@ void Trainer::build_sampler() {
   bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
   bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
   if (per_row || shared) return;
-  // Nothing samples: the loss takes its negatives from the batch by itself.
-  check(name == "in_batch", "train.negatives '" + name + "' has no effect with the " + t.loss +
-                                " loss, which scores the batch's own items: " + "use in_batch" +
-                                (loss_->scores_shared_negatives() ? " or mixed" : ""));
+  // Nothing samples: the loss takes its negatives from the batch by itself. A sampler
+  // named for another loss is ignored, so that switching losses never breaks a config.
+  if (name != "in_batch") {
+    spdlog::warn("train.negatives '{}' is ignored: the {} loss scores the batch's own items ({})",
+                 name, t.loss,
+                 loss_->scores_shared_negatives() ? "in_batch or mixed apply" : "in_batch applies");
+  }
   sampler_.reset();
 }
 

@@ -68,21 +68,16 @@ TEST_F(TrainingNegativesTest, HardNegativesLearnAndResumeExactly) {
   }
 }
 
-TEST_F(TrainingNegativesTest, SamplersNothingWouldUseAreRejected) {
-  TempDir dir;
+TEST_F(TrainingNegativesTest, SamplersNothingWouldUseAreIgnored) {
   auto data = planted_data();
   Config config = planted_config();  // softmax: scores the batch's own items
+  config.train.epochs = 1;
   for (const char* name : {"uniform", "popularity", "hard"}) {
+    TempDir dir;
     config.train.negatives = name;
-    std::string error =
-        error_of([&] { train_two_tower(config, data, dir.path() + "/m", quiet()); });
-    EXPECT_NE(error.find("train.negatives '" + std::string(name) +
-                         "' has no effect with the "
-                         "softmax loss"),
-              std::string::npos)
-        << error;
-    EXPECT_NE(error.find("use in_batch or mixed"), std::string::npos) << error;
+    EXPECT_EQ(train_two_tower(config, data, dir.path() + "/m", quiet()).epochs_run, 1) << name;
   }
+  TempDir dir;
   config.train.negatives = "popular";
   EXPECT_NE(error_of([&] {
               train_two_tower(config, data, dir.path() + "/m", quiet());
