@@ -37,7 +37,8 @@ void run_tune_command(const TuneCommandOptions& o) {
   const Config config = load_config(o.config, o.overrides);
   const int64_t threads = configure_threads(config.train.threads);
   spdlog::info("tuning {} keys ({} search, {} compute threads); results go to {}",
-               config.tune.space.size(), config.tune.method, threads, o.output);
+               config.tune.space.size(), towerrec::enum_name(config.tune.method), threads,
+               o.output);
   request.on_trial = [](const TuneResult& result) {
     const TuneTrial& trial = result.trials.back();
     std::string values;

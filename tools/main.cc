@@ -73,11 +73,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const towerrec::Error& e) {
+    if (e.code() == towerrec::ErrorCode::kInternal) {
+      std::cerr << "internal error (a bug in towerrec): " << e.what() << " [" << e.file() << ":"
+                << e.line() << "]\n";
+      return towerrec::kInternalErrorExit;
+    }
     std::cerr << "error: " << e.what() << "\n";
-    return 2;
+    return towerrec::kUserErrorExit;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    std::cerr << "internal error (a bug in towerrec): " << e.what() << "\n";
+    return towerrec::kInternalErrorExit;
   }
   return 0;
 }

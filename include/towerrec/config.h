@@ -1,8 +1,8 @@
 // The experiment configuration: one YAML file with sections data, split, features,
 // model, train, eval, index and serve. Every scalar key is declared once, with its
 // default, bounds and documentation, in the key registry (src/config/keys_*.cc); the
-// structs below are what the rest of TowerRec reads. Defaults here must equal the
-// registry's defaults (a test checks it).
+// structs below are what the rest of TowerRec reads. The defaults below are the only
+// place defaults are written: the registry reads them from a default-constructed Config.
 //
 // Thread safety: a Config is a plain value; copy it freely.
 #pragma once
@@ -13,6 +13,48 @@
 #include <vector>
 
 namespace towerrec {
+
+// Enum-like keys. Each enum has a name table (the YAML spelling of every value) used
+// for parsing, error messages listing the valid names, YAML output and the docs.
+enum class Activation { kRelu, kGelu, kTanh };
+enum class Norm { kNone, kBatch, kLayer };
+enum class Optimizer { kAdam, kAdamW };
+enum class Schedule { kNone, kPlateau, kCosine };
+enum class RankingMetric { kRecall, kNdcg };
+enum class EvalProtocol { kFull, kSampled };
+enum class TuneMethod { kRandom, kGrid };
+enum class Distribution { kChoice, kUniform, kLogUniform };
+
+template <class E>
+struct EnumName {
+  E value;
+  const char* name;
+};
+// The name table of E, in documentation order (defined for each enum above).
+template <class E>
+const std::vector<EnumName<E>>& enum_names();
+// The YAML spelling of `value`.
+template <class E>
+const char* enum_name(E value);
+// The value spelled `text`; throws Error "<what>: 'text' is not one of: a, b, c".
+template <class E>
+E parse_enum(const std::string& text, const std::string& what);
+template <>
+const std::vector<EnumName<Activation>>& enum_names<Activation>();
+template <>
+const std::vector<EnumName<Norm>>& enum_names<Norm>();
+template <>
+const std::vector<EnumName<Optimizer>>& enum_names<Optimizer>();
+template <>
+const std::vector<EnumName<Schedule>>& enum_names<Schedule>();
+template <>
+const std::vector<EnumName<RankingMetric>>& enum_names<RankingMetric>();
+template <>
+const std::vector<EnumName<EvalProtocol>>& enum_names<EvalProtocol>();
+template <>
+const std::vector<EnumName<TuneMethod>>& enum_names<TuneMethod>();
+template <>
+const std::vector<EnumName<Distribution>>& enum_names<Distribution>();
 
 // How one input table is read.
 struct TableSpec {
@@ -111,10 +153,10 @@ struct FeaturesConfig {
 
 struct TowerConfig {
   std::vector<int64_t> hidden = {256, 128};
-  std::string activation = "relu";  // relu | gelu | tanh
+  Activation activation = Activation::kRelu;
   double dropout = 0.2;
   std::vector<double> dropouts;  // per hidden layer; when given, replaces dropout
-  std::string norm = "batch";    // none | batch | layer
+  Norm norm = Norm::kBatch;
 };
 
 struct ModelConfig {
@@ -125,7 +167,6 @@ struct ModelConfig {
   bool pair_head = false;  // seed 001's concat -> MLP -> sigmoid head
   std::vector<int64_t> pair_head_hidden = {64};
   std::vector<int64_t> task_head_hidden = {32};  // MLP of each train.tasks head
-  std::string init = "xavier";                   // embedding initialisation
 };
 
 // One prediction task (click, like, share) trained jointly with the retrieval loss: a
@@ -149,9 +190,9 @@ struct TrainConfig {
   double positive_weight = 1.0;      // bce; 0 = negatives per positive
   double margin = 0.1;               // cosine | margin | batch_hard
   bool logq_correction = true;
-  double popularity_boost = 0;  // softmax: extra log-frequency share of the scores
+  double popularity_boost = 0;  // prior: extra log-frequency share of the item scores
   bool mask_accidental_hits = true;
-  std::string optimizer = "adam";  // adam | adamw
+  Optimizer optimizer = Optimizer::kAdam;
   double learning_rate = 1e-3;
   double weight_decay = 0;
   bool sparse_embeddings = true;  // row-wise optimiser updates for embedding tables
@@ -159,12 +200,12 @@ struct TrainConfig {
   int64_t epochs = 20;
   bool early_stopping = true;
   int64_t patience = 3;
-  std::string metric = "ndcg";  // recall | ndcg: validation ranking metric
+  RankingMetric metric = RankingMetric::kNdcg;  // validation ranking metric
   int64_t metric_k = 10;
-  int64_t validation_users = 0;      // 0 = all validation users, else a fixed sample
-  std::string schedule = "plateau";  // none | plateau | cosine
-  double clip_grad_norm = 0;         // 0 = off
-  int64_t threads = 0;               // 0 = number of cores
+  int64_t validation_users = 0;  // 0 = all validation users, else a fixed sample
+  Schedule schedule = Schedule::kPlateau;
+  double clip_grad_norm = 0;  // 0 = off
+  int64_t threads = 0;        // 0 = number of cores
   uint64_t seed = 42;
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
@@ -175,9 +216,9 @@ struct TrainConfig {
 struct EvalConfig {
   std::vector<int64_t> ks = {10, 20, 50};
   std::vector<std::string> baselines = {"popularity"};
-  std::string protocol = "full";  // full | sampled (99 negatives per test item)
-  std::string category_feature;   // item categorical/multi_hot feature for genre coverage
-  std::string artist_feature;     // item categorical feature for artist diversity
+  EvalProtocol protocol = EvalProtocol::kFull;  // sampled: 99 negatives per test item
+  std::string category_feature;  // item categorical/multi_hot feature for genre coverage
+  std::string artist_feature;    // item categorical feature for artist diversity
 };
 
 struct IndexConfig {
@@ -201,19 +242,20 @@ struct ServeConfig {
   double weight_two_tower = 1.0;
   double weight_collaborative = 0.0;
   double weight_content = 0.0;
+  int64_t overfetch = 4;  // candidates per algorithm = limit * overfetch + excluded items
 };
 
 // One dimension of a hyper-parameter search: a config key and the values it may take.
 struct TuneParam {
-  std::string key;                   // a registry key, e.g. "train.learning_rate"
-  std::string distribution;          // choice | uniform | log_uniform
+  std::string key;  // a registry key, e.g. "train.learning_rate"
+  Distribution distribution = Distribution::kChoice;
   std::vector<std::string> choices;  // choice: each value as YAML text ("0.1", "[256, 128]")
   double low = 0;                    // uniform / log_uniform: inclusive bounds
   double high = 0;
 };
 
 struct TuneConfig {
-  std::string method = "random";  // random | grid
+  TuneMethod method = TuneMethod::kRandom;
   uint64_t seed = 42;
   int64_t trials = 20;           // random: trials drawn; grid: at most this many points
   std::vector<TuneParam> space;  // in declaration order

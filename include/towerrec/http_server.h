@@ -23,17 +23,18 @@ class sink;
 namespace towerrec::http {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 8080;  // 0 = let the system pick a free port (see HttpServer::port)
+  // Defaults are the serve section's (towerrec/config.h); from_config copies a loaded one.
+  std::string host = ServeConfig{}.host;
+  int port = static_cast<int>(ServeConfig{}.port);  // 0 = let the system pick (see port())
   // Each keep-alive connection holds a pool thread while open, so the pool must be at
   // least as large as the number of concurrent clients or they queue behind each other.
-  int threads = 32;
+  int threads = static_cast<int>(ServeConfig{}.threads);
   std::string admin_token;  // "" = take TOWERREC_ADMIN_TOKEN; both empty = open (loopback only)
-  std::string model_root = ".";      // model bundles load only from below this directory
-  int64_t max_body_bytes = 1 << 20;  // larger bodies get 413
-  double read_timeout_seconds = 5;
-  int64_t max_limit = 1000;  // largest accepted "limit"
-  bool access_log = true;    // one info line per request (http/access_log.h)
+  std::string model_root = ServeConfig{}.model_root;      // bundles load only from below it
+  int64_t max_body_bytes = ServeConfig{}.max_body_bytes;  // larger bodies get 413
+  double read_timeout_seconds = ServeConfig{}.read_timeout_seconds;
+  int64_t max_limit = ServeConfig{}.max_limit;  // largest accepted "limit"
+  bool access_log = ServeConfig{}.access_log;   // one info line per request (http/access_log.h)
   std::shared_ptr<spdlog::sinks::sink> access_log_sink;  // null = standard output
 
   static ServerOptions from_config(const ServeConfig& serve);

@@ -59,10 +59,12 @@ KeyValues config_summary(const Config& config) {
   const ModelConfig& m = config.model;
   return {{"towers (hidden)", "user [" + joined(m.user_tower.hidden) + "], item [" +
                                   joined(m.item_tower.hidden) + "]"},
-          {"training", t.loss + " loss, " + t.negatives + " negatives, " + t.optimizer + " lr " +
-                           number(t.learning_rate) + ", batch " + std::to_string(t.batch_size) +
-                           ", up to " + std::to_string(t.epochs) + " epochs"},
-          {"evaluation", config.eval.protocol + " protocol, K = " + joined(config.eval.ks)},
+          {"training", t.loss + " loss, " + t.negatives + " negatives, " + enum_name(t.optimizer) +
+                           " lr " + number(t.learning_rate) + ", batch " +
+                           std::to_string(t.batch_size) + ", up to " + std::to_string(t.epochs) +
+                           " epochs"},
+          {"evaluation", std::string(enum_name(config.eval.protocol)) +
+                             " protocol, K = " + joined(config.eval.ks)},
           {"baselines", or_none(joined(config.eval.baselines))},
           {"category / artist feature",
            or_none(config.eval.category_feature) + " / " + or_none(config.eval.artist_feature)}};
@@ -97,7 +99,7 @@ std::string model_report(const EvaluationRequest& request) {
   }
   input.metrics = run.report;
   input.ks = run.config.eval.ks;
-  input.protocol = run.config.eval.protocol;
+  input.protocol = enum_name(run.config.eval.protocol);
   const std::vector<int64_t> counts = item_user_counts(data);
   for (auto& [name, model] : details.models) {
     input.curves[name] = model.curves;

@@ -15,17 +15,18 @@ namespace {
 
 json tower_to_json(const TowerConfig& tower) {
   return {{"hidden", tower.hidden},
-          {"activation", tower.activation},
+          {"activation", enum_name(tower.activation)},
           {"dropout", tower.dropout},
-          {"norm", tower.norm}};
+          {"norm", enum_name(tower.norm)}};
 }
 
 TowerConfig tower_from_json(const json& j) {
   TowerConfig tower;
   tower.hidden = j.at("hidden").get<std::vector<int64_t>>();
-  tower.activation = j.at("activation").get<std::string>();
+  tower.activation = parse_enum<Activation>(j.at("activation").get<std::string>(),
+                                            "manifest model tower activation");
   tower.dropout = j.at("dropout").get<double>();
-  tower.norm = j.at("norm").get<std::string>();
+  tower.norm = parse_enum<Norm>(j.at("norm").get<std::string>(), "manifest model tower norm");
   return tower;
 }
 
@@ -36,8 +37,7 @@ json model_to_json(const ModelConfig& model) {
           {"item_tower", tower_to_json(model.item_tower)},
           {"pair_head", model.pair_head},
           {"pair_head_hidden", model.pair_head_hidden},
-          {"task_head_hidden", model.task_head_hidden},
-          {"init", model.init}};
+          {"task_head_hidden", model.task_head_hidden}};
 }
 
 ModelConfig model_from_json(const json& j) {
@@ -48,7 +48,6 @@ ModelConfig model_from_json(const json& j) {
   model.item_tower = tower_from_json(j.at("item_tower"));
   model.pair_head = j.at("pair_head").get<bool>();
   model.pair_head_hidden = j.at("pair_head_hidden").get<std::vector<int64_t>>();
-  model.init = j.at("init").get<std::string>();
   if (j.contains("task_head_hidden")) {
     model.task_head_hidden = j.at("task_head_hidden").get<std::vector<int64_t>>();
   }

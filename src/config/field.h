@@ -4,13 +4,14 @@
 // pointers to members so each key is written once:
 //
 //   FieldBuilder<Config, TrainConfig> train(fields, "train", [](Config& c) -> auto& {...});
-//   train.add("learning_rate", &TrainConfig::learning_rate, 1e-3, greater_than(0), "Step size.");
+//   train.add("learning_rate", &TrainConfig::learning_rate, greater_than(0), "Step size.");
 //
 // Thread safety: fields are built once (see registry.h) and read-only afterwards.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,11 +47,6 @@ struct Field {
   }
 };
 
-template <class T>
-struct NoDeduce {
-  using type = T;
-};
-
 template <class Root, class S>
 class FieldBuilder {
  public:
@@ -59,10 +55,15 @@ class FieldBuilder {
   FieldBuilder(std::vector<Field<Root>>* fields, std::string prefix, Ref ref)
       : fields_(fields), prefix_(std::move(prefix)), ref_(std::move(ref)) {}
 
-  // Declares the key prefix.name bound to member, with its default, rule and doc.
+  // Declares the key prefix.name bound to member, with its rule and doc. The default is
+  // the member's value in a default-constructed Root (the struct is the one place
+  // defaults are written). Enum members take their choices from the enum's name table.
   template <class T>
-  FieldBuilder& add(const std::string& name, T S::*member, typename NoDeduce<T>::type default_value,
-                    Rule rule, std::string doc, std::vector<std::string> kinds = {}) {
+  FieldBuilder& add(const std::string& name, T S::*member, Rule rule, std::string doc,
+                    std::vector<std::string> kinds = {}) {
+    Root defaults{};
+    const T default_value = ref_(defaults).*member;
+    if constexpr (std::is_enum_v<T>) rule.choices = enum_choices<T>();
     Field<Root> field;
     field.path = prefix_.empty() ? name : prefix_ + "." + name;
     field.type = Value<T>::kType;

@@ -5,20 +5,20 @@ namespace towerrec::config {
 namespace {
 
 void add_table_keys(FieldBuilder<Config, TableSpec> table, const std::string& what) {
-  table.add("file", &TableSpec::file, "", any_value(),
+  table.add("file", &TableSpec::file, any_value(),
             "File of the " + what + ", relative to data.dir or absolute (\"\" = none).");
-  table.add("format", &TableSpec::format, "auto", one_of({"auto", "csv", "tsv", "pipe"}),
+  table.add("format", &TableSpec::format, one_of({"auto", "csv", "tsv", "pipe"}),
             "Field separator: comma, tab, '|', or guessed from the first line (auto).");
-  table.add("header", &TableSpec::header, true, any_value(),
+  table.add("header", &TableSpec::header, any_value(),
             "Whether the first line holds the column names.");
-  table.add("columns", &TableSpec::columns, {}, any_value(),
+  table.add("columns", &TableSpec::columns, any_value(),
             "Column names, in file order; required when header is false, else renames.");
-  table.add("encoding", &TableSpec::encoding, "utf-8", one_of({"utf-8", "latin-1"}),
+  table.add("encoding", &TableSpec::encoding, one_of({"utf-8", "latin-1"}),
             "Text encoding; latin-1 text is converted to UTF-8 on reading.");
-  table.add("id_column", &TableSpec::id_column, "", any_value(),
+  table.add("id_column", &TableSpec::id_column, any_value(),
             "Column holding the user or item id (feature tables; \"\" = data.user_column "
             "or data.item_column).");
-  table.add("on_error", &TableSpec::on_error, "fail", one_of({"fail", "skip"}),
+  table.add("on_error", &TableSpec::on_error, one_of({"fail", "skip"}),
             "Malformed rows stop the run (fail) or are skipped and counted (skip).");
 }
 
@@ -28,32 +28,31 @@ void register_data_keys(ConfigRegistry& registry) {
   auto data = registry.section("data", &Config::data,
                                "Input tables and the meaning of their columns. A relative "
                                "data.dir set in a config file is relative to that file.");
-  data.add("dir", &DataConfig::dir, "../shared/data/ml-100k", any_value(),
-           "Folder holding the tables.");
+  data.add("dir", &DataConfig::dir, any_value(), "Folder holding the tables.");
   add_table_keys(data.nested("interactions", &DataConfig::interactions),
                  "user-item interactions (one event per row)");
   add_table_keys(data.nested("users", &DataConfig::users), "user features table");
   add_table_keys(data.nested("items", &DataConfig::items), "item features table");
-  data.add("user_column", &DataConfig::user_column, "user_id", any_value(),
+  data.add("user_column", &DataConfig::user_column, any_value(),
            "Interactions column with the user id.");
-  data.add("item_column", &DataConfig::item_column, "item_id", any_value(),
+  data.add("item_column", &DataConfig::item_column, any_value(),
            "Interactions column with the item id.");
-  data.add("rating_column", &DataConfig::rating_column, "", any_value(),
+  data.add("rating_column", &DataConfig::rating_column, any_value(),
            "Interactions column with an explicit rating (\"\" = none).");
-  data.add("timestamp_column", &DataConfig::timestamp_column, "", any_value(),
+  data.add("timestamp_column", &DataConfig::timestamp_column, any_value(),
            "Interactions column with a Unix timestamp in seconds (\"\" = none).");
-  data.add("label_column", &DataConfig::label_column, "", any_value(),
+  data.add("label_column", &DataConfig::label_column, any_value(),
            "Explicit label: 1 positive, <= 0 negative (\"\" = every row is a positive).");
-  data.add("weight_column", &DataConfig::weight_column, "", any_value(),
+  data.add("weight_column", &DataConfig::weight_column, any_value(),
            "Per-interaction training weight (\"\" = all 1).");
-  data.add("rating_threshold", &DataConfig::rating_threshold, 0, any_value(),
+  data.add("rating_threshold", &DataConfig::rating_threshold, any_value(),
            "Ratings >= this are positives (0 = every rated row).");
-  data.add("negative_threshold", &DataConfig::negative_threshold, -1e30, any_value(),
+  data.add("negative_threshold", &DataConfig::negative_threshold, any_value(),
            "Labels or ratings <= this are explicit negatives.");
-  data.add("label_as_weight", &DataConfig::label_as_weight, false, any_value(),
+  data.add("label_as_weight", &DataConfig::label_as_weight, any_value(),
            "Multiply a positive's training weight by its strength: the label (e.g. 2 = two "
            "thumbs up) or, without label_column, the rating.");
-  data.add("item_title_column", &DataConfig::item_title_column, "", any_value(),
+  data.add("item_title_column", &DataConfig::item_title_column, any_value(),
            "Items column with a display title, used in answers and reasons (\"\" = none).");
 }
 

@@ -12,56 +12,56 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
   std::vector<Field<FeatureSpec>> fields;
   FieldBuilder<FeatureSpec, FeatureSpec> f(&fields, "",
                                            [](FeatureSpec& s) -> FeatureSpec& { return s; });
-  f.add("name", &FeatureSpec::name, "", any_value(),
+  f.add("name", &FeatureSpec::name, any_value(),
         "Unique name of the feature on its side (required).");
-  f.add("kind", &FeatureSpec::kind, "",
+  f.add("kind", &FeatureSpec::kind,
         one_of({"id", "categorical", "multi_hot", "numeric", "bucketized", "vector",
                 "value_confidence"}),
         "How the feature is encoded (required; see the kinds below).");
-  f.add("columns", &FeatureSpec::columns, {}, any_value(),
+  f.add("columns", &FeatureSpec::columns, any_value(),
         "Source columns of the users or items table ([] = a column named like the feature).");
-  f.add("dim", &FeatureSpec::dim, 16, between(1, 4096), "Embedding dimension.", kEmbedded);
-  f.add("min_count", &FeatureSpec::min_count, 1, at_least(1),
+  f.add("dim", &FeatureSpec::dim, between(1, 4096), "Embedding dimension.", kEmbedded);
+  f.add("min_count", &FeatureSpec::min_count, at_least(1),
         "Values seen fewer times in training share the \"other\" code.",
         {"categorical", "multi_hot"});
-  f.add("separator", &FeatureSpec::separator, "|", any_value(),
+  f.add("separator", &FeatureSpec::separator, any_value(),
         "Separator of several values in one column.", {"multi_hot"});
-  f.add("max_length", &FeatureSpec::max_length, 8, between(1, 1024),
+  f.add("max_length", &FeatureSpec::max_length, between(1, 1024),
         "At most this many values per row are kept.", {"multi_hot"});
-  f.add("pooling", &FeatureSpec::pooling, "mean", one_of({"mean", "sum"}),
+  f.add("pooling", &FeatureSpec::pooling, one_of({"mean", "sum"}),
         "How the value embeddings of a row are combined.", {"multi_hot"});
-  f.add("labels", &FeatureSpec::labels, {}, any_value(),
+  f.add("labels", &FeatureSpec::labels, any_value(),
         "With several 0/1 flag columns: the value each column stands for ([] = column names).",
         {"multi_hot"});
-  f.add("prefix", &FeatureSpec::prefix, 0, at_least(0),
+  f.add("prefix", &FeatureSpec::prefix, at_least(0),
         "Keep only the first N characters of the value (0 = all), e.g. zip code areas.",
         {"categorical"});
-  f.add("extract", &FeatureSpec::extract, "", one_of({"", "year"}),
+  f.add("extract", &FeatureSpec::extract, one_of({"", "year"}),
         "Parse the number from text: year = the last 4-digit number (\"\" = plain number).",
         {"numeric", "bucketized"});
-  f.add("scale", &FeatureSpec::scale, "standard", one_of({"standard", "minmax", "none"}),
+  f.add("scale", &FeatureSpec::scale, one_of({"standard", "minmax", "none"}),
         "Scaling fitted on training rows: z-score, to [0, 1], or none.", kNumbers);
-  f.add("log1p", &FeatureSpec::log1p, false, any_value(),
+  f.add("log1p", &FeatureSpec::log1p, any_value(),
         "Apply log(1 + x) before scaling (x must be > -1).", kNumbers);
-  f.add("clip_std", &FeatureSpec::clip_std, 0, at_least(0),
+  f.add("clip_std", &FeatureSpec::clip_std, at_least(0),
         "Clip at this many standard deviations from the mean (0 = off).", kNumbers);
-  f.add("boundaries", &FeatureSpec::boundaries, {}, any_value(),
+  f.add("boundaries", &FeatureSpec::boundaries, any_value(),
         "Increasing bucket edges: n edges make n + 1 buckets (required).", {"bucketized"});
-  f.add("file", &FeatureSpec::file, "", any_value(),
+  f.add("file", &FeatureSpec::file, any_value(),
         "Pretrained vectors keyed by id, binary or CSV (\"\" = read `columns`).", {"vector"});
-  f.add("vector_dim", &FeatureSpec::vector_dim, 0, at_least(0),
+  f.add("vector_dim", &FeatureSpec::vector_dim, at_least(0),
         "Length of each vector (0 = number of columns; required with file).", {"vector"});
-  f.add("confidence_columns", &FeatureSpec::confidence_columns, {}, any_value(),
+  f.add("confidence_columns", &FeatureSpec::confidence_columns, any_value(),
         "One confidence column in [0, 1] per value column (required).", {"value_confidence"});
-  f.add("impute", &FeatureSpec::impute, "median", one_of({"median", "predict"}),
+  f.add("impute", &FeatureSpec::impute, one_of({"median", "predict"}),
         "Missing values: the training median (confidence 0), or predicted from the side's "
         "other features by ridge regression (confidence from the predictor's held-out R^2).",
         {"value_confidence"});
-  f.add("predict_from", &FeatureSpec::predict_from, {}, any_value(),
+  f.add("predict_from", &FeatureSpec::predict_from, any_value(),
         "impute: predict: the input features, categorical, multi_hot, numeric, bucketized or "
         "vector ([] = every such feature of the side not reading this feature's columns).",
         {"value_confidence"});
-  f.add("predicted_confidence", &FeatureSpec::predicted_confidence, 0.8, between(0.0, 1.0),
+  f.add("predicted_confidence", &FeatureSpec::predicted_confidence, between(0.0, 1.0),
         "impute: predict: confidence of a predicted value when the predictor is perfect and all "
         "its inputs are present; scaled by held-out R^2 and the share of inputs present.",
         {"value_confidence"});
@@ -72,18 +72,17 @@ std::vector<Field<DerivedFeatureSpec>> build_derived_fields() {
   std::vector<Field<DerivedFeatureSpec>> fields;
   FieldBuilder<DerivedFeatureSpec, DerivedFeatureSpec> f(
       &fields, "", [](DerivedFeatureSpec& s) -> DerivedFeatureSpec& { return s; });
-  f.add("name", &DerivedFeatureSpec::name, "", any_value(),
+  f.add("name", &DerivedFeatureSpec::name, any_value(),
         "Unique name among the user features (required).");
-  f.add("kind", &DerivedFeatureSpec::kind, "",
-        one_of({"item_mean", "share", "diversity", "history"}),
+  f.add("kind", &DerivedFeatureSpec::kind, one_of({"item_mean", "share", "diversity", "history"}),
         "What is computed from the user's training interactions (required).");
-  f.add("source", &DerivedFeatureSpec::source, "", any_value(),
+  f.add("source", &DerivedFeatureSpec::source, any_value(),
         "The item feature it aggregates (required).");
-  f.add("max_length", &DerivedFeatureSpec::max_length, 0, at_least(0),
+  f.add("max_length", &DerivedFeatureSpec::max_length, at_least(0),
         "history: keep the user's latest N training items, by timestamp (0 = all).", {"history"});
-  f.add("dim", &DerivedFeatureSpec::dim, 0, at_least(0),
+  f.add("dim", &DerivedFeatureSpec::dim, at_least(0),
         "history: embedding size of the items (0 = the source feature's dim).", {"history"});
-  f.add("dropout", &DerivedFeatureSpec::dropout, 0.0, half_open(0, 1),
+  f.add("dropout", &DerivedFeatureSpec::dropout, half_open(0, 1),
         "history: probability of hiding each item of a user's history on a training row "
         "(denoising); validation and serving see the whole history.",
         {"history"});
@@ -94,13 +93,13 @@ std::vector<Field<CompatibilitySpec>> build_compatibility_fields() {
   std::vector<Field<CompatibilitySpec>> fields;
   FieldBuilder<CompatibilitySpec, CompatibilitySpec> f(
       &fields, "", [](CompatibilitySpec& s) -> CompatibilitySpec& { return s; });
-  f.add("name", &CompatibilitySpec::name, "", any_value(),
+  f.add("name", &CompatibilitySpec::name, any_value(),
         "Unique name of the pair feature (required).");
-  f.add("kind", &CompatibilitySpec::kind, "", one_of({"abs_diff", "diff", "product"}),
+  f.add("kind", &CompatibilitySpec::kind, one_of({"abs_diff", "diff", "product"}),
         "How the two values are combined (required).");
-  f.add("user", &CompatibilitySpec::user, "", any_value(),
+  f.add("user", &CompatibilitySpec::user, any_value(),
         "A numeric or bucketized user feature, declared or derived (required).");
-  f.add("item", &CompatibilitySpec::item, "", any_value(),
+  f.add("item", &CompatibilitySpec::item, any_value(),
         "A numeric or bucketized item feature (required).");
   return fields;
 }

@@ -7,34 +7,36 @@ void register_serve_keys(ConfigRegistry& registry) {
   auto serve = registry.section("serve", &Config::serve,
                                 "The HTTP server: address, limits, admin access, the feedback "
                                 "database and the weights of the hybrid blend.");
-  serve.add("host", &ServeConfig::host, "127.0.0.1", any_value(), "Address to listen on.");
-  serve.add("port", &ServeConfig::port, 8080, between(0, 65535), "TCP port (0 = any free port).");
-  serve.add("threads", &ServeConfig::threads, 32, between(1, 1024), "Request worker threads.");
-  serve.add("admin_token", &ServeConfig::admin_token, "", any_value(),
+  serve.add("host", &ServeConfig::host, any_value(), "Address to listen on.");
+  serve.add("port", &ServeConfig::port, between(0, 65535), "TCP port (0 = any free port).");
+  serve.add("threads", &ServeConfig::threads, between(1, 1024), "Request worker threads.");
+  serve.add("admin_token", &ServeConfig::admin_token, any_value(),
             "Token for admin routes (\"\" = env TOWERREC_ADMIN_TOKEN, else open).");
-  serve.add("model_root", &ServeConfig::model_root, ".", any_value(),
+  serve.add("model_root", &ServeConfig::model_root, any_value(),
             "Bundles are only loaded from below this folder.");
-  serve.add("database", &ServeConfig::database, "towerrec.db", any_value(),
+  serve.add("database", &ServeConfig::database, any_value(),
             "SQLite file for feedback and events.");
-  serve.add("max_body_bytes", &ServeConfig::max_body_bytes, 1 << 20, between(1, 1 << 30),
+  serve.add("max_body_bytes", &ServeConfig::max_body_bytes, between(1, 1 << 30),
             "Largest accepted request body.");
-  serve.add("read_timeout_seconds", &ServeConfig::read_timeout_seconds, 5, greater_than(0),
+  serve.add("read_timeout_seconds", &ServeConfig::read_timeout_seconds, greater_than(0),
             "Socket read timeout.");
-  serve.add("max_limit", &ServeConfig::max_limit, 1000, at_least(1),
+  serve.add("max_limit", &ServeConfig::max_limit, at_least(1),
             "Largest number of recommendations one request may ask for.");
-  serve.add("unknown_user", &ServeConfig::unknown_user, "cold_start",
-            one_of({"cold_start", "reject"}),
+  serve.add("unknown_user", &ServeConfig::unknown_user, one_of({"cold_start", "reject"}),
             "A recommendation request for a user id the service has never seen: cold_start "
             "serves it from its user_type (when given) or the popular items, reject answers "
             "404.");
-  serve.add("access_log", &ServeConfig::access_log, true, any_value(),
+  serve.add("access_log", &ServeConfig::access_log, any_value(),
             "One info-level log line per request: method, path, status, latency.");
-  serve.add("weight_two_tower", &ServeConfig::weight_two_tower, 1.0, at_least(0),
+  serve.add("weight_two_tower", &ServeConfig::weight_two_tower, at_least(0),
             "Blend weight of the two-tower score.");
-  serve.add("weight_collaborative", &ServeConfig::weight_collaborative, 0.0, at_least(0),
+  serve.add("weight_collaborative", &ServeConfig::weight_collaborative, at_least(0),
             "Blend weight of the collaborative (co-occurrence) score.");
-  serve.add("weight_content", &ServeConfig::weight_content, 0.0, at_least(0),
+  serve.add("weight_content", &ServeConfig::weight_content, at_least(0),
             "Blend weight of the content-similarity score.");
+  serve.add("overfetch", &ServeConfig::overfetch, between(1, 1000),
+            "Candidates fetched per algorithm: limit * overfetch + the excluded items, so "
+            "that filtering seen and excluded items still leaves `limit` to blend.");
 }
 
 }  // namespace towerrec::config

@@ -7,13 +7,13 @@ namespace {
 std::vector<Field<TaskSpec>> build_task_fields() {
   std::vector<Field<TaskSpec>> fields;
   FieldBuilder<TaskSpec, TaskSpec> f(&fields, "", [](TaskSpec& s) -> TaskSpec& { return s; });
-  f.add("name", &TaskSpec::name, "", any_value(), "Unique name of the task (required).");
-  f.add("label_column", &TaskSpec::label_column, "", any_value(),
+  f.add("name", &TaskSpec::name, any_value(), "Unique name of the task (required).");
+  f.add("label_column", &TaskSpec::label_column, any_value(),
         "Interactions column holding the task's label; an empty cell means the row has no "
         "label for this task (required).");
-  f.add("threshold", &TaskSpec::threshold, 1, any_value(),
+  f.add("threshold", &TaskSpec::threshold, any_value(),
         "Label values >= threshold are positives, smaller values negatives.");
-  f.add("weight", &TaskSpec::weight, 1, at_least(0),
+  f.add("weight", &TaskSpec::weight, at_least(0),
         "Weight of the task's binary cross-entropy in the training loss.");
   return fields;
 }
@@ -30,78 +30,80 @@ void register_train_keys(ConfigRegistry& registry) {
                                 "The training loop: loss, negative sampling, optimiser, "
                                 "learning-rate schedule, early stopping and checkpoints. "
                                 "Task heads are listed under `train.tasks` (see below).");
-  // loss and negatives name entries of the trainer's registries, which reject unknown names.
-  train.add("loss", &TrainConfig::loss, "softmax", any_value(),
+  // loss and negatives name entries of the trainer's registries (names checked here, at load).
+  train.add("loss", &TrainConfig::loss, one_of(loss_choices()),
             "Loss registry name: softmax (in-batch sampled softmax), bce (binary "
             "cross-entropy), cosine (cosine embedding), margin (triplet margin ranking), "
             "pairwise (BPR) or batch_hard (batch-hard triplet).");
-  train.add("negatives", &TrainConfig::negatives, "auto", any_value(),
+  train.add("negatives", &TrainConfig::negatives, one_of(sampler_choices()),
             "Negative sampler registry name: auto (uniform for losses that take sampled "
             "negatives, in_batch for the others), in_batch (the batch's other items), uniform, "
             "popularity (count^alpha), mixed (in_batch plus shared uniform items) or hard "
             "(the model's top-ranked non-positives).");
-  train.add("num_negatives", &TrainConfig::num_negatives, 4, between(0, 10000),
+  train.add("num_negatives", &TrainConfig::num_negatives, between(0, 10000),
             "Negatives per positive for losses that score sampled negatives (e.g. bce).");
-  train.add("popularity_alpha", &TrainConfig::popularity_alpha, 0.75, between(0, 1),
+  train.add("popularity_alpha", &TrainConfig::popularity_alpha, between(0, 1),
             "Exponent of item counts for the popularity sampler.");
-  train.add("mixed_negatives", &TrainConfig::mixed_negatives, 128, between(1, 100000),
+  train.add("mixed_negatives", &TrainConfig::mixed_negatives, between(1, 100000),
             "Uniform items drawn once per batch and shared by all its rows (mixed sampler).");
-  train.add("hard_refresh_steps", &TrainConfig::hard_refresh_steps, 50, between(1, 1000000),
+  train.add("hard_refresh_steps", &TrainConfig::hard_refresh_steps, between(1, 1000000),
             "Training steps between re-minings of hard negatives from the model (hard "
             "sampler; also re-mined at the start of every epoch).");
-  train.add("hard_negative_share", &TrainConfig::hard_negative_share, 0.5, between(0, 1),
+  train.add("hard_negative_share", &TrainConfig::hard_negative_share, between(0, 1),
             "Share of a row's negatives drawn from its hard pool; the rest are uniform.");
-  train.add("hard_pool", &TrainConfig::hard_pool, 20, between(1, 100000),
+  train.add("hard_pool", &TrainConfig::hard_pool, between(1, 100000),
             "Top-ranked non-positive items kept per user to draw hard negatives from.");
-  train.add("positive_weight", &TrainConfig::positive_weight, 1.0, at_least(0),
+  train.add("positive_weight", &TrainConfig::positive_weight, at_least(0),
             "Weight of positives relative to negatives in bce (0 = automatic: the negatives "
             "per positive, so both classes weigh the same in total).");
-  train.add("margin", &TrainConfig::margin, 0.1, between(0, 2),
+  train.add("margin", &TrainConfig::margin, between(0, 2),
             "Cosine margin of the cosine, margin and batch_hard losses: cosine pushes negative "
             "pairs below it, margin and batch_hard want positives this much above negatives.");
-  train.add("logq_correction", &TrainConfig::logq_correction, true, any_value(),
+  train.add("logq_correction", &TrainConfig::logq_correction, any_value(),
             "Subtract log sampling probability from scores of sampled items.");
-  train.add("popularity_boost", &TrainConfig::popularity_boost, 0.0, between(0, 2),
-            "softmax: the learned scores carry this times log(item training frequency) more "
-            "popularity than the likelihood optimum (trades novelty and coverage for "
-            "accuracy when popular items are what users go on to consume).");
-  train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, true, any_value(),
+  train.add("popularity_boost", &TrainConfig::popularity_boost, between(0, 2),
+            "A popularity prior on item scores: the learned scores carry this times log(item "
+            "training frequency) more popularity than the loss's optimum (trades novelty and "
+            "coverage for accuracy when popular items are what users go on to consume). Used "
+            "by the losses on logits (softmax, bce, pairwise); the cosine-margin losses "
+            "(cosine, margin, batch_hard) ignore it with a warning.");
+  train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, any_value(),
             "Ignore sampled negatives that are the row's own positive.");
-  train.add("optimizer", &TrainConfig::optimizer, "adam", one_of({"adam", "adamw"}), "Optimiser.");
-  train.add("learning_rate", &TrainConfig::learning_rate, 1e-3, half_open(0, 10),
+  train.add("optimizer", &TrainConfig::optimizer, any_value(), "Optimiser.");
+  train.add("learning_rate", &TrainConfig::learning_rate, open_interval(0, 10),
             "Initial step size.");
-  train.add("weight_decay", &TrainConfig::weight_decay, 0, at_least(0),
+  train.add("weight_decay", &TrainConfig::weight_decay, at_least(0),
             "L2 penalty (adam) or decoupled decay (adamw).");
-  train.add("sparse_embeddings", &TrainConfig::sparse_embeddings, true, any_value(),
+  train.add("sparse_embeddings", &TrainConfig::sparse_embeddings, any_value(),
             "Update only the embedding rows a batch touches.");
-  train.add("batch_size", &TrainConfig::batch_size, 512, between(1, 1 << 20),
+  train.add("batch_size", &TrainConfig::batch_size, between(2, 1 << 20),
             "Positive interactions per batch.");
-  train.add("epochs", &TrainConfig::epochs, 20, between(1, 100000),
+  train.add("epochs", &TrainConfig::epochs, between(1, 100000),
             "Maximum passes over the "
             "training set.");
-  train.add("early_stopping", &TrainConfig::early_stopping, true, any_value(),
+  train.add("early_stopping", &TrainConfig::early_stopping, any_value(),
             "Stop when the validation metric has not improved for `patience` epochs.");
-  train.add("patience", &TrainConfig::patience, 3, at_least(1),
+  train.add("patience", &TrainConfig::patience, at_least(1),
             "Epochs without improvement before stopping.");
-  train.add("metric", &TrainConfig::metric, "ndcg", one_of({"recall", "ndcg"}),
+  train.add("metric", &TrainConfig::metric, any_value(),
             "Validation ranking metric for early stopping and the best checkpoint.");
-  train.add("metric_k", &TrainConfig::metric_k, 10, at_least(1), "Cut-off of that metric.");
-  train.add("validation_users", &TrainConfig::validation_users, 0, at_least(0),
+  train.add("metric_k", &TrainConfig::metric_k, at_least(1), "Cut-off of that metric.");
+  train.add("validation_users", &TrainConfig::validation_users, at_least(0),
             "Users evaluated per validation (0 = all, else a fixed random sample), by the "
             "two-tower training and the collaborative (BPR) fit.");
-  train.add("schedule", &TrainConfig::schedule, "plateau", one_of({"none", "plateau", "cosine"}),
+  train.add("schedule", &TrainConfig::schedule, any_value(),
             "Learning-rate schedule: constant, halve on plateau, or cosine decay.");
-  train.add("clip_grad_norm", &TrainConfig::clip_grad_norm, 0, at_least(0),
+  train.add("clip_grad_norm", &TrainConfig::clip_grad_norm, at_least(0),
             "Clip the gradient norm to this (0 = off).");
-  train.add("threads", &TrainConfig::threads, 0, at_least(0), "CPU threads (0 = all cores).");
-  train.add("seed", &TrainConfig::seed, 42, any_value(), "Seed of initialisation and sampling.");
-  train.add("max_seconds", &TrainConfig::max_seconds, 0, at_least(0),
+  train.add("threads", &TrainConfig::threads, at_least(0), "CPU threads (0 = all cores).");
+  train.add("seed", &TrainConfig::seed, any_value(), "Seed of initialisation and sampling.");
+  train.add("max_seconds", &TrainConfig::max_seconds, at_least(0),
             "Stop after this many seconds of training (0 = no budget). The collaborative "
             "(BPR) fit gets what reading the data and the two-tower training leave of it, "
             "at least a tenth.");
-  train.add("checkpoint_every", &TrainConfig::checkpoint_every, 1, at_least(0),
+  train.add("checkpoint_every", &TrainConfig::checkpoint_every, at_least(0),
             "Epochs between resumable checkpoints (0 = off).");
-  train.add("collaborative", &TrainConfig::collaborative, true, any_value(),
+  train.add("collaborative", &TrainConfig::collaborative, any_value(),
             "Also fit BPR matrix-factorisation factors and save them in the bundle (bpr/), "
             "the collaborative part of the serving blend.");
 }

@@ -9,12 +9,12 @@ void register_tune_keys(ConfigRegistry& registry) {
       "The hyper-parameter search of `towerrec tune`: which keys vary (`tune.space`, below), "
       "how values are drawn, and how many trials run. Every trial trains on the training "
       "part and is scored on the validation part only.");
-  tune.add("method", &TuneConfig::method, "random", one_of({"random", "grid"}),
+  tune.add("method", &TuneConfig::method, any_value(),
            "random draws each key independently; grid runs every combination of the choice "
            "lists in order.");
-  tune.add("seed", &TuneConfig::seed, 42, any_value(),
+  tune.add("seed", &TuneConfig::seed, any_value(),
            "Seed of the random draws (the same seed gives the same trials).");
-  tune.add("trials", &TuneConfig::trials, 20, at_least(1),
+  tune.add("trials", &TuneConfig::trials, at_least(1),
            "Trials to run (random), or the most grid points to run (grid); "
            "`towerrec tune --trials` overrides it.");
 }

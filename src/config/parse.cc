@@ -73,6 +73,7 @@ void apply_override(const std::string& text, Config* config) {
   while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
   while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
   const YAML::Node value = load_yaml(text.substr(eq + 1), where.source);
+  check_unique_keys(value, where);
   if (key == "features" || key.rfind("features.", 0) == 0) {
     apply_feature_override(key, value, where, &config->features);
     return;
@@ -141,7 +142,9 @@ Config parse_config_from(const std::string& yaml_text, const std::vector<std::st
                          const std::string& base_dir, const std::string& source) {
   Config config;
   bool dir_set = false;
-  read_document(load_yaml(yaml_text, source), Where{source}, &config, &dir_set);
+  const YAML::Node root = load_yaml(yaml_text, source);
+  check_unique_keys(root, Where{source});
+  read_document(root, Where{source}, &config, &dir_set);
   namespace fs = std::filesystem;
   if (dir_set && fs::path(config.data.dir).is_relative() && !base_dir.empty()) {
     config.data.dir = (fs::path(base_dir) / config.data.dir).lexically_normal().string();

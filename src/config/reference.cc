@@ -36,8 +36,11 @@ std::string kinds_cell(const Field<Root>& field) {
 const char kIntro[] =
     "# Configuration reference\n\n"
     "A TowerRec experiment is one YAML file with the sections below. Every key is optional "
-    "and falls back to the default shown; unknown keys, wrong types and out-of-range values "
-    "are errors that name the key (with the closest valid key for a typo). Any key can be "
+    "and falls back to the default shown; unknown keys, keys given twice in one map, wrong "
+    "types, unknown names (losses, samplers, baselines and the other listed choices), "
+    "out-of-range values and numbers that are not finite are errors that name the key and "
+    "line (with the closest valid key or name for a typo), raised when the file loads, "
+    "before any data is read. Any key can be "
     "overridden on the command line with `--set key=value`, where the value is YAML "
     "(`--set eval.ks=[5,10]`); a feature field is addressed by the feature's name "
     "(`--set features.user.age.scale=minmax`). `towerrec config show --config FILE` prints "

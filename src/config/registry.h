@@ -70,6 +70,13 @@ const std::vector<KindInfo>& feature_kinds();
 const std::vector<KindInfo>& derived_feature_kinds();
 const std::vector<KindInfo>& compatibility_kinds();
 
+// The names train.loss, train.negatives and eval.baselines accept, checked when the
+// config loads. The trainer's loss and sampler registries and the baseline registry
+// implement exactly these names (tests check both directions).
+const std::vector<std::string>& loss_choices();
+const std::vector<std::string>& sampler_choices();  // includes "auto"
+const std::vector<std::string>& baseline_choices();
+
 // Section registrations, one per keys_*.cc file, called in this order.
 void register_data_keys(ConfigRegistry& registry);
 void register_split_keys(ConfigRegistry& registry);

@@ -22,12 +22,12 @@ bool integer_key(const std::string& key) {
 
 std::string draw(const TuneParam& param, std::mt19937_64& rng) {
   const double u = unit(rng);
-  if (param.distribution == "choice") {
+  if (param.distribution == Distribution::kChoice) {
     const auto n = param.choices.size();
     return param.choices[std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)))];
   }
   double value = param.low + u * (param.high - param.low);
-  if (param.distribution == "log_uniform") {
+  if (param.distribution == Distribution::kLogUniform) {
     value = std::exp(std::log(param.low) + u * (std::log(param.high) - std::log(param.low)));
   }
   value = std::clamp(value, param.low, param.high);
@@ -38,9 +38,9 @@ std::string draw(const TuneParam& param, std::mt19937_64& rng) {
 std::vector<TuneAssignment> grid(const std::vector<TuneParam>& space, int64_t limit) {
   int64_t size = 1;
   for (const TuneParam& param : space) {
-    check(
-        param.distribution == "choice",
-        "tune.space." + param.key + ": grid search needs a choice list, not " + param.distribution);
+    check(param.distribution == Distribution::kChoice,
+          "tune.space." + param.key + ": grid search needs a choice list, not " +
+              enum_name(param.distribution));
     size = std::min<int64_t>(size * static_cast<int64_t>(param.choices.size()), limit);
   }
   std::vector<TuneAssignment> out;
@@ -64,8 +64,7 @@ std::vector<TuneAssignment> grid(const std::vector<TuneParam>& space, int64_t li
 std::vector<TuneAssignment> plan_trials(const TuneConfig& tune, int64_t trials) {
   check(!tune.space.empty(), "tune.space is empty: declare the keys to vary");
   check(trials >= 1, "the number of trials must be at least 1, got " + std::to_string(trials));
-  if (tune.method == "grid") return grid(tune.space, trials);
-  check(tune.method == "random", "tune.method '" + tune.method + "' is not random|grid");
+  if (tune.method == TuneMethod::kGrid) return grid(tune.space, trials);
   std::mt19937_64 rng(tune.seed);
   std::vector<TuneAssignment> out;
   for (int64_t n = 0; n < trials; ++n) {

@@ -56,7 +56,7 @@ TuneParam read_choice(const Field<Config>& field, const YAML::Node& values,
     fail(where, label + ": choice needs a non-empty list of values");
   }
   TuneParam param;
-  param.distribution = "choice";
+  param.distribution = Distribution::kChoice;
   for (std::size_t i = 0; i < values.size(); ++i) {
     Config scratch;
     field.read(scratch, values[i], label + ".choice[" + std::to_string(i) + "]",
@@ -76,7 +76,7 @@ TuneParam read_range(const Field<Config>& field, const std::string& distribution
     fail(where, label + ": " + distribution + " needs [low, high]");
   }
   TuneParam param;
-  param.distribution = distribution;
+  param.distribution = parse_enum<Distribution>(distribution, label);
   param.low = read_float(bounds[0], label + "." + distribution + "[0]", where.at(bounds[0]));
   param.high = read_float(bounds[1], label + "." + distribution + "[1]", where.at(bounds[1]));
   if (param.low > param.high) {
@@ -128,14 +128,14 @@ YAML::Node tune_space_to_yaml(const std::vector<TuneParam>& space) {
   for (const TuneParam& param : space) {
     YAML::Node spec(YAML::NodeType::Map);
     YAML::Node values(YAML::NodeType::Sequence);
-    if (param.distribution == "choice") {
+    if (param.distribution == Distribution::kChoice) {
       for (const std::string& text : param.choices) values.push_back(YAML::Load(text));
     } else {
       values.push_back(format_float(param.low));
       values.push_back(format_float(param.high));
     }
     values.SetStyle(YAML::EmitterStyle::Flow);
-    spec[param.distribution] = values;
+    spec[enum_name(param.distribution)] = values;
     spec.SetStyle(YAML::EmitterStyle::Flow);
     node[param.key] = spec;
   }

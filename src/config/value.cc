@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "towerrec/error.h"
 #include "towerrec/suggest.h"
@@ -31,6 +32,22 @@ bool parse_integer(const std::string& text, T* value) {
   if (begin != end && *begin == '+') ++begin;
   auto [ptr, ec] = std::from_chars(begin, end, *value);
   return ec == std::errc() && ptr == end && begin != end;
+}
+
+// Whether `text` is a well-formed integer that does not fit T.
+template <class T>
+bool integer_overflows(const std::string& text, T) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  T value{};
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  return ec == std::errc::result_out_of_range && ptr == end;
+}
+
+[[noreturn]] void out_of_range(const Where& where, const std::string& key, const std::string& text,
+                               const char* type) {
+  fail(where, "key '" + key + "': value " + text + " does not fit " + type);
 }
 
 }  // namespace
@@ -114,6 +131,11 @@ Rule half_open(double min, double max) {
   rule.max_exclusive = true;
   return rule;
 }
+Rule open_interval(double min, double max) {
+  Rule rule = half_open(min, max);
+  rule.min_exclusive = true;
+  return rule;
+}
 Rule one_of(std::vector<std::string> choices) {
   Rule rule;
   rule.choices = std::move(choices);
@@ -126,6 +148,28 @@ std::string format_float(double value) {
   return ec == std::errc() ? std::string(buffer, ptr) : std::to_string(value);
 }
 
+void check_unique_keys(const YAML::Node& node, const Where& origin) {
+  if (node.IsSequence()) {
+    for (const YAML::Node& element : node) check_unique_keys(element, origin);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::unordered_map<std::string, int> first_line;
+  for (const auto& entry : node) {
+    if (entry.first.IsScalar()) {
+      const Where where = origin.at(entry.first);
+      const auto [it, fresh] = first_line.emplace(entry.first.Scalar(), where.line);
+      if (!fresh) {
+        fail(where,
+             "duplicate key '" + entry.first.Scalar() + "'" +
+                 (it->second > 0 ? " (first given at line " + std::to_string(it->second) + ")"
+                                 : std::string()));
+      }
+    }
+    check_unique_keys(entry.second, origin);
+  }
+}
+
 std::string key_text(const YAML::Node& key, const Where& origin) {
   if (!key.IsScalar()) fail(origin.at(key), "keys must be plain names, not lists or maps");
   return key.Scalar();
@@ -134,14 +178,22 @@ std::string key_text(const YAML::Node& key, const Where& origin) {
 int64_t read_int(const YAML::Node& node, const std::string& key, const Where& where) {
   std::string text = scalar_text(node, key, where, ValueType::kInt);
   int64_t value = 0;
-  if (!parse_integer(text, &value)) bad_value(where, key, ValueType::kInt, text);
+  if (!parse_integer(text, &value)) {
+    if (integer_overflows(text, value)) out_of_range(where, key, text, "a 64-bit integer");
+    bad_value(where, key, ValueType::kInt, text);
+  }
   return value;
 }
 
 uint64_t read_uint(const YAML::Node& node, const std::string& key, const Where& where) {
   std::string text = scalar_text(node, key, where, ValueType::kUInt);
   uint64_t value = 0;
-  if (!parse_integer(text, &value)) bad_value(where, key, ValueType::kUInt, text);
+  if (!parse_integer(text, &value)) {
+    if (integer_overflows(text, value)) {
+      out_of_range(where, key, text, "an unsigned 64-bit integer");
+    }
+    bad_value(where, key, ValueType::kUInt, text);
+  }
   return value;
 }
 
@@ -149,8 +201,13 @@ double read_float(const YAML::Node& node, const std::string& key, const Where& w
   std::string text = scalar_text(node, key, where, ValueType::kFloat);
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
+  if (text.empty() || end != text.c_str() + text.size()) {
     bad_value(where, key, ValueType::kFloat, text);
+  }
+  if (!std::isfinite(value)) {
+    fail(where, "key '" + key + "': value '" + text +
+                    "' is not a finite number (infinity, NaN and values beyond +-1.8e308 are "
+                    "not allowed)");
   }
   return value;
 }

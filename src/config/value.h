@@ -11,7 +11,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
+
+#include "towerrec/config.h"
 
 namespace towerrec::config {
 
@@ -55,10 +58,15 @@ Rule at_least(double min);
 Rule greater_than(double min);
 Rule between(double min, double max);           // [min, max]
 Rule half_open(double min, double max);         // [min, max)
+Rule open_interval(double min, double max);     // (min, max)
 Rule one_of(std::vector<std::string> choices);  // "" may be one of them
 
 // Shortest text that parses back to the same double ("0.001", "-1e+30").
 std::string format_float(double value);
+
+// Throws "duplicate key 'k' (first given at line N)" at the second occurrence of a key in
+// any map below `node`: YAML readers keep one of the two silently.
+void check_unique_keys(const YAML::Node& node, const Where& origin);
 
 // The text of a map key; keys that are lists or maps are rejected.
 std::string key_text(const YAML::Node& key, const Where& origin);
@@ -77,7 +85,7 @@ void check_choice(const std::string& value, const Rule& rule, const std::string&
                   const Where& where);
 
 // Value<T>: the operations the key registry needs for a field of type T.
-template <class T>
+template <class T, class Enable = void>
 struct Value;
 
 template <>
@@ -136,6 +144,32 @@ struct Value<std::string> {
     check_choice(v, r, k, w);
   }
   static std::string text(const std::string& v);  // "" shown as ""
+};
+
+// The names of E's table, for Rule::choices (docs and error messages).
+template <class E>
+std::vector<std::string> enum_choices() {
+  std::vector<std::string> out;
+  for (const EnumName<E>& entry : enum_names<E>()) out.push_back(entry.name);
+  return out;
+}
+
+// Enum-like keys: a string from the enum's name table.
+template <class E>
+struct Value<E, std::enable_if_t<std::is_enum_v<E>>> {
+  static constexpr ValueType kType = ValueType::kString;
+  static E read(const YAML::Node& n, const std::string& k, const Where& w) {
+    const std::string text = read_string(n, k, w);
+    for (const EnumName<E>& entry : enum_names<E>()) {
+      if (text == entry.name) return entry.value;
+    }
+    Rule rule;
+    rule.choices = enum_choices<E>();
+    check_choice(text, rule, k, w);  // throws, listing the valid names
+    return E{};
+  }
+  static void check(E, const Rule&, const std::string&, const Where&) {}
+  static std::string text(E v) { return enum_name(v); }
 };
 
 // Lists: a YAML sequence, a single scalar (one element) or null (empty).

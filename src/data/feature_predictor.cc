@@ -160,9 +160,9 @@ bool FeaturePredictor::add_input_row(const Input& input, const FeatureColumn& co
 
 SparseRow FeaturePredictor::design_row(const std::vector<const FeatureColumn*>& inputs, int64_t r,
                                        int64_t* present) const {
-  check(inputs.size() == inputs_.size(), "feature predictor: " + std::to_string(inputs.size()) +
-                                             " inputs given, fitted on " +
-                                             std::to_string(inputs_.size()));
+  check_internal(inputs.size() == inputs_.size(),
+                 "feature predictor: " + std::to_string(inputs.size()) +
+                     " inputs given, fitted on " + std::to_string(inputs_.size()));
   SparseRow row = {{0, 1.0}};
   *present = 0;
   for (size_t k = 0; k < inputs_.size(); ++k) {

@@ -96,12 +96,13 @@ void add_sampled(MetricReport& report, const std::string& model, const Dataset& 
 void add_evaluation(MetricReport& report, const std::string& model, const Dataset& data,
                     const EvalConfig& eval, const ScoreFunction& score,
                     EvaluationDetails* details) {
-  if (eval.protocol == "full") {
-    add_full(report, model, data, eval, score, details);
-  } else if (eval.protocol == "sampled") {
-    add_sampled(report, model, data, score);
-  } else {
-    throw Error("eval.protocol: unknown protocol '" + eval.protocol + "' (valid: full, sampled)");
+  switch (eval.protocol) {
+    case EvalProtocol::kFull:
+      add_full(report, model, data, eval, score, details);
+      break;
+    case EvalProtocol::kSampled:
+      add_sampled(report, model, data, score);
+      break;
   }
 }
 

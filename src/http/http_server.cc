@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -61,6 +63,23 @@ std::pair<std::string, std::string> describe_status(int status, int64_t max_body
       return {status < 500 ? "invalid_argument" : "internal",
               "request refused with HTTP status " + std::to_string(status)};
   }
+}
+
+// A bug reached a client: the log gets the details under a fresh id, the client a 500
+// with only that id (no message, path or location of ours leaks out).
+void send_internal_error(const httplib::Request& request, httplib::Response& response,
+                         const std::string& what, const char* file, int line) {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t base = std::random_device{}();
+  char id[17];
+  std::snprintf(id, sizeof(id), "%016llx",
+                static_cast<unsigned long long>(base * 0x9E3779B97F4A7C15ULL + ++counter));
+  const std::string where =
+      file[0] != '\0' ? " (" + std::string(file) + ":" + std::to_string(line) + ")" : "";
+  spdlog::error("internal error {} on {} {}: {}{}", id, request.method, request.path, what, where);
+  send_json(response, 500,
+            error_json("internal", std::string("internal error, reference ") + id +
+                                       " (details are in the server log)"));
 }
 
 // Requests refused before routing may carry any method token; keep the label bounded.
@@ -154,13 +173,16 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   } catch (const HttpStatusError& error) {
     send_json(response, error.status(), error_json(error.code(), error.what()));
   } catch (const Error& error) {
-    const auto [status, code] = status_of(error.code());
-    send_json(response, status, error_json(code, error.what()));
+    if (error.code() == ErrorCode::kInternal) {
+      send_internal_error(request, response, error.what(), error.file(), error.line());
+    } else {
+      const auto [status, code] = status_of(error.code());
+      send_json(response, status, error_json(code, error.what()));
+    }
   } catch (const std::exception& error) {
-    spdlog::error("{} {}: {}", request.method, request.path, error.what());
-    send_json(response, 500, error_json("internal", error.what()));
+    send_internal_error(request, response, error.what(), "", 0);
   } catch (...) {
-    send_json(response, 500, error_json("internal", "unknown failure"));
+    send_internal_error(request, response, "unknown exception", "", 0);
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics.record(route.name, request.method, response.status, elapsed.count());

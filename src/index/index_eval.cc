@@ -29,9 +29,9 @@ double recall(const std::vector<SearchHit>& approx, const std::vector<SearchHit>
 
 IndexEvalReport evaluate_index(const ItemIndex& index, const ItemIndex& exact,
                                const std::vector<float>& queries, int64_t k) {
-  check(index.dim() == exact.dim(), "evaluate_index: index dimension " +
-                                        std::to_string(index.dim()) + " != exact dimension " +
-                                        std::to_string(exact.dim()));
+  check_internal(index.dim() == exact.dim(),
+                 "evaluate_index: index dimension " + std::to_string(index.dim()) +
+                     " != exact dimension " + std::to_string(exact.dim()));
   const int64_t n = static_cast<int64_t>(queries.size()) / index.dim();
   const auto truth = exact.search_batch(queries, k);  // also validates the query sizes
   std::vector<double> latencies_ms;

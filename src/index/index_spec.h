@@ -4,15 +4,17 @@
 #include <cstdint>
 #include <string>
 
+#include "towerrec/config.h"
+
 namespace towerrec::index {
 
 enum class IndexKind { kFlat, kHnsw, kSq8, kFp16 };
 
 struct IndexSpec {
   IndexKind kind = IndexKind::kFlat;
-  int64_t m = 0;                  // HNSW links per node
-  int64_t ef_construction = 200;  // HNSW build beam width
-  int64_t ef_search = 64;         // HNSW query beam width
+  int64_t m = 0;                                            // HNSW links per node
+  int64_t ef_construction = IndexConfig{}.ef_construction;  // HNSW build beam width
+  int64_t ef_search = IndexConfig{}.ef_search;              // HNSW query beam width
 };
 
 // Parses a spec; throws Error quoting the spec and listing the valid forms.

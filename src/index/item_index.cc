@@ -115,7 +115,7 @@ void ItemIndex::add(const std::vector<int64_t>& ids, const std::vector<float>& v
                 "add: out of memory adding " + std::to_string(kept_ids.size()) + " items");
   } catch (const std::runtime_error& error) {
     if (dynamic_cast<const Error*>(&error)) throw;
-    throw Error(ErrorCode::kInternal, std::string("add: ") + error.what());
+    throw InternalError(std::string("add: ") + error.what());
   }
   build_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

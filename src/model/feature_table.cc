@@ -65,18 +65,18 @@ FeatureTable::FeatureTable(const std::vector<FeatureColumn>& columns, int64_t ro
                                    "s");
     torch::Tensor codes, values;
     if (has_codes(column.kind)) {
-      check(column.code_width > 0 &&
-                static_cast<int64_t>(column.codes.size()) == rows * column.code_width,
-            where + ": codes size does not match rows x code_width");
+      check_internal(column.code_width > 0 &&
+                         static_cast<int64_t>(column.codes.size()) == rows * column.code_width,
+                     where + ": codes size does not match rows x code_width");
       check(column.cardinality > 0 && column.embedding_dim > 0,
             where + ": cardinality and embedding_dim must be positive");
       check_codes(column, where);
       codes = torch::tensor(column.codes, torch::kInt64).view({rows, column.code_width});
     }
     if (has_values(column.kind)) {
-      check(column.value_width > 0 &&
-                static_cast<int64_t>(column.values.size()) == rows * column.value_width,
-            where + ": values size does not match rows x value_width");
+      check_internal(column.value_width > 0 &&
+                         static_cast<int64_t>(column.values.size()) == rows * column.value_width,
+                     where + ": values size does not match rows x value_width");
       values = torch::tensor(column.values, torch::kFloat32).view({rows, column.value_width});
     }
     all_.codes.push_back(codes);

@@ -12,21 +12,26 @@ int64_t append_mlp_layers(torch::nn::Sequential& mlp, int64_t in, const TowerCon
     const int64_t width = config.hidden[layer];
     check(width > 0, "model tower hidden sizes must be positive");
     mlp->push_back(torch::nn::Linear(in, width));
-    if (config.activation == "relu") {
-      mlp->push_back(torch::nn::ReLU());
-    } else if (config.activation == "gelu") {
-      mlp->push_back(torch::nn::GELU());
-    } else if (config.activation == "tanh") {
-      mlp->push_back(torch::nn::Tanh());
-    } else {
-      throw Error("model tower activation '" + config.activation + "' is not relu|gelu|tanh");
+    switch (config.activation) {
+      case Activation::kRelu:
+        mlp->push_back(torch::nn::ReLU());
+        break;
+      case Activation::kGelu:
+        mlp->push_back(torch::nn::GELU());
+        break;
+      case Activation::kTanh:
+        mlp->push_back(torch::nn::Tanh());
+        break;
     }
-    if (config.norm == "batch") {
-      mlp->push_back(torch::nn::BatchNorm1d(width));
-    } else if (config.norm == "layer") {
-      mlp->push_back(torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
-    } else if (config.norm != "none") {
-      throw Error("model tower norm '" + config.norm + "' is not none|batch|layer");
+    switch (config.norm) {
+      case Norm::kBatch:
+        mlp->push_back(torch::nn::BatchNorm1d(width));
+        break;
+      case Norm::kLayer:
+        mlp->push_back(torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+        break;
+      case Norm::kNone:
+        break;
     }
     const double dropout = config.dropouts.empty() ? config.dropout : config.dropouts.at(layer);
     if (dropout > 0) mlp->push_back(MaskDropout(dropout));

@@ -10,7 +10,7 @@ namespace {
 torch::nn::Sequential head_mlp(int64_t in, const std::vector<int64_t>& hidden) {
   TowerConfig layers;
   layers.hidden = hidden;
-  layers.norm = "none";
+  layers.norm = Norm::kNone;
   layers.dropout = 0;
   torch::nn::Sequential mlp;
   int64_t last = append_mlp_layers(mlp, in, layers);

@@ -11,6 +11,7 @@ std::unique_ptr<RecommendationService> make_tower_service(const Config& config, 
   ServiceOptions options;
   options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
                      config.serve.weight_content};
+  options.overfetch = config.serve.overfetch;
   options.reject_unknown_users = config.serve.unknown_user == "reject";
   BundleLoadOptions load;
   load.index_spec = index_spec_from_config(config.index);

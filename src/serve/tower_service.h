@@ -27,6 +27,7 @@
 
 #include "serve/serving_state.h"
 #include "serve/training_jobs.h"
+#include "towerrec/config.h"
 #include "towerrec/service.h"
 #include "towerrec/store.h"
 
@@ -41,7 +42,7 @@ struct ServiceOptions {
   TrainFunction trainer;     // for start_training (null: training is refused)
   bool load_trained = true;  // swap in a successfully trained bundle
   Store* store = nullptr;    // borrowed, may be null: trained bundles are registered here
-  int64_t overfetch = 4;     // candidates per algorithm = limit * overfetch + excluded
+  int64_t overfetch = ServeConfig{}.overfetch;  // serve.overfetch
   // A user id the service has never seen (no model row, history or posted features):
   // false serves it cold (RecommendRequest::cold_start_features, else popular items),
   // true answers kNotFound. Counted either way (ServiceStatus::unknown_user_requests).

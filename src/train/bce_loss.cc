@@ -15,7 +15,9 @@ namespace {
 class BceLoss : public Loss {
  public:
   explicit BceLoss(const LossContext& context)
-      : negatives_(context.train.num_negatives), positive_weight_(context.train.positive_weight) {
+      : negatives_(context.train.num_negatives),
+        positive_weight_(context.train.positive_weight),
+        prior_(popularity_prior(context)) {
     check(negatives_ >= 1, "train.num_negatives must be >= 1 for the bce loss");
     if (positive_weight_ == 0) positive_weight_ = static_cast<double>(negatives_);
   }
@@ -23,6 +25,10 @@ class BceLoss : public Loss {
   torch::Tensor forward(const LossInput& in) const override {
     auto positive = (in.user * in.item).sum(1) / in.temperature;  // [B]
     auto negative = negative_cosines(in) / in.temperature;        // [B x K]
+    if (prior_.defined()) {
+      positive = positive - prior_.index_select(0, in.item_index);
+      negative = negative - prior_.index({in.negative_index});
+    }
     // -log sigmoid(x) = softplus(-x); -log(1 - sigmoid(x)) = softplus(x).
     auto positive_terms = torch::nn::functional::softplus(-positive) * positive_weight_;
     auto negative_terms = torch::nn::functional::softplus(negative).sum(1);
@@ -32,10 +38,12 @@ class BceLoss : public Loss {
 
   int64_t negatives_per_positive() const override { return negatives_; }
   bool uses_explicit_negatives() const override { return true; }
+  bool uses_popularity_prior() const override { return true; }
 
  private:
   int64_t negatives_;
   double positive_weight_;
+  torch::Tensor prior_;  // float [num_items] or undefined (popularity_prior)
 };
 
 }  // namespace

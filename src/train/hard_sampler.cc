@@ -57,9 +57,10 @@ class HardSampler : public NegativeSampler {
   int64_t refresh_every() const override { return every_; }
 
   void refresh(const torch::Tensor& users, const torch::Tensor& items) override {
-    check(items.size(0) == positives().num_items(),
-          "hard negatives: the model has " + std::to_string(items.size(0)) +
-              " item embeddings for a catalogue of " + std::to_string(positives().num_items()));
+    check_internal(items.size(0) == positives().num_items(),
+                   "hard negatives: the model has " + std::to_string(items.size(0)) +
+                       " item embeddings for a catalogue of " +
+                       std::to_string(positives().num_items()));
     torch::NoGradGuard no_grad;
     auto pools = std::make_shared<HardPools>();
     pools->pool = pool_;

@@ -6,6 +6,7 @@
 //   user           float [B x D]     unit user embeddings
 //   item           float [B x D]     unit embeddings of the positive items
 //   item_index     int64 [B]         dense index of each positive item
+//   negative_index int64 [B x K]     dense index of each negative item (defined with negatives)
 //   negatives      float [B x K x D] negative items (undefined when K = 0); for a loss with
 //                                    uses_explicit_negatives(), slot 0 of a row holds one of
 //                                    the user's explicit negatives when it has any
@@ -15,7 +16,8 @@
 //                                    with needs_known_positives()
 //   shared         float [N x D]     items shared by the whole batch (mixed sampler; undefined
 //                                    otherwise), with shared_index int64 [N] and shared_known
-//                                    bool [B x N] (true where the item is a known positive of row b)
+//                                    bool [B x N] (true where the item is a known positive of row
+//                                    b)
 // Scores are cosines (the embeddings are unit vectors); losses on logits divide them by
 // temperature. forward() returns a scalar: the weighted mean loss of the batch.
 #pragma once
@@ -36,6 +38,7 @@ struct LossInput {
   torch::Tensor item;
   torch::Tensor item_index;
   torch::Tensor negatives;
+  torch::Tensor negative_index;
   torch::Tensor weight;
   double temperature = 0.1;
   torch::Tensor known_positive;
@@ -57,6 +60,9 @@ class Loss {
   virtual bool needs_known_positives() const { return false; }
   // Whether the loss scores every row against the batch's shared items (mixed sampler).
   virtual bool scores_shared_negatives() const { return false; }
+  // Whether the loss applies train.popularity_boost (a prior on logits); the losses on
+  // cosine margins have no logits to carry it and ignore it.
+  virtual bool uses_popularity_prior() const { return false; }
 };
 
 struct LossContext {
@@ -79,6 +85,11 @@ std::unique_ptr<Loss> make_cosine_loss(const LossContext& context);
 std::unique_ptr<Loss> make_margin_loss(const LossContext& context);
 std::unique_ptr<Loss> make_pairwise_loss(const LossContext& context);
 std::unique_ptr<Loss> make_batch_hard_loss(const LossContext& context);
+
+// train.popularity_boost as a prior on item logits: boost * log p(item), float
+// [num_items], or undefined when the boost is 0. A loss subtracts prior[item] from each
+// item's logit while training, so the learned score s = optimum + boost * log p(item).
+torch::Tensor popularity_prior(const LossContext& context);
 
 // Cosine of each row's user with each of its negatives: float [B x K].
 torch::Tensor negative_cosines(const LossInput& input);

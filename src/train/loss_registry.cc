@@ -26,6 +26,11 @@ std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& cont
 
 const std::vector<std::string>& loss_names() { return registry().names(); }
 
+torch::Tensor popularity_prior(const LossContext& context) {
+  if (context.train.popularity_boost <= 0) return torch::Tensor();
+  return context.item_log_prob * context.train.popularity_boost;
+}
+
 torch::Tensor negative_cosines(const LossInput& input) {
   return torch::bmm(input.negatives, input.user.unsqueeze(2)).squeeze(2);
 }

@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <string>
 
+#include "towerrec/config.h"
+
 namespace towerrec {
 
 class LrSchedule {
  public:
-  LrSchedule(const std::string& kind, double base_lr, int64_t epochs);
+  LrSchedule(Schedule kind, double base_lr, int64_t epochs);
 
   // Called after epoch `epochs_done` (1-based) with its validation metric (NaN = none);
   // returns the rate for the next epoch.
@@ -26,7 +28,7 @@ class LrSchedule {
   void restore(double lr, double best, int64_t bad_epochs);
 
  private:
-  std::string kind_;
+  Schedule kind_;
   double base_lr_;
   int64_t epochs_;
   double lr_;

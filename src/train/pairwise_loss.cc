@@ -15,22 +15,30 @@ namespace {
 
 class PairwiseLoss : public Loss {
  public:
-  explicit PairwiseLoss(const LossContext& context) : negatives_(context.train.num_negatives) {
+  explicit PairwiseLoss(const LossContext& context)
+      : negatives_(context.train.num_negatives), prior_(popularity_prior(context)) {
     check(negatives_ >= 1, "train.num_negatives must be >= 1 for the pairwise loss");
   }
 
   torch::Tensor forward(const LossInput& in) const override {
     auto positive = (in.user * in.item).sum(1, /*keepdim=*/true);   // [B x 1]
     auto gap = (positive - negative_cosines(in)) / in.temperature;  // [B x K]
-    auto per_pair = torch::nn::functional::softplus(-gap);          // -log sigmoid(gap)
+    if (prior_.defined()) {
+      auto prior_gap =
+          prior_.index_select(0, in.item_index).unsqueeze(1) - prior_.index({in.negative_index});
+      gap = gap - prior_gap;
+    }
+    auto per_pair = torch::nn::functional::softplus(-gap);  // -log sigmoid(gap)
     return weighted_mean(per_pair.mean(1), in.weight);
   }
 
   int64_t negatives_per_positive() const override { return negatives_; }
   bool uses_explicit_negatives() const override { return true; }
+  bool uses_popularity_prior() const override { return true; }
 
  private:
   int64_t negatives_;
+  torch::Tensor prior_;  // float [num_items] or undefined (popularity_prior)
 };
 
 }  // namespace

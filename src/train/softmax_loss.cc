@@ -28,9 +28,7 @@ class SoftmaxLoss : public Loss {
  public:
   explicit SoftmaxLoss(const LossContext& context)
       : log_q_(context.train.logq_correction ? context.item_log_prob : torch::Tensor()),
-        boost_(context.train.popularity_boost > 0
-                   ? context.item_log_prob * context.train.popularity_boost
-                   : torch::Tensor()),
+        boost_(popularity_prior(context)),
         mask_hits_(context.train.mask_accidental_hits) {}
 
   torch::Tensor forward(const LossInput& in) const override {
@@ -56,6 +54,7 @@ class SoftmaxLoss : public Loss {
 
   int64_t negatives_per_positive() const override { return 0; }
   bool scores_shared_negatives() const override { return true; }
+  bool uses_popularity_prior() const override { return true; }
 
  private:
   // Log probability that each column's item was drawn as a candidate: float [columns].

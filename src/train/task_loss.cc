@@ -11,9 +11,9 @@ TaskLoss::TaskLoss(const TrainConfig& config, const Interactions& train, const F
                    const FeatureTable* items)
     : users_(users), items_(items), batch_size_(config.batch_size), rng_(config.seed) {
   const size_t tasks = config.tasks.size();
-  check(train.task_labels.size() == tasks,
-        "the training data carries " + std::to_string(train.task_labels.size()) +
-            " task label columns for " + std::to_string(tasks) + " train.tasks");
+  check_internal(train.task_labels.size() == tasks,
+                 "the training data carries " + std::to_string(train.task_labels.size()) +
+                     " task label columns for " + std::to_string(tasks) + " train.tasks");
   std::vector<int64_t> user, item, labelled(tasks, 0);
   std::vector<float> labels;
   for (int64_t r = 0; r < train.size(); ++r) {

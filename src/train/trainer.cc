@@ -44,13 +44,17 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
     tasks_ = std::make_unique<TaskLoss>(t, d.train, &user_features_, &item_features_);
   }
   build_optimizers();
-  check(t.popularity_boost == 0 || t.loss == "softmax",
-        "train.popularity_boost is used by the softmax loss only, not by train.loss '" + t.loss +
-            "'");
   loss_ = make_loss(t.loss, LossContext{t, item_log_frequencies(pos_items_, d.items.size())});
+  if (t.popularity_boost > 0 && !loss_->uses_popularity_prior()) {
+    spdlog::warn(
+        "train.popularity_boost {} is ignored: the {} loss scores cosine margins, not "
+        "logits a popularity prior could shift",
+        t.popularity_boost, t.loss);
+  }
   collect_loss_pairs();
   build_sampler();
-  validator_ = std::make_unique<Validator>(d, t.metric, t.metric_k, t.validation_users, t.seed);
+  validator_ =
+      std::make_unique<Validator>(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
   schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
   progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name(),
                                          options.on_progress);
@@ -66,9 +70,10 @@ void Trainer::collect_positives() {
   pos_weights_.reserve(count);
   for (int64_t k = 0; k < train.size(); ++k) {
     if (!train.label.empty() && train.label[k] <= 0) continue;  // explicit negatives
-    check(train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
-              train.user[k] < data_.dataset.users.size(),
-          "training interaction " + std::to_string(k) + " has an out-of-range user or item");
+    check_internal(
+        train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
+            train.user[k] < data_.dataset.users.size(),
+        "training interaction " + std::to_string(k) + " has an out-of-range user or item");
     pos_users_.push_back(train.user[k]);
     pos_items_.push_back(train.item[k]);
     pos_weights_.push_back(train.weight.empty() ? 1.0f : train.weight[k]);
@@ -101,10 +106,13 @@ void Trainer::build_sampler() {
   bool per_row = loss_->negatives_per_positive() > 0 || config_.model.pair_head;
   bool shared = sampler_->shared_count() > 0 && loss_->scores_shared_negatives();
   if (per_row || shared) return;
-  // Nothing samples: the loss takes its negatives from the batch by itself.
-  check(name == "in_batch", "train.negatives '" + name + "' has no effect with the " + t.loss +
-                                " loss, which scores the batch's own items: " + "use in_batch" +
-                                (loss_->scores_shared_negatives() ? " or mixed" : ""));
+  // Nothing samples: the loss takes its negatives from the batch by itself. A sampler
+  // named for another loss is ignored, so that switching losses never breaks a config.
+  if (name != "in_batch") {
+    spdlog::warn("train.negatives '{}' is ignored: the {} loss scores the batch's own items ({})",
+                 name, t.loss,
+                 loss_->scores_shared_negatives() ? "in_batch or mixed apply" : "in_batch applies");
+  }
   sampler_.reset();
 }
 
@@ -119,9 +127,7 @@ void Trainer::refresh_sampler() {
 
 void Trainer::build_optimizers() {
   const TrainConfig& t = config_.train;
-  check(t.optimizer == "adam" || t.optimizer == "adamw",
-        "train.optimizer '" + t.optimizer + "' is not adam|adamw");
-  bool decoupled = t.optimizer == "adamw";
+  bool decoupled = t.optimizer == Optimizer::kAdamW;
   auto dense_params = net_->dense_parameters();
   if (t.sparse_embeddings) {
     SparseRowAdamOptions row;
@@ -144,7 +150,7 @@ void Trainer::build_optimizers() {
 
 void Trainer::set_lr(double lr) {
   for (auto& group : dense_->param_groups()) {
-    if (config_.train.optimizer == "adamw") {
+    if (config_.train.optimizer == Optimizer::kAdamW) {
       static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     } else {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
@@ -277,7 +283,10 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   input.weight = batch.weights;
   input.temperature = net_->temperature;
   input.known_positive = batch.known_positive;
-  if (negatives.defined() && loss_->negatives_per_positive() > 0) input.negatives = negatives;
+  if (negatives.defined() && loss_->negatives_per_positive() > 0) {
+    input.negatives = negatives;
+    input.negative_index = batch.negatives;
+  }
   if (shared.defined()) {
     input.shared = shared;
     input.shared_index = batch.shared;

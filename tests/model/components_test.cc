@@ -82,15 +82,15 @@ TEST(TowerTest, ProducesUnitRowsOfEmbeddingDim) {
   age.value_width = 1;
   age.values = {0.1f, -0.5f, 2.0f, 0.0f};
   FeatureTable table({id, age}, 4, "user");
-  for (std::string norm : {"batch", "layer", "none"}) {
+  for (const EnumName<Norm>& norm : enum_names<Norm>()) {
     TowerConfig config;
     config.hidden = {16, 8};
-    config.norm = norm;
+    config.norm = norm.value;
     Tower tower(column_schemas({id, age}), config, 5, true);
     tower->eval();
     auto out = tower->forward(table.gather(torch::tensor({3, 0, 2}, torch::kInt64)));
     EXPECT_EQ(out.sizes(), torch::IntArrayRef({3, 5}));
-    EXPECT_TRUE(torch::allclose(out.norm(2, 1), torch::ones({3}), 1e-5)) << norm;
+    EXPECT_TRUE(torch::allclose(out.norm(2, 1), torch::ones({3}), 1e-5)) << norm.name;
     EXPECT_EQ(tower->embedding_tables().size(), 1u);
   }
 }
@@ -205,7 +205,7 @@ TEST(SparseRowAdamTest, LeavesUntouchedRowsAlone) {
 }
 
 TEST(LrScheduleTest, PlateauHalvesAfterTwoEpochsWithoutImprovement) {
-  LrSchedule schedule("plateau", 1.0, 10);
+  LrSchedule schedule(Schedule::kPlateau, 1.0, 10);
   EXPECT_DOUBLE_EQ(schedule.after_epoch(1, 0.5), 1.0);
   EXPECT_DOUBLE_EQ(schedule.after_epoch(2, 0.4), 1.0);   // 1 bad epoch: within patience
   EXPECT_DOUBLE_EQ(schedule.after_epoch(3, 0.45), 0.5);  // 2 bad epochs: halve
@@ -213,10 +213,10 @@ TEST(LrScheduleTest, PlateauHalvesAfterTwoEpochsWithoutImprovement) {
 }
 
 TEST(LrScheduleTest, CosineReachesZeroAtTheLastEpoch) {
-  LrSchedule schedule("cosine", 2.0, 4);
+  LrSchedule schedule(Schedule::kCosine, 2.0, 4);
   EXPECT_NEAR(schedule.after_epoch(2, std::nan("")), 1.0, 1e-12);
   EXPECT_NEAR(schedule.after_epoch(4, std::nan("")), 0.0, 1e-12);
-  EXPECT_THROW(LrSchedule("step", 1.0, 4), Error);
+  EXPECT_THROW(parse_enum<Schedule>("step", "train.schedule"), Error);
 }
 
 }  // namespace

@@ -93,14 +93,14 @@ inline Config planted_config() {
   for (TowerConfig* tower : {&config.model.user_tower, &config.model.item_tower}) {
     tower->hidden = {32};
     tower->dropout = 0.1;
-    tower->norm = "layer";
+    tower->norm = Norm::kLayer;
   }
   config.train.loss = "softmax";
   config.train.learning_rate = 0.01;
   config.train.batch_size = 64;
   config.train.epochs = 25;
   config.train.patience = 25;
-  config.train.metric = "recall";
+  config.train.metric = RankingMetric::kRecall;
   config.train.seed = 3;
   config.train.threads = 1;
   return config;

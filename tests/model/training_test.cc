@@ -96,12 +96,12 @@ TEST_F(TrainingTest, BceWithPopularityNegativesSparseAdamWAndPairHeadLearns) {
   Config config = planted_config();
   config.train.loss = "bce";
   config.train.negatives = "popularity";
-  config.train.optimizer = "adamw";
+  config.train.optimizer = Optimizer::kAdamW;
   config.train.weight_decay = 1e-4;
   config.train.clip_grad_norm = 5;
-  config.train.schedule = "cosine";
+  config.train.schedule = Schedule::kCosine;
   config.model.pair_head = true;
-  config.model.user_tower.norm = "batch";
+  config.model.user_tower.norm = Norm::kBatch;
   std::string out = dir.path() + "/model";
   train_two_tower(config, data, out, quiet());
   auto model = TwoTowerModel::load(out);
@@ -120,7 +120,7 @@ TEST_F(TrainingTest, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   Config config = planted_config();
   config.train.epochs = 4;
   config.train.early_stopping = false;
-  config.train.schedule = "plateau";
+  config.train.schedule = Schedule::kPlateau;
   std::string full = dir.path() + "/full", split = dir.path() + "/split";
   train_two_tower(config, data, full, quiet());
   config.train.epochs = 2;
@@ -169,9 +169,9 @@ TEST_F(TrainingTest, BadBundlesAndConfigsGiveClearErrors) {
               train_two_tower(config, data, out + "2", quiet());
             }).find("train.loss 'hinge'"),
             std::string::npos);
-  config = planted_config();
-  config.model.user_tower.activation = "swish";
-  EXPECT_NE(error_of([&] { train_two_tower(config, data, out + "2", quiet()); }).find("swish"),
+  EXPECT_NE(error_of([&] {
+              parse_config("", {"model.user_tower.activation=swish"});
+            }).find("value 'swish' is not one of: relu, gelu, tanh"),
             std::string::npos);
 }
 

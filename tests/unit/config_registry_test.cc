@@ -13,13 +13,18 @@ namespace {
 
 using config::Field;
 
-TEST(ConfigRegistryTest, DeclaredDefaultsEqualStructDefaults) {
+TEST(ConfigRegistryTest, DefaultsComeFromTheStructsAndSatisfyTheirRules) {
   const Config defaults;
   for (const Field<Config>& field : config::config_registry().keys()) {
-    EXPECT_TRUE(field.has_default(defaults))
-        << field.path << ": registry says " << field.default_text << ", struct has "
-        << field.text(defaults);
+    EXPECT_TRUE(field.has_default(defaults)) << field.path;
+    EXPECT_EQ(field.default_text, field.text(defaults)) << field.path;
+    EXPECT_NO_THROW(field.validate(defaults, field.path)) << field.path;
   }
+  const auto* rate = config::config_registry().find("train.learning_rate");
+  EXPECT_EQ(rate->default_text, "0.001");
+  const auto* norm = config::config_registry().find("model.user_tower.norm");
+  EXPECT_EQ(norm->default_text, "batch");
+  EXPECT_EQ(norm->rule.describe(), "one of: none, batch, layer");  // from the name table
   const FeatureSpec feature;
   for (const Field<FeatureSpec>& field : config::feature_fields()) {
     EXPECT_TRUE(field.has_default(feature)) << field.path;
@@ -103,7 +108,7 @@ TEST(ConfigReferenceTest, ListsEveryKeyAndKind) {
   for (const auto& kind : config::feature_kinds()) {
     EXPECT_NE(text.find(std::string("`") + kind.name + "`"), std::string::npos) << kind.name;
   }
-  EXPECT_NE(text.find("| `train.learning_rate` | float | `0.001` | [0, 10) |"), std::string::npos);
+  EXPECT_NE(text.find("| `train.learning_rate` | float | `0.001` | (0, 10) |"), std::string::npos);
   EXPECT_NE(text.find("| `separator` | string | `\\|` |"), std::string::npos);
 }
 

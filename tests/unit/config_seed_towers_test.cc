@@ -25,7 +25,7 @@ TEST(SeedTowersTest, MatchingTowersWithPairHead) {
                   "model.item_tower={hidden: [256, 128], dropout: 0.2}", "model.pair_head=true",
                   "model.pair_head_hidden=[64]"});
   EXPECT_EQ(config.model.embedding_dim, 128);
-  EXPECT_EQ(config.model.user_tower.norm, "batch");
+  EXPECT_EQ(config.model.user_tower.norm, Norm::kBatch);
   EXPECT_DOUBLE_EQ(config.model.item_tower.dropout, 0.2);
   EXPECT_TRUE(config.model.pair_head);
   EXPECT_EQ(config.model.pair_head_hidden, (std::vector<int64_t>{64}));

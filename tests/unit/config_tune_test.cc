@@ -41,7 +41,7 @@ TEST(TuneSpaceTest, ParsesEveryFormAndRoundTrips) {
   const TuneConfig tune = tune_of(kMixed);
   ASSERT_EQ(tune.space.size(), 5u);
   EXPECT_EQ(tune.space[0].key, "train.learning_rate");
-  EXPECT_EQ(tune.space[0].distribution, "log_uniform");
+  EXPECT_EQ(tune.space[0].distribution, Distribution::kLogUniform);
   EXPECT_DOUBLE_EQ(tune.space[0].low, 1e-4);
   EXPECT_DOUBLE_EQ(tune.space[0].high, 1e-2);
   EXPECT_EQ(tune.space[3].choices, (std::vector<std::string>{"softmax", "bce"}));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -165,6 +166,7 @@ class FakeService : public RecommendationService {
   }
 
   ServiceStatus status() override {
+    if (status_fault) status_fault();
     std::lock_guard<std::mutex> lock(mutex_);
     ServiceStatus status;
     status.model_loaded = !version_.empty();
@@ -184,6 +186,10 @@ class FakeService : public RecommendationService {
     std::lock_guard<std::mutex> lock(mutex_);
     weights_ = weights;
   }
+
+  // When set, status() calls it first (to raise an error of the test's choice); set it
+  // before requests are sent.
+  std::function<void()> status_fault;
 
   std::vector<std::string> loaded_paths() {
     std::lock_guard<std::mutex> lock(mutex_);

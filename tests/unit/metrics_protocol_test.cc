@@ -106,16 +106,15 @@ TEST(ProtocolTest, AddEvaluationWritesTheProtocolsRow) {
   // Lists {4,3} twice; items 3 and 4 have no training user: share 1/3 each.
   EXPECT_NEAR(report.get("by_index", "novelty@2"), std::log2(3.0), 1e-12);
   EXPECT_FALSE(report.has("by_index", "ild@2"));  // no item features
-  eval.protocol = "sampled";
+  eval.protocol = EvalProtocol::kSampled;
   add_evaluation(report, "sampled", small_dataset(), eval, by_index);
   EXPECT_EQ(report.get("sampled", "n_cases"), 3);
   EXPECT_NEAR(report.get("sampled", "sampled_hr@10"), 1.0, 1e-12);
-  eval.protocol = "loo";
   try {
-    add_evaluation(report, "x", small_dataset(), eval, by_index);
+    parse_enum<EvalProtocol>("loo", "eval.protocol");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown protocol 'loo'"), std::string::npos);
+    EXPECT_EQ(std::string(e.what()), "eval.protocol: 'loo' is not one of: full, sampled");
   }
 }
 
