@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "data/music_generator.h"
+#include "towerrec/music_generator.h"
 #include "planted_data.h"
 #include "test_support.h"
 #include "towerrec/config.h"
