@@ -32,9 +32,6 @@ class Baseline {
   virtual std::vector<float> score(int64_t user) const = 0;
 };
 
-// Positive items per user (sorted, unique) of train, plus validation when asked.
-std::vector<std::vector<int64_t>> user_histories(const Dataset& data, bool with_validation);
-
 // ---- torch-free baselines ------------------------------------------------------------
 
 // Scores every item by its number of distinct training users.
