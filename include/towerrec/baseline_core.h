@@ -31,9 +31,6 @@ class Baseline {
   virtual std::vector<float> score(int64_t user) const = 0;
 };
 
-// Positive items per user (sorted, unique) of train, plus validation when asked.
-std::vector<std::vector<int64_t>> user_histories(const Dataset& data, bool with_validation);
-
 // Scores every item by its number of distinct training users.
 std::unique_ptr<Baseline> make_popularity_baseline();
 
@@ -58,18 +55,4 @@ FeatureMatrix item_feature_matrix(const std::vector<FeatureColumn>& columns, int
 // of profile and each item's feature row. Needs item features in the data set.
 std::unique_ptr<Baseline> make_content_baseline();
 
-// Checks shared by every Baseline implementation, torch-free or not.
-namespace baseline_detail {
-
-// Throws Error(kNotFound) unless 0 <= user < num_users; `who` names the baseline.
-void check_user(const std::string& who, int64_t user, int64_t num_users);
-
-// Throws Error(kConflict) when score() is called before fit().
-void check_fitted(const std::string& who, bool fitted);
-
-// Throws Error naming `who` when no history holds a positive.
-void check_has_positives(const std::string& who,
-                         const std::vector<std::vector<int64_t>>& histories);
-
-}  // namespace baseline_detail
 }  // namespace towerrec

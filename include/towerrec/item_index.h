@@ -9,7 +9,8 @@
 // Vectors are L2-normalised on the way in (items on add, queries on search), so every
 // score is a cosine similarity in [-1, 1]. Items are identified by their dense item index
 // (the IdMap index of the dataset); adding an index that is already present replaces its
-// vector. Results are ordered by score, ties broken by the lower item index.
+// vector. Results are ordered by the one top-k rule (towerrec/top_k.h): by score, ties
+// broken by the lower item index, NaN last.
 //
 // Thread safety: any number of threads may call the const methods (search, search_batch,
 // save, size, memory_bytes) at once. add() takes a writer lock, so it waits for running
@@ -27,13 +28,12 @@
 #include <vector>
 
 #include "towerrec/config.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec {
 
-struct SearchHit {
-  int64_t index = -1;  // dense item index
-  float score = 0;     // cosine similarity with the query
-};
+// index: the dense item index; score: the cosine similarity with the query.
+using SearchHit = ScoredIndex;
 
 // Returns true for items that may be returned. Called from the searching thread; it
 // must be safe to call concurrently when searches run concurrently, and must not call

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "towerrec/dataset.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec {
 
@@ -156,23 +157,11 @@ NormStats norm_stats(const std::vector<float>& matrix, int64_t dim);
 
 // ---- Top-K and protocols ----------------------------------------------------------------
 
-// The k best items of `scores` (one per catalogue item), best first, skipping the
-// indices in `exclude` (any order). Equal scores rank the lower index first. Runs in
-// O(n + k log k) with a partial selection; returns fewer than k items when the
-// catalogue minus exclusions is smaller.
-std::vector<int64_t> top_k(const std::vector<float>& scores, int64_t k,
-                           const std::vector<int64_t>& exclude = {});
+// Lists are selected by top_k (towerrec/top_k.h): ties to the lower index, NaN last.
 
 // Scores of one user against every item (size = number of items). Must be callable
 // from one thread at a time; the protocols call it sequentially.
 using ScoreFunction = std::function<std::vector<float>(int64_t user)>;
-
-// Per-user item sets of a data set: positives (label > 0) of each part.
-struct UserItemSets {
-  std::vector<std::vector<int64_t>> known;     // train + validation (excluded from ranking)
-  std::vector<std::vector<int64_t>> relevant;  // test positives
-};
-UserItemSets user_item_sets(const Dataset& data);
 
 struct FullProtocolResult {
   RankingMetrics ranking;
@@ -180,8 +169,9 @@ struct FullProtocolResult {
   std::vector<int64_t> evaluated_users;
 };
 
-// Full catalogue: every user with a test positive ranks all items minus the items known
-// from train and validation; metrics at each K.
+// Full catalogue: every user with a test positive ranks all items minus the user's train
+// and validation positives; metrics at each K (the test protocol of the one ranking
+// evaluator, src/eval/ranking_evaluator.h).
 FullProtocolResult evaluate_full(const Dataset& data, const ScoreFunction& score,
                                  const std::vector<int64_t>& ks);
 

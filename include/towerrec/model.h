@@ -113,7 +113,8 @@ class TwoTowerModel {
   // Embeddings computed at training time, row-major [users() x D] / [items() x D].
   const std::vector<float>& user_embeddings() const;
   const std::vector<float>& item_embeddings() const;
-  // Training items of a user (dense indices, sorted ascending).
+  // Seen items of a user: train and validation, positive or not (InteractionRule::kAny),
+  // dense indices ascending.
   std::vector<int64_t> seen_items(int64_t user) const;
 
   // Runs a tower on encoded feature columns (encode_rows(preprocessing(), side, ...),
@@ -122,13 +123,15 @@ class TwoTowerModel {
   std::vector<float> embed_items(const std::vector<FeatureColumn>& features) const;
 
   // Exact top-k over the whole catalogue for query embeddings (row-major [Q x D]),
-  // best first; exclude[q] (sorted or not) lists items to skip for query q (may be
+  // best first under the one top-k rule (towerrec/top_k.h: ties to the lower index,
+  // NaN last); exclude[q] (sorted or not) lists items to skip for query q (may be
   // empty, or have Q entries). Fewer than k results when the catalogue runs out.
   std::vector<std::vector<ScoredItem>> top_k(
       const std::vector<float>& queries, int64_t k,
       const std::vector<std::vector<int64_t>>& exclude) const;
-  // top_k for known users (dense indices), optionally excluding their training items;
-  // re-ranked by the pair head when the model has one.
+  // top_k for known users (dense indices), optionally excluding their seen items (train
+  // and validation, positive or not); re-ranked by the pair head when the model has one
+  // (same rule on the head's probabilities).
   std::vector<std::vector<ScoredItem>> recommend(const std::vector<int64_t>& users, int64_t k,
                                                  bool exclude_seen) const;
   // The k items nearest `item` (dense index) by the cosine of their embeddings, the item

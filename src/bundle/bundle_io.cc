@@ -1,6 +1,5 @@
 #include "bundle/bundle_io.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -77,62 +76,21 @@ std::vector<std::string> read_ids(const std::string& path) {
   return ids;
 }
 
-SeenLists build_seen_lists(std::initializer_list<UserItemPairs> parts, int64_t num_users) {
-  // Counting sort into CSR: two int64 arrays, no per-user vectors.
-  SeenLists seen;
-  seen.offsets.assign(static_cast<size_t>(num_users + 1), 0);
-  for (const UserItemPairs& part : parts) {
-    check(part.users.size() == part.items.size(), "user and item columns differ in length");
-    for (size_t k = 0; k < part.users.size(); ++k) {
-      int64_t u = part.users[k];
-      check(u >= 0 && u < num_users, "interaction " + std::to_string(k) + " has user index " +
-                                         std::to_string(u) + " outside 0.." +
-                                         std::to_string(num_users - 1));
-      ++seen.offsets[u + 1];
-    }
-  }
-  for (int64_t u = 0; u < num_users; ++u) seen.offsets[u + 1] += seen.offsets[u];
-  seen.items.resize(static_cast<size_t>(seen.offsets.back()));
-  std::vector<int64_t> next(seen.offsets.begin(), seen.offsets.end() - 1);
-  for (const UserItemPairs& part : parts) {
-    for (size_t k = 0; k < part.users.size(); ++k)
-      seen.items[next[part.users[k]]++] = part.items[k];
-  }
-  // Sort and deduplicate each user's run in place, compacting towards the front.
-  int64_t write = 0;
-  for (int64_t u = 0; u < num_users; ++u) {
-    auto begin = seen.items.begin() + seen.offsets[u];
-    auto end = seen.items.begin() + seen.offsets[u + 1];
-    std::sort(begin, end);
-    auto last = std::unique(begin, end);
-    seen.offsets[u] = write;
-    write = std::move(begin, last, seen.items.begin() + write) - seen.items.begin();
-  }
-  seen.offsets[num_users] = write;
-  seen.items.resize(static_cast<size_t>(write));
-  seen.items.shrink_to_fit();
-  return seen;
-}
-
-SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users) {
-  return build_seen_lists({{interactions.user, interactions.item}}, num_users);
-}
-
-void write_seen(const std::string& path, const SeenLists& seen) {
+void write_seen(const std::string& path, const UserItems& seen) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   auto put = [&out](const void* data, size_t size) {
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   };
-  int64_t header[2] = {seen.num_users(), static_cast<int64_t>(seen.items.size())};
+  int64_t header[2] = {seen.num_users(), seen.size()};
   put(kSeenMagic, sizeof(kSeenMagic));
   put(header, sizeof(header));
-  put(seen.offsets.data(), seen.offsets.size() * sizeof(int64_t));
-  put(seen.items.data(), seen.items.size() * sizeof(int64_t));
+  put(seen.offsets().data(), seen.offsets().size() * sizeof(int64_t));
+  put(seen.items().data(), seen.items().size() * sizeof(int64_t));
   out.close();
   if (!out) throw Error(ErrorCode::kIo, "cannot write " + path);
 }
 
-SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_items) {
+UserItems read_seen(const std::string& path, int64_t num_users, int64_t num_items) {
   std::string bytes = read_file(path);
   auto corrupt = [&path](const std::string& why) {
     return Error(ErrorCode::kInvalidArgument, path + " is corrupt: " + why);
@@ -147,20 +105,16 @@ SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_item
   size_t body = sizeof(kSeenMagic) + sizeof(header);
   size_t expected = body + static_cast<size_t>(num_users + 1 + header[1]) * sizeof(int64_t);
   if (bytes.size() != expected) throw corrupt("wrong size");
-  SeenLists seen;
-  seen.offsets.resize(static_cast<size_t>(num_users + 1));
-  seen.items.resize(static_cast<size_t>(header[1]));
-  std::memcpy(seen.offsets.data(), bytes.data() + body, seen.offsets.size() * sizeof(int64_t));
-  std::memcpy(seen.items.data(), bytes.data() + body + seen.offsets.size() * sizeof(int64_t),
-              seen.items.size() * sizeof(int64_t));
-  for (int64_t u = 0; u < num_users; ++u) {
-    if (seen.offsets[u] > seen.offsets[u + 1]) throw corrupt("offsets not ascending");
+  std::vector<int64_t> offsets(static_cast<size_t>(num_users + 1));
+  std::vector<int64_t> items(static_cast<size_t>(header[1]));
+  std::memcpy(offsets.data(), bytes.data() + body, offsets.size() * sizeof(int64_t));
+  std::memcpy(items.data(), bytes.data() + body + offsets.size() * sizeof(int64_t),
+              items.size() * sizeof(int64_t));
+  try {
+    return UserItems::from_csr(std::move(offsets), std::move(items), num_items);
+  } catch (const Error& e) {
+    throw corrupt(e.what());
   }
-  if (seen.offsets.front() != 0 || seen.offsets.back() != header[1]) throw corrupt("bad offsets");
-  for (int64_t item : seen.items) {
-    if (item < 0 || item >= num_items) throw corrupt("item index out of range");
-  }
-  return seen;
 }
 
 FileDigest digest_file(const std::string& path) {

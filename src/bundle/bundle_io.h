@@ -7,10 +7,10 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "data/user_items.h"
 #include "towerrec/bundle.h"
 #include "util/fs.h"
 
@@ -25,25 +25,11 @@ std::vector<float> read_f32_matrix(const std::string& path, int64_t rows, int64_
 void write_ids(const std::string& path, const std::vector<std::string>& ids);
 std::vector<std::string> read_ids(const std::string& path);
 
-// Training items per user in CSR form: items of user u are
-// items[offsets[u] .. offsets[u+1]), sorted ascending, without duplicates.
-struct SeenLists {
-  std::vector<int64_t> offsets;  // num_users + 1 entries
-  std::vector<int64_t> items;
-  int64_t num_users() const { return static_cast<int64_t>(offsets.size()) - 1; }
-};
-SeenLists build_seen_lists(const Interactions& interactions, int64_t num_users);
-// The pairs (users[k], items[k]) of one set of interactions (not owned).
-struct UserItemPairs {
-  const std::vector<int64_t>& users;
-  const std::vector<int64_t>& items;
-};
-// The union of several sets (e.g. training and validation) without copying them.
-// Throws Error when a user index is outside [0, num_users).
-SeenLists build_seen_lists(std::initializer_list<UserItemPairs> parts, int64_t num_users);
+// The seen lists: every item each user interacted with in training or validation
+// (UserItems with InteractionRule::kAny), what `recommend --exclude-seen` leaves out.
 // Binary: "TRSEEN01", int64 num_users, int64 num_entries, offsets, items (little endian).
-void write_seen(const std::string& path, const SeenLists& seen);
-SeenLists read_seen(const std::string& path, int64_t num_users, int64_t num_items);
+void write_seen(const std::string& path, const UserItems& seen);
+UserItems read_seen(const std::string& path, int64_t num_users, int64_t num_items);
 
 // Plain write, for files inside a StagedDirectory (util/fs.h) that is committed whole.
 void write_text_file(const std::string& path, const std::string& text);

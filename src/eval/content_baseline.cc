@@ -2,6 +2,7 @@
 // the history; items are scored by cosine similarity to it.
 #include <cmath>
 
+#include "eval/baseline_common.h"
 #include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
 
@@ -14,7 +15,7 @@ class ContentBaseline : public Baseline {
   std::string name() const override { return "content"; }
 
   void fit(const Dataset& data) override {
-    histories_ = user_histories(data, /*with_validation=*/true);
+    histories_ = baseline_detail::history_positives(data);
     baseline_detail::check_has_positives(name(), histories_);
     features_ = item_feature_matrix(data.item_features, data.items.size());
     check(features_.dim > 0, "content: the data set has no usable item features");
@@ -29,10 +30,10 @@ class ContentBaseline : public Baseline {
 
   std::vector<float> score(int64_t user) const override {
     baseline_detail::check_fitted(name(), fitted_);
-    baseline_detail::check_user(name(), user, static_cast<int64_t>(histories_.size()));
+    baseline_detail::check_user(name(), user, histories_.num_users());
     const int64_t dim = features_.dim;
     std::vector<float> scores(static_cast<size_t>(features_.rows), 0.0f);
-    const auto& history = histories_[user];
+    const ItemSpan history = histories_.items_of(user);
     if (history.empty()) return scores;
     std::vector<double> profile(static_cast<size_t>(dim), 0.0);
     for (int64_t i : history) {
@@ -57,7 +58,7 @@ class ContentBaseline : public Baseline {
  private:
   const float* row(int64_t i) const { return &features_.values[i * features_.dim]; }
 
-  std::vector<std::vector<int64_t>> histories_;
+  UserItems histories_;
   FeatureMatrix features_;
   std::vector<float> norms_;
   bool fitted_ = false;

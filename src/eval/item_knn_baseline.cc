@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "eval/baseline_common.h"
 #include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec {
 
@@ -24,19 +26,19 @@ class ItemKnnBaseline : public Baseline {
   std::string name() const override { return "item_knn"; }
 
   void fit(const Dataset& data) override {
-    histories_ = user_histories(data, /*with_validation=*/true);
+    histories_ = baseline_detail::history_positives(data);
     baseline_detail::check_has_positives(name(), histories_);
     const int64_t num_items = data.items.size();
     std::vector<std::vector<int64_t>> item_users(static_cast<size_t>(num_items));
-    for (size_t u = 0; u < histories_.size(); ++u) {
-      for (int64_t i : histories_[u]) item_users[i].push_back(static_cast<int64_t>(u));
+    for (int64_t u = 0; u < histories_.num_users(); ++u) {
+      for (int64_t i : histories_.items_of(u)) item_users[i].push_back(u);
     }
     neighbours_of_.assign(static_cast<size_t>(num_items), {});
     std::vector<float> co(static_cast<size_t>(num_items), 0.0f);
     std::vector<int64_t> touched;
     for (int64_t i = 0; i < num_items; ++i) {
       for (int64_t u : item_users[i]) {
-        for (int64_t j : histories_[u]) {
+        for (int64_t j : histories_.items_of(u)) {
           if (j != i && co[j]++ == 0.0f) touched.push_back(j);
         }
       }
@@ -50,9 +52,9 @@ class ItemKnnBaseline : public Baseline {
 
   std::vector<float> score(int64_t user) const override {
     baseline_detail::check_fitted(name(), fitted_);
-    baseline_detail::check_user(name(), user, static_cast<int64_t>(histories_.size()));
+    baseline_detail::check_user(name(), user, histories_.num_users());
     std::vector<float> scores(static_cast<size_t>(num_items_), 0.0f);
-    for (int64_t i : histories_[user]) {
+    for (int64_t i : histories_.items_of(user)) {
       for (const Neighbour& n : neighbours_of_[i]) scores[n.item] += n.similarity;
     }
     return scores;
@@ -62,26 +64,20 @@ class ItemKnnBaseline : public Baseline {
   std::vector<Neighbour> top_neighbours(int64_t i, const std::vector<int64_t>& touched,
                                         const std::vector<float>& co,
                                         const std::vector<std::vector<int64_t>>& item_users) {
-    std::vector<Neighbour> all;
-    all.reserve(touched.size());
+    TopK top(neighbours_);
     const double ni = static_cast<double>(item_users[i].size());
     for (int64_t j : touched) {
       const double nj = static_cast<double>(item_users[j].size());
-      all.push_back({j, static_cast<float>(co[j] / std::sqrt(ni * nj))});
+      top.push(j, static_cast<float>(co[j] / std::sqrt(ni * nj)));
     }
-    auto better = [](const Neighbour& a, const Neighbour& b) {
-      return a.similarity != b.similarity ? a.similarity > b.similarity : a.item < b.item;
-    };
-    const auto keep = std::min<size_t>(static_cast<size_t>(neighbours_), all.size());
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
-                      better);
-    all.resize(keep);
-    return all;
+    std::vector<Neighbour> kept;
+    for (const ScoredIndex& hit : top.take_sorted()) kept.push_back({hit.index, hit.score});
+    return kept;
   }
 
   int64_t neighbours_;
   int64_t num_items_ = 0;
-  std::vector<std::vector<int64_t>> histories_;
+  UserItems histories_;
   std::vector<std::vector<Neighbour>> neighbours_of_;
   bool fitted_ = false;
 };

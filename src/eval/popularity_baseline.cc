@@ -1,5 +1,6 @@
 // Most-popular baseline: every user gets the same scores, the item's number of distinct
 // training users.
+#include "eval/baseline_common.h"
 #include "towerrec/baseline_core.h"
 
 namespace towerrec {
@@ -11,12 +12,10 @@ class PopularityBaseline : public Baseline {
   std::string name() const override { return "popularity"; }
 
   void fit(const Dataset& data) override {
-    const auto histories = user_histories(data, /*with_validation=*/true);
+    const auto histories = baseline_detail::history_positives(data);
     baseline_detail::check_has_positives(name(), histories);
     counts_.assign(static_cast<size_t>(data.items.size()), 0.0f);
-    for (const auto& h : histories) {
-      for (int64_t i : h) counts_[i] += 1.0f;
-    }
+    for (int64_t i : histories.items()) counts_[i] += 1.0f;
     num_users_ = data.users.size();
     fitted_ = true;
   }

@@ -8,8 +8,8 @@
 #include "index/index_file.h"
 #include "index/kernels.h"
 #include "index/parallel.h"
-#include "index/top_k.h"
 #include "towerrec/error.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec::index {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "index/parallel.h"
 #include "index/scan_codecs.h"
-#include "index/top_k.h"
 #include "towerrec/error.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec::index {
 namespace {

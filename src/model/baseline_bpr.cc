@@ -9,11 +9,12 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include "eval/baseline_common.h"
+#include "eval/validator.h"
 #include "model/bpr_rows.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
-#include "util/sample.h"
 
 namespace towerrec {
 
@@ -28,12 +29,12 @@ struct Triples {
   std::vector<int64_t> user, positive, negative;
 };
 
-Triples positive_pairs(const std::vector<std::vector<int64_t>>& histories, int64_t num_items) {
+Triples positive_pairs(const UserItems& histories, int64_t num_items) {
   Triples t;
-  for (size_t u = 0; u < histories.size(); ++u) {
-    if (static_cast<int64_t>(histories[u].size()) >= num_items) continue;
-    for (int64_t i : histories[u]) {
-      t.user.push_back(static_cast<int64_t>(u));
+  for (int64_t u = 0; u < histories.num_users(); ++u) {
+    if (histories.count(u) >= num_items) continue;
+    for (int64_t i : histories.items_of(u)) {
+      t.user.push_back(u);
       t.positive.push_back(i);
     }
   }
@@ -41,12 +42,12 @@ Triples positive_pairs(const std::vector<std::vector<int64_t>>& histories, int64
 }
 
 // Re-draws every negative uniformly until it is not one of the user's training items.
-void draw_negatives(Triples& t, const std::vector<std::vector<int64_t>>& histories,
-                    int64_t num_items, std::mt19937_64& rng) {
+void draw_negatives(Triples& t, const UserItems& histories, int64_t num_items,
+                    std::mt19937_64& rng) {
   std::uniform_int_distribution<int64_t> pick(0, num_items - 1);
   t.negative.resize(t.user.size());
   for (size_t r = 0; r < t.user.size(); ++r) {
-    const auto& h = histories[t.user[r]];
+    const ItemSpan h = histories.items_of(t.user[r]);
     int64_t j = pick(rng);
     while (std::binary_search(h.begin(), h.end(), j)) j = pick(rng);
     t.negative[r] = j;
@@ -72,53 +73,24 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The users validation scores: all users with validation positives, or a fixed random
-// sample of `limit` of them (limit > 0), in increasing order.
-std::vector<int64_t> validation_users(const std::vector<std::vector<int64_t>>& valid, int64_t limit,
-                                      uint64_t seed) {
-  std::vector<int64_t> users;
-  for (size_t u = 0; u < valid.size(); ++u) {
-    if (!valid[u].empty()) users.push_back(static_cast<int64_t>(u));
-  }
-  return seeded_sample(std::move(users), limit, seed ^ 0x5eedULL);
-}
-
-// NDCG@k of the validation positives of `users`, ranking all items minus the training
-// history. Users are scored a block at a time: every user against every item at once
-// would be [users x items] floats (32 GB for 100k users and 80k items).
-double validation_ndcg(const BprParams& p, const std::vector<std::vector<int64_t>>& train,
-                       const std::vector<std::vector<int64_t>>& valid,
-                       const std::vector<int64_t>& users, int64_t k) {
-  constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
-  torch::NoGradGuard no_grad;
-  const int64_t dim = p.user.width();
-  const auto items = static_cast<int64_t>(p.bias.values().size());
-  // from_blob views of the rows (no copy); nothing writes them during validation.
-  auto view = [](const std::vector<float>& v, std::vector<int64_t> shape) {
-    return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat32);
+// The factors as a BlockScorer for the validator: score = <p_u, q_i> + b_i, a block of
+// users at a time. Views of the rows (no copy); nothing writes them during validation.
+BlockScorer bpr_scorer(const BprParams& p) {
+  return [&p](const std::vector<int64_t>& users, float* scores) {
+    torch::NoGradGuard no_grad;
+    const int64_t dim = p.user.width();
+    const auto items = static_cast<int64_t>(p.bias.values().size());
+    const auto num_users = static_cast<int64_t>(p.user.values().size()) / dim;
+    auto view = [](const std::vector<float>& v, std::vector<int64_t> shape) {
+      return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat32);
+    };
+    const torch::Tensor user_t = view(p.user.values(), {num_users, dim});
+    const torch::Tensor item_t = view(p.item.values(), {items, dim}).t();
+    const torch::Tensor bias = view(p.bias.values(), {1, items});
+    auto out = torch::from_blob(scores, {static_cast<int64_t>(users.size()), items});
+    const auto rows = torch::tensor(users, torch::kInt64);
+    torch::mm_out(out, user_t.index_select(0, rows), item_t).add_(bias);
   };
-  const torch::Tensor user_t = view(p.user.values(), {static_cast<int64_t>(train.size()), dim});
-  const torch::Tensor item_t = view(p.item.values(), {items, dim}).t();
-  const torch::Tensor bias = view(p.bias.values(), {1, items});
-  const auto block = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items));
-  std::vector<std::vector<int64_t>> lists, truth;
-  for (size_t start = 0; start < users.size(); start += block) {
-    const size_t end = std::min(users.size(), start + block);
-    const auto rows =
-        torch::tensor(std::vector<int64_t>(users.begin() + static_cast<std::ptrdiff_t>(start),
-                                           users.begin() + static_cast<std::ptrdiff_t>(end)),
-                      torch::kInt64);
-    const torch::Tensor scores = (user_t.index_select(0, rows).matmul(item_t) + bias).contiguous();
-    const float* s = scores.data_ptr<float>();
-    for (size_t r = 0; r < end - start; ++r) {
-      const auto u = static_cast<size_t>(users[start + r]);
-      std::vector<float> row(s + r * static_cast<size_t>(items),
-                             s + (r + 1) * static_cast<size_t>(items));
-      lists.push_back(top_k(row, k, train[u]));
-      truth.push_back(valid[u]);
-    }
-  }
-  return ranking_metrics(lists, truth, {k}, items).at[0].ndcg;
 }
 
 struct EpochOutcome {
@@ -156,22 +128,6 @@ EpochOutcome run_epoch(BprParams& p, const Triples& t, const std::vector<int64_t
           loss / static_cast<double>(std::max<size_t>(1, batches))};
 }
 
-// Validation positives per user that are not already training positives.
-std::vector<std::vector<int64_t>> validation_positives(
-    const Dataset& data, const std::vector<std::vector<int64_t>>& train) {
-  std::vector<std::vector<int64_t>> valid(train.size());
-  const auto& v = data.validation;
-  for (int64_t r = 0; r < v.size(); ++r) {
-    const int64_t u = v.user[r], i = v.item[r];
-    check(u >= 0 && u < data.users.size() && i >= 0 && i < data.items.size(),
-          "bpr: validation interaction " + std::to_string(r) + " outside the id maps");
-    if (v.label[r] > 0 && !std::binary_search(train[u].begin(), train[u].end(), i)) {
-      valid[u].push_back(i);
-    }
-  }
-  return valid;
-}
-
 }  // namespace
 
 BprBaseline::BprBaseline(BprOptions options) : options_(options) {
@@ -188,11 +144,12 @@ BprBaseline::BprBaseline(BprOptions options) : options_(options) {
 
 void BprBaseline::fit(const Dataset& data) {
   const auto start = Clock::now();
-  const auto train = user_histories(data, /*with_validation=*/false);
+  const UserItems train = UserItems::build({&data.train}, data.users.size(), data.items.size(),
+                                           InteractionRule::kPositive);
   baseline_detail::check_has_positives(name(), train);
-  const auto valid = validation_positives(data, train);
-  const auto users = validation_users(valid, options_.validation_users, options_.seed);
-  const bool has_validation = !users.empty();
+  const Validator validator(data, "ndcg", options_.metric_k, options_.validation_users,
+                            options_.seed ^ 0x5eedULL);
+  const bool has_validation = !validator.empty();
   num_users_ = data.users.size();
   num_items_ = data.items.size();
 
@@ -223,14 +180,13 @@ void BprBaseline::fit(const Dataset& data) {
         run_epoch(p, triples, order, options_, learning_rate, &step, out_of_time);
     epochs_run_ = epoch;
     const double train_seconds = seconds_since(epoch_start);
-    const double ndcg =
-        has_validation ? validation_ndcg(p, train, valid, users, options_.metric_k) : epoch;
+    const double ndcg = has_validation ? validator.evaluate(bpr_scorer(p)) : epoch;
     if (options_.log_epochs) {
       spdlog::info(
           "bpr epoch {}: loss {:.4f}, validation ndcg@{} {:.4f} ({} users); {:.1f} s "
           "training, {:.1f} s validation",
-          epoch, outcome.loss, options_.metric_k, has_validation ? ndcg : 0.0, users.size(),
-          train_seconds, seconds_since(epoch_start) - train_seconds);
+          epoch, outcome.loss, options_.metric_k, has_validation ? ndcg : 0.0,
+          validator.num_users(), train_seconds, seconds_since(epoch_start) - train_seconds);
     }
     if (ndcg > best_ndcg_) {
       best_ndcg_ = ndcg;

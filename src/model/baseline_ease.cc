@@ -2,6 +2,7 @@
 // inverted in float64 with LibTorch; scoring is a sparse sum of weight rows.
 #include <torch/torch.h>
 
+#include "eval/baseline_common.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 
@@ -17,7 +18,7 @@ class EaseBaseline : public Baseline {
   std::string name() const override { return "ease"; }
 
   void fit(const Dataset& data) override {
-    histories_ = user_histories(data, /*with_validation=*/true);
+    histories_ = baseline_detail::history_positives(data);
     baseline_detail::check_has_positives(name(), histories_);
     num_items_ = data.items.size();
     check(num_items_ <= max_items_, "ease: " + std::to_string(num_items_) +
@@ -30,9 +31,9 @@ class EaseBaseline : public Baseline {
 
   std::vector<float> score(int64_t user) const override {
     baseline_detail::check_fitted(name(), fitted_);
-    baseline_detail::check_user(name(), user, static_cast<int64_t>(histories_.size()));
+    baseline_detail::check_user(name(), user, histories_.num_users());
     std::vector<float> scores(static_cast<size_t>(num_items_), 0.0f);
-    for (int64_t i : histories_[user]) {
+    for (int64_t i : histories_.items_of(user)) {
       const float* row = &weights_[i * num_items_];
       for (int64_t j = 0; j < num_items_; ++j) scores[j] += row[j];
     }
@@ -44,7 +45,8 @@ class EaseBaseline : public Baseline {
   torch::Tensor gram_matrix() const {
     torch::Tensor gram = torch::zeros({num_items_, num_items_}, torch::kFloat64);
     auto g = gram.accessor<double, 2>();
-    for (const auto& h : histories_) {
+    for (int64_t u = 0; u < histories_.num_users(); ++u) {
+      const ItemSpan h = histories_.items_of(u);
       for (int64_t a : h) {
         for (int64_t b : h) g[a][b] += 1.0;
       }
@@ -68,7 +70,7 @@ class EaseBaseline : public Baseline {
   double lambda_;
   int64_t max_items_;
   int64_t num_items_ = 0;
-  std::vector<std::vector<int64_t>> histories_;
+  UserItems histories_;
   std::vector<float> weights_;  // items x items, row i = contributions of history item i
   bool fitted_ = false;
 };

@@ -69,9 +69,9 @@ void write_bundle(TwoTowerNet& net, const BundleInputs& in, const std::string& o
   write_ids(stage.file(bf::kItemIds), data.items.ids());
   // Validation interactions are part of the user's history too (held out only for
   // early stopping), so exclude-seen skips them as well.
-  write_seen(stage.file(bf::kSeen), build_seen_lists({{data.train.user, data.train.item},
-                                                      {data.validation.user, data.validation.item}},
-                                                     data.users.size()));
+  write_seen(stage.file(bf::kSeen),
+             UserItems::build({&data.train, &data.validation}, data.users.size(), data.items.size(),
+                              InteractionRule::kAny));
   write_text_file(stage.file(bf::kPreprocessing), in.data->preprocessing.dump(1));
   // data.dir is saved absolute: a relative one would resolve against the bundle's
   // folder when the bundle's config.yaml is read back.

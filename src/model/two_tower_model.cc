@@ -6,6 +6,7 @@
 #include "model/two_tower_net.h"
 #include "towerrec/error.h"
 #include "towerrec/model.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec {
 
@@ -81,7 +82,7 @@ struct TwoTowerModel::Impl {
   IdMap users, items;
   std::vector<float> user_embeddings, item_embeddings;
   torch::Tensor item_matrix;  // [I x D], shares item_embeddings' memory
-  SeenLists seen;
+  UserItems seen;
   mutable Tower user_tower{nullptr};
   mutable Tower item_tower{nullptr};
   mutable PairHead pair_head{nullptr};
@@ -239,9 +240,7 @@ int64_t TwoTowerModel::item_index(const std::string& id) const {
 std::vector<int64_t> TwoTowerModel::seen_items(int64_t user) const {
   check(user >= 0 && user < impl_->seen.num_users(),
         "user index " + std::to_string(user) + " is out of range");
-  const auto& s = impl_->seen;
-  return std::vector<int64_t>(s.items.begin() + s.offsets[user],
-                              s.items.begin() + s.offsets[user + 1]);
+  return impl_->seen.items_of(user).to_vector();
 }
 
 std::vector<float> TwoTowerModel::embed_users(const std::vector<FeatureColumn>& features) const {
@@ -262,27 +261,25 @@ std::vector<std::vector<ScoredItem>> TwoTowerModel::top_k(
   int64_t q = static_cast<int64_t>(queries.size()) / dim;
   check(exclude.empty() || static_cast<int64_t>(exclude.size()) == q,
         "exclude lists must be empty or one per query");
-  torch::NoGradGuard no_grad;
-  auto query = torch::from_blob(const_cast<float*>(queries.data()), {q, dim}, torch::kFloat32);
-  auto scores = torch::mm(query, impl_->item_matrix.t()).div_(temperature());  // [Q x I]
-  std::vector<int64_t> kept(static_cast<size_t>(q), impl_->items.size());
-  for (int64_t r = 0; r < q && !exclude.empty(); ++r) {
-    if (exclude[r].empty()) continue;
-    for (int64_t item : exclude[r]) {
-      check(item >= 0 && item < impl_->items.size(),
+  const int64_t num_items = impl_->items.size();
+  for (const auto& row : exclude) {
+    for (int64_t item : row) {
+      check(item >= 0 && item < num_items,
             "excluded item index " + std::to_string(item) + " is out of range");
     }
-    auto rows = torch::tensor(exclude[r], torch::kInt64);
-    scores[r].index_fill_(0, rows, -std::numeric_limits<float>::infinity());
-    kept[r] -= std::get<0>(torch::_unique(rows)).numel();
   }
-  int64_t take = std::min(k, impl_->items.size());
-  auto [values, indices] = scores.topk(take, 1);
+  torch::NoGradGuard no_grad;
+  auto query = torch::from_blob(const_cast<float*>(queries.data()), {q, dim}, torch::kFloat32);
+  auto scores = torch::mm(query, impl_->item_matrix.t()).div_(temperature()).contiguous();
+  const float* rows = scores.data_ptr<float>();  // [Q x I]
   std::vector<std::vector<ScoredItem>> out(static_cast<size_t>(q));
-  auto v = values.accessor<float, 2>();
-  auto ix = indices.accessor<int64_t, 2>();
   for (int64_t r = 0; r < q; ++r) {
-    for (int64_t c = 0; c < std::min(take, kept[r]); ++c) out[r].push_back({ix[r][c], v[r][c]});
+    const std::vector<int64_t> none;
+    const std::vector<int64_t>& skip = exclude.empty() ? none : exclude[r];
+    for (const ScoredIndex& hit :
+         top_k_scored(rows + r * num_items, num_items, k, skip.data(), skip.size())) {
+      out[r].push_back({hit.index, hit.score});
+    }
   }
   return out;
 }
@@ -328,8 +325,9 @@ std::vector<std::vector<ScoredItem>> TwoTowerModel::recommend(const std::vector<
                  impl_->pair_head->forward(user, items, impl_->pair_inputs(user_rows, item_rows)))
                  .contiguous();
     for (size_t c = 0; c < list.size(); ++c) list[c].score = p[c].item<float>();
-    std::stable_sort(list.begin(), list.end(),
-                     [](const ScoredItem& a, const ScoredItem& b) { return a.score > b.score; });
+    std::sort(list.begin(), list.end(), [](const ScoredItem& a, const ScoredItem& b) {
+      return ranks_before(a.score, a.item, b.score, b.item);
+    });
     if (static_cast<int64_t>(list.size()) > k) list.resize(static_cast<size_t>(k));
   }
   return candidates;

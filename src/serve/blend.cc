@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "towerrec/error.h"
+#include "towerrec/top_k.h"
 
 namespace towerrec::serve {
 namespace {
@@ -57,7 +58,7 @@ std::vector<BlendedItem> blend(const std::vector<Candidate>& candidates,
                  item.contributions.content;
   }
   std::sort(items.begin(), items.end(), [](const BlendedItem& a, const BlendedItem& b) {
-    return a.score != b.score ? a.score > b.score : a.item < b.item;
+    return ranks_before(a.score, a.item, b.score, b.item);
   });
   if (static_cast<int64_t>(items.size()) > limit) items.resize(limit);
   return items;

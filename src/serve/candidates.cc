@@ -1,6 +1,7 @@
 #include "serve/candidates.h"
 
 #include "towerrec/metrics.h"
+#include "towerrec/top_k.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,15 +15,13 @@ CandidateScorer::CandidateScorer(const ServingState& state, const UserSignals& s
 
 template <typename ScoreFn>
 std::vector<int64_t> CandidateScorer::scan_top(int64_t k, ScoreFn score) const {
-  std::vector<std::pair<double, int64_t>> scored;
+  TopK top(std::max<int64_t>(k, 0));
   const int64_t rows = state_.catalog.size();
   for (int64_t row = 0; row < rows; ++row) {
-    if (keep_(row)) scored.emplace_back(-score(row), row);
+    if (keep_(row)) top.push(row, static_cast<float>(score(row)));
   }
-  const size_t top = std::min<size_t>(scored.size(), static_cast<size_t>(std::max<int64_t>(k, 0)));
-  std::partial_sort(scored.begin(), scored.begin() + top, scored.end());
-  std::vector<int64_t> best(top);
-  for (size_t i = 0; i < top; ++i) best[i] = scored[i].second;
+  std::vector<int64_t> best;
+  for (const ScoredIndex& hit : top.take_sorted()) best.push_back(hit.index);
   return best;
 }
 

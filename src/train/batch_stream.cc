@@ -117,7 +117,7 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
   batch.item_features = source_.item_features->gather(batch.items);
   if (source_.history_masks) apply_history_masks(*source_.history_masks, &batch.user_features, rng);
   if (source_.known_positives)
-    batch.known_positive = source_.known_positives->batch_mask(users, items);
+    batch.known_positive = positive_mask(*source_.known_positives, users, items);
   auto rows = static_cast<int64_t>(positions.size());
   if (plan_.negatives > 0) {
     auto flat = torch::tensor(sampled.per_row, torch::kInt64);

@@ -46,7 +46,7 @@ struct TrainingSource {
   // Per user: explicit negatives that take slot 0 of the row's K negatives (null = none).
   const std::vector<std::vector<int64_t>>* explicit_negatives = nullptr;
   // Fills TrainBatch::known_positive when set.
-  const KnownPositives* known_positives = nullptr;
+  const UserItems* known_positives = nullptr;
   // History features to mask on each row (train/history_mask.h); null = none.
   const std::vector<HistoryMask>* history_masks = nullptr;
 };

@@ -6,10 +6,10 @@
 // the easy negatives the model must still push down, and stops training from chasing
 // only the items it currently confuses. Until the first refresh every negative is uniform.
 #include <cmath>
-#include <limits>
 #include <mutex>
 
 #include "towerrec/error.h"
+#include "towerrec/top_k.h"
 #include "train/negative_sampler.h"
 
 namespace towerrec {
@@ -28,7 +28,7 @@ struct HardPools {
 
 class HardSampler : public NegativeSampler {
  public:
-  HardSampler(const TrainConfig& config, std::shared_ptr<const KnownPositives> positives)
+  HardSampler(const TrainConfig& config, std::shared_ptr<const UserItems> positives)
       : NegativeSampler(std::move(positives)),
         uniform_(make_uniform_proposal(this->positives().num_items())),
         share_(config.hard_negative_share),
@@ -79,26 +79,25 @@ class HardSampler : public NegativeSampler {
     return pools_;
   }
 
-  // scores: [U x I] of users first .. first + U.
+  // scores: [U x I] of users first .. first + U. Each user's pool holds the top items
+  // other than the user's positives; slots past the valid ones are -1 and never drawn.
   void mine_chunk(torch::Tensor scores, int64_t first, HardPools* pools) const {
+    scores = scores.contiguous();
+    const int64_t num_items = scores.size(1);
+    const float* rows = scores.data_ptr<float>();
     for (int64_t u = 0; u < scores.size(0); ++u) {
-      auto seen = positives().items_of(first + u);
-      if (!seen.empty()) {
-        scores[u].index_fill_(0, torch::tensor(seen), -std::numeric_limits<float>::infinity());
-      }
-    }
-    auto top = std::get<1>(scores.topk(pool_, 1)).contiguous();
-    auto accessor = top.accessor<int64_t, 2>();
-    for (int64_t u = 0; u < scores.size(0); ++u) {
-      for (int64_t r = 0; r < pool_; ++r) pools->items.push_back(accessor[u][r]);
-      pools->valid.push_back(
-          std::min(pool_, positives().num_items() - positives().count(first + u)));
+      const ItemSpan seen = positives().items_of(first + u);
+      std::vector<int64_t> top =
+          top_k(rows + u * num_items, num_items, pool_, seen.data(), seen.size());
+      pools->valid.push_back(static_cast<int64_t>(top.size()));
+      top.resize(static_cast<size_t>(pool_), -1);
+      pools->items.insert(pools->items.end(), top.begin(), top.end());
     }
   }
 
   int64_t draw_hard(const HardPools& pools, int64_t user, std::mt19937_64& rng) const {
     int64_t valid = user < static_cast<int64_t>(pools.valid.size()) ? pools.valid[user] : 0;
-    if (valid <= 0) return positives().draw_unseen(user, rng);
+    if (valid <= 0) return draw_unseen(positives(), user, rng);
     int64_t r = std::uniform_int_distribution<int64_t>(0, valid - 1)(rng);
     return pools.items[static_cast<size_t>(user * pools.pool + r)];
   }
@@ -114,7 +113,7 @@ class HardSampler : public NegativeSampler {
 }  // namespace
 
 std::unique_ptr<NegativeSampler> make_hard_sampler(const TrainConfig& config,
-                                                   std::shared_ptr<const KnownPositives> p) {
+                                                   std::shared_ptr<const UserItems> p) {
   return std::make_unique<HardSampler>(config, std::move(p));
 }
 

@@ -19,7 +19,7 @@ constexpr int kMaxRejections = 64;
 
 class PoolSampler : public NegativeSampler {
  public:
-  PoolSampler(std::shared_ptr<const KnownPositives> positives, int64_t shared)
+  PoolSampler(std::shared_ptr<const UserItems> positives, int64_t shared)
       : NegativeSampler(std::move(positives)), shared_(shared) {}
 
   BatchNegatives sample(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
@@ -73,7 +73,7 @@ class PoolSampler : public NegativeSampler {
         return valid[std::uniform_int_distribution<size_t>(0, valid.size() - 1)(rng)];
       }
     }
-    return positives().draw_unseen(users[b], rng);
+    return draw_unseen(positives(), users[b], rng);
   }
 
   int64_t shared_;
@@ -81,11 +81,11 @@ class PoolSampler : public NegativeSampler {
 
 }  // namespace
 
-std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const KnownPositives> p) {
+std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const UserItems> p) {
   return std::make_unique<PoolSampler>(std::move(p), 0);
 }
 
-std::unique_ptr<NegativeSampler> make_mixed_sampler(std::shared_ptr<const KnownPositives> p,
+std::unique_ptr<NegativeSampler> make_mixed_sampler(std::shared_ptr<const UserItems> p,
                                                     int64_t shared) {
   check(shared >= 1, "train.mixed_negatives must be >= 1 for the mixed sampler");
   return std::make_unique<PoolSampler>(std::move(p), shared);

@@ -43,7 +43,7 @@ class PopularityProposal : public ItemProposal {
 // Each row's negatives drawn independently from a fixed distribution over items.
 class ProposalSampler : public NegativeSampler {
  public:
-  ProposalSampler(std::shared_ptr<const KnownPositives> positives,
+  ProposalSampler(std::shared_ptr<const UserItems> positives,
                   std::unique_ptr<ItemProposal> proposal)
       : NegativeSampler(std::move(positives)), proposal_(std::move(proposal)) {}
 
@@ -60,7 +60,7 @@ class ProposalSampler : public NegativeSampler {
 };
 
 Registry<SamplerFactory> build_registry() {
-  using Positives = std::shared_ptr<const KnownPositives>;
+  using Positives = std::shared_ptr<const UserItems>;
   using Counts = std::vector<int64_t>;
   const SamplerFactory hard = [](const TrainConfig& config, Positives p, const Counts&) {
     return make_hard_sampler(config, std::move(p));
@@ -95,22 +95,13 @@ const Registry<SamplerFactory>& registry() {
 
 }  // namespace
 
-KnownPositives::KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
-                               int64_t num_items)
-    : num_items_(num_items) {
-  int64_t num_users = users.empty() ? 0 : *std::max_element(users.begin(), users.end()) + 1;
-  SeenLists lists = build_seen_lists({{users, items}}, num_users);
-  offsets_ = std::move(lists.offsets);
-  items_ = std::move(lists.items);
-}
-
-torch::Tensor KnownPositives::batch_mask(const std::vector<int64_t>& users,
-                                         const std::vector<int64_t>& items) const {
+torch::Tensor positive_mask(const UserItems& positives, const std::vector<int64_t>& users,
+                            const std::vector<int64_t>& items) {
   const int64_t b = static_cast<int64_t>(users.size());
   auto mask = torch::zeros({b, b}, torch::kBool);
   auto cells = mask.accessor<bool, 2>();
   for (int64_t i = 0; i < b; ++i) {
-    auto seen = items_of(users[i]);
+    const ItemSpan seen = positives.items_of(users[i]);
     for (int64_t j = 0; j < b; ++j) {
       // The row's own item, or another row's item of the same user, is known without a lookup.
       cells[i][j] = users[i] == users[j] || std::binary_search(seen.begin(), seen.end(), items[j]);
@@ -119,20 +110,16 @@ torch::Tensor KnownPositives::batch_mask(const std::vector<int64_t>& users,
   return mask;
 }
 
-c10::ArrayRef<int64_t> KnownPositives::items_of(int64_t user) const {
-  if (user < 0 || user + 1 >= static_cast<int64_t>(offsets_.size())) return {};
-  return {items_.data() + offsets_[user], static_cast<size_t>(offsets_[user + 1] - offsets_[user])};
-}
-
-int64_t KnownPositives::draw_unseen(int64_t user, std::mt19937_64& rng) const {
-  auto seen = items_of(user);
-  auto count = static_cast<int64_t>(seen.size());
-  if (count >= num_items_) {
+int64_t draw_unseen(const UserItems& positives, int64_t user, std::mt19937_64& rng) {
+  const ItemSpan seen = positives.items_of(user);
+  const auto count = static_cast<int64_t>(seen.size());
+  const int64_t num_items = positives.num_items();
+  if (count >= num_items) {
     throw Error("user index " + std::to_string(user) +
                 " has a training positive for every item: no negative can be sampled");
   }
   // The pick-th unseen item in ascending order: step over the seen items at or below it.
-  int64_t item = std::uniform_int_distribution<int64_t>(0, num_items_ - count - 1)(rng);
+  int64_t item = std::uniform_int_distribution<int64_t>(0, num_items - count - 1)(rng);
   for (int64_t s : seen) {
     if (s > item) break;
     ++item;
@@ -156,7 +143,7 @@ void NegativeSampler::sample_user(const ItemProposal& proposal, int64_t user, in
       int64_t candidate = proposal.draw(rng);
       if (!is_positive(user, candidate)) item = candidate;
     }
-    out->push_back(item >= 0 ? item : positives_->draw_unseen(user, rng));
+    out->push_back(item >= 0 ? item : draw_unseen(*positives_, user, rng));
   }
 }
 
@@ -165,13 +152,16 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        const std::vector<int64_t>& users,
                                                        const std::vector<int64_t>& items,
                                                        int64_t num_items) {
-  return make_negative_sampler(name, config, items,
-                               std::make_shared<const KnownPositives>(users, items, num_items));
+  const int64_t num_users = users.empty() ? 0 : *std::max_element(users.begin(), users.end()) + 1;
+  return make_negative_sampler(
+      name, config, items,
+      std::make_shared<const UserItems>(UserItems::from_pairs(users, items, num_users, num_items)));
 }
 
-std::unique_ptr<NegativeSampler> make_negative_sampler(
-    const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
-    std::shared_ptr<const KnownPositives> positives) {
+std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
+                                                       const TrainConfig& config,
+                                                       const std::vector<int64_t>& items,
+                                                       std::shared_ptr<const UserItems> positives) {
   const int64_t num_items = positives->num_items();
   const SamplerFactory& factory = registry().at(name);
   check(num_items > 0, "cannot sample negatives from an empty catalogue");

@@ -26,39 +26,21 @@
 
 #include <torch/torch.h>
 
+#include "data/user_items.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 
 namespace towerrec {
 
-// The training positives as a set, with an exact fallback draw among a user's unseen items.
-// Stored as each user's sorted, distinct items in CSR form (two int64 arrays, about 8
-// bytes per distinct pair: 10 MiB for 1.3M positives, where a hash set of pairs plus
-// per-user lists took 74 MiB). A lookup is a binary search in the user's own items.
-class KnownPositives {
- public:
-  // positives: (users[k], items[k]); user indices must be >= 0.
-  KnownPositives(const std::vector<int64_t>& users, const std::vector<int64_t>& items,
-                 int64_t num_items);
-  bool contains(int64_t user, int64_t item) const {
-    auto seen = items_of(user);
-    return std::binary_search(seen.begin(), seen.end(), item);
-  }
-  int64_t count(int64_t user) const { return static_cast<int64_t>(items_of(user).size()); }
-  // The user's distinct positive items, ascending (empty for a user without any).
-  c10::ArrayRef<int64_t> items_of(int64_t user) const;
-  int64_t num_items() const { return num_items_; }
-  // bool [B x B]: [i][j] = contains(users[i], items[j]).
-  torch::Tensor batch_mask(const std::vector<int64_t>& users,
-                           const std::vector<int64_t>& items) const;
-  // A uniform item the user has no positive for. Throws Error when none exists.
-  int64_t draw_unseen(int64_t user, std::mt19937_64& rng) const;
+// The training positives are a UserItems (data/user_items.h, InteractionRule::kPositive
+// over the training part), shared by the trainer, the samplers and the batch stream.
 
- private:
-  std::vector<int64_t> offsets_;  // [num_users + 1]: user u's items at [offsets_[u], offsets_[u+1])
-  std::vector<int64_t> items_;
-  int64_t num_items_;
-};
+// bool [B x B]: [i][j] = positives.contains(users[i], items[j]) (the batch's known pairs).
+torch::Tensor positive_mask(const UserItems& positives, const std::vector<int64_t>& users,
+                            const std::vector<int64_t>& items);
+// A uniform item the user has no positive for: the exact fallback of rejection
+// sampling. Throws Error when none exists.
+int64_t draw_unseen(const UserItems& positives, int64_t user, std::mt19937_64& rng);
 
 class ItemProposal {
  public:
@@ -77,7 +59,7 @@ struct BatchNegatives {
 
 class NegativeSampler {
  public:
-  explicit NegativeSampler(std::shared_ptr<const KnownPositives> positives)
+  explicit NegativeSampler(std::shared_ptr<const UserItems> positives)
       : positives_(std::move(positives)) {}
   virtual ~NegativeSampler() = default;
 
@@ -98,16 +80,16 @@ class NegativeSampler {
                    std::vector<int64_t>* out) const;
 
  protected:
-  const KnownPositives& positives() const { return *positives_; }
+  const UserItems& positives() const { return *positives_; }
 
  private:
-  std::shared_ptr<const KnownPositives> positives_;
+  std::shared_ptr<const UserItems> positives_;
 };
 
 // Builds the registered sampler `name`. positives and num_items describe the training
 // positives (users[k], items[k]).
 using SamplerFactory = std::function<std::unique_ptr<NegativeSampler>(
-    const TrainConfig& config, std::shared_ptr<const KnownPositives> positives,
+    const TrainConfig& config, std::shared_ptr<const UserItems> positives,
     const std::vector<int64_t>& item_counts)>;
 
 // Throws Error naming train.negatives when `name` is unknown.
@@ -118,17 +100,18 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        int64_t num_items);
 // The same over an existing set of the training positives; `items` are the positives'
 // items (their counts drive the popularity proposal).
-std::unique_ptr<NegativeSampler> make_negative_sampler(
-    const std::string& name, const TrainConfig& config, const std::vector<int64_t>& items,
-    std::shared_ptr<const KnownPositives> positives);
+std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
+                                                       const TrainConfig& config,
+                                                       const std::vector<int64_t>& items,
+                                                       std::shared_ptr<const UserItems> positives);
 // The registered samplers, in alphabetical order (train.negatives accepts these).
 const std::vector<std::string>& negative_sampler_names();
 
 // Factories of the batch samplers (in_batch_sampler.cc, hard_sampler.cc).
-std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const KnownPositives> p);
-std::unique_ptr<NegativeSampler> make_mixed_sampler(std::shared_ptr<const KnownPositives> p,
+std::unique_ptr<NegativeSampler> make_in_batch_sampler(std::shared_ptr<const UserItems> p);
+std::unique_ptr<NegativeSampler> make_mixed_sampler(std::shared_ptr<const UserItems> p,
                                                     int64_t shared);
 std::unique_ptr<NegativeSampler> make_hard_sampler(const TrainConfig& config,
-                                                   std::shared_ptr<const KnownPositives> p);
+                                                   std::shared_ptr<const UserItems> p);
 
 }  // namespace towerrec

@@ -63,13 +63,13 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
 void Trainer::collect_positives() {
   const Interactions& train = data_.dataset.train;
   // Sized exactly (one counting pass): grown by doubling they would hold up to twice that.
-  size_t count = train.label.empty() ? static_cast<size_t>(train.size()) : 0;
-  for (float label : train.label) count += label > 0 ? 1 : 0;
+  size_t count = 0;
+  for (int64_t k = 0; k < train.size(); ++k) count += is_positive(train, k) ? 1 : 0;
   pos_users_.reserve(count);
   pos_items_.reserve(count);
   pos_weights_.reserve(count);
   for (int64_t k = 0; k < train.size(); ++k) {
-    if (!train.label.empty() && train.label[k] <= 0) continue;  // explicit negatives
+    if (!is_positive(train, k)) continue;  // explicit negatives
     check_internal(
         train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
             train.user[k] < data_.dataset.users.size(),
@@ -84,7 +84,8 @@ void Trainer::collect_positives() {
 void Trainer::collect_loss_pairs() {
   const Dataset& d = data_.dataset;
   bool explicit_negatives = loss_->uses_explicit_negatives() && loss_->negatives_per_positive() > 0;
-  known_positives_ = std::make_shared<const KnownPositives>(pos_users_, pos_items_, d.items.size());
+  known_positives_ = std::make_shared<const UserItems>(
+      UserItems::build({&d.train}, d.users.size(), d.items.size(), InteractionRule::kPositive));
   if (explicit_negatives) {
     explicit_negatives_ = explicit_negatives_by_user(d.train, *known_positives_, d.users.size());
   }
@@ -368,7 +369,7 @@ void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double tra
                         bool* stop) {
   double epoch_seconds = train_seconds;
   auto validation_start = std::chrono::steady_clock::now();
-  double metric = validator_->evaluate(net_, user_features_, item_features_);
+  double metric = validator_->evaluate(two_tower_scorer(net_, user_features_, item_features_));
   net_->train();
   epoch_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - validation_start).count();

@@ -85,7 +85,7 @@ class Trainer {
   std::vector<int64_t> pos_users_, pos_items_;
   std::vector<float> pos_weights_;
   // The training positives, built once; shared with the negative sampler.
-  std::shared_ptr<const KnownPositives> known_positives_;
+  std::shared_ptr<const UserItems> known_positives_;
   std::vector<std::vector<int64_t>> explicit_negatives_;  // per user, when the loss uses them
   TrainState state_;
   std::chrono::steady_clock::time_point start_;

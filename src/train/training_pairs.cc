@@ -5,12 +5,11 @@
 namespace towerrec {
 
 std::vector<std::vector<int64_t>> explicit_negatives_by_user(const Interactions& train,
-                                                             const KnownPositives& positives,
+                                                             const UserItems& positives,
                                                              int64_t num_users) {
   std::vector<std::vector<int64_t>> by_user(static_cast<size_t>(num_users));
-  if (train.label.empty()) return by_user;
   for (int64_t k = 0; k < train.size(); ++k) {
-    if (train.label[k] > 0 || positives.contains(train.user[k], train.item[k])) continue;
+    if (is_positive(train, k) || positives.contains(train.user[k], train.item[k])) continue;
     by_user[train.user[k]].push_back(train.item[k]);
   }
   for (auto& items : by_user) {

@@ -1,7 +1,7 @@
 // What batches need to know about the training interactions beyond the positives being
 // trained on: each user's explicit negatives (data rows with label <= 0: a thumbs-down,
-// a rating at or below data.negative_threshold). The known positives themselves are
-// KnownPositives (train/negative_sampler.h).
+// a rating at or below data.negative_threshold). The known positives themselves are a
+// UserItems (data/user_items.h).
 //
 // Thread safety: immutable after construction; const members may be called from any
 // thread.
@@ -21,7 +21,7 @@ namespace towerrec {
 // Per user (dense index, [num_users]): the items of the user's explicit negatives in
 // `train` (label <= 0), each once, leaving out items the user also has as a positive.
 std::vector<std::vector<int64_t>> explicit_negatives_by_user(const Interactions& train,
-                                                             const KnownPositives& positives,
+                                                             const UserItems& positives,
                                                              int64_t num_users);
 
 // For each row b of a batch (user users[b]) that has explicit negatives, replaces slot 0

@@ -12,13 +12,13 @@
 namespace towerrec {
 namespace {
 
-TEST(KnownPositivesTest, BatchMaskMarksEveryItemTheRowsUserLiked) {
+TEST(TrainingPositivesTest, BatchMaskMarksEveryItemTheRowsUserLiked) {
   // User 0 liked items 0 and 2, user 1 item 1, user 2 item 2.
-  KnownPositives known({0, 0, 1, 2}, {0, 2, 1, 2}, 3);
+  const UserItems known = UserItems::from_pairs({0, 0, 1, 2}, {0, 2, 1, 2}, 3, 3);
   EXPECT_TRUE(known.contains(0, 2));
   EXPECT_FALSE(known.contains(1, 2));
   // Batch rows (user, item): (0, 0), (1, 1), (2, 2), (0, 2).
-  auto mask = known.batch_mask({0, 1, 2, 0}, {0, 1, 2, 2});
+  auto mask = positive_mask(known, {0, 1, 2, 0}, {0, 1, 2, 2});
   auto expected = torch::tensor({1, 0, 1, 1,  //
                                  0, 1, 0, 0,  //
                                  0, 0, 1, 1,  //
@@ -28,7 +28,7 @@ TEST(KnownPositivesTest, BatchMaskMarksEveryItemTheRowsUserLiked) {
   EXPECT_TRUE(mask.equal(expected)) << mask;
 }
 
-TEST(KnownPositivesTest, LookupsAndDrawsMatchAPlainSetOfPairs) {
+TEST(TrainingPositivesTest, LookupsAndDrawsMatchAPlainSetOfPairs) {
   // Random pairs with repeats and users without positives, against std::set.
   const int64_t num_users = 50, num_items = 40;
   std::mt19937_64 gen(11);
@@ -50,7 +50,7 @@ TEST(KnownPositivesTest, LookupsAndDrawsMatchAPlainSetOfPairs) {
     pairs.insert({48, i});
   }
   pairs.insert({49, 0});
-  KnownPositives known(users, items, num_items);
+  const UserItems known = UserItems::from_pairs(users, items, num_users, num_items);
   for (int64_t u = -1; u <= num_users; ++u) {
     std::vector<int64_t> expected;
     for (int64_t i = 0; i < num_items; ++i) {
@@ -70,13 +70,13 @@ TEST(KnownPositivesTest, LookupsAndDrawsMatchAPlainSetOfPairs) {
       for (int64_t i = 0; i < num_items && want < 0; ++i) {
         if (!pairs.count({u, i}) && pick-- == 0) want = i;
       }
-      ASSERT_EQ(known.draw_unseen(u, rng), want) << u << " seed " << seed;
+      ASSERT_EQ(draw_unseen(known, u, rng), want) << u << " seed " << seed;
     }
   }
   std::mt19937_64 rng(1);
-  EXPECT_THROW(known.draw_unseen(48, rng), Error);
+  EXPECT_THROW(draw_unseen(known, 48, rng), Error);
   std::vector<int64_t> batch_users = {0, 49, 3, 48}, batch_items = {5, 0, 7, 39};
-  auto mask = known.batch_mask(batch_users, batch_items);
+  auto mask = positive_mask(known, batch_users, batch_items);
   for (int i = 0; i < 4; ++i) {
     for (int j = 0; j < 4; ++j) {
       bool want =
@@ -93,7 +93,7 @@ TEST(ExplicitNegativesTest, CollectsLabelZeroRowsThatAreNotAlsoPositives) {
   train.push_back(0, 2, 0, 1, NAN, 0);  // the same one again
   train.push_back(0, 1, 0, 1, NAN, 0);  // contradicts a positive: dropped
   train.push_back(2, 3, 0, 1, NAN, 0);
-  KnownPositives known({0}, {1}, 4);
+  const UserItems known = UserItems::from_pairs({0}, {1}, 3, 4);
   auto by_user = explicit_negatives_by_user(train, known, 3);
   ASSERT_EQ(by_user.size(), 3u);
   EXPECT_EQ(by_user[0], (std::vector<int64_t>{2}));
@@ -118,7 +118,8 @@ TEST(BatchStreamTest, ExplicitNegativesTakeSlotZeroAndBatchesCarryTheMask) {
   std::vector<float> weights(d.train.user.size(), 1.0f);
   auto sampler =
       make_negative_sampler("uniform", TrainConfig{}, d.train.user, d.train.item, d.items.size());
-  KnownPositives known(d.train.user, d.train.item, d.items.size());
+  const UserItems known =
+      UserItems::build({&d.train}, d.users.size(), d.items.size(), InteractionRule::kPositive);
   // Users 0..9 thumbed down item 59 (outside their block).
   std::vector<std::vector<int64_t>> explicit_negatives(d.users.size());
   for (int64_t u = 0; u < 10; ++u) explicit_negatives[u] = {59};

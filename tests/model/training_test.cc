@@ -1,16 +1,18 @@
 // End to end on planted data: train -> bundle -> load -> recommend; resume; bad bundles.
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 
 #include <gtest/gtest.h>
 
+#include "eval/validator.h"
 #include "planted_data.h"
 #include "test_support.h"
 #include "towerrec/error.h"
+#include "towerrec/metrics.h"
 #include "towerrec/model.h"
 #include "towerrec/runtime.h"
-#include "train/validation.h"
 
 namespace towerrec {
 namespace {
@@ -32,13 +34,47 @@ double test_recall_at_10(const TwoTowerModel& model, const Dataset& data) {
     std::sort(items.begin(), items.end());
   }
   auto lists = model.recommend(users, 10, /*exclude_seen=*/true);
-  double total = 0;
+  std::vector<std::vector<int64_t>> ranked, truth;
   for (size_t u = 0; u < users.size(); ++u) {
     std::vector<int64_t> top;
     for (const auto& s : lists[u]) top.push_back(s.item);
-    total += ranking_metric("recall", 10, top, relevant[users[u]]);
+    ranked.push_back(top);
+    truth.push_back(relevant[users[u]]);
   }
-  return total / static_cast<double>(users.size());
+  return ranking_metrics(ranked, truth, {10}, data.items.size()).at[0].recall;
+}
+
+// The trainer's validation metric is the one ranking evaluator's: the Validator over the
+// saved (best-epoch) embeddings reproduces it, and so does `towerrec evaluate`'s protocol
+// (evaluate_full) once the validation part is taken as the test part.
+void expect_validation_is_the_evaluators(const TwoTowerModel& model, const Dataset& data,
+                                         double best_metric) {
+  const int64_t dim = model.embedding_dim(), num_items = model.items().size();
+  auto row = [&](int64_t user, float* out) {
+    const float* u = model.user_embeddings().data() + user * dim;
+    for (int64_t i = 0; i < num_items; ++i) {
+      const float* v = model.item_embeddings().data() + i * dim;
+      out[i] = std::inner_product(u, u + dim, v, 0.0f);
+    }
+  };
+  const TrainConfig& t = planted_config().train;
+  const Validator validator(data, t.metric, t.metric_k, t.validation_users, t.seed);
+  const double validated = validator.evaluate([&](const std::vector<int64_t>& users, float* out) {
+    for (size_t r = 0; r < users.size(); ++r) row(users[r], out + r * num_items);
+  });
+  EXPECT_NEAR(validated, best_metric, 1e-9);
+  Dataset as_test = data;
+  as_test.test = as_test.validation;
+  as_test.validation = Interactions{};
+  const FullProtocolResult evaluated =
+      evaluate_full(as_test,
+                    [&](int64_t user) {
+                      std::vector<float> scores(static_cast<size_t>(num_items));
+                      row(user, scores.data());
+                      return scores;
+                    },
+                    {t.metric_k});
+  EXPECT_NEAR(evaluated.ranking.at[0].recall, best_metric, 1e-9);
 }
 
 class TrainingTest : public ::testing::Test {
@@ -58,6 +94,7 @@ TEST_F(TrainingTest, SoftmaxRecoversPlantedBlocksAndRoundTripsTheBundle) {
 
   auto model = TwoTowerModel::load(out);
   EXPECT_GT(test_recall_at_10(*model, data.dataset), 0.95);
+  expect_validation_is_the_evaluators(*model, data.dataset, result.best_metric);
   // Loaded towers on the same features reproduce the saved embeddings.
   auto users = model->embed_users(data.dataset.user_features);
   auto items = model->embed_items(data.dataset.item_features);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eval/ranking_evaluator.h"
 #include "interaction_builders.h"
 #include "towerrec/baseline_core.h"
 #include "towerrec/error.h"
@@ -69,10 +70,10 @@ TEST(ItemKnnBaselineTest, RecoversCoOccurringBlocks) {
   }
   auto knn = make_item_knn_baseline(9);
   knn->fit(d);
-  const UserItemSets sets = user_item_sets(d);
+  const RankingTask sets = test_ranking_task(d);
   for (int u = 0; u < 60; ++u) {
     const std::vector<float> s = knn->score(u);
-    for (int64_t item : top_k(s, 5, sets.known[u])) {
+    for (int64_t item : top_k(s, 5, sets.exclude.items_of(u).to_vector())) {
       EXPECT_EQ(item / 10, u / 30) << "user " << u << " item " << item;
       EXPECT_GT(s[item], 0.0f);
     }

@@ -20,36 +20,23 @@ uint64_t fnv1a(const std::string& bytes) {
   return hash;
 }
 
-TEST(SeenListsTest, UnionOfTwoPartsIsSortedAndDistinctPerUser) {
-  // Training: user 0 saw 5, 2, 5; user 2 saw 1. Validation: user 0 saw 2 and 3, user 1 saw 4.
-  std::vector<int64_t> train_users = {0, 0, 2, 0}, train_items = {5, 2, 1, 5};
-  std::vector<int64_t> valid_users = {1, 0, 0}, valid_items = {4, 3, 2};
-  SeenLists seen = build_seen_lists({{train_users, train_items}, {valid_users, valid_items}}, 4);
-  EXPECT_EQ(seen.offsets, (std::vector<int64_t>{0, 3, 4, 5, 5}));
-  EXPECT_EQ(seen.items, (std::vector<int64_t>{2, 3, 5, 4, 1}));
-
-  Interactions one;
-  one.push_back(3, 7, 1, 1, NAN, 0);
-  one.push_back(3, 6, 1, 1, NAN, 0);
-  one.push_back(3, 7, 0, 1, NAN, 0);
-  SeenLists single = build_seen_lists(one, 4);
-  EXPECT_EQ(single.offsets, (std::vector<int64_t>{0, 0, 0, 0, 2}));
-  EXPECT_EQ(single.items, (std::vector<int64_t>{6, 7}));
-
-  std::vector<int64_t> bad_users = {4}, bad_items = {0};
-  EXPECT_THROW(build_seen_lists({{bad_users, bad_items}}, 4), Error);
-}
-
-TEST(SeenListsTest, WriteReadRoundTrip) {
+TEST(SeenFileTest, WriteReadRoundTripAndCorruption) {
   testing::TempDir dir;
   std::vector<int64_t> users = {2, 0, 2, 2}, items = {9, 1, 0, 9};
-  SeenLists seen = build_seen_lists({{users, items}}, 3);
+  UserItems seen = UserItems::from_pairs(users, items, 3, 10);
   std::string path = dir.path() + "/seen.bin";
   write_seen(path, seen);
-  SeenLists back = read_seen(path, 3, 10);
-  EXPECT_EQ(back.offsets, (std::vector<int64_t>{0, 1, 1, 3}));
-  EXPECT_EQ(back.items, (std::vector<int64_t>{1, 0, 9}));
+  UserItems back = read_seen(path, 3, 10);
+  EXPECT_EQ(back.offsets(), (std::vector<int64_t>{0, 1, 1, 3}));
+  EXPECT_EQ(back.items(), (std::vector<int64_t>{1, 0, 9}));
   EXPECT_THROW(read_seen(path, 4, 10), Error);  // another user count
+  try {
+    read_seen(path, 3, 5);  // item 9 outside a catalogue of 5
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is corrupt: item index out of range"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(F32MatrixTest, PointerAndVectorWritesReadBack) {

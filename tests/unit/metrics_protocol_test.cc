@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eval/ranking_evaluator.h"
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
 
@@ -61,12 +62,13 @@ Dataset small_dataset() {
 
 std::vector<float> by_index(int64_t) { return {0, 1, 2, 3, 4}; }
 
-TEST(ProtocolTest, UserItemSetsSplitKnownFromRelevant) {
-  const UserItemSets s = user_item_sets(small_dataset());
-  EXPECT_EQ(s.known[0], (std::vector<int64_t>{0, 1, 2}));
-  EXPECT_EQ(s.known[2], (std::vector<int64_t>{0}));
-  EXPECT_EQ(s.relevant[1], (std::vector<int64_t>{0, 4}));
-  EXPECT_TRUE(s.relevant[2].empty());
+TEST(ProtocolTest, TestTaskSplitsKnownFromRelevant) {
+  const RankingTask s = test_ranking_task(small_dataset());
+  EXPECT_EQ(s.users, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(s.exclude.items_of(0).to_vector(), (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(s.exclude.items_of(2).to_vector(), (std::vector<int64_t>{0}));  // not the negative
+  EXPECT_EQ(s.relevant.items_of(1).to_vector(), (std::vector<int64_t>{0, 4}));
+  EXPECT_TRUE(s.relevant.items_of(2).empty());
   EXPECT_EQ(item_user_counts(small_dataset()), (std::vector<int64_t>{2, 1, 2, 0, 0}));
 }
 
@@ -176,7 +178,7 @@ TEST(ProtocolTest, RejectsAScoreFunctionOfTheWrongSize) {
   }
   Dataset bad = small_dataset();
   bad.test.push_back(0, 9, 1, 1, NAN, 0);
-  EXPECT_THROW(user_item_sets(bad), Error);
+  EXPECT_THROW(test_ranking_task(bad), Error);
 }
 
 }  // namespace
