@@ -1,27 +1,28 @@
-// BPR matrix factorisation baseline: training with Adam on sampled triples, early
-// stopping on validation NDCG and an optional time budget. Save/load live in baseline_bpr_io.cc.
+// BPR matrix factorisation baseline: Adam on sampled triples inside the training's epoch
+// loop (train/epoch_loop.h), validated by the training's Validator. Save/load live in
+// baseline_bpr_io.cc.
 #include <algorithm>
-#include <chrono>
-#include <functional>
+#include <cmath>
 #include <numeric>
 #include <random>
 
-#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "eval/baseline_common.h"
 #include "model/bpr_rows.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
-#include "towerrec/metrics.h"
-#include "util/sample.h"
+#include "train/epoch_loop.h"
+#include "train/sparse_row_adam.h"
+#include "train/validation.h"
 
 namespace towerrec {
 
 namespace {
 
-using bpr_detail::AdamRows;
-using bpr_detail::BprParams;
+using bpr_detail::BprFactors;
+using bpr_detail::BprGradients;
+using bpr_detail::RowGradients;
 
 // Training positives as parallel arrays; users whose history covers the whole
 // catalogue are left out (no negative exists for them).
@@ -59,121 +60,123 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-struct Snapshot {
-  std::vector<float> user, item, bias;
+BprFactors clone(const BprFactors& f) { return {f.user.clone(), f.item.clone(), f.bias.clone()}; }
+
+// One fit's state: factors, their optimiser, the triples and their order.
+class BprFit {
+ public:
+  BprFit(const Dataset& data, const BprOptions& options)
+      : options_(options),
+        train_(user_histories(data, /*with_validation=*/false)),
+        triples_(positive_pairs(train_, data.items.size())),
+        order_(triples_.user.size()),
+        rng_(options.seed),
+        validator_(data, options.metric, options.metric_k, options.validation_users, options.seed),
+        gradients_{RowGradients(data.users.size(), options.dim),
+                   RowGradients(data.items.size(), options.dim),
+                   RowGradients(data.items.size(), 1)} {
+    baseline_detail::check_has_positives("bpr", train_);
+    torch::manual_seed(options.seed);
+    factors_ = {torch::randn({data.users.size(), options.dim}) * 0.1,
+                torch::randn({data.items.size(), options.dim}) * 0.1,
+                torch::zeros({data.items.size(), 1})};
+    best_ = clone(factors_);
+    SparseRowAdamOptions adam;
+    adam.untouched = SparseRowAdamOptions::Untouched::kDense;
+    adam.lr = options.learning_rate;
+    adam_ = std::make_unique<SparseRowAdam>(
+        std::vector<torch::Tensor>{factors_.user, factors_.item, factors_.bias}, adam);
+    std::iota(order_.begin(), order_.end(), 0);
+  }
+
+  const Validator& validator() const { return validator_; }
+  const BprFactors& factors() const { return factors_; }
+
+  EpochHooks hooks(const EpochLoop& loop) {
+    EpochHooks hooks;
+    hooks.train = [this, &loop](int64_t) { return train_epoch(loop); };
+    hooks.validate = [this] {
+      // <[p_u, 1], [q_i, b_i]> = <p_u, q_i> + b_i: the score, as rows the validator ranks.
+      const torch::Tensor ones = torch::ones({factors_.user.size(0), 1});
+      return validator_.evaluate(torch::cat({factors_.user, ones}, 1),
+                                 torch::cat({factors_.item, factors_.bias}, 1));
+    };
+    hooks.set_lr = [this](double lr) { adam_->set_lr(lr); };
+    hooks.keep_best = [this] { best_ = clone(factors_); };
+    hooks.restore_best = [this] {
+      factors_.user.copy_(best_.user);
+      factors_.item.copy_(best_.item);
+      factors_.bias.copy_(best_.bias);
+    };
+    return hooks;
+  }
+
+ private:
+  // One pass over the shuffled triples, every row brought up to date at the end.
+  EpochResult train_epoch(const EpochLoop& loop) {
+    constexpr size_t kBatchesPerClockCheck = 16;
+    std::shuffle(order_.begin(), order_.end(), rng_);
+    draw_negatives(triples_, train_, factors_.item.size(0), rng_);
+    const auto batch = static_cast<size_t>(options_.batch_size);
+    std::vector<int64_t> u(batch), i(batch), j(batch);
+    EpochResult result;
+    size_t batches = 0;
+    double loss = 0;
+    for (size_t b = 0; b < order_.size(); b += batch) {
+      const size_t n = std::min(order_.size(), b + batch) - b;
+      for (size_t r = 0; r < n; ++r) {
+        const auto row = static_cast<size_t>(order_[b + r]);
+        u[r] = triples_.user[row];
+        i[r] = triples_.positive[row];
+        j[r] = triples_.negative[row];
+      }
+      loss += bpr_detail::add_batch_gradient(factors_, gradients_, u.data(), i.data(), j.data(),
+                                             static_cast<int64_t>(n), options_.l2);
+      adam_->step({as_gradient(gradients_.user.take()), as_gradient(gradients_.item.take()),
+                   as_gradient(gradients_.bias.take())});
+      result.examples += static_cast<int64_t>(n);
+      if (++batches % kBatchesPerClockCheck == 0 && b + batch < order_.size() &&
+          loop.out_of_time()) {
+        result.timed_out = true;
+        break;
+      }
+    }
+    adam_->catch_up_all();
+    result.loss = loss / static_cast<double>(std::max<size_t>(1, batches));
+    return result;
+  }
+
+  static RowGradient as_gradient(std::pair<torch::Tensor, torch::Tensor> g) {
+    return {std::move(g.first), std::move(g.second)};
+  }
+
+  BprOptions options_;
+  std::vector<std::vector<int64_t>> train_;
+  Triples triples_;
+  std::vector<int64_t> order_;
+  std::mt19937_64 rng_;
+  Validator validator_;
+  BprFactors factors_, best_;
+  BprGradients gradients_;
+  std::unique_ptr<SparseRowAdam> adam_;
 };
-
-Snapshot snapshot(const BprParams& p) {
-  return {p.user.values(), p.item.values(), p.bias.values()};
-}
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The users validation scores: all users with validation positives, or a fixed random
-// sample of `limit` of them (limit > 0), in increasing order.
-std::vector<int64_t> validation_users(const std::vector<std::vector<int64_t>>& valid, int64_t limit,
-                                      uint64_t seed) {
-  std::vector<int64_t> users;
-  for (size_t u = 0; u < valid.size(); ++u) {
-    if (!valid[u].empty()) users.push_back(static_cast<int64_t>(u));
-  }
-  return seeded_sample(std::move(users), limit, seed ^ 0x5eedULL);
-}
-
-// NDCG@k of the validation positives of `users`, ranking all items minus the training
-// history. Users are scored a block at a time: every user against every item at once
-// would be [users x items] floats (32 GB for 100k users and 80k items).
-double validation_ndcg(const BprParams& p, const std::vector<std::vector<int64_t>>& train,
-                       const std::vector<std::vector<int64_t>>& valid,
-                       const std::vector<int64_t>& users, int64_t k) {
-  constexpr int64_t kScoreBlock = int64_t{1} << 22;  // 16 MiB of float scores
-  torch::NoGradGuard no_grad;
-  const int64_t dim = p.user.width();
-  const auto items = static_cast<int64_t>(p.bias.values().size());
-  // from_blob views of the rows (no copy); nothing writes them during validation.
-  auto view = [](const std::vector<float>& v, std::vector<int64_t> shape) {
-    return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat32);
-  };
-  const torch::Tensor user_t = view(p.user.values(), {static_cast<int64_t>(train.size()), dim});
-  const torch::Tensor item_t = view(p.item.values(), {items, dim}).t();
-  const torch::Tensor bias = view(p.bias.values(), {1, items});
-  const auto block = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items));
-  std::vector<std::vector<int64_t>> lists, truth;
-  for (size_t start = 0; start < users.size(); start += block) {
-    const size_t end = std::min(users.size(), start + block);
-    const auto rows =
-        torch::tensor(std::vector<int64_t>(users.begin() + static_cast<std::ptrdiff_t>(start),
-                                           users.begin() + static_cast<std::ptrdiff_t>(end)),
-                      torch::kInt64);
-    const torch::Tensor scores = (user_t.index_select(0, rows).matmul(item_t) + bias).contiguous();
-    const float* s = scores.data_ptr<float>();
-    for (size_t r = 0; r < end - start; ++r) {
-      const auto u = static_cast<size_t>(users[start + r]);
-      std::vector<float> row(s + r * static_cast<size_t>(items),
-                             s + (r + 1) * static_cast<size_t>(items));
-      lists.push_back(top_k(row, k, train[u]));
-      truth.push_back(valid[u]);
-    }
-  }
-  return ranking_metrics(lists, truth, {k}, items).at[0].ndcg;
-}
-
-struct EpochOutcome {
-  bool complete = true;  // false: the time budget ran out first (factors hold the batches done)
-  double loss = 0;       // mean over the batches done
-};
-
-// One pass over the triples in `order`, every row brought up to date at the end.
-EpochOutcome run_epoch(BprParams& p, const Triples& t, const std::vector<int64_t>& order,
-                       const BprOptions& options, double learning_rate, int64_t* step,
-                       const std::function<bool()>& out_of_time) {
-  constexpr size_t kBatchesPerClockCheck = 16;
-  const auto batch = static_cast<size_t>(options.batch_size);
-  std::vector<int64_t> u(batch), i(batch), j(batch);
-  size_t batches = 0;
-  double loss = 0;
-  for (size_t b = 0; b < order.size(); b += batch) {
-    const size_t n = std::min(order.size(), b + batch) - b;
-    for (size_t r = 0; r < n; ++r) {
-      const auto row = static_cast<size_t>(order[b + r]);
-      u[r] = t.user[row];
-      i[r] = t.positive[row];
-      j[r] = t.negative[row];
-    }
-    loss += bpr_detail::add_batch_gradient(p, u.data(), i.data(), j.data(), static_cast<int64_t>(n),
-                                           options.l2);
-    ++*step;
-    for (AdamRows* rows : {&p.user, &p.item, &p.bias}) rows->step(learning_rate, *step);
-    if (++batches % kBatchesPerClockCheck == 0 && b + batch < order.size() && out_of_time()) {
-      break;
-    }
-  }
-  for (AdamRows* rows : {&p.user, &p.item, &p.bias}) rows->catch_up_all(learning_rate, *step);
-  return {batches * batch >= order.size(),
-          loss / static_cast<double>(std::max<size_t>(1, batches))};
-}
-
-// Validation positives per user that are not already training positives.
-std::vector<std::vector<int64_t>> validation_positives(
-    const Dataset& data, const std::vector<std::vector<int64_t>>& train) {
-  std::vector<std::vector<int64_t>> valid(train.size());
-  const auto& v = data.validation;
-  for (int64_t r = 0; r < v.size(); ++r) {
-    const int64_t u = v.user[r], i = v.item[r];
-    check(u >= 0 && u < data.users.size() && i >= 0 && i < data.items.size(),
-          "bpr: validation interaction " + std::to_string(r) + " outside the id maps");
-    if (v.label[r] > 0 && !std::binary_search(train[u].begin(), train[u].end(), i)) {
-      valid[u].push_back(i);
-    }
-  }
-  return valid;
-}
 
 }  // namespace
+
+BprOptions bpr_options(const TrainConfig& train) {
+  BprOptions o;
+  o.dim = train.bpr.factors;
+  o.learning_rate = train.bpr.learning_rate;
+  o.l2 = train.bpr.regularization;
+  o.batch_size = train.bpr.batch_size;
+  o.max_epochs = train.bpr.epochs;
+  o.patience = train.bpr.patience;
+  o.metric = train.metric;
+  o.metric_k = train.metric_k;
+  o.validation_users = train.validation_users;
+  o.seed = train.seed;
+  return o;
+}
 
 BprBaseline::BprBaseline(BprOptions options) : options_(options) {
   check(options_.dim >= 1, "bpr: dim must be >= 1");
@@ -182,77 +185,33 @@ BprBaseline::BprBaseline(BprOptions options) : options_(options) {
   check(options_.batch_size >= 1, "bpr: batch_size must be >= 1");
   check(options_.max_epochs >= 1, "bpr: max_epochs must be >= 1");
   check(options_.patience >= 1, "bpr: patience must be >= 1");
+  check(options_.metric == "ndcg" || options_.metric == "recall",
+        "bpr: metric '" + options_.metric + "' is not ndcg|recall");
   check(options_.metric_k >= 1, "bpr: metric_k must be >= 1");
   check(options_.validation_users >= 0, "bpr: validation_users must be >= 0");
   check(options_.max_seconds >= 0, "bpr: max_seconds must be >= 0");
 }
 
 void BprBaseline::fit(const Dataset& data) {
-  const auto start = Clock::now();
-  const auto train = user_histories(data, /*with_validation=*/false);
-  baseline_detail::check_has_positives(name(), train);
-  const auto valid = validation_positives(data, train);
-  const auto users = validation_users(valid, options_.validation_users, options_.seed);
-  const bool has_validation = !users.empty();
+  BprFit fit(data, options_);
   num_users_ = data.users.size();
   num_items_ = data.items.size();
-
-  torch::manual_seed(options_.seed);
-  std::mt19937_64 rng(options_.seed);
-  BprParams p{AdamRows(to_vector(torch::randn({num_users_, options_.dim}) * 0.1), options_.dim),
-              AdamRows(to_vector(torch::randn({num_items_, options_.dim}) * 0.1), options_.dim),
-              AdamRows(std::vector<float>(static_cast<size_t>(num_items_), 0.0f), 1)};
-  Triples triples = positive_pairs(train, num_items_);
-  std::vector<int64_t> order(triples.user.size());
-  std::iota(order.begin(), order.end(), 0);
-
-  const auto out_of_time = [&] {
-    return options_.max_seconds > 0 && seconds_since(start) > options_.max_seconds;
-  };
-  Snapshot best = snapshot(p);
-  best_ndcg_ = -1;
-  best_epoch_ = 0;
-  epochs_run_ = 0;
-  stopped_on_budget_ = false;
-  double learning_rate = options_.learning_rate;
-  int64_t bad_epochs = 0, step = 0;
-  for (int64_t epoch = 1; epoch <= options_.max_epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    draw_negatives(triples, train, num_items_, rng);
-    const auto epoch_start = Clock::now();
-    const EpochOutcome outcome =
-        run_epoch(p, triples, order, options_, learning_rate, &step, out_of_time);
-    epochs_run_ = epoch;
-    const double train_seconds = seconds_since(epoch_start);
-    const double ndcg =
-        has_validation ? validation_ndcg(p, train, valid, users, options_.metric_k) : epoch;
-    if (options_.log_epochs) {
-      spdlog::info(
-          "bpr epoch {}: loss {:.4f}, validation ndcg@{} {:.4f} ({} users); {:.1f} s "
-          "training, {:.1f} s validation",
-          epoch, outcome.loss, options_.metric_k, has_validation ? ndcg : 0.0, users.size(),
-          train_seconds, seconds_since(epoch_start) - train_seconds);
-    }
-    if (ndcg > best_ndcg_) {
-      best_ndcg_ = ndcg;
-      best_epoch_ = epoch;
-      best = snapshot(p);
-      bad_epochs = 0;
-    } else {
-      if (++bad_epochs >= options_.patience) break;
-      // Two epochs without a better validation NDCG halve the step size: Adam's fixed
-      // rate otherwise keeps overshooting once the factors are close to a good solution.
-      if (bad_epochs % 2 == 0) learning_rate *= 0.5;
-    }
-    if (!outcome.complete || out_of_time()) {
-      stopped_on_budget_ = true;
-      break;
-    }
-  }
-  if (!has_validation) best_ndcg_ = 0;
-  user_factors_ = std::move(best.user);
-  item_factors_ = std::move(best.item);
-  item_bias_ = std::move(best.bias);
+  EpochLoopOptions loop_options{options_.max_epochs,     true,
+                                options_.patience,       "plateau",
+                                options_.learning_rate,  options_.max_seconds,
+                                !fit.validator().empty()};
+  LoopState state;
+  Progress progress(true, options_.max_epochs, fit.validator().name(), {},
+                    ProgressLines{"collaborative (BPR) fit", "bpr epoch", /*debug=*/true});
+  EpochLoop loop(loop_options, &state, &progress);
+  const LoopOutcome outcome = loop.run(fit.hooks(loop));
+  epochs_run_ = state.epochs_done;
+  best_epoch_ = state.best_epoch;
+  best_ndcg_ = std::isnan(state.best_metric) ? 0 : state.best_metric;
+  stopped_on_budget_ = outcome.timed_out;
+  user_factors_ = to_vector(fit.factors().user);
+  item_factors_ = to_vector(fit.factors().item);
+  item_bias_ = to_vector(fit.factors().bias);
 }
 
 std::vector<float> BprBaseline::score(int64_t user) const {

@@ -75,13 +75,28 @@ double Validator::evaluate(TwoTowerNet& net, const FeatureTable& users,
     if (start == 0) item_embeddings = torch::empty({items.rows(), part.size(1)}, part.options());
     item_embeddings.slice(0, start, end).copy_(part);
   }
-  int64_t k = std::min<int64_t>(k_, items.rows());
-  auto user_chunk = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / items.rows()));
+  return evaluate_rows(
+      [&](const torch::Tensor& rows) { return net->user_tower->forward(users.gather(rows)); },
+      item_embeddings);
+}
+
+double Validator::evaluate(const torch::Tensor& user_rows, const torch::Tensor& item_rows) const {
+  if (users_.empty()) return std::nan("");
+  torch::NoGradGuard no_grad;
+  return evaluate_rows([&](const torch::Tensor& rows) { return user_rows.index_select(0, rows); },
+                       item_rows);
+}
+
+double Validator::evaluate_rows(const std::function<torch::Tensor(const torch::Tensor&)>& user_rows,
+                                const torch::Tensor& item_embeddings) const {
+  const int64_t num_items = item_embeddings.size(0);
+  int64_t k = std::min<int64_t>(k_, num_items);
+  auto user_chunk = static_cast<size_t>(std::max<int64_t>(1, kScoreBlock / num_items));
   double total = 0;
   for (size_t start = 0; start < users_.size(); start += user_chunk) {
     size_t end = std::min(users_.size(), start + user_chunk);
     std::vector<int64_t> chunk(users_.begin() + start, users_.begin() + end);
-    auto user_embeddings = net->user_tower->forward(users.gather(torch::tensor(chunk)));
+    auto user_embeddings = user_rows(torch::tensor(chunk));
     auto scores = torch::mm(user_embeddings, item_embeddings.t());  // [U x I]
     for (size_t u = 0; u < chunk.size(); ++u) {
       const auto& seen = seen_[start + u];

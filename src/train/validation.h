@@ -9,6 +9,7 @@
 // Thread safety: evaluate() from one thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,14 @@ class Validator {
   std::string name() const { return metric_ + "@" + std::to_string(k_); }
   // Puts the net in eval mode (the caller restores train mode).
   double evaluate(TwoTowerNet& net, const FeatureTable& users, const FeatureTable& items) const;
+  // Scores are dot products of user rows [users x D] and item rows [items x D] (float,
+  // the data set's dense indices); e.g. factors with a bias column. NaN without users.
+  double evaluate(const torch::Tensor& user_rows, const torch::Tensor& item_rows) const;
 
  private:
+  // user_rows(indices) gives the [n x D] rows of those users.
+  double evaluate_rows(const std::function<torch::Tensor(const torch::Tensor&)>& user_rows,
+                       const torch::Tensor& item_rows) const;
   double score_user(const std::vector<int64_t>& top, const std::vector<int64_t>& relevant) const;
 
   std::string metric_;

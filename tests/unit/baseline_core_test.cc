@@ -135,7 +135,7 @@ TEST(ContentBaselineTest, RecoversItemsSharingTheLikedGenres) {
   like(d.train, 0, 0);
   like(d.train, 0, 1);
   like(d.train, 1, 4);
-  auto content = make_content_baseline();
+  auto content = make_feature_content_baseline();
   content->fit(d);
   const auto s0 = content->score(0);
   // Profile ((1+h)/2, 0, 0, h/2) over genres (2, 3, 4, 5), h = 1/sqrt2, norm
@@ -156,7 +156,7 @@ TEST(ContentBaselineTest, RecoversItemsSharingTheLikedGenres) {
   EXPECT_FLOAT_EQ(s1[5], 1.0f);
   Dataset no_features = empty_dataset(1, 2);
   like(no_features.train, 0, 0);
-  EXPECT_THROW(make_content_baseline()->fit(no_features), Error);
+  EXPECT_THROW(make_feature_content_baseline()->fit(no_features), Error);
 }
 
 }  // namespace
