@@ -62,9 +62,6 @@ FeatureMatrix item_feature_matrix(const std::vector<FeatureColumn>& columns, int
 // (Dataset::item_raw; empty = every raw item column), the profile built from the train
 // and validation positives. Needs item attributes in the data set.
 std::unique_ptr<Baseline> make_content_baseline(std::vector<std::string> columns = {});
-// The mean encoded feature vector of the history, cosine with each item's feature row
-// (`content_features`).
-std::unique_ptr<Baseline> make_feature_content_baseline();
 
 // ---- LibTorch baselines (link the `towerrec` library) -----------------------------------
 

@@ -71,70 +71,10 @@ class ContentBaseline : public Baseline {
   std::vector<ContentProfile> profiles_;  // per user
 };
 
-// The former evaluated algorithm, kept under `content_features` for comparison: the
-// profile is the mean encoded feature vector of the history; cosine with each item's.
-class FeatureContentBaseline : public Baseline {
- public:
-  std::string name() const override { return "content_features"; }
-
-  void fit(const Dataset& data) override {
-    histories_ = user_histories(data, /*with_validation=*/true);
-    baseline_detail::check_has_positives(name(), histories_);
-    features_ = item_feature_matrix(data.item_features, data.items.size());
-    check(features_.dim > 0, "content: the data set has no usable item features");
-    norms_.assign(static_cast<size_t>(features_.rows), 0.0f);
-    for (int64_t i = 0; i < features_.rows; ++i) {
-      double sq = 0;
-      for (int64_t d = 0; d < features_.dim; ++d) sq += std::pow(row(i)[d], 2);
-      norms_[i] = static_cast<float>(std::sqrt(sq));
-    }
-    fitted_ = true;
-  }
-
-  std::vector<float> score(int64_t user) const override {
-    baseline_detail::check_fitted(name(), fitted_);
-    baseline_detail::check_user(name(), user, static_cast<int64_t>(histories_.size()));
-    const int64_t dim = features_.dim;
-    std::vector<float> scores(static_cast<size_t>(features_.rows), 0.0f);
-    const auto& history = histories_[user];
-    if (history.empty()) return scores;
-    std::vector<double> profile(static_cast<size_t>(dim), 0.0);
-    for (int64_t i : history) {
-      for (int64_t d = 0; d < dim; ++d) profile[d] += row(i)[d];
-    }
-    double profile_sq = 0;
-    for (double& v : profile) {
-      v /= static_cast<double>(history.size());
-      profile_sq += v * v;
-    }
-    const double profile_norm = std::sqrt(profile_sq);
-    if (profile_norm == 0) return scores;
-    for (int64_t i = 0; i < features_.rows; ++i) {
-      if (norms_[i] == 0) continue;
-      double dot = 0;
-      for (int64_t d = 0; d < dim; ++d) dot += profile[d] * row(i)[d];
-      scores[i] = static_cast<float>(dot / (profile_norm * norms_[i]));
-    }
-    return scores;
-  }
-
- private:
-  const float* row(int64_t i) const { return &features_.values[i * features_.dim]; }
-
-  std::vector<std::vector<int64_t>> histories_;
-  FeatureMatrix features_;
-  std::vector<float> norms_;
-  bool fitted_ = false;
-};
-
 }  // namespace
 
 std::unique_ptr<Baseline> make_content_baseline(std::vector<std::string> columns) {
   return std::make_unique<ContentBaseline>(std::move(columns));
-}
-
-std::unique_ptr<Baseline> make_feature_content_baseline() {
-  return std::make_unique<FeatureContentBaseline>();
 }
 
 }  // namespace towerrec

@@ -16,7 +16,6 @@ std::unique_ptr<Baseline> make_baseline(const std::string& name, const BaselineO
   if (name == "popularity") return make_popularity_baseline();
   if (name == "item_knn") return make_item_knn_baseline(options.knn_neighbours);
   if (name == "content") return make_content_baseline(options.content_columns);
-  if (name == "content_features") return make_feature_content_baseline();
   if (name == "bpr") return std::make_unique<BprBaseline>(options.bpr);
   if (name == "ease") return make_ease_baseline(options.ease_lambda);
   std::string valid;

@@ -164,7 +164,7 @@ TEST(SparseRowAdamDenseTest, MatchesDenseAdamWithRowsTouchedAtSomeSteps) {
 // One step moves a touched row by the learning rate against the sign of its gradient
 // (m_hat / sqrt(v_hat) = g / |g| at step 1) and leaves the other rows alone.
 TEST(SparseRowAdamDenseTest, FirstStepMovesTouchedRowsByTheRate) {
-  torch::Tensor table = torch::tensor({1.0f, 2, 3, 4, 5, 6}).reshape({3, 2});
+  torch::Tensor table = torch::tensor({1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f}).reshape({3, 2});
   SparseRowAdamOptions o;
   o.untouched = SparseRowAdamOptions::Untouched::kDense;
   o.lr = 0.1;
