@@ -51,8 +51,10 @@ struct FeatureMatrix {
 };
 FeatureMatrix item_feature_matrix(const std::vector<FeatureColumn>& columns, int64_t rows);
 
-// User profile = mean of the feature rows of the user's history items; score = cosine
-// of profile and each item's feature row. Needs item features in the data set.
-std::unique_ptr<Baseline> make_content_baseline();
+// The served content score (rating-weighted attribute profile, cosine with the item's
+// attributes; src/eval/content_profile.h) over the raw item cells of `columns`
+// (Dataset::item_raw; empty = every raw item column), the profile built from the train
+// and validation positives. Needs item attributes in the data set.
+std::unique_ptr<Baseline> make_content_baseline(std::vector<std::string> columns = {});
 
 }  // namespace towerrec

@@ -5,7 +5,7 @@
 // Every baseline fits on the positives (label > 0) of a Dataset and scores one user
 // against the whole catalogue. Popularity, item-kNN, content and EASE fit on train +
 // validation (the history the evaluation excludes); BPR fits on train and stops early
-// on validation NDCG. Users without history get the baseline's fallback scores (zeros,
+// on the validation metric. Users without history get the baseline's fallback scores (zeros,
 // or popularity where stated).
 //
 // Thread safety: fit() mutates; after it returns, score() and the accessors are const
@@ -25,29 +25,34 @@ namespace towerrec {
 
 struct BprOptions {
   int64_t dim = 64;
-  double learning_rate = 2e-2;  // Adam
+  double learning_rate = 2e-2;  // Adam, halved on a validation plateau
   double l2 = 1e-2;             // on the batch's user, item and bias rows
   int64_t batch_size = 1024;
   int64_t max_epochs = 200;
-  int64_t patience = 6;  // epochs without a better validation NDCG; every 2nd halves the rate
+  int64_t patience = 6;  // epochs without a better validation metric
+  std::string metric = "ndcg";  // validation metric: ndcg | recall
   int64_t metric_k = 10;
-  // Users whose validation NDCG decides early stopping: 0 = all users with validation
+  // Users whose validation metric decides early stopping: 0 = all users with validation
   // positives, else a fixed random sample of that many (scoring every user against the
   // whole catalogue after each epoch dominates the fit on large data sets).
   int64_t validation_users = 0;
   // Wall-clock budget of fit(), 0 = none. Checked every 16 batches: an epoch the budget
   // interrupts is validated like a complete one, and the best factors so far are kept.
   double max_seconds = 0;
-  bool log_epochs = false;  // one info line per epoch: loss, validation NDCG, seconds
   uint64_t seed = 42;
 };
 
+// The options of train.bpr with the train section's seed, validation metric and users:
+// what both the bundle's collaborative factors and the evaluated `bpr` row are fitted with.
+BprOptions bpr_options(const TrainConfig& train);
+
 // BPR matrix factorisation: score(u, i) = <p_u, q_i> + b_i, trained with Adam on
 // (user, positive, negative) triples, negatives uniform and never a training positive.
-// Keeps the factors of the epoch with the best validation NDCG@metric_k (the last
-// epoch when there is no validation part). A step costs the rows its batch touches, yet
-// ends where torch's dense Adam would (the zero-gradient steps of the other rows are
-// applied in closed form later). Also the serving's collaborative model.
+// Runs in the training's epoch loop (early stopping, plateau schedule, time budget) and
+// keeps the factors of the epoch with the best validation metric (the last epoch when
+// there is no validation part). A step costs the rows its batch touches, yet ends where
+// torch's dense Adam would. Per-epoch lines are logged at debug level. Also the serving's
+// collaborative model.
 class BprBaseline : public Baseline {
  public:
   explicit BprBaseline(BprOptions options = {});
@@ -63,6 +68,7 @@ class BprBaseline : public Baseline {
   const std::vector<float>& item_bias() const { return item_bias_; }        // items
   int64_t epochs_run() const { return epochs_run_; }
   int64_t best_epoch() const { return best_epoch_; }
+  // The validation metric (options.metric@metric_k) of best_epoch(); 0 without validation.
   double best_validation_ndcg() const { return best_ndcg_; }
   // True when the last fit() ended because options.max_seconds ran out.
   bool stopped_on_budget() const { return stopped_on_budget_; }
@@ -95,6 +101,7 @@ std::unique_ptr<Baseline> make_ease_baseline(double lambda = 400.0, int64_t max_
 
 struct BaselineOptions {
   int64_t knn_neighbours = 50;
+  std::vector<std::string> content_columns;  // see make_content_baseline
   double ease_lambda = 400.0;
   BprOptions bpr;
 };

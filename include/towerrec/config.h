@@ -178,6 +178,18 @@ struct TaskSpec {
   double weight = 1;         // weight of the task's BCE in the training loss
 };
 
+// BPR matrix factorisation (train.bpr): the serving's collaborative factors and the
+// evaluated `bpr` baseline are one fit with these options. Seed, validation metric and
+// users come from the train section; the schedule is plateau.
+struct BprConfig {
+  int64_t factors = 64;
+  double learning_rate = 2e-2;   // Adam
+  double regularization = 1e-2;  // L2 on the batch's user, item and bias rows
+  int64_t batch_size = 1024;
+  int64_t epochs = 200;
+  int64_t patience = 6;
+};
+
 struct TrainConfig {
   std::string loss = "softmax";    // registry name: softmax | bce | ...
   std::string negatives = "auto";  // auto | in_batch | uniform | popularity | mixed | hard
@@ -210,6 +222,7 @@ struct TrainConfig {
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
   bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
+  BprConfig bpr;
   std::vector<TaskSpec> tasks;   // multi-task heads ([] = retrieval only)
 };
 

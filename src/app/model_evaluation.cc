@@ -1,4 +1,5 @@
 // run_evaluation: the bundle and the baselines on one data split (towerrec/evaluate.h).
+#include "eval/content_profile.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/evaluate.h"
@@ -65,8 +66,8 @@ EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails
   run.data = run.model ? bundle_dataset(*run.model, run.config, request.tables)
                        : build_dataset(run.config, request.tables);
   BaselineOptions baseline_options;
-  baseline_options.bpr.seed = run.config.train.seed;
-  baseline_options.bpr.metric_k = run.config.train.metric_k;
+  baseline_options.bpr = bpr_options(run.config.train);
+  baseline_options.content_columns = content_columns_of(run.config.features);
   const MetricReport baselines =
       evaluate_baselines(run.data.dataset, run.config.eval, baseline_options, details);
   if (run.model) {

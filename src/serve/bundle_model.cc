@@ -99,24 +99,22 @@ void write_serving_files(const Config& config, const PipelineOutput& data,
   catalog.add_training_data(config, data.dataset);
   catalog.save(bundle_serving_dir(bundle_dir));
   if (!config.train.collaborative) return;
-  BprOptions options;
-  options.validation_users = config.train.validation_users;
+  BprOptions options = bpr_options(config.train);
   const auto start = std::chrono::steady_clock::now();
   options.max_seconds =
       collaborative_budget(config.train, std::chrono::duration<double>(start - started).count());
-  options.log_epochs = true;
   BprBaseline bpr(options);
   bpr.fit(data.dataset);
   bpr.save(bundle_bpr_dir(bundle_dir));
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  if (bpr.stopped_on_budget()) {
-    spdlog::info("collaborative (BPR) fit stopped on its time budget of {:.1f} s",
-                 options.max_seconds);
-  }
+  const std::string budget =
+      bpr.stopped_on_budget()
+          ? fmt::format(", stopped on its time budget of {:.1f} s", options.max_seconds)
+          : "";
   spdlog::info(
-      "collaborative (BPR) factors: {} epochs in {:.1f} s, best epoch {}, validation "
-      "ndcg@{} {:.4f}",
-      bpr.epochs_run(), took.count(), bpr.best_epoch(), options.metric_k,
+      "collaborative (BPR) factors: {} epochs in {:.1f} s{}, best epoch {}, validation "
+      "{}@{} {:.4f}",
+      bpr.epochs_run(), took.count(), budget, bpr.best_epoch(), options.metric, options.metric_k,
       bpr.best_validation_ndcg());
 }
 

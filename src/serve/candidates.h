@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "eval/content_profile.h"
 #include "serve/blend.h"
-#include "serve/content.h"
 #include "serve/serving_state.h"
 
 namespace towerrec::serve {

@@ -3,20 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <sstream>
 
 namespace towerrec::serve {
 namespace {
-
-std::vector<std::string> split_cell(const std::string& cell) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(cell);
-  while (std::getline(in, part, '|')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
 
 bool is_flag_set(const std::string& cell) {
   return cell == "1" || cell == "true" || cell == "True" || cell == "yes";
@@ -100,6 +89,15 @@ void Catalog::add_seen(const std::string& user_id, const std::vector<int64_t>& r
   }
 }
 
+ContentProfile history_profile(const Catalog& catalog, const std::vector<HistoryEntry>& history) {
+  ContentProfile profile;
+  for (const HistoryEntry& entry : history) {
+    profile.add_item(catalog.attributes(entry.item), catalog.content_columns(),
+                     history_weight(entry.rating));
+  }
+  return profile;
+}
+
 Attributes item_attributes(const FeaturesConfig& features, const Features& cells) {
   Attributes attributes;
   for (const auto& [column, cell] : cells) attributes[column] = split_cell(cell);
@@ -113,21 +111,6 @@ Attributes item_attributes(const FeaturesConfig& features, const Features& cells
     if (!labels.empty()) attributes[spec.name] = labels;
   }
   return attributes;
-}
-
-std::vector<std::string> content_columns_of(const FeaturesConfig& features) {
-  std::vector<std::string> columns;
-  for (const auto& spec : features.item) {
-    if (spec.kind != "categorical" && spec.kind != "multi_hot") continue;
-    if (spec.kind == "multi_hot" && !spec.labels.empty()) {
-      columns.push_back(spec.name);
-    } else {
-      const auto& sources =
-          spec.columns.empty() ? std::vector<std::string>{spec.name} : spec.columns;
-      columns.insert(columns.end(), sources.begin(), sources.end());
-    }
-  }
-  return columns;
 }
 
 }  // namespace towerrec::serve

@@ -14,14 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "eval/content_profile.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 #include "towerrec/service.h"
 
 namespace towerrec::serve {
-
-// Item column -> its values (multi-valued cells split on '|').
-using Attributes = std::map<std::string, std::vector<std::string>>;
 
 struct HistoryEntry {
   int64_t item = 0;   // catalogue row
@@ -79,13 +77,14 @@ class Catalog {
   std::unordered_map<std::string, std::vector<HistoryEntry>> histories_;
 };
 
+// The content profile of a history, each entry weighted by history_weight(rating): what
+// the served content score compares items with (and what the evaluated `content`
+// baseline builds from the train and validation positives).
+ContentProfile history_profile(const Catalog& catalog, const std::vector<HistoryEntry>& history);
+
 // Raw feature cells -> attributes: each cell split on '|'; multi-hot features built
 // from 0/1 flag columns (features.item[].labels) also get their labels under the
 // feature's name, as the data pipeline does.
 Attributes item_attributes(const FeaturesConfig& features, const Features& cells);
-
-// The categorical and multi-hot item features of a config (their names for labelled
-// flag columns, else their source columns).
-std::vector<std::string> content_columns_of(const FeaturesConfig& features);
 
 }  // namespace towerrec::serve

@@ -156,13 +156,8 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
     declared = request.cold_start_features;  // empty: the popular items
   }
   user.seen.reserve(user.signals.history.size());
-  for (const HistoryEntry& entry : user.signals.history) {
-    user.seen.push_back(entry.item);
-    if (needs.content) {
-      user.signals.content.add_item(state.catalog.attributes(entry.item), columns,
-                                    history_weight(entry));
-    }
-  }
+  for (const HistoryEntry& entry : user.signals.history) user.seen.push_back(entry.item);
+  if (needs.content) user.signals.content = history_profile(state.catalog, user.signals.history);
   if (declared && needs.content) user.signals.content.add_declared(*declared, columns, 1.0);
   if (state.collaborative && needs.collaborative) {
     user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);

@@ -14,18 +14,10 @@ uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
 
 BatchStream::BatchStream(const TrainingSource& source, const EpochPlan& plan)
     : source_(source), plan_(plan) {
-  std::vector<int64_t> all(source.users->size());
-  std::iota(all.begin(), all.end(), 0);
+  order_.resize(source.users->size());
+  std::iota(order_.begin(), order_.end(), 0);
   std::mt19937_64 rng(epoch_seed(plan.seed, plan.epoch));
-  std::shuffle(all.begin(), all.end(), rng);
-  if (plan.shard_count == 1) {
-    order_ = std::move(all);  // one copy of the epoch's order, not two
-  } else {
-    for (size_t k = static_cast<size_t>(plan.shard_rank); k < all.size();
-         k += static_cast<size_t>(plan.shard_count)) {
-      order_.push_back(all[k]);
-    }
-  }
+  std::shuffle(order_.begin(), order_.end(), rng);
   // A trailing batch of one example joins the previous batch: batch norm cannot train
   // on a single row.
   int64_t n = static_cast<int64_t>(order_.size());

@@ -5,10 +5,6 @@
 // never example by example. The order is a seeded shuffle of the positives that depends
 // only on (seed, epoch), so a resumed run sees the same batches as an uninterrupted one.
 //
-// Data-parallel seam: shard_rank / shard_count pick every shard_count-th position of the
-// shuffled order, so N workers with the same seed see disjoint parts of each epoch; the
-// trainer then only needs a gradient all-reduce between backward and the optimiser step.
-//
 // Samplers that mine from the model (hard negatives) are refreshed by the consumer between
 // steps: with plan.refresh_every = R the producer builds batch r * R only after the
 // consumer called release(r), so every batch sees the same mined state in every run.
@@ -72,8 +68,6 @@ struct EpochPlan {
   int64_t batch_size = 512;
   int64_t negatives = 0;      // K
   int64_t refresh_every = 0;  // R: batches between sampler refreshes (0 = none)
-  int64_t shard_rank = 0;
-  int64_t shard_count = 1;
   size_t queue_capacity = 2;
 };
 

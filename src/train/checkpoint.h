@@ -15,21 +15,14 @@
 
 #include "model/two_tower_net.h"
 #include "towerrec/model.h"
+#include "train/epoch_loop.h"
 #include "train/sparse_row_adam.h"
 
 namespace towerrec {
 
-struct TrainState {
-  int64_t epochs_done = 0;
-  double lr = 0;
-  double schedule_best = 0;
-  int64_t schedule_bad_epochs = 0;
-  double best_metric = 0;
-  int64_t best_epoch = 0;
-  int64_t bad_epochs = 0;
-  double elapsed_seconds = 0;
+// The epoch loop's state plus the best weights so far.
+struct TrainState : LoopState {
   std::vector<std::pair<std::string, torch::Tensor>> best_weights;  // empty = none yet
-  std::vector<EpochRecord> history;
 };
 
 // Writes atomically (temp file + rename).

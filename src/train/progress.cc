@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
@@ -16,9 +17,11 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 }  // namespace
 
-Progress::Progress(bool enabled, int64_t epochs, std::string metric_name, Callback callback)
+Progress::Progress(bool enabled, int64_t epochs, std::string metric_name, Callback callback,
+                   ProgressLines lines)
     : enabled_(enabled),
-      tty_(::isatty(STDERR_FILENO) != 0),
+      tty_(!lines.debug && ::isatty(STDERR_FILENO) != 0),
+      lines_(std::move(lines)),
       epochs_(epochs),
       metric_name_(std::move(metric_name)),
       last_metric_(std::nan("")),
@@ -63,12 +66,13 @@ void Progress::step(int64_t step, double mean_loss, int64_t examples) {
   double elapsed = seconds_since(epoch_start_);
   double eta =
       step > 0 ? elapsed / static_cast<double>(step) * static_cast<double>(steps_ - step) : 0;
-  std::fprintf(stderr,
-               "\r\033[Kepoch %lld/%lld step %lld/%lld loss %.4f %.0f ex/s ETA %.0fs %s %.4f",
-               static_cast<long long>(epoch_), static_cast<long long>(epochs_),
-               static_cast<long long>(step), static_cast<long long>(steps_), mean_loss,
-               static_cast<double>(examples) / std::max(elapsed, 1e-9), eta, metric_name_.c_str(),
-               last_metric_);
+  const std::string validation =
+      validation_ ? fmt::format(" {} {:.4f}", metric_name_, last_metric_) : "";
+  std::fprintf(stderr, "\r\033[K%s %lld/%lld step %lld/%lld loss %.4f %.0f ex/s ETA %.0fs%s",
+               lines_.label.c_str(), static_cast<long long>(epoch_),
+               static_cast<long long>(epochs_), static_cast<long long>(step),
+               static_cast<long long>(steps_), mean_loss,
+               static_cast<double>(examples) / std::max(elapsed, 1e-9), eta, validation.c_str());
   std::fflush(stderr);
 }
 
@@ -91,8 +95,21 @@ void Progress::end_epoch(const EpochRecord& r) {
   }
   if (!enabled_) return;
   if (tty_) std::fprintf(stderr, "\r\033[K");
-  spdlog::info("epoch {}/{} loss {:.4f} val {} {:.4f} lr {:.2e} {:.0f} ex/s {:.1f}s", r.epoch,
-               epochs_, r.loss, metric_name_, r.val_metric, r.lr, r.examples_per_second, r.seconds);
+  const std::string validation =
+      validation_ ? fmt::format(" val {} {:.4f}", metric_name_, r.val_metric) : "";
+  spdlog::log(lines_.debug ? spdlog::level::debug : spdlog::level::info,
+              "{} {}/{} loss {:.4f}{} lr {:.2e} {:.0f} ex/s {:.1f}s", lines_.label, r.epoch,
+              epochs_, r.loss, validation, r.lr, r.examples_per_second, r.seconds);
+}
+
+void Progress::no_validation() {
+  if (validation_ && enabled_) {
+    spdlog::info(
+        "{}: no validation part, so no {} per epoch and no early stopping: the last "
+        "epoch is kept",
+        lines_.fit, metric_name_);
+  }
+  validation_ = false;
 }
 
 }  // namespace towerrec

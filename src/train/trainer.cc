@@ -55,7 +55,6 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string o
   build_sampler();
   validator_ =
       std::make_unique<Validator>(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
-  schedule_ = std::make_unique<LrSchedule>(t.schedule, t.learning_rate, t.epochs);
   progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name(),
                                          options.on_progress);
 }
@@ -160,11 +159,6 @@ void Trainer::set_lr(double lr) {
   if (sparse_) sparse_->set_lr(lr);
 }
 
-double Trainer::elapsed() const {
-  return state_.elapsed_seconds +
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-}
-
 TrainResult Trainer::run() {
   fs::create_directories(work_dir_);
   std::string checkpoint = work_dir_ + "/" + bundle_files::kCheckpoint;
@@ -173,46 +167,32 @@ TrainResult Trainer::run() {
     std::string from =
         fs::exists(checkpoint) ? checkpoint : out_dir_ + "/" + bundle_files::kCheckpoint;
     state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
-    schedule_->restore(state_.lr, state_.schedule_best, state_.schedule_bad_epochs);
-    set_lr(state_.lr);
     std::ofstream log(log_path, std::ios::trunc);  // rewrite the log from the checkpoint
     for (const auto& record : state_.history) append_log(record);
     spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
   } else {
     fs::remove(log_path);
-    state_.lr = config_.train.learning_rate;
   }
-  start_ = std::chrono::steady_clock::now();
-  TrainResult result;
-  bool stop = false;
-  for (int64_t epoch = state_.epochs_done + 1; epoch <= config_.train.epochs && !stop; ++epoch) {
-    auto epoch_start = std::chrono::steady_clock::now();
-    int64_t examples = 0;
-    double loss = train_epoch(epoch, &examples, &result.timed_out);
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    end_epoch(epoch, loss, examples, seconds, &stop);
-    if (result.timed_out) break;
-    result.stopped_early = stop;
-  }
-  double seconds = elapsed();
-  state_.elapsed_seconds = seconds;
+  const TrainConfig& t = config_.train;
+  EpochLoopOptions loop_options{t.epochs,        t.early_stopping, t.patience,          t.schedule,
+                                t.learning_rate, t.max_seconds,    !validator_->empty()};
+  loop_ = std::make_unique<EpochLoop>(loop_options, &state_, progress_.get());
   // The checkpoint holds the last epoch's weights (to continue training); the bundle
   // holds the best ones.
-  save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
-  if (!state_.best_weights.empty() && config_.train.early_stopping) {
-    restore_state(*net_, state_.best_weights);
-  }
+  const LoopOutcome outcome = loop_->run(epoch_hooks(checkpoint));
+  TrainResult result;
+  result.timed_out = outcome.timed_out;
+  result.stopped_early = outcome.stopped_early;
   result.model_dir = out_dir_;
   result.epochs_run = state_.epochs_done;
-  result.best_epoch = config_.train.early_stopping ? state_.best_epoch : state_.epochs_done;
+  result.best_epoch = t.early_stopping ? state_.best_epoch : state_.epochs_done;
   result.best_metric = state_.best_metric;
   result.metric_name = validator_->name();
-  result.seconds = seconds;
+  result.seconds = state_.elapsed_seconds;
   result.history = state_.history;
   nlohmann::json metrics = {
       {"metric", result.metric_name},          {"best_epoch", result.best_epoch},
-      {"epochs_run", result.epochs_run},       {"train_seconds", seconds},
+      {"epochs_run", result.epochs_run},       {"train_seconds", result.seconds},
       {"stopped_early", result.stopped_early}, {"timed_out", result.timed_out}};
   if (!std::isnan(result.best_metric)) metrics["validation"] = result.best_metric;
   BundleInputs inputs{&config_, &data_,   &user_features_, &item_features_,
@@ -222,7 +202,33 @@ TrainResult Trainer::run() {
   return result;
 }
 
-double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
+EpochHooks Trainer::epoch_hooks(const std::string& checkpoint) {
+  EpochHooks hooks;
+  hooks.train = [this](int64_t epoch) { return train_epoch(epoch); };
+  hooks.validate = [this] {
+    double metric = validator_->evaluate(two_tower_scorer(net_, user_features_, item_features_));
+    net_->train();
+    return metric;
+  };
+  hooks.set_lr = [this](double lr) { set_lr(lr); };
+  hooks.keep_best = [this] { state_.best_weights = snapshot_state(*net_); };
+  hooks.restore_best = [this] {
+    if (!state_.best_weights.empty()) restore_state(*net_, state_.best_weights);
+  };
+  hooks.epoch_done = [this, checkpoint](const EpochRecord& record) {
+    append_log(record);
+    int64_t every = config_.train.checkpoint_every;
+    if (every > 0 && record.epoch % every == 0) {
+      save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
+    }
+  };
+  hooks.finished = [this, checkpoint] {
+    save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
+  };
+  return hooks;
+}
+
+EpochResult Trainer::train_epoch(int64_t epoch) {
   torch::manual_seed(epoch_seed(config_.train.seed, epoch));  // dropout stream of the epoch
   net_->train();
   if (tasks_) tasks_->begin_epoch(epoch_seed(config_.train.seed ^ 0x7a5cULL, epoch));
@@ -245,6 +251,7 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
   struct RestoreBlas {
     ~RestoreBlas() { set_blas_threads(torch::get_num_threads()); }
   } restore_blas;
+  EpochResult result;
   double total = 0;
   int64_t step_count = 0;
   int64_t positives = 0;
@@ -255,20 +262,21 @@ double Trainer::train_epoch(int64_t epoch, int64_t* examples, bool* timed_out) {
     positives += rows;
     // An example is one scored (user, item) pair: a positive and each of its sampled
     // negatives, as the reference implementations count them.
-    *examples += rows * (1 + plan.negatives);
-    progress_->step(++step_count, total / static_cast<double>(positives), *examples);
+    result.examples += rows * (1 + plan.negatives);
+    progress_->step(++step_count, total / static_cast<double>(positives), result.examples);
     if (options_.cancel) options_.cancel->throw_if_requested("training");
     if (plan.refresh_every > 0 && step_count % plan.refresh_every == 0 &&
         step_count < stream.num_batches()) {
       refresh_sampler();
       stream.release(step_count / plan.refresh_every);
     }
-    if (config_.train.max_seconds > 0 && elapsed() > config_.train.max_seconds) {
-      *timed_out = true;
+    if (loop_->out_of_time()) {
+      result.timed_out = true;
       break;
     }
   }
-  return positives > 0 ? total / static_cast<double>(positives) : std::nan("");
+  result.loss = positives > 0 ? total / static_cast<double>(positives) : std::nan("");
+  return result;
 }
 
 torch::Tensor Trainer::step(const TrainBatch& batch) {
@@ -297,7 +305,6 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   auto total = net_->pair_head ? loss + pair_head_loss(batch, user, item, negatives) : loss;
   if (tasks_) total = total + tasks_->forward(*net_);
   total.backward();
-  reduce_gradients();
   clip_gradients();
   dense_->step();
   if (sparse_) sparse_->step();
@@ -362,47 +369,6 @@ void Trainer::clip_gradients() {
   double scale = max_norm / (norm + 1e-6);
   for (auto& p : params) {
     if (p.grad().defined()) p.mutable_grad() = p.grad() * scale;
-  }
-}
-
-void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double train_seconds,
-                        bool* stop) {
-  double epoch_seconds = train_seconds;
-  auto validation_start = std::chrono::steady_clock::now();
-  double metric = validator_->evaluate(two_tower_scorer(net_, user_features_, item_features_));
-  net_->train();
-  epoch_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - validation_start).count();
-  bool improved = std::isnan(metric) || state_.best_epoch == 0 || metric > state_.best_metric;
-  if (improved) {
-    state_.best_metric = metric;
-    state_.best_epoch = epoch;
-    state_.bad_epochs = 0;
-    if (config_.train.early_stopping) state_.best_weights = snapshot_state(*net_);
-  } else {
-    ++state_.bad_epochs;
-  }
-  EpochRecord record{epoch,
-                     loss,
-                     metric,
-                     state_.lr,
-                     static_cast<double>(examples) / std::max(train_seconds, 1e-9),
-                     epoch_seconds};
-  state_.lr = schedule_->after_epoch(epoch, metric);
-  set_lr(state_.lr);
-  state_.schedule_best = schedule_->best();
-  state_.schedule_bad_epochs = schedule_->bad_epochs();
-  state_.epochs_done = epoch;
-  state_.history.push_back(record);
-  progress_->end_epoch(record);
-  append_log(record);
-  *stop = config_.train.early_stopping && state_.bad_epochs >= config_.train.patience;
-  int64_t every = config_.train.checkpoint_every;
-  if (every > 0 && epoch % every == 0) {
-    state_.elapsed_seconds = elapsed();
-    start_ = std::chrono::steady_clock::now();
-    save_checkpoint(work_dir_ + "/" + bundle_files::kCheckpoint, net_, *dense_, sparse_.get(),
-                    state_);
   }
 }
 

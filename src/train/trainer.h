@@ -1,18 +1,16 @@
 // The training loop behind train_two_tower (towerrec/model.h).
 //
 // One step: batch (prefetched) -> towers -> loss (+ pair head BCE, + task heads' BCE on
-// a batch of labelled rows, see task_loss.h) -> backward ->
-// reduce_gradients() -> clip -> dense Adam/AdamW + row-wise Adam for embedding tables.
-// A sampler that mines from the model (hard negatives) is re-mined at the start of every
-// epoch and every refresh_every() steps, before the batches that follow are built.
-// reduce_gradients() is the data-parallel seam: with one worker it does nothing; N
-// workers would all-reduce (average) gradients there and each read its shard of the
-// epoch (EpochPlan::shard_rank / shard_count).
+// a batch of labelled rows, see task_loss.h) -> backward -> clip -> dense Adam/AdamW +
+// row-wise Adam for embedding tables. A sampler that mines from the model (hard
+// negatives) is re-mined at the start of every epoch and every refresh_every() steps,
+// before the batches that follow are built. Between epochs the shared EpochLoop
+// (epoch_loop.h) validates, stops early, schedules the rate and keeps the best weights;
+// the trainer adds the training log and checkpoints.
 //
 // Thread safety: one Trainer per thread; it owns a prefetch thread per epoch.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,8 +20,8 @@
 #include "towerrec/model.h"
 #include "train/batch_stream.h"
 #include "train/checkpoint.h"
+#include "train/epoch_loop.h"
 #include "train/loss.h"
-#include "train/lr_schedule.h"
 #include "train/negative_sampler.h"
 #include "train/progress.h"
 #include "train/sparse_row_adam.h"
@@ -49,8 +47,8 @@ class Trainer {
   void build_sampler();
   // Re-mines a model-dependent sampler (hard negatives) from the current towers.
   void refresh_sampler();
-  // Mean loss of the epoch; sets *timed_out when train.max_seconds ran out.
-  double train_epoch(int64_t epoch, int64_t* examples, bool* timed_out);
+  // One pass over the training positives (cut short when train.max_seconds runs out).
+  EpochResult train_epoch(int64_t epoch);
   torch::Tensor step(const TrainBatch& batch);
   // Item tower outputs of the batch's positives [B x D], per-row negatives [B x K x D]
   // and shared items [N x D] (the last two undefined when the batch has none).
@@ -58,12 +56,11 @@ class Trainer {
                     torch::Tensor* shared);
   torch::Tensor pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,
                                const torch::Tensor& item, const torch::Tensor& negatives);
-  void reduce_gradients() {}
   void clip_gradients();
   void set_lr(double lr);
-  void end_epoch(int64_t epoch, double loss, int64_t examples, double train_seconds, bool* stop);
+  // The loop's hooks: validation, best weights, the log and checkpoints.
+  EpochHooks epoch_hooks(const std::string& checkpoint);
   void append_log(const EpochRecord& record) const;
-  double elapsed() const;
 
   const Config& config_;
   const PipelineOutput& data_;
@@ -80,15 +77,14 @@ class Trainer {
   std::unique_ptr<NegativeSampler> sampler_;
   std::unique_ptr<TaskLoss> tasks_;  // null without train.tasks
   std::unique_ptr<Validator> validator_;
-  std::unique_ptr<LrSchedule> schedule_;
   std::unique_ptr<Progress> progress_;
+  std::unique_ptr<EpochLoop> loop_;  // built in run(), once the state is known
   std::vector<int64_t> pos_users_, pos_items_;
   std::vector<float> pos_weights_;
   // The training positives, built once; shared with the negative sampler.
   std::shared_ptr<const UserItems> known_positives_;
   std::vector<std::vector<int64_t>> explicit_negatives_;  // per user, when the loss uses them
   TrainState state_;
-  std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace towerrec

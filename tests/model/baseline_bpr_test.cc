@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "model/bpr_rows.h"
+#include "train/bpr_rows.h"
 #include "serve/bundle_model.h"
 #include "test_support.h"
 #include "towerrec/baselines.h"
@@ -51,7 +51,9 @@ TEST(BprBaselineTest, RecoversPlantedBlocksAndStopsEarly) {
   BprBaseline bpr(small_options());
   bpr.fit(d);
   EXPECT_GE(bpr.best_epoch(), 1);
-  EXPECT_LE(bpr.best_epoch(), bpr.epochs_run());
+  // Early stopping: the loop ends `patience` epochs after the best one, before max_epochs.
+  EXPECT_EQ(bpr.epochs_run(), bpr.best_epoch() + 5);
+  EXPECT_LT(bpr.epochs_run(), 60);
   EXPECT_GT(bpr.best_validation_ndcg(), 0.5);
   const FullProtocolResult r = evaluate_full(d, [&](int64_t u) { return bpr.score(u); }, {10});
   EXPECT_GT(r.ranking.at[0].recall, 0.9);
@@ -63,6 +65,40 @@ TEST(BprBaselineTest, RecoversPlantedBlocksAndStopsEarly) {
   for (int k = 0; k < 16; ++k)
     expected += bpr.user_factors()[3 * 16 + k] * bpr.item_factors()[5 * 16 + k];
   EXPECT_NEAR(bpr.score(3)[5], expected, 1e-5);
+}
+
+// train.bpr is the one set of BPR options: its keys reach the fit (the factor count
+// shows in the fitted shapes) and bad values fail at config loading.
+TEST(BprBaselineTest, ConfigKeysSetTheFitAndBadValuesAreRefused) {
+  configure_threads(1);
+  const Config config = parse_config(
+      "train:\n  seed: 7\n  metric: recall\n  metric_k: 5\n  validation_users: 20\n"
+      "  bpr:\n    factors: 8\n    epochs: 3\n    patience: 2\n    learning_rate: 0.05\n"
+      "    regularization: 0.001\n    batch_size: 32\n");
+  const BprOptions o = bpr_options(config.train);
+  EXPECT_EQ(o.dim, 8);
+  EXPECT_EQ(o.max_epochs, 3);
+  EXPECT_EQ(o.patience, 2);
+  EXPECT_DOUBLE_EQ(o.learning_rate, 0.05);
+  EXPECT_DOUBLE_EQ(o.l2, 0.001);
+  EXPECT_EQ(o.batch_size, 32);
+  EXPECT_EQ(o.seed, 7u);
+  EXPECT_EQ(o.metric, "recall");
+  EXPECT_EQ(o.metric_k, 5);
+  EXPECT_EQ(o.validation_users, 20);
+  BprBaseline bpr(o);
+  bpr.fit(planted_blocks());
+  EXPECT_EQ(bpr.dim(), 8);
+  EXPECT_EQ(bpr.user_factors().size(), 120u * 8);
+  EXPECT_EQ(bpr.item_factors().size(), 48u * 8);
+  EXPECT_LE(bpr.epochs_run(), 3);
+  const BprOptions defaults = bpr_options(parse_config("").train);
+  EXPECT_EQ(defaults.dim, 64);
+  EXPECT_EQ(defaults.max_epochs, 200);
+  for (const char* bad : {"factors: 0", "learning_rate: 0", "regularization: -1", "batch_size: 0",
+                          "epochs: 0", "patience: 0", "factor: 8"}) {
+    EXPECT_THROW(parse_config(std::string("train:\n  bpr:\n    ") + bad + "\n"), Error) << bad;
+  }
 }
 
 TEST(BprBaselineTest, SavesAndLoadsRawFloat32) {
@@ -156,96 +192,54 @@ TEST(BprBaselineTest, CollaborativeBudgetIsWhatTrainingLeavesWithAFloor) {
   EXPECT_DOUBLE_EQ(serve::collaborative_budget(train, 130), 10);  // already over
 }
 
-// One lazy Adam step moves a touched row by the learning rate against the sign of its
-// gradient (m_hat / sqrt(v_hat) = g / |g| at step 1) and leaves the other rows alone.
-TEST(BprRowsTest, AdamStepTouchesOnlyTheBatchRows) {
-  bpr_detail::AdamRows rows({1, 2, 3, 4, 5, 6}, 2);
-  rows.grad(1)[0] = 0.5f;
-  rows.grad(1)[1] = -2.0f;
-  rows.step(0.1, 1);
-  EXPECT_EQ(rows.values()[0], 1);
-  EXPECT_EQ(rows.values()[1], 2);
-  EXPECT_NEAR(rows.values()[2], 2.9, 1e-6);
-  EXPECT_NEAR(rows.values()[3], 4.1, 1e-6);
-  EXPECT_EQ(rows.values()[4], 5);
-}
-
-// Rows touched at some steps only end where torch's dense Adam puts them, which also
-// moves the untouched rows along their momentum.
-TEST(BprRowsTest, LazyStepsMatchDenseAdam) {
-  std::mt19937 rng(5);
-  std::normal_distribution<float> normal(0, 1);
-  std::bernoulli_distribution touch(0.3);
-  const int64_t rows = 6, width = 3;
-  std::vector<float> start(rows * width);
-  for (float& x : start) x = normal(rng);
-  bpr_detail::AdamRows lazy(start, width);
-  torch::Tensor dense = torch::tensor(start).reshape({rows, width}).set_requires_grad(true);
-  torch::optim::Adam adam({dense}, torch::optim::AdamOptions(0.05));
-  for (int64_t t = 1; t <= 60; ++t) {
-    torch::Tensor g = torch::zeros({rows, width});
-    for (int64_t r = 0; r < rows; ++r) {
-      if (!touch(rng)) continue;
-      for (int64_t k = 0; k < width; ++k) {
-        const float value = normal(rng);
-        lazy.grad(r)[k] += value;
-        g[r][k] = value;
-      }
-    }
-    lazy.step(0.05, t);
-    dense.mutable_grad() = g;
-    adam.step();
-  }
-  lazy.catch_up_all(0.05, 60);
-  const torch::Tensor expected = dense.detach().reshape({-1}).contiguous();
-  for (int64_t k = 0; k < rows * width; ++k) {
-    EXPECT_NEAR(lazy.values()[static_cast<size_t>(k)], expected[k].item<float>(), 1e-4)
-        << "element " << k;
-  }
-}
-
 // The accumulated gradient matches central differences of the returned mean loss, with a
 // user and an item that appear in several triples of the batch.
 TEST(BprRowsTest, BatchGradientMatchesFiniteDifferences) {
-  std::mt19937 rng(3);
-  std::normal_distribution<float> normal(0, 0.5f);
-  auto random_values = [&](size_t n) {
-    std::vector<float> v(n);
-    for (float& x : v) x = normal(rng);
-    return v;
-  };
+  torch::manual_seed(3);
   const int64_t dim = 3;
-  bpr_detail::BprParams p{bpr_detail::AdamRows(random_values(3 * dim), dim),
-                          bpr_detail::AdamRows(random_values(4 * dim), dim),
-                          bpr_detail::AdamRows(random_values(4), 1)};
+  const bpr_detail::BprFactors f{torch::randn({3, dim}) * 0.5, torch::randn({4, dim}) * 0.5,
+                                 torch::randn({4, 1}) * 0.5};
   const int64_t u[] = {0, 1, 0, 2}, i[] = {1, 2, 1, 0}, j[] = {3, 1, 2, 3};
   const double l2 = 0.05;
-  auto loss_of = [&](bpr_detail::BprParams& q) {
-    bpr_detail::BprParams copy = q;
-    return bpr_detail::add_batch_gradient(copy, u, i, j, 4, l2);
+  auto gradients = [&] {
+    return bpr_detail::BprGradients{bpr_detail::RowGradients(3, dim),
+                                    bpr_detail::RowGradients(4, dim),
+                                    bpr_detail::RowGradients(4, 1)};
   };
-  bpr_detail::BprParams g = p;
-  bpr_detail::add_batch_gradient(g, u, i, j, 4, l2);
-  auto check_param = [&](bpr_detail::AdamRows bpr_detail::BprParams::*member, int64_t r,
+  auto loss_of = [&](const bpr_detail::BprFactors& q) {
+    bpr_detail::BprGradients scratch = gradients();
+    return bpr_detail::add_batch_gradient(q, scratch, u, i, j, 4, l2);
+  };
+  bpr_detail::BprGradients g = gradients();
+  bpr_detail::add_batch_gradient(f, g, u, i, j, 4, l2);
+  auto check_param = [&](torch::Tensor bpr_detail::BprFactors::*member,
+                         bpr_detail::RowGradients bpr_detail::BprGradients::*grad, int64_t r,
                          int64_t k) {
     const double h = 1e-3;
-    std::vector<float> values = (p.*member).values();
-    const float base = values[static_cast<size_t>(r * (p.*member).width() + k)];
-    bpr_detail::BprParams plus = p, minus = p;
-    values[static_cast<size_t>(r * (p.*member).width() + k)] = base + static_cast<float>(h);
-    (plus.*member).set_values(values);
-    values[static_cast<size_t>(r * (p.*member).width() + k)] = base - static_cast<float>(h);
-    (minus.*member).set_values(values);
+    bpr_detail::BprFactors plus{f.user.clone(), f.item.clone(), f.bias.clone()};
+    bpr_detail::BprFactors minus{f.user.clone(), f.item.clone(), f.bias.clone()};
+    (plus.*member)[r][k] += static_cast<float>(h);
+    (minus.*member)[r][k] -= static_cast<float>(h);
     const double numeric = (loss_of(plus) - loss_of(minus)) / (2 * h);
-    EXPECT_NEAR((g.*member).grad(r)[k], numeric, 2e-3) << "row " << r << " column " << k;
+    EXPECT_NEAR((g.*grad).peek(r)[static_cast<size_t>(k)], numeric, 2e-3)
+        << "row " << r << " column " << k;
   };
+  using F = bpr_detail::BprFactors;
+  using G = bpr_detail::BprGradients;
   for (int64_t k = 0; k < dim; ++k) {
-    check_param(&bpr_detail::BprParams::user, 0, k);  // in triples 0 and 2
-    check_param(&bpr_detail::BprParams::item, 1, k);  // positive twice, negative once
-    check_param(&bpr_detail::BprParams::item, 3, k);
+    check_param(&F::user, &G::user, 0, k);  // in triples 0 and 2
+    check_param(&F::item, &G::item, 1, k);  // positive twice, negative once
+    check_param(&F::item, &G::item, 3, k);
   }
-  check_param(&bpr_detail::BprParams::bias, 1, 0);
-  check_param(&bpr_detail::BprParams::bias, 3, 0);
+  check_param(&F::bias, &G::bias, 1, 0);
+  check_param(&F::bias, &G::bias, 3, 0);
+  // take() hands over the touched rows in first-touch order and clears the batch.
+  const auto [rows, values] = g.item.take();
+  EXPECT_TRUE(torch::equal(rows, torch::tensor({1, 3, 2, 0}, torch::kInt64)));
+  EXPECT_EQ(values.size(0), 4);
+  EXPECT_EQ(values.size(1), dim);
+  EXPECT_EQ(g.item.take().first.numel(), 0);
+  EXPECT_EQ(g.item.peek(1), std::vector<float>(dim, 0.0f));
 }
 
 }  // namespace

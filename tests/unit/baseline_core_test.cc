@@ -128,36 +128,32 @@ TEST(ItemFeatureMatrixTest, BuildsOneHotMultiHotAndNumericBlocks) {
   }
 }
 
-TEST(ContentBaselineTest, RecoversItemsSharingTheLikedGenres) {
-  // Items 0-3 are genre 2 (some also 5), 4-7 genre 3, 8-9 genre 4.
-  Dataset d = empty_dataset(2, 10);
-  d.item_features.push_back(
-      genres_column({{2}, {2, 5}, {2}, {2, 5}, {3}, {3}, {3, 5}, {3}, {4}, {4}}));
-  like(d.train, 0, 0);
-  like(d.train, 0, 1);
-  like(d.train, 1, 4);
-  auto content = make_content_baseline();
+TEST(ContentBaselineTest, RanksItemsByTheirShareOfTheRatedAttributes) {
+  Dataset d = empty_dataset(2, 5);
+  d.item_raw["genres"] = {"Jazz", "Jazz|Blues", "Blues", "Rock", "Pop|Rock"};
+  d.item_raw["artist"] = {"a", "b", "a", "c", ""};
+  d.item_raw["title"] = {"t0", "t1", "t2", "t3", "t4"};  // not a content column
+  d.train.push_back(0, 0, 1, 1, 5, 0);                   // user 0 rated item 0 with 5
+  d.train.push_back(0, 3, 1, 1, 1, 0);                   // ... and item 3 with 1
+  like(d.validation, 1, 2);                              // user 1: no rating, weight 1
+  auto content = make_content_baseline({"genres", "artist"});
   content->fit(d);
+  // User 0's profile: genres=Jazz 5, artist=a 5, genres=Rock 1, artist=c 1 (norm sqrt 52).
+  // Item 1 (Jazz, Blues, b) shares Jazz: 5 / (sqrt 52 sqrt 3); item 2 (Blues, a) shares
+  // a: 5 / (sqrt 52 sqrt 2); item 4 (Pop, Rock; empty artist) shares Rock:
+  // 1 / (sqrt 52 sqrt 2).
   const auto s0 = content->score(0);
-  // Profile ((1+h)/2, 0, 0, h/2) over genres (2, 3, 4, 5), h = 1/sqrt2, norm
-  // sqrt(((1+h)/2)^2 + h^2/4). Items 2 ({2}) and 3 ({2,5}) both have cosine
-  // ((1+h)/2) / norm; item 6 ({3,5}) has (h^2/2) / norm; genres 3 and 4 alone score 0.
-  const double h = 1 / std::sqrt(2.0);
-  const double norm = std::sqrt((1 + h) * (1 + h) / 4 + h * h / 4);
-  EXPECT_NEAR(s0[2], (1 + h) / 2 / norm, 1e-6);
-  EXPECT_NEAR(s0[3], (1 + h) / 2 / norm, 1e-6);
-  EXPECT_NEAR(s0[6], h * h / 2 / norm, 1e-6);
-  EXPECT_EQ(s0[4], 0.0f);
-  EXPECT_EQ(s0[8], 0.0f);
-  const auto top = top_k(s0, 3, {0, 1});
-  EXPECT_EQ(std::set<int64_t>(top.begin(), top.begin() + 2), (std::set<int64_t>{2, 3}));
-  EXPECT_EQ(top[2], 6);
-  const auto s1 = content->score(1);
-  EXPECT_EQ(top_k(s1, 3, {4}), (std::vector<int64_t>{5, 7, 6}));
-  EXPECT_FLOAT_EQ(s1[5], 1.0f);
-  Dataset no_features = empty_dataset(1, 2);
-  like(no_features.train, 0, 0);
-  EXPECT_THROW(make_content_baseline()->fit(no_features), Error);
+  const double norm = std::sqrt(52.0);
+  EXPECT_NEAR(s0[1], 5 / (norm * std::sqrt(3.0)), 1e-6);
+  EXPECT_NEAR(s0[2], 5 / (norm * std::sqrt(2.0)), 1e-6);
+  EXPECT_NEAR(s0[4], 1 / (norm * std::sqrt(2.0)), 1e-6);
+  EXPECT_EQ(top_k(s0, 2, {0, 3}), (std::vector<int64_t>{2, 1}));
+  // User 1 (Blues, a, weight 1): item 2 itself is a perfect match.
+  EXPECT_FLOAT_EQ(content->score(1)[2], 1.0f);
+  EXPECT_EQ(content->score(1)[3], 0.0f);
+  Dataset no_attributes = empty_dataset(1, 2);
+  like(no_attributes.train, 0, 0);
+  EXPECT_THROW(make_content_baseline({"genres"})->fit(no_attributes), Error);
 }
 
 }  // namespace

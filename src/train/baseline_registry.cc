@@ -17,7 +17,8 @@ const Registry<BaselineFactory>& registry() {
       {{"popularity", [](const BaselineOptions&) { return make_popularity_baseline(); }},
        {"item_knn",
         [](const BaselineOptions& o) { return make_item_knn_baseline(o.knn_neighbours); }},
-       {"content", [](const BaselineOptions&) { return make_content_baseline(); }},
+       {"content",
+        [](const BaselineOptions& o) { return make_content_baseline(o.content_columns); }},
        {"bpr",
         [](const BaselineOptions& o) -> std::unique_ptr<Baseline> {
           return std::make_unique<BprBaseline>(o.bpr);

@@ -1,9 +1,11 @@
-// Content-based scoring on raw item attributes: a user profile is the rating-weighted
-// count of each attribute value (column=value) over the user's history, plus declared
-// preferences; an item's score is the cosine between that profile and the item's
-// binary attribute vector. Works for items and users the model never saw.
+// Content-based scoring on raw item attributes, the one implementation behind the
+// served content score (serve/candidates.h) and the evaluated `content` baseline: a user
+// profile is the rating-weighted count of each attribute value (column=value) over the
+// user's history, plus declared preferences; an item's score is the cosine between that
+// profile and the item's binary attribute vector. Works for items and users a model
+// never saw.
 //
-// Thread safety: plain values; ContentProfile is immutable once built.
+// Thread safety: plain values; a ContentProfile is immutable once built.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +14,13 @@
 #include <utility>
 #include <vector>
 
-#include "serve/catalog.h"
+#include "towerrec/config.h"
 
-namespace towerrec::serve {
+namespace towerrec {
+
+// Item column -> its values (multi-valued cells split on '|').
+using Attributes = std::map<std::string, std::vector<std::string>>;
+using Features = std::map<std::string, std::string>;
 
 class ContentProfile {
  public:
@@ -42,6 +48,13 @@ class ContentProfile {
 
 // Weight of one history entry in a profile: the rating when known (so a 5 counts more
 // than a 1), else 1.
-double history_weight(const HistoryEntry& entry);
+double history_weight(double rating);
 
-}  // namespace towerrec::serve
+// A raw cell's values: split on '|', empty parts dropped.
+std::vector<std::string> split_cell(const std::string& cell);
+
+// The columns content compares: the categorical and multi-hot item features of a config
+// (their names for labelled flag columns, else their source columns).
+std::vector<std::string> content_columns_of(const FeaturesConfig& features);
+
+}  // namespace towerrec

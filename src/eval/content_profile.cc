@@ -1,9 +1,10 @@
-#include "serve/content.h"
+#include "eval/content_profile.h"
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
-namespace towerrec::serve {
+namespace towerrec {
 
 void ContentProfile::add(const std::string& column, const std::string& value, double weight) {
   double& w = weights_[{column, value}];
@@ -77,8 +78,31 @@ std::vector<std::string> ContentProfile::shared_top_values(const Attributes& att
   return shared;
 }
 
-double history_weight(const HistoryEntry& entry) {
-  return std::isnan(entry.rating) ? 1.0 : entry.rating;
+double history_weight(double rating) { return std::isnan(rating) ? 1.0 : rating; }
+
+std::vector<std::string> split_cell(const std::string& cell) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(cell);
+  while (std::getline(in, part, '|')) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
 }
 
-}  // namespace towerrec::serve
+std::vector<std::string> content_columns_of(const FeaturesConfig& features) {
+  std::vector<std::string> columns;
+  for (const auto& spec : features.item) {
+    if (spec.kind != "categorical" && spec.kind != "multi_hot") continue;
+    if (spec.kind == "multi_hot" && !spec.labels.empty()) {
+      columns.push_back(spec.name);
+    } else {
+      const auto& sources =
+          spec.columns.empty() ? std::vector<std::string>{spec.name} : spec.columns;
+      columns.insert(columns.end(), sources.begin(), sources.end());
+    }
+  }
+  return columns;
+}
+
+}  // namespace towerrec
