@@ -108,17 +108,17 @@ void register_train_keys(ConfigRegistry& registry) {
             "the collaborative part of the serving blend.");
   // One set of BPR options: the bundle's collaborative factors are the evaluated bpr row.
   auto bpr = train.nested("bpr", &TrainConfig::bpr);
-  bpr.add("factors", &BprConfig::factors, 64, between(1, 4096),
+  bpr.add("factors", &BprConfig::factors, between(1, 4096),
           "BPR (collaborative factors and the bpr baseline): latent factors per user and item.");
-  bpr.add("learning_rate", &BprConfig::learning_rate, 2e-2, greater_than(0),
+  bpr.add("learning_rate", &BprConfig::learning_rate, greater_than(0),
           "BPR: Adam's initial step size (halved on a validation plateau).");
-  bpr.add("regularization", &BprConfig::regularization, 1e-2, at_least(0),
+  bpr.add("regularization", &BprConfig::regularization, at_least(0),
           "BPR: L2 penalty on the factors and biases a batch touches.");
-  bpr.add("batch_size", &BprConfig::batch_size, 1024, between(1, 1 << 20),
+  bpr.add("batch_size", &BprConfig::batch_size, between(1, 1 << 20),
           "BPR: (user, positive, negative) triples per Adam step.");
-  bpr.add("epochs", &BprConfig::epochs, 200, between(1, 100000),
+  bpr.add("epochs", &BprConfig::epochs, between(1, 100000),
           "BPR: maximum passes over the training positives.");
-  bpr.add("patience", &BprConfig::patience, 6, between(1, 100000),
+  bpr.add("patience", &BprConfig::patience, between(1, 100000),
           "BPR: epochs without a better validation metric (train.metric) before stopping.");
 }
 
