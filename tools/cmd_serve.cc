@@ -30,24 +30,22 @@ struct ServeOptions {
 };
 
 towerrec::Config serve_config(const ServeOptions& options) {
-  const std::string path = options.config.empty() ? options.model + "/config.yaml" : options.config;
+  const std::string path =
+      options.config.empty() ? towerrec::BundleLayout(options.model).config() : options.config;
   towerrec::Config config = towerrec::load_config(path, options.overrides);
   if (!options.host.empty()) config.serve.host = options.host;
   if (options.port >= 0) config.serve.port = options.port;
   return config;
 }
 
-// data_from_config: read the training data where `config` says, not where the bundle's
-// own config does (a server config given with --config).
 towerrec::serve::ServiceOptions service_options(const towerrec::Config& config,
-                                                towerrec::Store* store, bool data_from_config) {
+                                                towerrec::Store* store) {
   towerrec::serve::ServiceOptions options;
   options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
                      config.serve.weight_content};
   towerrec::serve::BundleLoadOptions load;
   load.index_spec = towerrec::index_spec_from_config(config.index);
   load.index_threads = 2;
-  if (data_from_config) load.data = config.data;
   options.loader = [load](const std::string& dir) {
     return towerrec::serve::load_bundle_state(dir, load);
   };
@@ -76,7 +74,7 @@ void run_serve(const ServeOptions& options) {
   towerrec::configure_threads(1);  // parallelism comes from concurrent requests
   const sigset_t signals = block_stop_signals();
   towerrec::Store store(config.serve.database);
-  towerrec::serve::TowerService service(service_options(config, &store, !options.config.empty()));
+  towerrec::serve::TowerService service(service_options(config, &store));
   const std::string bundle = std::filesystem::canonical(options.model).string();
   const std::string version = service.load_model(bundle);
   store.register_model({version, bundle, {}, 0, true});

@@ -15,13 +15,9 @@ namespace towerrec {
 
 namespace fs = std::filesystem;
 
-Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string out_dir,
+Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths paths,
                  const TrainOptions& options)
-    : config_(config),
-      data_(data),
-      out_dir_(std::move(out_dir)),
-      work_dir_(out_dir_ + ".train"),
-      options_(options) {
+    : config_(config), data_(data), paths_(std::move(paths)), options_(options) {
   const TrainConfig& t = config.train;
   const Dataset& d = data.dataset;
   check(t.batch_size >= 2, "train.batch_size must be >= 2");
@@ -158,20 +154,29 @@ double Trainer::elapsed() const {
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+bool Trainer::resume_from_checkpoint() {
+  const BundleLayout& bundle = paths_.bundle;
+  const std::string from =
+      fs::exists(bundle.training_checkpoint()) ? bundle.training_checkpoint() : bundle.checkpoint();
+  if (!fs::exists(from)) {
+    spdlog::warn("--resume: no checkpoint yet ({} or {}); training from scratch",
+                 bundle.training_checkpoint(), bundle.checkpoint());
+    return false;
+  }
+  state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
+  schedule_->restore(state_.lr, state_.schedule_best, state_.schedule_bad_epochs);
+  set_lr(state_.lr);
+  std::ofstream log(bundle.training_log(), std::ios::trunc);  // rewritten from the checkpoint
+  for (const auto& record : state_.history) append_log(record);
+  spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
+  return true;
+}
+
 TrainResult Trainer::run() {
-  fs::create_directories(work_dir_);
-  std::string checkpoint = work_dir_ + "/" + bundle_files::kCheckpoint;
-  std::string log_path = work_dir_ + "/" + bundle_files::kTrainLog;
-  if (options_.resume) {
-    std::string from =
-        fs::exists(checkpoint) ? checkpoint : out_dir_ + "/" + bundle_files::kCheckpoint;
-    state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
-    schedule_->restore(state_.lr, state_.schedule_best, state_.schedule_bad_epochs);
-    set_lr(state_.lr);
-    std::ofstream log(log_path, std::ios::trunc);  // rewrite the log from the checkpoint
-    for (const auto& record : state_.history) append_log(record);
-    spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
-  } else {
+  fs::create_directories(paths_.bundle.training_dir());
+  const std::string checkpoint = paths_.bundle.training_checkpoint();
+  const std::string log_path = paths_.bundle.training_log();
+  if (!options_.resume || !resume_from_checkpoint()) {
     fs::remove(log_path);
     state_.lr = config_.train.learning_rate;
   }
@@ -196,22 +201,15 @@ TrainResult Trainer::run() {
   if (!state_.best_weights.empty() && config_.train.early_stopping) {
     restore_state(*net_, state_.best_weights);
   }
-  result.model_dir = out_dir_;
+  result.model_dir = paths_.bundle.dir();
   result.epochs_run = state_.epochs_done;
   result.best_epoch = config_.train.early_stopping ? state_.best_epoch : state_.epochs_done;
   result.best_metric = state_.best_metric;
   result.metric_name = validator_->name();
   result.seconds = seconds;
   result.history = state_.history;
-  nlohmann::json metrics = {
-      {"metric", result.metric_name},          {"best_epoch", result.best_epoch},
-      {"epochs_run", result.epochs_run},       {"train_seconds", seconds},
-      {"stopped_early", result.stopped_early}, {"timed_out", result.timed_out}};
-  if (!std::isnan(result.best_metric)) metrics["validation"] = result.best_metric;
-  BundleInputs inputs{&config_, &data_,   &user_features_, &item_features_,
-                      metrics,  log_path, checkpoint};
-  write_bundle(net_, inputs, out_dir_);
-  fs::remove_all(work_dir_);
+  ModelFileInputs inputs{&config_, &data_, &user_features_, &item_features_, log_path, checkpoint};
+  write_model_files(net_, inputs, paths_.model_dir);
   return result;
 }
 
@@ -390,8 +388,7 @@ void Trainer::end_epoch(int64_t epoch, double loss, int64_t examples, double tra
   if (every > 0 && epoch % every == 0) {
     state_.elapsed_seconds = elapsed();
     start_ = std::chrono::steady_clock::now();
-    save_checkpoint(work_dir_ + "/" + bundle_files::kCheckpoint, net_, *dense_, sparse_.get(),
-                    state_);
+    save_checkpoint(paths_.bundle.training_checkpoint(), net_, *dense_, sparse_.get(), state_);
   }
 }
 
@@ -404,19 +401,19 @@ void Trainer::append_log(const EpochRecord& r) const {
                          {"lr", r.lr},
                          {"examples_per_second", r.examples_per_second},
                          {"seconds", r.seconds}};
-  std::ofstream log(work_dir_ + "/" + bundle_files::kTrainLog, std::ios::app);
+  const std::string path = paths_.bundle.training_log();
+  std::ofstream log(path, std::ios::app);
   log << line.dump() << "\n";
-  if (!log) throw Error(ErrorCode::kIo, "cannot append to " + work_dir_ + "/train_log.jsonl");
+  if (!log) throw Error(ErrorCode::kIo, "cannot append to " + path);
 }
 
-TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
-                            const std::string& out_dir, const TrainOptions& options) {
-  check(!out_dir.empty(), "the output model directory is empty");
+TrainResult train_model_files(const Config& config, const PipelineOutput& data,
+                              const TrainPaths& paths, const TrainOptions& options) {
   // Training's own memory (parameters, optimiser state, index arrays, batches) is the
   // peak during training minus what the process held before it (libraries, data set).
   bool peak_reset = reset_peak_memory();
   MemoryUsage before = memory_usage();
-  Trainer trainer(config, data, out_dir, options);
+  Trainer trainer(config, data, paths, options);
   TrainResult result = trainer.run();
   MemoryUsage after = memory_usage();
   constexpr double kMiB = 1 << 20;
