@@ -45,9 +45,9 @@ void run_build(const IndexOptions& options) {
   parts.collaborative = false;
   parts.index_spec = spec;
   parts.index_threads = options.threads;
-  const std::string config = towerrec::BundleLayout(options.model).config();
-  const auto index = towerrec::extend_bundle(options.model, options.model,
-                                             towerrec::load_config(config), nullptr, parts);
+  // An index needs neither the data nor the config: the defaults do.
+  const auto index =
+      towerrec::extend_bundle(options.model, options.model, towerrec::Config{}, nullptr, parts);
   std::printf("index %s: %lld items of dim %lld, built in %.2f s, %.1f MiB -> %s\n",
               index->spec().c_str(), static_cast<long long>(index->size()),
               static_cast<long long>(index->dim()), index->build_seconds(),
