@@ -113,8 +113,6 @@ TuneResult run_tune(const TuneRequest& request) {
     if (best) {
       result.best = static_cast<int64_t>(n);
       result.best_config = config;
-    }
-    if (best) {
       keep_best(trial_dir, request.output_dir, config, data);
     } else {
       fs::remove_all(trial_dir);
