@@ -1,4 +1,4 @@
-// towerrec._train and towerrec._evaluate: train_model (towerrec/training.h) and
+// towerrec._train and towerrec._evaluate: build_bundle (towerrec/bundle_builder.h) and
 // run_evaluation (towerrec/evaluate.h) with the GIL released. Ctrl-C during training:
 // the progress hook runs Python's signal handlers and, when one raises, requests the
 // run's CancelToken; the trainer stops after the batch and the handler's exception
@@ -11,10 +11,10 @@
 
 #include "binding.h"
 #include "model_object.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/cancel.h"
 #include "towerrec/evaluate.h"
 #include "towerrec/runtime.h"
-#include "towerrec/training.h"
 
 namespace towerrec::python {
 namespace {
@@ -42,11 +42,12 @@ Model train(const Config& config, const std::string& output, const py::object& d
   if (!data.is_none()) input = data.cast<const Data&>().output;
   auto cancel = std::make_shared<CancelToken>();
   std::optional<py::error_already_set> raised;  // by a signal handler or on_progress
-  TrainOptions options;
-  options.progress = progress;
-  options.resume = resume;
-  options.cancel = cancel;
-  options.on_progress = [&](const TrainProgress& p) {
+  BuildBundleOptions options;
+  options.started = started;
+  options.train.progress = progress;
+  options.train.resume = resume;
+  options.train.cancel = cancel;
+  options.train.on_progress = [&](const TrainProgress& p) {
     py::gil_scoped_acquire gil;
     try {
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
@@ -61,7 +62,7 @@ Model train(const Config& config, const std::string& output, const py::object& d
     py::gil_scoped_release release;
     configure_threads(config.train.threads);
     if (!input) input = std::make_shared<const PipelineOutput>(build_dataset(config));
-    dir = train_model(config, *input, output, options, started).model_dir;
+    dir = build_bundle(config, *input, output, options).dir;
   } catch (const Cancelled&) {
     if (raised) throw std::move(*raised);
     throw;

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ccache pkg-config curl
   libtorch-dev libopenblas0-pthread libgloo-dev libhnswlib-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pandas
 )
 if [ "${TOWERREC_BENCH_DEPS:-0}" = 1 ]; then

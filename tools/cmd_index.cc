@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
@@ -30,27 +31,34 @@ struct IndexOptions {
 };
 
 std::string default_spec(const std::string& bundle) {
-  const std::string config = bundle + "/config.yaml";
+  const std::string config = towerrec::BundleLayout(bundle).config();
   if (!std::filesystem::exists(config)) return towerrec::index_spec_from_config({});
   return towerrec::index_spec_from_config(towerrec::load_config(config).index);
 }
 
+// The bundle is written anew with the index (the other files carried over), so its
+// manifest lists and checks the index like every other file.
 void run_build(const IndexOptions& options) {
-  const ItemEmbeddings items = towerrec::serve::read_item_embeddings(options.model);
   const std::string spec = options.spec.empty() ? default_spec(options.model) : options.spec;
-  auto index = towerrec::serve::build_item_index(items, spec, options.threads);
-  index->save(towerrec::serve::bundle_index_dir(options.model));
+  towerrec::BundleParts parts;
+  parts.catalogue = false;
+  parts.collaborative = false;
+  parts.index_spec = spec;
+  parts.index_threads = options.threads;
+  // An index needs neither the data nor the config: the defaults do.
+  const auto index =
+      towerrec::extend_bundle(options.model, options.model, towerrec::Config{}, nullptr, parts);
   std::printf("index %s: %lld items of dim %lld, built in %.2f s, %.1f MiB -> %s\n",
               index->spec().c_str(), static_cast<long long>(index->size()),
               static_cast<long long>(index->dim()), index->build_seconds(),
               index->memory_bytes() / 1048576.0,
-              towerrec::serve::bundle_index_dir(options.model).c_str());
+              towerrec::BundleLayout(options.model).index_dir().c_str());
 }
 
 // Queries: the bundle's user embeddings when present (what serving searches with),
 // else the item embeddings themselves.
 std::vector<float> eval_queries(const IndexOptions& options, const ItemEmbeddings& items) {
-  const std::string users = options.model + "/user_embeddings.f32";
+  const std::string users = towerrec::BundleLayout(options.model).user_embeddings();
   std::vector<float> all = items.values;
   if (std::filesystem::exists(users)) {
     const std::string bytes = towerrec::read_file(users);
@@ -69,7 +77,7 @@ void run_eval(const IndexOptions& options) {
   const ItemEmbeddings items = towerrec::serve::read_item_embeddings(options.model);
   std::unique_ptr<towerrec::ItemIndex> index;
   if (options.spec.empty() && towerrec::serve::bundle_has_index(options.model)) {
-    index = towerrec::ItemIndex::load(towerrec::serve::bundle_index_dir(options.model), items.dim);
+    index = towerrec::ItemIndex::load(towerrec::BundleLayout(options.model).index_dir(), items.dim);
   } else {
     const std::string spec = options.spec.empty() ? default_spec(options.model) : options.spec;
     index = towerrec::serve::build_item_index(items, spec, options.threads);

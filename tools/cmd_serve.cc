@@ -29,7 +29,8 @@ struct ServeOptions {
 };
 
 towerrec::Config serve_config(const ServeOptions& options) {
-  const std::string path = options.config.empty() ? options.model + "/config.yaml" : options.config;
+  const std::string path =
+      options.config.empty() ? towerrec::BundleLayout(options.model).config() : options.config;
   towerrec::Config config = towerrec::load_config(path, options.overrides);
   if (!options.host.empty()) config.serve.host = options.host;
   if (options.port >= 0) config.serve.port = options.port;
@@ -52,8 +53,7 @@ void run_serve(const ServeOptions& options) {
   towerrec::configure_threads(1);  // parallelism comes from concurrent requests
   const sigset_t signals = block_stop_signals();
   towerrec::Store store(config.serve.database);
-  // A server config given with --config also says where the training data is.
-  const auto service = towerrec::serve::make_tower_service(config, &store, !options.config.empty());
+  const auto service = towerrec::serve::make_tower_service(config, &store);
   const std::string bundle = std::filesystem::canonical(options.model).string();
   const std::string version = service->load_model(bundle);
   store.register_model({version, bundle, {}, 0, true});

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "command.h"
+#include "towerrec/bundle.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/item_index.h"
@@ -30,7 +31,7 @@ void run_similar(const SimilarOptions& options) {
   }
   const auto index =
       towerrec::serve::bundle_has_index(options.model)
-          ? towerrec::ItemIndex::load(towerrec::serve::bundle_index_dir(options.model), items.dim)
+          ? towerrec::ItemIndex::load(towerrec::BundleLayout(options.model).index_dir(), items.dim)
           : towerrec::serve::build_item_index(items, "Flat", 1);
   std::printf("rank\titem_id\tcosine\n");
   int rank = 0;

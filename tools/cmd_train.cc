@@ -1,4 +1,5 @@
-// towerrec train: config -> data pipeline -> two-tower training -> model bundle.
+// towerrec train: config -> data pipeline -> build_bundle (training, catalogue,
+// collaborative factors, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -6,10 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include "command.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/config.h"
+#include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
-#include "towerrec/training.h"
 
 namespace towerrec::cli {
 namespace {
@@ -18,6 +20,7 @@ struct TrainCommandOptions {
   std::string config;
   std::vector<std::string> overrides;
   std::string output;
+  std::string index;  // index/ of this spec; "" = none
   bool resume = false;
 };
 
@@ -35,11 +38,14 @@ void run_train(const TrainCommandOptions& o) {
       "embeddings; the applied configuration is saved as {}/config.yaml",
       config.train.loss, config.train.negatives, config.train.batch_size,
       config.train.learning_rate, config.train.epochs, config.model.embedding_dim, o.output);
-  TrainOptions options;
-  options.resume = o.resume;
-  TrainResult result = train_model(config, data, o.output, options, started);
-  std::cout << "model written to " << result.model_dir << ": " << result.epochs_run
-            << " epochs, best epoch " << result.best_epoch;
+  BuildBundleOptions options;
+  options.train.resume = o.resume;
+  options.parts.index_spec = o.index;
+  options.started = started;
+  const BuiltBundle built = build_bundle(config, data, o.output, options);
+  const TrainResult& result = built.training;
+  std::cout << "model " << built.model_version << " written to " << built.dir << ": "
+            << result.epochs_run << " epochs, best epoch " << result.best_epoch;
   if (!std::isnan(result.best_metric)) {
     std::cout << ", validation " << result.metric_name << " " << result.best_metric;
   }
@@ -54,6 +60,8 @@ const bool kRegistered = register_command(
        app.add_option("--set", options->overrides, "Override a key: section.key=value")
            ->allow_extra_args(false);
        app.add_option("--output", options->output, "Model bundle directory to write")->required();
+       app.add_option("--index", options->index,
+                      "Also build the item index of this spec into the bundle (e.g. HNSW32)");
        app.add_flag("--resume", options->resume, "Continue from the output's checkpoint");
        app.callback([options] { run_train(*options); });
      }});

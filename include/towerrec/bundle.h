@@ -18,30 +18,63 @@
 
 namespace towerrec {
 
-// Bumped whenever a reader of the previous version could misread a bundle.
-inline constexpr int64_t kBundleFormatVersion = 1;
+// Bumped whenever a reader of the previous version could misread a bundle. Version 2:
+// SHA-256 digests, every file (serving/, bpr/, index/ included) listed in the manifest,
+// model_version.
+inline constexpr int64_t kBundleFormatVersion = 2;
 inline constexpr const char* kTowerRecVersion = "0.1.0";
 
-// File names inside a bundle directory.
-namespace bundle_files {
-inline constexpr const char* kManifest = "manifest.json";
-inline constexpr const char* kConfig = "config.yaml";
-inline constexpr const char* kPreprocessing = "preprocessing.json";
-inline constexpr const char* kUserTower = "user_tower.pt";
-inline constexpr const char* kItemTower = "item_tower.pt";
-inline constexpr const char* kPairHead = "pair_head.pt";
-inline constexpr const char* kTaskHeads = "task_heads.pt";
-// Compatibility operands: [users x C] user values and [items x C] item values.
-inline constexpr const char* kCompatibilityUsers = "compatibility_users.f32";
-inline constexpr const char* kCompatibilityItems = "compatibility_items.f32";
-inline constexpr const char* kUserEmbeddings = "user_embeddings.f32";
-inline constexpr const char* kItemEmbeddings = "item_embeddings.f32";
-inline constexpr const char* kUserIds = "user_ids.txt";
-inline constexpr const char* kItemIds = "item_ids.txt";
-inline constexpr const char* kSeen = "seen.bin";
-inline constexpr const char* kTrainLog = "train_log.jsonl";
-inline constexpr const char* kCheckpoint = "checkpoint.pt";
-}  // namespace bundle_files
+// Where everything lives inside a bundle directory and beside it: the only place that
+// knows these paths. Files are named relative to the bundle directory (the keys of the
+// manifest's `files`); the accessors join them to dir().
+class BundleLayout {
+ public:
+  static constexpr const char* kManifest = "manifest.json";
+  static constexpr const char* kConfig = "config.yaml";
+  static constexpr const char* kPreprocessing = "preprocessing.json";
+  static constexpr const char* kUserTower = "user_tower.pt";
+  static constexpr const char* kItemTower = "item_tower.pt";
+  static constexpr const char* kPairHead = "pair_head.pt";
+  static constexpr const char* kTaskHeads = "task_heads.pt";
+  // Compatibility operands: [users x C] user values and [items x C] item values.
+  static constexpr const char* kCompatibilityUsers = "compatibility_users.f32";
+  static constexpr const char* kCompatibilityItems = "compatibility_items.f32";
+  static constexpr const char* kUserEmbeddings = "user_embeddings.f32";
+  static constexpr const char* kItemEmbeddings = "item_embeddings.f32";
+  static constexpr const char* kUserIds = "user_ids.txt";
+  static constexpr const char* kItemIds = "item_ids.txt";
+  static constexpr const char* kSeen = "seen.bin";
+  static constexpr const char* kTrainLog = "train_log.jsonl";
+  static constexpr const char* kCheckpoint = "checkpoint.pt";
+  // Folders, each written whole by its owner (Catalog, BprBaseline, ItemIndex).
+  static constexpr const char* kServingDir = "serving";
+  static constexpr const char* kBprDir = "bpr";
+  static constexpr const char* kIndexDir = "index";
+
+  explicit BundleLayout(std::string dir);
+  const std::string& dir() const { return dir_; }
+  // dir() + "/" + relative.
+  std::string path(const std::string& relative) const;
+  std::string manifest() const { return path(kManifest); }
+  std::string config() const { return path(kConfig); }
+  std::string checkpoint() const { return path(kCheckpoint); }
+  std::string train_log() const { return path(kTrainLog); }
+  std::string user_embeddings() const { return path(kUserEmbeddings); }
+  std::string item_embeddings() const { return path(kItemEmbeddings); }
+  std::string item_ids() const { return path(kItemIds); }
+  std::string serving_dir() const { return path(kServingDir); }
+  std::string bpr_dir() const { return path(kBprDir); }
+  std::string index_dir() const { return path(kIndexDir); }
+
+  // Beside the bundle: `DIR.train/`, the checkpoint and log of a training run in
+  // progress, kept until the finished bundle is in place (so --resume always finds one).
+  std::string training_dir() const { return dir_ + ".train"; }
+  std::string training_checkpoint() const { return training_dir() + "/" + kCheckpoint; }
+  std::string training_log() const { return training_dir() + "/" + kTrainLog; }
+
+ private:
+  std::string dir_;
+};
 
 // Shape of one input feature column: enough to rebuild its encoder.
 struct ColumnSchema {
@@ -56,15 +89,18 @@ struct ColumnSchema {
 ColumnSchema column_schema(const FeatureColumn& column);
 std::vector<ColumnSchema> column_schemas(const std::vector<FeatureColumn>& columns);
 
-// Size and FNV-1a 64 digest of one bundle file; checked on load to catch corruption.
+// Size and SHA-256 digest of one bundle file (what `sha256sum` prints); checked on load.
 struct FileDigest {
   int64_t bytes = 0;
-  std::string fnv1a64;  // 16 hex digits
+  std::string sha256;  // 64 lowercase hex digits
 };
 
 struct BundleManifest {
   int64_t format_version = kBundleFormatVersion;
   std::string created_at;  // ISO 8601 UTC
+  // Names this model in answers, status and metrics: creation time and a digest of the
+  // model's files, e.g. "20261202T133512Z-3fa2c1d4e5b6" (see bundle_model_version).
+  std::string model_version;
   std::string towerrec_version = kTowerRecVersion;
   std::vector<ColumnSchema> user_schema;
   std::vector<ColumnSchema> item_schema;
@@ -77,7 +113,10 @@ struct BundleManifest {
   int64_t num_train_interactions = 0;
   std::string data_fingerprint;  // data_fingerprint(config) of the training data
   nlohmann::json metrics = nlohmann::json::object();  // training summary and validation
-  std::map<std::string, FileDigest> files;            // every other file of the bundle
+  // Every other file of the bundle, by path relative to it ("bpr/bpr.json").
+  std::map<std::string, FileDigest> files;
+  // True when `files` holds something under `folder` (e.g. BundleLayout::kIndexDir).
+  bool has_folder(const std::string& folder) const;
 };
 
 nlohmann::json manifest_to_json(const BundleManifest& manifest);
@@ -85,8 +124,27 @@ nlohmann::json manifest_to_json(const BundleManifest& manifest);
 BundleManifest manifest_from_json(const nlohmann::json& json, const std::string& source);
 
 // Reads and validates dir/manifest.json (format_version, schema). Throws Error naming
-// the file when it is missing, malformed or of another format version.
+// the file when it is missing, malformed or of another format version. A bundle
+// directory left missing by a crash in the middle of a replacement is first put back
+// (StagedDirectory::recover, docs/bundle.md).
 BundleManifest read_manifest(const std::string& dir);
+
+// Digests every file below `dir` into manifest.files, sets manifest.model_version from
+// them and manifest.created_at (set to now when empty), and writes dir/manifest.json
+// (plain write: the caller stages and syncs the folder). Call it last.
+void write_manifest(const std::string& dir, BundleManifest& manifest);
+
+// Checks that every file the manifest lists exists with its size and SHA-256. Throws
+// Error naming the first missing or altered file. Files the manifest does not list are
+// ignored.
+void verify_bundle_files(const std::string& dir, const BundleManifest& manifest);
+
+// The version of a bundle created at `created_at` (ISO 8601 UTC) with these files:
+// the time as YYYYMMDDTHHMMSSZ, '-', the first 12 hex digits of the SHA-256 of the
+// sorted "path sha256" lines of the files outside index/ (an index rebuilt later
+// answers for the same model).
+std::string bundle_model_version(const std::string& created_at,
+                                 const std::map<std::string, FileDigest>& files);
 
 // One line of train_log.jsonl.
 struct EpochRecord {

@@ -1,8 +1,7 @@
 // The item side of a model bundle as plain arrays, read without the towers: the item
 // ids (item_ids.txt, one per line) and the item embeddings (item_embeddings.f32, raw
-// little-endian float32, row-major [items x D]). Also where a bundle keeps its ANN
-// index (<bundle>/index/, written by `towerrec index build`), its collaborative
-// factors (<bundle>/bpr/) and its serving catalogue (<bundle>/serving/).
+// little-endian float32, row-major [items x D]). Paths come from BundleLayout
+// (towerrec/bundle.h).
 //
 // Thread safety: plain values and free functions.
 #pragma once
@@ -25,11 +24,8 @@ struct ItemEmbeddings {
 // Throws Error naming the file when a file is missing, empty, or the sizes disagree.
 ItemEmbeddings read_item_embeddings(const std::string& bundle_dir);
 
-std::string bundle_index_dir(const std::string& bundle_dir);
-std::string bundle_bpr_dir(const std::string& bundle_dir);
-std::string bundle_serving_dir(const std::string& bundle_dir);
+// Whether the bundle's manifest lists an index (index/, see extend_bundle).
 bool bundle_has_index(const std::string& bundle_dir);
-bool bundle_has_serving_data(const std::string& bundle_dir);
 
 // A new index of `spec` holding every item (row i = item i).
 std::unique_ptr<ItemIndex> build_item_index(const ItemEmbeddings& items, const std::string& spec,

@@ -44,7 +44,9 @@ struct TrainProgress {
 };
 
 struct TrainOptions {
-  bool resume = false;   // continue from the checkpoint of out_dir (see docs/bundle.md)
+  // Continue from the checkpoint of out_dir (see docs/bundle.md); without one, train
+  // from scratch (a warning says so).
+  bool resume = false;
   bool progress = true;  // progress bar on a TTY, else one log line per epoch
   // Called on the training thread after every batch and every epoch (independent of
   // `progress`); it should return quickly. An exception it throws ends the training.
@@ -68,9 +70,11 @@ struct TrainResult {
 };
 
 // Trains on data.dataset (train part; validation part for early stopping and the
-// schedule) and writes a bundle to out_dir atomically. Checkpoints go to
-// out_dir + ".train/" while training and into the bundle at the end. Throws Error on
-// bad configuration or data (naming the key or feature).
+// schedule) and writes a bundle of the towers alone (no serving catalogue, no
+// collaborative factors) to out_dir: build_bundle (towerrec/bundle_builder.h) with
+// those parts off, for evaluation and experiments. Checkpoints go to out_dir + ".train/"
+// while training and into the bundle at the end. Throws Error on bad configuration or
+// data (naming the key or feature).
 TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
                             const std::string& out_dir, const TrainOptions& options = {});
 

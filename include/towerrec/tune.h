@@ -51,7 +51,8 @@ struct TuneRequest {
 
 // Runs the search. Every trial's config is parsed and checked before the first trial
 // trains. After each trial, trials.csv, best.yaml and the best trial's model bundle
-// (best_model/) are replaced atomically. Throws Error when the data has no
+// (best_model/, complete with serving/ and bpr/ like a `towerrec train` bundle) are
+// replaced atomically. Throws Error when the data has no
 // validation part (split.validation_ratio 0 or split.method none).
 TuneResult run_tune(const TuneRequest& request);
 

@@ -24,7 +24,8 @@ PipelineOutput bundle_dataset(const TwoTowerModel& model, const Config& config,
 }
 
 Config applied_config(const EvaluationRequest& request) {
-  const std::string path = request.config.empty() ? request.model + "/config.yaml" : request.config;
+  const std::string path =
+      request.config.empty() ? BundleLayout(request.model).config() : request.config;
   Config config = load_config(path, request.overrides);
   if (!request.ks.empty()) config.eval.ks = request.ks;
   if (request.baselines_given) {

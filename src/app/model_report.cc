@@ -94,7 +94,7 @@ std::string model_report(const EvaluationRequest& request) {
   input.model = model_summary(*run.model);
   input.data = data_summary(run.config, data);
   input.config = config_summary(run.config);
-  if (std::filesystem::exists(run.model->dir() + "/" + bundle_files::kTrainLog)) {
+  if (std::filesystem::exists(BundleLayout(run.model->dir()).train_log())) {
     input.training = read_training_log(run.model->dir());
   }
   input.metrics = run.report;

@@ -1,9 +1,13 @@
 #include "bundle/bundle_io.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+
+#include <openssl/evp.h>
 
 #include "towerrec/error.h"
 
@@ -12,6 +16,16 @@ namespace towerrec {
 namespace {
 
 constexpr char kSeenMagic[8] = {'T', 'R', 'S', 'E', 'E', 'N', '0', '1'};
+
+std::string hex_string(const unsigned char* bytes, unsigned int count) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int n = 0; n < count; ++n) {
+    hex += kDigits[bytes[n] >> 4];
+    hex += kDigits[bytes[n] & 15];
+  }
+  return hex;
+}
 
 }  // namespace
 
@@ -117,6 +131,32 @@ UserItems read_seen(const std::string& path, int64_t num_users, int64_t num_item
   }
 }
 
+namespace {
+
+using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+DigestContext start_sha256() {
+  DigestContext context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  check(context && EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1,
+        "cannot start a SHA-256 digest");
+  return context;
+}
+
+std::string finish_sha256(const DigestContext& context) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  check(EVP_DigestFinal_ex(context.get(), digest, &length) == 1, "cannot finish a SHA-256 digest");
+  return hex_string(digest, length);
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  const DigestContext context = start_sha256();
+  EVP_DigestUpdate(context.get(), bytes.data(), bytes.size());
+  return finish_sha256(context);
+}
+
 FileDigest digest_file(const std::string& path) {
   // Streamed in blocks: bundles hold files of hundreds of MiB (checkpoints, embeddings).
   std::error_code ec;
@@ -128,22 +168,28 @@ FileDigest digest_file(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::kIo, "cannot open " + path);
+  const DigestContext context = start_sha256();
   std::vector<char> block(size_t{1} << 20);
-  uint64_t hash = 1469598103934665603ULL;
   int64_t bytes = 0;
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    std::streamsize got = in.gcount();
-    for (std::streamsize n = 0; n < got; ++n) {
-      hash ^= static_cast<unsigned char>(block[static_cast<size_t>(n)]);
-      hash *= 1099511628211ULL;
-    }
+    const std::streamsize got = in.gcount();
+    EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(got));
     bytes += got;
   }
   if (in.bad()) throw Error(ErrorCode::kIo, "cannot read " + path);
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-  return FileDigest{bytes, hex};
+  return FileDigest{bytes, finish_sha256(context)};
+}
+
+std::map<std::string, FileDigest> digest_bundle_files(const std::string& dir) {
+  std::map<std::string, FileDigest> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string name = std::filesystem::relative(entry.path(), dir).generic_string();
+    if (name == BundleLayout::kManifest) continue;
+    files[name] = digest_file(entry.path().string());
+  }
+  return files;
 }
 
 }  // namespace towerrec

@@ -7,7 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/user_items.h"
@@ -34,6 +37,15 @@ UserItems read_seen(const std::string& path, int64_t num_users, int64_t num_item
 // Plain write, for files inside a StagedDirectory (util/fs.h) that is committed whole.
 void write_text_file(const std::string& path, const std::string& text);
 
+// SHA-256 of `bytes` as 64 lowercase hex digits.
+std::string sha256_hex(std::string_view bytes);
+
+// Size and SHA-256 of a file, streamed. Throws Error naming the path when it is missing,
+// a directory or unreadable.
 FileDigest digest_file(const std::string& path);
+
+// The digest of every regular file below `dir` (recursively), keyed by its path
+// relative to `dir` with '/' separators, the manifest itself excepted.
+std::map<std::string, FileDigest> digest_bundle_files(const std::string& dir);
 
 }  // namespace towerrec

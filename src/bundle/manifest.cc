@@ -5,6 +5,7 @@
 #include "bundle/bundle_io.h"
 #include "towerrec/bundle.h"
 #include "towerrec/error.h"
+#include "util/fs.h"
 
 namespace towerrec {
 
@@ -138,10 +139,11 @@ std::vector<ColumnSchema> column_schemas(const std::vector<FeatureColumn>& colum
 json manifest_to_json(const BundleManifest& m) {
   json files = json::object();
   for (const auto& [name, digest] : m.files) {
-    files[name] = {{"bytes", digest.bytes}, {"fnv1a64", digest.fnv1a64}};
+    files[name] = {{"bytes", digest.bytes}, {"sha256", digest.sha256}};
   }
   return {{"format_version", m.format_version},
           {"created_at", m.created_at},
+          {"model_version", m.model_version},
           {"towerrec_version", m.towerrec_version},
           {"schema",
            {{"user", schema_to_json(m.user_schema)}, {"item", schema_to_json(m.item_schema)}}},
@@ -163,12 +165,13 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     BundleManifest m;
     m.format_version = j.at("format_version").get<int64_t>();
     if (m.format_version != kBundleFormatVersion) {
-      throw Error(ErrorCode::kInvalidArgument, source + ": format_version " +
-                                                   std::to_string(m.format_version) +
-                                                   " is not supported (this build reads version " +
-                                                   std::to_string(kBundleFormatVersion) + ")");
+      throw Error(ErrorCode::kInvalidArgument,
+                  source + ": format_version " + std::to_string(m.format_version) +
+                      " is not supported (this build reads version " +
+                      std::to_string(kBundleFormatVersion) + "): train the model again");
     }
     m.created_at = j.at("created_at").get<std::string>();
+    m.model_version = j.at("model_version").get<std::string>();
     m.towerrec_version = j.at("towerrec_version").get<std::string>();
     m.user_schema = schema_from_json(j.at("schema").at("user"));
     m.item_schema = schema_from_json(j.at("schema").at("item"));
@@ -184,7 +187,7 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     m.metrics = j.at("metrics");
     for (const auto& [name, digest] : j.at("files").items()) {
       m.files[name] =
-          FileDigest{digest.at("bytes").get<int64_t>(), digest.at("fnv1a64").get<std::string>()};
+          FileDigest{digest.at("bytes").get<int64_t>(), digest.at("sha256").get<std::string>()};
     }
     check(m.embedding_dim > 0 && m.num_users >= 0 && m.num_items > 0,
           source + ": embedding_dim and counts must be positive");
@@ -195,10 +198,10 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
 }
 
 BundleManifest read_manifest(const std::string& dir) {
-  if (!fs::is_directory(dir)) {
+  if (!fs::is_directory(dir) && !StagedDirectory::recover(dir)) {
     throw Error(ErrorCode::kNotFound, "model directory " + dir + " does not exist");
   }
-  std::string path = dir + "/" + bundle_files::kManifest;
+  std::string path = BundleLayout(dir).manifest();
   if (!fs::exists(path)) {
     throw Error(ErrorCode::kNotFound, path + " is missing: " + dir + " is not a model bundle");
   }

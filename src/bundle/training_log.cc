@@ -21,7 +21,7 @@ double number(const nlohmann::json& line, const char* key, const std::string& wh
 }  // namespace
 
 TrainingLog read_training_log(const std::string& dir) {
-  const std::string path = dir + "/" + bundle_files::kTrainLog;
+  const std::string path = BundleLayout(dir).train_log();
   std::istringstream in(read_file(path));
   TrainingLog log;
   int64_t line_number = 0;

@@ -19,7 +19,7 @@ constexpr int64_t kRerankFactor = 4;
 constexpr int64_t kMinRerank = 50;
 
 std::vector<std::string> required_files(const BundleManifest& m) {
-  namespace bf = bundle_files;
+  using bf = BundleLayout;
   std::vector<std::string> files = {bf::kConfig,    bf::kPreprocessing,  bf::kUserTower,
                                     bf::kItemTower, bf::kUserEmbeddings, bf::kItemEmbeddings,
                                     bf::kUserIds,   bf::kItemIds,        bf::kSeen};
@@ -35,19 +35,11 @@ std::vector<std::string> required_files(const BundleManifest& m) {
 void verify_files(const std::string& dir, const BundleManifest& m) {
   for (const auto& name : required_files(m)) {
     if (!m.files.count(name)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  dir + "/manifest.json does not list " + name + ": the bundle is corrupt");
+      throw Error(ErrorCode::kInvalidArgument, BundleLayout(dir).manifest() + " does not list " +
+                                                   name + ": the bundle is corrupt");
     }
   }
-  for (const auto& [name, digest] : m.files) {
-    std::string path = dir + "/" + name;
-    if (!fs::exists(path)) throw Error(ErrorCode::kNotFound, path + " is missing");
-    FileDigest actual = digest_file(path);
-    if (actual.bytes != digest.bytes || actual.fnv1a64 != digest.fnv1a64) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  path + " is corrupt: its size or checksum differs from manifest.json");
-    }
-  }
+  verify_bundle_files(dir, m);
 }
 
 IdMap read_id_map(const std::string& path, int64_t expected) {
@@ -121,9 +113,10 @@ namespace {
 
 // The pair head, the task heads and the compatibility operands they read.
 void load_heads(TwoTowerModel::Impl& impl, const std::string& dir) {
-  namespace bf = bundle_files;
+  using bf = BundleLayout;
   const BundleManifest& m = impl.manifest;
-  auto path = [&dir](const char* name) { return dir + "/" + name; };
+  const BundleLayout layout(dir);
+  auto path = [&layout](const char* name) { return layout.path(name); };
   impl.pair_features = PairFeatures(m.compatibility, m.user_schema, m.item_schema);
   const int64_t c = impl.pair_features.size();
   if (c > 0) {
@@ -149,13 +142,14 @@ TwoTowerModel::TwoTowerModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 TwoTowerModel::~TwoTowerModel() = default;
 
 std::shared_ptr<const TwoTowerModel> TwoTowerModel::load(const std::string& dir) {
-  namespace bf = bundle_files;
+  using bf = BundleLayout;
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->manifest = read_manifest(dir);
   const BundleManifest& m = impl->manifest;
   verify_files(dir, m);
-  auto path = [&dir](const char* name) { return dir + "/" + name; };
+  const BundleLayout layout(dir);
+  auto path = [&layout](const char* name) { return layout.path(name); };
   impl->preprocessing = nlohmann::json::parse(read_file(path(bf::kPreprocessing)), nullptr,
                                               /*allow_exceptions=*/false);
   if (impl->preprocessing.is_discarded()) {

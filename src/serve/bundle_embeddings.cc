@@ -1,17 +1,18 @@
 #include "towerrec/bundle_embeddings.h"
 
-#include <filesystem>
 #include <sstream>
 #include <unordered_set>
 
+#include "towerrec/bundle.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
 
 namespace towerrec::serve {
 
 ItemEmbeddings read_item_embeddings(const std::string& bundle_dir) {
-  const std::string ids_path = bundle_dir + "/item_ids.txt";
-  const std::string vec_path = bundle_dir + "/item_embeddings.f32";
+  const BundleLayout layout(bundle_dir);
+  const std::string ids_path = layout.item_ids();
+  const std::string vec_path = layout.item_embeddings();
   ItemEmbeddings items;
   std::istringstream lines(read_file(ids_path));
   for (std::string line; std::getline(lines, line);) {
@@ -33,17 +34,8 @@ ItemEmbeddings read_item_embeddings(const std::string& bundle_dir) {
   return items;
 }
 
-std::string bundle_index_dir(const std::string& bundle_dir) { return bundle_dir + "/index"; }
-std::string bundle_bpr_dir(const std::string& bundle_dir) { return bundle_dir + "/bpr"; }
-
-std::string bundle_serving_dir(const std::string& bundle_dir) { return bundle_dir + "/serving"; }
-
-bool bundle_has_serving_data(const std::string& bundle_dir) {
-  return std::filesystem::exists(bundle_serving_dir(bundle_dir) + "/catalog.json");
-}
-
 bool bundle_has_index(const std::string& bundle_dir) {
-  return std::filesystem::exists(bundle_index_dir(bundle_dir) + "/index.json");
+  return read_manifest(bundle_dir).has_folder(BundleLayout::kIndexDir);
 }
 
 std::unique_ptr<ItemIndex> build_item_index(const ItemEmbeddings& items, const std::string& spec,

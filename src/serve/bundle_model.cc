@@ -2,12 +2,9 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
-#include <optional>
-
-#include <spdlog/spdlog.h>
 
 #include "towerrec/baselines.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/pipeline.h"
@@ -45,9 +42,7 @@ BundleTowerModel::BundleTowerModel(std::shared_ptr<const TwoTowerModel> model,
   }
 }
 
-std::string BundleTowerModel::version() const {
-  return std::filesystem::path(model_->dir()).filename().string();
-}
+std::string BundleTowerModel::version() const { return model_->manifest().model_version; }
 
 std::vector<float> BundleTowerModel::user_embedding(int64_t user) const {
   check(user >= 0 && user < model_->users().size(),
@@ -73,93 +68,34 @@ std::vector<float> BundleTowerModel::embed_item(const Features& features) const 
 
 namespace {
 
-// The bundle's training data, or nothing when its files are gone (then users are served
-// from the stored embeddings and seen items, without attributes or ratings).
-std::optional<PipelineOutput> training_data(const Config& config, const std::string& dir) {
-  try {
-    return build_dataset(config);
-  } catch (const Error& e) {
-    spdlog::warn("{}: training data unavailable ({}); serving without item attributes", dir,
-                 e.what());
-    return std::nullopt;
-  }
-}
-
-}  // namespace
-
-double collaborative_budget(const TrainConfig& train, double seconds_spent) {
-  if (train.max_seconds <= 0) return 0;
-  return std::max(train.max_seconds - seconds_spent, kCollaborativeMinShare * train.max_seconds);
-}
-
-void write_serving_files(const Config& config, const PipelineOutput& data,
-                         const std::string& bundle_dir,
-                         std::chrono::steady_clock::time_point started) {
-  Catalog catalog(data.dataset.items);
-  catalog.add_training_data(config, data.dataset);
-  catalog.save(bundle_serving_dir(bundle_dir));
-  if (!config.train.collaborative) return;
-  BprOptions options = bpr_options(config.train);
-  const auto start = std::chrono::steady_clock::now();
-  options.max_seconds =
-      collaborative_budget(config.train, std::chrono::duration<double>(start - started).count());
-  BprBaseline bpr(options);
-  bpr.fit(data.dataset);
-  bpr.save(bundle_bpr_dir(bundle_dir));
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  const std::string budget =
-      bpr.stopped_on_budget()
-          ? fmt::format(", stopped on its time budget of {:.1f} s", options.max_seconds)
-          : "";
-  spdlog::info(
-      "collaborative (BPR) factors: {} epochs in {:.1f} s{}, best epoch {}, validation "
-      "{}@{} {:.4f}",
-      bpr.epochs_run(), took.count(), budget, bpr.best_epoch(), options.metric, options.metric_k,
-      bpr.best_validation_ndcg());
-}
-
-namespace {
-
-// The catalogue and user side of an older bundle without a serving/ folder.
-std::pair<Catalog, std::shared_ptr<BundleTowerModel>> rebuild_from_data(
-    const std::shared_ptr<const TwoTowerModel>& model, const Config& config,
-    const std::string& bundle_dir) {
-  const std::optional<PipelineOutput> data = training_data(config, bundle_dir);
-  Catalog catalog(model->items());
-  if (data) {
-    catalog.add_training_data(config, data->dataset);
-    return {std::move(catalog), std::make_shared<BundleTowerModel>(
-                                    model, data->dataset.user_features, data->dataset.users)};
-  }
-  for (int64_t u = 0; u < model->users().size(); ++u) {
-    catalog.add_seen(model->users().id(u), model->seen_items(u));
-  }
-  return {std::move(catalog),
-          std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{})};
+// The folder `folder` of the bundle, which serving cannot do without.
+void require_folder(const TwoTowerModel& model, const char* folder, const std::string& why) {
+  if (model.manifest().has_folder(folder)) return;
+  throw Error(ErrorCode::kNotFound,
+              BundleLayout(model.dir()).path(folder) + "/ is missing from the bundle (" + why +
+                  "): write the bundle with `towerrec train` or `towerrec tune`");
 }
 
 }  // namespace
 
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options) {
-  auto model = TwoTowerModel::load(bundle_dir);
-  Config config = load_config(bundle_dir + "/config.yaml");
-  if (options.data) config.data = *options.data;
+  auto model = TwoTowerModel::load(bundle_dir);  // checks every file the manifest lists
+  const BundleLayout layout(model->dir());
+  const Config config = load_config(layout.config());
+  require_folder(*model, BundleLayout::kServingDir, "the serving catalogue");
+  Catalog catalog = Catalog::load(layout.serving_dir(), model->items());
   // Known users are served from the user embeddings stored at training (the same tower
   // outputs), so nothing of the raw data is needed.
-  auto [catalog, tower] =
-      bundle_has_serving_data(bundle_dir)
-          ? std::make_pair(
-                Catalog::load(bundle_serving_dir(bundle_dir), model->items()),
-                std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{}))
-          : rebuild_from_data(model, config, bundle_dir);
+  auto tower = std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{});
   std::shared_ptr<const BprBaseline> bpr;
-  if (std::filesystem::exists(bundle_bpr_dir(bundle_dir) + "/bpr.json")) {
-    bpr = std::make_shared<BprBaseline>(BprBaseline::load(bundle_bpr_dir(bundle_dir)));
+  if (config.train.collaborative) {
+    require_folder(*model, BundleLayout::kBprDir, "train.collaborative is true");
+    bpr = std::make_shared<BprBaseline>(BprBaseline::load(layout.bpr_dir()));
   }
   std::unique_ptr<ItemIndex> index;
-  if (bundle_has_index(bundle_dir)) {
-    index = ItemIndex::load(bundle_index_dir(bundle_dir), model->embedding_dim());
+  if (model->manifest().has_folder(BundleLayout::kIndexDir)) {
+    index = ItemIndex::load(layout.index_dir(), model->embedding_dim());
   }
   const std::string spec =
       options.index_spec.empty() ? index_spec_from_config(config.index) : options.index_spec;
@@ -175,11 +111,11 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   progress.report(0, config.train.epochs, {});
   const PipelineOutput data = build_dataset(config);
   const std::string out = model_root + "/model-" + utc_stamp();
-  TrainOptions train_options;
-  train_options.progress = false;
-  train_options.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
-  const TrainResult result = train_two_tower(config, data, out, train_options);
-  write_serving_files(config, data, out, started);
+  BuildBundleOptions build;
+  build.started = started;
+  build.train.progress = false;
+  build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
+  const TrainResult result = build_bundle(config, data, out, build).training;
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};
   if (!result.metric_name.empty()) metrics[result.metric_name] = result.best_metric;

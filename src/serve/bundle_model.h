@@ -1,16 +1,13 @@
 // Serving a trained bundle: adapts TwoTowerModel (towerrec/model.h) to the service's
-// TowerModel, writes what serving needs into a freshly trained bundle (the catalogue in
-// <bundle>/serving/, BPR factors in <bundle>/bpr/), builds the ServingState of a bundle
-// directory from those files alone (towers, catalogue, BPR factors, the stored index or
-// a new one), and trains new bundles for background jobs.
+// TowerModel, builds the ServingState of a bundle directory from its files alone
+// (towers, catalogue, BPR factors, the stored index or a new one), and trains new
+// bundles for background jobs through build_bundle (towerrec/bundle_builder.h).
 //
 // Thread safety: the loader and trainer are free functions; BundleTowerModel is
 // immutable and safe to share across threads.
 #pragma once
 
-#include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,24 +44,11 @@ class BundleTowerModel : public TowerModel {
 struct BundleLoadOptions {
   std::string index_spec;  // used when the bundle has no stored index; "" = its config
   int index_threads = 1;
-  // Where the training data lives when not where the bundle's config says (the data
-  // section of the server's own config); unset = the bundle's config.
-  std::optional<DataConfig> data;
 };
 
-// The share of train.max_seconds the collaborative fit gets even when the two-tower
-// training used it all: factors fitted for no time at all would be random.
-inline constexpr double kCollaborativeMinShare = 0.1;
-
-// Seconds the collaborative (BPR) fit may take when the training command has run for
-// `seconds_spent` (data reading, two-tower training, catalogue): 0 (no budget) when
-// train.max_seconds is 0, else what is left of it, but at least kCollaborativeMinShare
-// of it.
-double collaborative_budget(const TrainConfig& train, double seconds_spent);
-
-// Throws Error naming the directory or file when the bundle cannot be served. A bundle
-// with a serving/ folder loads without the training data; an older one rebuilds its
-// catalogue from the data files its config names (or `options.data`).
+// Throws Error naming the directory or file when the bundle cannot be served: a file
+// the manifest lists is missing or altered, or the bundle lacks its serving catalogue
+// (serving/) or, when its config.train.collaborative is true, its factors (bpr/).
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options);
 

@@ -6,8 +6,7 @@
 
 namespace towerrec::serve {
 
-std::unique_ptr<RecommendationService> make_tower_service(const Config& config, Store* store,
-                                                          bool data_from_config) {
+std::unique_ptr<RecommendationService> make_tower_service(const Config& config, Store* store) {
   ServiceOptions options;
   options.weights = {config.serve.weight_two_tower, config.serve.weight_collaborative,
                      config.serve.weight_content};
@@ -16,7 +15,6 @@ std::unique_ptr<RecommendationService> make_tower_service(const Config& config, 
   BundleLoadOptions load;
   load.index_spec = index_spec_from_config(config.index);
   load.index_threads = 2;
-  if (data_from_config) load.data = config.data;
   options.loader = [load](const std::string& dir) { return load_bundle_state(dir, load); };
   const std::string root = config.serve.model_root;
   options.trainer = [root](const TrainRequest& request, const JobProgress& progress) {

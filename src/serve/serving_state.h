@@ -17,7 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "serve/catalog.h"
+#include "pipeline/catalog.h"
 #include "serve/tower_model.h"
 #include "towerrec/baselines.h"
 #include "towerrec/config.h"

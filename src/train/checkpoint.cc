@@ -1,9 +1,9 @@
 #include "train/checkpoint.h"
 
-#include <cstdio>
 #include <filesystem>
 
 #include "towerrec/error.h"
+#include "util/fs.h"
 
 namespace towerrec {
 
@@ -62,11 +62,9 @@ void save_checkpoint(const std::string& path, TwoTowerNet& net, torch::optim::Op
   archive.write("bad_epochs", scalar(static_cast<double>(state.bad_epochs)), true);
   archive.write("elapsed_seconds", scalar(state.elapsed_seconds), true);
   archive.write("history", history_tensor(state.history), true);
-  std::string temp = path + ".tmp";
-  archive.save_to(temp);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    throw Error(ErrorCode::kIo, "cannot rename " + temp + " to " + path);
-  }
+  // Temporary file, fsync, rename, fsync of the folder: a crash leaves the previous
+  // checkpoint or this one, and the rename survives a power loss.
+  write_file_atomic(path, [&archive](std::ostream& out) { archive.save_to(out); });
 }
 
 TrainState load_checkpoint(const std::string& path, TwoTowerNet& net,

@@ -25,7 +25,7 @@ struct TrainState : LoopState {
   std::vector<std::pair<std::string, torch::Tensor>> best_weights;  // empty = none yet
 };
 
-// Writes atomically (temp file + rename).
+// Writes atomically (write_file_atomic: temp file, fsync, rename, fsync of the folder).
 void save_checkpoint(const std::string& path, TwoTowerNet& net, torch::optim::Optimizer& dense,
                      const SparseRowAdam* sparse, const TrainState& state);
 // Restores into net and optimisers built with the same configuration. Throws Error

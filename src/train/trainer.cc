@@ -15,13 +15,9 @@ namespace towerrec {
 
 namespace fs = std::filesystem;
 
-Trainer::Trainer(const Config& config, const PipelineOutput& data, std::string out_dir,
+Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths paths,
                  const TrainOptions& options)
-    : config_(config),
-      data_(data),
-      out_dir_(std::move(out_dir)),
-      work_dir_(out_dir_ + ".train"),
-      options_(options) {
+    : config_(config), data_(data), paths_(std::move(paths)), options_(options) {
   const TrainConfig& t = config.train;
   const Dataset& d = data.dataset;
   check(t.batch_size >= 2, "train.batch_size must be >= 2");
@@ -159,18 +155,27 @@ void Trainer::set_lr(double lr) {
   if (sparse_) sparse_->set_lr(lr);
 }
 
+bool Trainer::resume_from_checkpoint() {
+  const BundleLayout& bundle = paths_.bundle;
+  const std::string from =
+      fs::exists(bundle.training_checkpoint()) ? bundle.training_checkpoint() : bundle.checkpoint();
+  if (!fs::exists(from)) {
+    spdlog::warn("--resume: no checkpoint yet ({} or {}); training from scratch",
+                 bundle.training_checkpoint(), bundle.checkpoint());
+    return false;
+  }
+  state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
+  std::ofstream log(bundle.training_log(), std::ios::trunc);  // rewritten from the checkpoint
+  for (const auto& record : state_.history) append_log(record);
+  spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
+  return true;
+}
+
 TrainResult Trainer::run() {
-  fs::create_directories(work_dir_);
-  std::string checkpoint = work_dir_ + "/" + bundle_files::kCheckpoint;
-  std::string log_path = work_dir_ + "/" + bundle_files::kTrainLog;
-  if (options_.resume) {
-    std::string from =
-        fs::exists(checkpoint) ? checkpoint : out_dir_ + "/" + bundle_files::kCheckpoint;
-    state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
-    std::ofstream log(log_path, std::ios::trunc);  // rewrite the log from the checkpoint
-    for (const auto& record : state_.history) append_log(record);
-    spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
-  } else {
+  fs::create_directories(paths_.bundle.training_dir());
+  const std::string checkpoint = paths_.bundle.training_checkpoint();
+  const std::string log_path = paths_.bundle.training_log();
+  if (!options_.resume || !resume_from_checkpoint()) {
     fs::remove(log_path);
   }
   const TrainConfig& t = config_.train;
@@ -183,22 +188,15 @@ TrainResult Trainer::run() {
   TrainResult result;
   result.timed_out = outcome.timed_out;
   result.stopped_early = outcome.stopped_early;
-  result.model_dir = out_dir_;
+  result.model_dir = paths_.bundle.dir();
   result.epochs_run = state_.epochs_done;
   result.best_epoch = t.early_stopping ? state_.best_epoch : state_.epochs_done;
   result.best_metric = state_.best_metric;
   result.metric_name = validator_->name();
   result.seconds = state_.elapsed_seconds;
   result.history = state_.history;
-  nlohmann::json metrics = {
-      {"metric", result.metric_name},          {"best_epoch", result.best_epoch},
-      {"epochs_run", result.epochs_run},       {"train_seconds", result.seconds},
-      {"stopped_early", result.stopped_early}, {"timed_out", result.timed_out}};
-  if (!std::isnan(result.best_metric)) metrics["validation"] = result.best_metric;
-  BundleInputs inputs{&config_, &data_,   &user_features_, &item_features_,
-                      metrics,  log_path, checkpoint};
-  write_bundle(net_, inputs, out_dir_);
-  fs::remove_all(work_dir_);
+  ModelFileInputs inputs{&config_, &data_, &user_features_, &item_features_, log_path, checkpoint};
+  write_model_files(net_, inputs, paths_.model_dir);
   return result;
 }
 
@@ -381,19 +379,19 @@ void Trainer::append_log(const EpochRecord& r) const {
                          {"lr", r.lr},
                          {"examples_per_second", r.examples_per_second},
                          {"seconds", r.seconds}};
-  std::ofstream log(work_dir_ + "/" + bundle_files::kTrainLog, std::ios::app);
+  const std::string path = paths_.bundle.training_log();
+  std::ofstream log(path, std::ios::app);
   log << line.dump() << "\n";
-  if (!log) throw Error(ErrorCode::kIo, "cannot append to " + work_dir_ + "/train_log.jsonl");
+  if (!log) throw Error(ErrorCode::kIo, "cannot append to " + path);
 }
 
-TrainResult train_two_tower(const Config& config, const PipelineOutput& data,
-                            const std::string& out_dir, const TrainOptions& options) {
-  check(!out_dir.empty(), "the output model directory is empty");
+TrainResult train_model_files(const Config& config, const PipelineOutput& data,
+                              const TrainPaths& paths, const TrainOptions& options) {
   // Training's own memory (parameters, optimiser state, index arrays, batches) is the
   // peak during training minus what the process held before it (libraries, data set).
   bool peak_reset = reset_peak_memory();
   MemoryUsage before = memory_usage();
-  Trainer trainer(config, data, out_dir, options);
+  Trainer trainer(config, data, paths, options);
   TrainResult result = trainer.run();
   MemoryUsage after = memory_usage();
   constexpr double kMiB = 1 << 20;

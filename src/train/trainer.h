@@ -1,4 +1,5 @@
-// The training loop behind train_two_tower (towerrec/model.h).
+// The training loop behind build_bundle (towerrec/bundle_builder.h): trains and writes
+// the model's files into the folder the bundle is staged in.
 //
 // One step: batch (prefetched) -> towers -> loss (+ pair head BCE, + task heads' BCE on
 // a batch of labelled rows, see task_loss.h) -> backward -> clip -> dense Adam/AdamW +
@@ -31,9 +32,23 @@
 
 namespace towerrec {
 
+// Where a run writes. `model_dir`: the (staging) folder that receives the model's
+// files. `bundle`: the bundle being built, whose training_dir() holds the checkpoint and
+// log while training (left in place: the caller removes it once the bundle is in place)
+// and whose checkpoint() a resumed run falls back to.
+struct TrainPaths {
+  std::string model_dir;
+  BundleLayout bundle;
+};
+
+// Trains and writes the model files (see Trainer). A resume without any checkpoint
+// starts from scratch and says so in the log.
+TrainResult train_model_files(const Config& config, const PipelineOutput& data,
+                              const TrainPaths& paths, const TrainOptions& options);
+
 class Trainer {
  public:
-  Trainer(const Config& config, const PipelineOutput& data, std::string out_dir,
+  Trainer(const Config& config, const PipelineOutput& data, TrainPaths paths,
           const TrainOptions& options);
   TrainResult run();
 
@@ -47,6 +62,8 @@ class Trainer {
   void build_sampler();
   // Re-mines a model-dependent sampler (hard negatives) from the current towers.
   void refresh_sampler();
+  // Restores the checkpoint --resume continues from; false when there is none.
+  bool resume_from_checkpoint();
   // One pass over the training positives (cut short when train.max_seconds runs out).
   EpochResult train_epoch(int64_t epoch);
   torch::Tensor step(const TrainBatch& batch);
@@ -64,8 +81,7 @@ class Trainer {
 
   const Config& config_;
   const PipelineOutput& data_;
-  std::string out_dir_;
-  std::string work_dir_;
+  TrainPaths paths_;
   TrainOptions options_;
   FeatureTable user_features_;
   FeatureTable item_features_;

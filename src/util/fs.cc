@@ -1,6 +1,7 @@
 #include "util/fs.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,6 +57,44 @@ void remove_quietly(const std::string& path) {
 
 void rename_or_throw(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) throw_io("cannot rename to", to, errno);
+}
+
+// `<parent>/.<name>.<kind>-`: the prefix of the hidden siblings of `target`.
+std::string sibling_prefix(const std::string& target, const char* kind) {
+  const fs::path path(target);
+  return (fs::path(parent_of(target)) / ("." + path.filename().string() + "." + kind + "-"))
+      .string();
+}
+
+std::string sibling_name(const std::string& target, const char* kind) {
+  return sibling_prefix(target, kind) + std::to_string(getpid()) + "-" + random_suffix();
+}
+
+// Whether the process that named a sibling `<prefix><pid>-<random>` still runs.
+bool owner_alive(const std::string& name, size_t prefix_size) {
+  const std::string rest = name.substr(prefix_size);
+  const size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string::npos) return false;
+  pid_t pid = 0;
+  for (size_t n = 0; n < dash; ++n) {
+    if (rest[n] < '0' || rest[n] > '9') return false;
+    pid = pid * 10 + (rest[n] - '0');
+  }
+  return pid == getpid() || ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
+// Removes the staging and aside siblings of `target` whose writer is gone.
+void remove_stale_siblings(const std::string& target) {
+  std::error_code ec;
+  for (const char* kind : {"staging", "old"}) {
+    const std::string prefix = fs::path(sibling_prefix(target, kind)).filename().string();
+    for (const auto& entry : fs::directory_iterator(parent_of(target), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(prefix, 0) == 0 && !owner_alive(name, prefix.size())) {
+        remove_quietly(entry.path().string());
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -117,7 +156,9 @@ StagedDirectory::StagedDirectory(std::string target) : target_(std::move(target)
   std::error_code ec;
   fs::create_directories(parent_of(target_), ec);
   if (ec) throw_io("cannot create directory", parent_of(target_), ec.value());
-  staging_ = target_ + ".tmp-" + random_suffix();
+  // Only other processes' leftovers: this process's own stagings may be in use.
+  remove_stale_siblings(target_);
+  staging_ = sibling_name(target_, "staging");
   if (::mkdir(staging_.c_str(), 0755) != 0) throw_io("cannot create directory", staging_, errno);
 }
 
@@ -152,7 +193,7 @@ void StagedDirectory::commit() {
     fsync_path(parent, /*directory=*/true);
     remove_quietly(staging_);
   } else if (errno == EINVAL || errno == ENOSYS) {
-    const std::string aside = target_ + ".old-" + random_suffix();
+    const std::string aside = sibling_name(target_, "old");
     rename_or_throw(target_, aside);
     try {
       rename_or_throw(staging_, target_);
@@ -172,10 +213,8 @@ void StagedDirectory::commit() {
 bool StagedDirectory::recover(const std::string& target) {
   std::error_code ec;
   if (fs::exists(target, ec)) return false;
-  const fs::path target_path(target);
-  const fs::path parent = target_path.parent_path().empty() ? "." : target_path.parent_path();
-  const std::string prefix = target_path.filename().string() + ".old-";
-  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+  const std::string prefix = fs::path(sibling_prefix(target, "old")).filename().string();
+  for (const auto& entry : fs::directory_iterator(parent_of(target), ec)) {
     if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
       rename_or_throw(entry.path().string(), target);
       return true;

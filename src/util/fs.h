@@ -14,16 +14,23 @@
 
 namespace towerrec {
 
-// A directory built off to the side and swapped in whole. The constructor creates
-// `<target>.tmp-<random>` (and the parent folders of target); callers write files into
-// path(); commit() makes `target` the staged directory in one step. Before commit,
-// `target` (if it exists) is untouched; the destructor removes an uncommitted staging
-// directory, so an exception while writing leaves no debris.
+// A directory built off to the side and swapped in whole. The constructor creates the
+// hidden sibling `.<name>.staging-<pid>-<random>` (and the parent folders of target) and
+// removes stale siblings left by processes that no longer run (`.<name>.staging-*`,
+// `.<name>.old-*`); callers write files into path(); commit() makes `target` the staged
+// directory in one step. Before commit, `target` (if it exists) is untouched; the
+// destructor removes an uncommitted staging directory, so an exception while writing
+// leaves no debris.
 //
-// commit() exchanges the two directories with renameat2(RENAME_EXCHANGE) where the file
-// system supports it, so `target` always names a complete directory. Elsewhere it renames
-// the old directory aside to `<target>.old-<random>` first; recover() puts such an aside
-// directory back if a crash happened between the two renames.
+// commit() fsyncs every staged file and folder, then exchanges the two directories with
+// renameat2(RENAME_EXCHANGE) where the file system supports it, so `target` always names
+// a complete directory; the old one, now under the staging name, is deleted. Elsewhere
+// it renames the old directory aside to `.<name>.old-<pid>-<random>`, renames the new one
+// in and deletes the old. Crash windows: before the swap, `target` is the old directory
+// and the staging folder is stale; after it, `target` is the new one and the staging
+// (or aside) folder holding the old one is stale; both are removed by the next
+// StagedDirectory of that target. Between the two renames of the fallback, `target` is
+// missing: recover() (called by read_manifest) renames the aside directory back.
 class StagedDirectory {
  public:
   explicit StagedDirectory(std::string target);

@@ -1,5 +1,5 @@
 // `towerrec index build|eval` and `towerrec similar` on a bundle's item side written
-// by hand (the planted vectors of serve_planted.h).
+// by hand (the planted vectors of serve_planted.h) under a manifest listing it.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
+#include "towerrec/bundle.h"
 
 namespace {
 
@@ -24,6 +25,11 @@ void write_items(const std::string& dir) {
   const std::vector<float> vectors = {1, 0, .8f, .6f, .6f, .8f, 0, 1, -1, 0, 0, -1};
   std::ofstream out(dir + "/item_embeddings.f32", std::ios::binary);
   out.write(reinterpret_cast<const char*>(vectors.data()), vectors.size() * sizeof(float));
+  out.close();
+  towerrec::BundleManifest manifest;
+  manifest.embedding_dim = 2;
+  manifest.num_items = 6;
+  towerrec::write_manifest(dir, manifest);
 }
 
 class ServeCliTest : public ::testing::Test {
@@ -39,6 +45,8 @@ TEST_F(ServeCliTest, BuildsStoresAndEvaluatesTheIndex) {
   const CliRun build = run("index build --model " + dir_.path() + " --index Flat");
   ASSERT_EQ(build.exit_code, 0) << build.output;
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/index/index.bin"));
+  // The bundle was written anew with the index listed in its manifest.
+  EXPECT_TRUE(towerrec::read_manifest(dir_.path()).has_folder("index"));
   EXPECT_NE(build.output.find("6 items of dim 2"), std::string::npos) << build.output;
   const CliRun eval = run("index eval --model " + dir_.path() + " --k 2 --json");
   ASSERT_EQ(eval.exit_code, 0) << eval.output;
@@ -62,7 +70,9 @@ TEST_F(ServeCliTest, RejectsAMalformedBundle) {
   std::ofstream(dir_.path() + "/item_embeddings.f32", std::ios::binary) << "abc";
   const CliRun bad = run("index build --model " + dir_.path());
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.output.find("item_embeddings.f32' holds 3 bytes"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("item_embeddings.f32 is corrupt: its size or SHA-256 differs"),
+            std::string::npos)
+      << bad.output;
 }
 
 }  // namespace

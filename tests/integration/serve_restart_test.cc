@@ -15,6 +15,7 @@
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "test_support.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/http_server.h"
 #include "towerrec/store.h"
 
@@ -76,10 +77,9 @@ TEST(ServeRestartTest, PostedUsersItemsAndEventsSurviveARestart) {
   const Config config = parse_config(towerrec::testing::write_block_data(dir), {}, dir.path());
   const PipelineOutput data = build_dataset(config);
   const std::string bundle = dir.path() + "/bundle";
-  TrainOptions train;
-  train.progress = false;
-  train_two_tower(config, data, bundle, train);
-  write_serving_files(config, data, bundle, std::chrono::steady_clock::now());
+  BuildBundleOptions build;
+  build.train.progress = false;
+  build_bundle(config, data, bundle, build);
   const std::string database = dir.path() + "/serve.db";
   const json jazz_only = {{"genres", {"Jazz"}}};
   const json rock_only = {{"genres", {"Rock"}}};

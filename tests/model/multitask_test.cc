@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "model/bundle_writer.h"
@@ -90,7 +91,7 @@ TEST(MultiTaskTest, MaskedBceAveragesEachTaskOverItsLabelledRows) {
   EXPECT_NEAR(loss[1].item<double>(), std::log1p(std::exp(1.0)), 1e-5);
 }
 
-// Heads and compatibility operands written by write_bundle score pairs exactly like the
+// Heads and compatibility operands written by write_model_files score pairs exactly like the
 // network that was saved.
 TEST(MultiTaskTest, BundleRoundTripKeepsTaskHeadsAndCompatibility) {
   TempDir dir;
@@ -103,8 +104,20 @@ TEST(MultiTaskTest, BundleRoundTripKeepsTaskHeadsAndCompatibility) {
   torch::manual_seed(1);
   TwoTowerNet net(column_schemas(d.user_features), column_schemas(d.item_features), config.model,
                   false, HeadInputs{config.features.compatibility, 2});
-  BundleInputs inputs{&config, &data, &users, &items, nlohmann::json::object(), "", ""};
-  write_bundle(net, inputs, dir.path() + "/model");
+  const std::string model_dir = dir.path() + "/model";
+  std::filesystem::create_directories(model_dir);
+  ModelFileInputs inputs{&config, &data, &users, &items, "", ""};
+  write_model_files(net, inputs, model_dir);
+  BundleManifest manifest;
+  manifest.user_schema = column_schemas(d.user_features);
+  manifest.item_schema = column_schemas(d.item_features);
+  manifest.model = config.model;
+  manifest.compatibility = config.features.compatibility;
+  manifest.tasks = config.train.tasks;
+  manifest.embedding_dim = config.model.embedding_dim;
+  manifest.num_users = d.users.size();
+  manifest.num_items = d.items.size();
+  write_manifest(model_dir, manifest);
 
   const auto model = TwoTowerModel::load(dir.path() + "/model");
   EXPECT_EQ(model->task_names(), (std::vector<std::string>{"click", "share"}));

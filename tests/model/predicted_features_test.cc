@@ -9,6 +9,7 @@
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "test_support.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 
@@ -73,9 +74,9 @@ TEST(PredictedFeatureBundle, NewItemWithoutAudioIsFilledAndServed) {
   EXPECT_GT(audio.values[missing_rock * 2 + 1], 0.5f);
   EXPECT_LT(audio.values[missing_rock * 2 + 1], 0.8f);
   const std::string bundle = dir.path() + "/bundle";
-  TrainOptions options;
-  options.progress = false;
-  train_two_tower(config, data, bundle, options);
+  BuildBundleOptions options;
+  options.train.progress = false;
+  build_bundle(config, data, bundle, options);
 
   const auto model = TwoTowerModel::load(bundle);
   const auto fresh =

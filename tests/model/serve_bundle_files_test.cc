@@ -18,6 +18,7 @@
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"
 #include "test_support.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/http_server.h"
 #include "towerrec/store.h"
@@ -119,10 +120,9 @@ TEST_F(ServeBundleFilesTest, ServesEveryRouteWithTheDataGone) {
   const Config config = parse_config(yaml_, {}, dir_.path());
   const PipelineOutput data = build_dataset(config);
   const std::string bundle = dir_.path() + "/bundle";
-  TrainOptions options;
-  options.progress = false;
-  train_two_tower(config, data, bundle, options);
-  write_serving_files(config, data, bundle, std::chrono::steady_clock::now());
+  BuildBundleOptions options;
+  options.train.progress = false;
+  build_bundle(config, data, bundle, options);
   for (const char* file : {"users.csv", "items.csv", "ratings.csv"}) {
     fs::rename(dir_.path() + "/" + file, dir_.path() + "/" + file + ".gone");
   }

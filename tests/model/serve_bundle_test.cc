@@ -17,6 +17,7 @@
 #include "serve_bundle_data.h"
 #include "test_support.h"
 #include "towerrec/baselines.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
@@ -39,10 +40,9 @@ class ServeBundleTest : public ::testing::Test {
     const Config config = parse_config(yaml_, {}, dir_->path());
     const PipelineOutput data = build_dataset(config);
     bundle_ = dir_->path() + "/bundle";
-    TrainOptions options;
-    options.progress = false;
-    train_two_tower(config, data, bundle_, options);
-    write_serving_files(config, data, bundle_, std::chrono::steady_clock::now());
+    BuildBundleOptions options;
+    options.train.progress = false;
+    build_bundle(config, data, bundle_, options);
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -65,7 +65,7 @@ TEST_F(ServeBundleTest, ServesPlantedBlocksForKnownColdUsersAndItems) {
   options.weights = {1, 0, 1};
   options.loader = [](const std::string& dir) { return load_bundle_state(dir, {}); };
   TowerService service(options);
-  EXPECT_EQ(service.load_model(bundle_), "bundle");
+  EXPECT_EQ(service.load_model(bundle_), read_manifest(bundle_).model_version);
   EXPECT_EQ(service.status().index_kind, "exact");
 
   RecommendRequest known;
@@ -93,14 +93,21 @@ TEST_F(ServeBundleTest, ServesPlantedBlocksForKnownColdUsersAndItems) {
 }
 
 TEST_F(ServeBundleTest, StoredIndexAndCollaborativeFactorsAreUsed) {
-  const auto items = read_item_embeddings(bundle_);
-  ASSERT_EQ(static_cast<int64_t>(items.ids.size()), kItems);
-  build_item_index(items, "HNSW8", 1)->save(bundle_index_dir(bundle_));
-  auto state = load_bundle_state(bundle_, {});
+  BundleParts parts;
+  parts.catalogue = false;
+  parts.collaborative = false;
+  parts.index_spec = "HNSW8";
+  const std::string indexed = dir_->path() + "/indexed";
+  const Config config = load_config(BundleLayout(bundle_).config());
+  extend_bundle(bundle_, indexed, config, nullptr, parts);
+  const BundleManifest manifest = read_manifest(indexed);
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kIndexDir));
+  // The index answers for the same model: the version stays.
+  EXPECT_EQ(manifest.model_version, read_manifest(bundle_).model_version);
+  auto state = load_bundle_state(indexed, {});
   EXPECT_EQ(state->index_kind, "hnsw");
   EXPECT_EQ(state->algorithms(),
             (std::vector<std::string>{"two_tower", "collaborative", "content", "popular"}));
-  std::filesystem::remove_all(bundle_index_dir(bundle_));
 }
 
 TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
@@ -126,7 +133,7 @@ TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
   EXPECT_GE(status.epoch, 1);
   EXPECT_TRUE(std::filesystem::exists(status.bundle_path + "/bpr/bpr.json"));
   const auto served = service.status();
-  EXPECT_EQ(served.model_version, std::filesystem::path(status.bundle_path).filename().string());
+  EXPECT_EQ(served.model_version, read_manifest(status.bundle_path).model_version);
   EXPECT_EQ(served.algorithms,
             (std::vector<std::string>{"two_tower", "collaborative", "content", "popular"}));
   const JobStatus bad = wait(service.start_training({"train: {epochs: 0}\n", ""}));

@@ -6,7 +6,7 @@
 
 #include "eval/content_profile.h"
 #include "serve/candidates.h"
-#include "serve/catalog.h"
+#include "pipeline/catalog.h"
 #include "serve_planted.h"
 #include "towerrec/baselines.h"
 

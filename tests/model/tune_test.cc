@@ -7,6 +7,7 @@
 
 #include "planted_data.h"
 #include "test_support.h"
+#include "towerrec/bundle.h"
 #include "towerrec/error.h"
 #include "towerrec/runtime.h"
 #include "towerrec/tune.h"
@@ -72,7 +73,13 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "trial,train.learning_rate,model.embedding_dim,recall@10,epochs,best_epoch,seconds");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
-  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/manifest.json"));
+  // The best model is complete like a `towerrec train` bundle: catalogue and factors.
+  const BundleManifest manifest = read_manifest(r.output_dir + "/best_model");
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kServingDir));
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kBprDir));
+  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/serving/catalog.json"));
+  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/bpr/bpr.json"));
+  EXPECT_NO_THROW(verify_bundle_files(r.output_dir + "/best_model", manifest));
   EXPECT_FALSE(std::filesystem::exists(r.output_dir + "/.trial-1"));
   const std::string table = tune_trials_markdown(result);
   EXPECT_NE(table.find("| " + std::to_string(best.number) + " (best) |"), std::string::npos)

@@ -3,22 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+
 #include "test_support.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
 namespace {
-
-// The manifest's FNV-1a style 64-bit hash over `bytes`, byte by byte (its offset basis,
-// 1469598103934665603, is the bundle format's own, not the standard one).
-uint64_t fnv1a(const std::string& bytes) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 TEST(SeenFileTest, WriteReadRoundTripAndCorruption) {
   testing::TempDir dir;
@@ -50,22 +42,32 @@ TEST(F32MatrixTest, PointerAndVectorWritesReadBack) {
   EXPECT_THROW(read_f32_matrix(dir.path() + "/b.f32", 3, 2), Error);
 }
 
-TEST(DigestFileTest, StreamedDigestMatchesFnv1aOverTheWholeFile) {
+// What `sha256sum FILE` prints before the file name.
+std::string sha256sum(const std::string& path) {
+  std::FILE* pipe = ::popen(("sha256sum '" + path + "'").c_str(), "r");
+  char line[256] = {};
+  std::string out = pipe && std::fgets(line, sizeof(line), pipe) ? line : "";
+  if (pipe) ::pclose(pipe);
+  return out.substr(0, out.find(' '));
+}
+
+TEST(DigestFileTest, Sha256MatchesPublishedVectorsAndSha256sum) {
   testing::TempDir dir;
-  // Empty: the offset basis itself; "a": (basis ^ 0x61) * 1099511628211 mod 2^64.
-  EXPECT_EQ(digest_file(dir.write("empty", "")).fnv1a64, "14650fb0739d0383");
-  FileDigest a = digest_file(dir.write("a", "a"));
-  EXPECT_EQ(a.fnv1a64, "44bd8ad473cd9906");
-  EXPECT_EQ(a.bytes, 1);
+  EXPECT_EQ(digest_file(dir.write("empty", "")).sha256,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  FileDigest abc = digest_file(dir.write("abc", "abc"));
+  EXPECT_EQ(abc.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(abc.bytes, 3);
+  EXPECT_EQ(sha256_hex("abc"), abc.sha256);
   // Larger than the 1 MiB read block, ending mid-block.
   std::string big;
   for (int64_t n = 0; n < (int64_t{1} << 20) * 2 + 12345; ++n) {
     big.push_back(static_cast<char>((n * 2654435761u) >> 13));
   }
-  FileDigest d = digest_file(dir.write("big", big));
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(fnv1a(big)));
-  EXPECT_EQ(d.fnv1a64, hex);
+  const std::string big_path = dir.write("big", big);
+  FileDigest d = digest_file(big_path);
+  EXPECT_EQ(d.sha256, sha256sum(big_path));
+  EXPECT_EQ(d.sha256, sha256_hex(big));
   EXPECT_EQ(d.bytes, static_cast<int64_t>(big.size()));
   try {
     digest_file(dir.path() + "/missing");
@@ -75,6 +77,55 @@ TEST(DigestFileTest, StreamedDigestMatchesFnv1aOverTheWholeFile) {
     EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos);
   }
   EXPECT_THROW(digest_file(dir.path()), Error);
+}
+
+TEST(BundleFilesTest, DigestsEveryFileBelowTheBundleButTheManifest) {
+  testing::TempDir dir;
+  dir.write("manifest.json", "{}");
+  dir.write("a.txt", "abc");
+  std::filesystem::create_directories(dir.path() + "/bpr/deep");
+  dir.write("bpr/deep/x.f32", "");
+  const auto files = digest_bundle_files(dir.path());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files.at("a.txt").sha256, sha256_hex("abc"));
+  EXPECT_EQ(files.at("bpr/deep/x.f32").bytes, 0);
+  BundleManifest manifest;
+  manifest.files = files;
+  EXPECT_TRUE(manifest.has_folder("bpr"));
+  EXPECT_FALSE(manifest.has_folder("bp"));
+  EXPECT_FALSE(manifest.has_folder("index"));
+}
+
+TEST(BundleFilesTest, VerifyNamesTheMissingOrAlteredFile) {
+  testing::TempDir dir;
+  dir.write("a.txt", "abc");
+  std::filesystem::create_directories(dir.path() + "/serving");
+  dir.write("serving/catalog.json", "{}");
+  BundleManifest manifest;
+  manifest.files = digest_bundle_files(dir.path());
+  EXPECT_NO_THROW(verify_bundle_files(dir.path(), manifest));
+  dir.write("a.txt", "abd");  // same size, other bytes
+  EXPECT_NE(testing::error_of([&] {
+              verify_bundle_files(dir.path(), manifest);
+            }).find(dir.path() + "/a.txt is corrupt"),
+            std::string::npos);
+  dir.write("a.txt", "abc");
+  std::filesystem::remove(dir.path() + "/serving/catalog.json");
+  EXPECT_NE(testing::error_of([&] {
+              verify_bundle_files(dir.path(), manifest);
+            }).find(dir.path() + "/serving/catalog.json is missing"),
+            std::string::npos);
+}
+
+TEST(BundleFilesTest, ModelVersionIsTheTimeAndADigestOfTheModelFiles) {
+  std::map<std::string, FileDigest> files = {{"a.txt", {3, "aa"}}, {"bpr/b.f32", {0, "bb"}}};
+  const std::string expected =
+      "20261202T133512Z-" + sha256_hex("a.txt aa\nbpr/b.f32 bb\n").substr(0, 12);
+  EXPECT_EQ(bundle_model_version("2026-12-02T13:35:12Z", files), expected);
+  files["index/index.bin"] = {5, "cc"};  // an index does not change the model
+  EXPECT_EQ(bundle_model_version("2026-12-02T13:35:12Z", files), expected);
+  files["a.txt"].sha256 = "ab";
+  EXPECT_NE(bundle_model_version("2026-12-02T13:35:12Z", files), expected);
 }
 
 }  // namespace

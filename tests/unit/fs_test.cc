@@ -1,5 +1,7 @@
 #include "util/fs.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,7 +105,9 @@ TEST(StagedDirectoryTest, CommitCreatesNewTarget) {
   const std::string target = dir.path() + "/bundles/v1";
   {
     StagedDirectory staged(target);
-    EXPECT_EQ(staged.path().rfind(target + ".tmp-", 0), 0u);
+    const std::string prefix =
+        dir.path() + "/bundles/.v1.staging-" + std::to_string(getpid()) + "-";
+    EXPECT_EQ(staged.path().rfind(prefix, 0), 0u);
     write_file_atomic(staged.file("manifest.json"), "{}");
     EXPECT_FALSE(fs::exists(target));
     staged.commit();
@@ -165,11 +169,29 @@ TEST(StagedDirectoryTest, RecoverRestoresDirectoryRenamedAside) {
   testing::TempDir dir;
   const std::string target = dir.path() + "/model";
   // The state a crash between the two renames of the fallback commit leaves.
-  fs::create_directory(target + ".old-1234");
-  write_file_atomic(target + ".old-1234/weights.bin", "old weights");
+  const std::string aside = dir.path() + "/.model.old-999999999-1f";
+  fs::create_directory(aside);
+  write_file_atomic(aside + "/weights.bin", "old weights");
   EXPECT_TRUE(StagedDirectory::recover(target));
   EXPECT_EQ(read_file(target + "/weights.bin"), "old weights");
   EXPECT_FALSE(StagedDirectory::recover(target));
+}
+
+TEST(StagedDirectoryTest, StaleSiblingsOfEndedProcessesAreRemoved) {
+  testing::TempDir dir;
+  const std::string target = dir.path() + "/model";
+  // A crash just after the swap leaves the old bundle under the staging name; pid
+  // 999999999 runs nowhere (above any pid_max).
+  const std::string stale = dir.path() + "/.model.staging-999999999-a1";
+  const std::string aside = dir.path() + "/.model.old-999999999-b2";
+  const std::string mine = dir.path() + "/.model.staging-" + std::to_string(getpid()) + "-c3";
+  const std::string other = dir.path() + "/.modelx.staging-999999999-d4";  // another target
+  for (const auto& d : {stale, aside, mine, other}) fs::create_directories(d);
+  StagedDirectory staged(target);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_FALSE(fs::exists(aside));
+  EXPECT_TRUE(fs::exists(mine));  // this process may still be writing it
+  EXPECT_TRUE(fs::exists(other));
 }
 
 }  // namespace

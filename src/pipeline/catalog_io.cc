@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "serve/catalog.h"
+#include "pipeline/catalog.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
 

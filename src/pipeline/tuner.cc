@@ -1,11 +1,14 @@
 // run_tune (towerrec/tune.h): trains each planned trial and keeps the best by its
-// validation metric.
+// validation metric. Trials are bundles of the towers alone; a trial that becomes the
+// best is written to best_model/ with its serving catalogue and collaborative factors
+// (extend_bundle), replacing the previous best in one swap.
 #include <cmath>
 #include <filesystem>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
 
+#include "towerrec/bundle_builder.h"
 #include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/tune.h"
@@ -45,18 +48,11 @@ std::string best_yaml(const TuneResult& result) {
   return out.str();
 }
 
-// Moves the trial's bundle to best_model/ (replacing the previous best) or deletes it.
-void keep_or_drop(const std::string& trial_dir, const std::string& output_dir, bool best) {
-  if (!best) {
-    fs::remove_all(trial_dir);
-    return;
-  }
-  const std::string target = output_dir + "/best_model";
-  const std::string old = output_dir + "/.best_model.old";
-  fs::remove_all(old);
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(trial_dir, target);
-  fs::remove_all(old);
+// Completes the best trial's bundle into best_model/ (one swap) and drops the trial.
+void keep_best(const std::string& trial_dir, const std::string& output_dir, const Config& config,
+               const PipelineOutput& data) {
+  extend_bundle(trial_dir, output_dir + "/best_model", config, &data, BundleParts{});
+  fs::remove_all(trial_dir);
 }
 
 void write_outputs(const TuneResult& result, const std::string& output_dir) {
@@ -91,8 +87,10 @@ TuneResult run_tune(const TuneRequest& request) {
   TuneResult result;
   PipelineOutput data;
   std::string signature;
-  TrainOptions options;
-  options.progress = false;
+  BuildBundleOptions options;
+  options.train.progress = false;
+  options.parts.catalogue = false;  // only the best trial gets them (keep_best)
+  options.parts.collaborative = false;
   for (std::size_t n = 0; n < plan.size(); ++n) {
     const Config& config = configs[n];
     if (result.datasets_built == 0 || data_signature(config) != signature) {
@@ -106,7 +104,7 @@ TuneResult run_tune(const TuneRequest& request) {
     spdlog::info("trial {}/{}", n + 1, plan.size());
     const std::string trial_dir = request.output_dir + "/.trial-" + std::to_string(n + 1);
     fs::remove_all(trial_dir);
-    const TrainResult trained = train_two_tower(config, data, trial_dir, options);
+    const TrainResult trained = build_bundle(config, data, trial_dir, options).training;
     TuneTrial trial{static_cast<int64_t>(n) + 1, plan[n],
                     trained.best_metric,         trained.epochs_run,
                     trained.best_epoch,          trained.seconds};
@@ -116,8 +114,10 @@ TuneResult run_tune(const TuneRequest& request) {
     if (best) {
       result.best = static_cast<int64_t>(n);
       result.best_config = config;
+      keep_best(trial_dir, request.output_dir, config, data);
+    } else {
+      fs::remove_all(trial_dir);
     }
-    keep_or_drop(trial_dir, request.output_dir, best);
     write_outputs(result, request.output_dir);
     if (request.on_trial) request.on_trial(result);
   }

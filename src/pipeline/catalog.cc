@@ -1,4 +1,4 @@
-#include "serve/catalog.h"
+#include "pipeline/catalog.h"
 
 #include <algorithm>
 #include <cmath>
