@@ -65,8 +65,11 @@ TEST(NegativeSamplerTest, NoSamplerReturnsAKnownPositive) {
       ASSERT_EQ(out.per_row.size(), 20u) << name;
       for (size_t k = 0; k < out.per_row.size(); ++k) {
         int64_t item = out.per_row[k];
-        if (k < 10) ASSERT_EQ(item, 9) << name;
-        if (k >= 10) ASSERT_TRUE(item != 5 && item != 9 && item >= 0 && item < 10) << name;
+        if (k < 10) {
+          ASSERT_EQ(item, 9) << name;
+        } else {
+          ASSERT_TRUE(item != 5 && item != 9 && item >= 0 && item < 10) << name;
+        }
       }
       ASSERT_EQ(out.shared.size(), static_cast<size_t>(sampler->shared_count())) << name;
       ASSERT_EQ(out.shared_known.size(), users.size() * out.shared.size()) << name;

@@ -58,11 +58,11 @@ TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
   JobProgress progress([](int64_t, int64_t, const std::map<std::string, double>&) {},
                        [&](const TrainProgress& p) { steps.push_back(p); });
   const TrainedBundle job = train_bundle({yaml_, ""}, progress, dir_.path());
-  for (const std::string& file :
+  for (const char* file :
        {"serving/catalog.json", "serving/items.jsonl", "serving/histories.jsonl"}) {
     EXPECT_EQ(read_file(cli + "/" + file), read_file(job.path + "/" + file)) << file;
   }
-  for (const std::string& file :
+  for (const char* file :
        {"bpr/bpr.json", "bpr/user_factors.f32", "bpr/item_factors.f32", "bpr/item_bias.f32"}) {
     EXPECT_TRUE(fs::exists(cli + "/" + file)) << file;
     EXPECT_EQ(read_file(cli + "/" + file), read_file(job.path + "/" + file)) << file;
@@ -83,7 +83,9 @@ TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
   EXPECT_TRUE(steps.back().epoch_done);
   EXPECT_GE(steps.back().elapsed_seconds, steps[0].elapsed_seconds);
   EXPECT_GT(steps[0].eta_seconds, 0);
-  if (steps.back().epoch == 30) EXPECT_DOUBLE_EQ(steps.back().eta_seconds, 0.0);
+  if (steps.back().epoch == 30) {
+    EXPECT_DOUBLE_EQ(steps.back().eta_seconds, 0.0);
+  }
 
   const std::string without = cli_train("no-cf", " --set train.collaborative=false");
   EXPECT_TRUE(fs::exists(without + "/serving/catalog.json"));
