@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "command.h"
+#include "towerrec/bundle.h"
 #include "towerrec/config.h"
 #include "towerrec/http_server.h"
 #include "towerrec/runtime.h"
