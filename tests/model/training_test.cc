@@ -58,7 +58,7 @@ void expect_validation_is_the_evaluators(const TwoTowerModel& model, const Datas
     }
   };
   const TrainConfig& t = planted_config().train;
-  const Validator validator(data, t.metric, t.metric_k, t.validation_users, t.seed);
+  const Validator validator(data, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
   const double validated = validator.evaluate([&](const std::vector<int64_t>& users, float* out) {
     for (size_t r = 0; r < users.size(); ++r) row(users[r], out + r * num_items);
   });
