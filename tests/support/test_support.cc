@@ -57,11 +57,9 @@ std::string towerrec_binary() {
   return fs::exists(candidate) ? candidate.string() : "";
 }
 
-CliRun run_towerrec(const std::string& args) {
+CliRun run_shell(const std::string& command) {
   CliRun run;
-  const std::string binary = towerrec_binary();
-  if (binary.empty()) return run;
-  FILE* pipe = popen((binary + " " + args + " 2>&1").c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return run;
   char buffer[4096];
   size_t n;
@@ -69,6 +67,12 @@ CliRun run_towerrec(const std::string& args) {
   const int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+CliRun run_towerrec(const std::string& args) {
+  const std::string binary = towerrec_binary();
+  if (binary.empty()) return CliRun{};
+  return run_shell(binary + " " + args);
 }
 
 }  // namespace towerrec::testing

@@ -33,11 +33,15 @@ std::string movielens_dir();
 // executables live in <build>/tests/); "" when neither exists.
 std::string towerrec_binary();
 
-// Runs `towerrec <args>` through the shell (stderr folded into output).
+// What a command printed (stderr folded into output) and its exit code (-1 when it
+// could not run or did not exit normally).
 struct CliRun {
   int exit_code = -1;
   std::string output;
 };
+// Runs `command` through the shell.
+CliRun run_shell(const std::string& command);
+// Runs `towerrec <args>` through the shell; exit code -1 when the binary is missing.
 CliRun run_towerrec(const std::string& args);
 
 // Runs `action` and returns the message of the towerrec::Error it threw ("" when none).

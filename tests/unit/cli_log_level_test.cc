@@ -26,20 +26,9 @@ class CliLogLevelTest : public ::testing::Test {
                          "  item: [{name: item, kind: id}]\n");
   }
   CliRun inspect(const std::string& env, const std::string& options) const {
-    return run("env -u TOWERREC_LOG_LEVEL -u SPDLOG_LEVEL " + env + " " +
-               towerrec::testing::towerrec_binary() + " inspect --config " + config_ + options);
-  }
-  // Runs a shell command, stderr folded into the output.
-  static CliRun run(const std::string& command) {
-    CliRun result;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return towerrec::testing::run_shell("env -u TOWERREC_LOG_LEVEL -u SPDLOG_LEVEL " + env + " " +
+                                        towerrec::testing::towerrec_binary() +
+                                        " inspect --config " + config_ + options);
   }
   static bool has_debug(const CliRun& run) {
     return run.output.find("[debug] interactions: 6 rows read") != std::string::npos;
@@ -55,9 +44,9 @@ TEST_F(CliLogLevelTest, DebugLinesOnlyAtDebug) {
   const CliRun after = inspect("", " --log-level debug");
   ASSERT_EQ(after.exit_code, 0) << after.output;
   EXPECT_TRUE(has_debug(after)) << after.output;
-  const CliRun before =
-      run("env -u TOWERREC_LOG_LEVEL -u SPDLOG_LEVEL " + towerrec::testing::towerrec_binary() +
-          " --log-level DEBUG inspect --config " + config_);
+  const CliRun before = towerrec::testing::run_shell(
+      "env -u TOWERREC_LOG_LEVEL -u SPDLOG_LEVEL " + towerrec::testing::towerrec_binary() +
+      " --log-level DEBUG inspect --config " + config_);
   EXPECT_TRUE(has_debug(before)) << before.output;
 }
 
