@@ -8,10 +8,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
@@ -95,6 +94,17 @@ struct FileDigest {
   std::string sha256;  // 64 lowercase hex digits
 };
 
+// How the training of a bundle went (the manifest's "metrics" object).
+struct TrainingSummary {
+  std::string metric;      // the validation metric's name, e.g. "ndcg@10"
+  int64_t best_epoch = 0;  // the towers hold the weights of this epoch
+  int64_t epochs_run = 0;
+  double train_seconds = 0;
+  bool stopped_early = false;
+  bool timed_out = false;            // train.max_seconds reached
+  std::optional<double> validation;  // the metric at best_epoch; none without validation
+};
+
 struct BundleManifest {
   int64_t format_version = kBundleFormatVersion;
   std::string created_at;  // ISO 8601 UTC
@@ -112,16 +122,12 @@ struct BundleManifest {
   int64_t num_items = 0;
   int64_t num_train_interactions = 0;
   std::string data_fingerprint;  // data_fingerprint(config) of the training data
-  nlohmann::json metrics = nlohmann::json::object();  // training summary and validation
+  TrainingSummary metrics;       // the manifest's "metrics": how the training went
   // Every other file of the bundle, by path relative to it ("bpr/bpr.json").
   std::map<std::string, FileDigest> files;
   // True when `files` holds something under `folder` (e.g. BundleLayout::kIndexDir).
   bool has_folder(const std::string& folder) const;
 };
-
-nlohmann::json manifest_to_json(const BundleManifest& manifest);
-// `source` names the file in error messages.
-BundleManifest manifest_from_json(const nlohmann::json& json, const std::string& source);
 
 // Reads and validates dir/manifest.json (format_version, schema). Throws Error naming
 // the file when it is missing, malformed or of another format version. A bundle

@@ -15,8 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "towerrec/dataset.h"
 #include "towerrec/top_k.h"
 
@@ -143,7 +141,6 @@ struct EmbeddingDiagnostics {
   double separation = 0;     // (mean_pos - mean_rand) / sqrt((var_pos + var_rand) / 2)
   NormStats user_norms;
   NormStats item_norms;
-  nlohmann::json to_json() const;
 };
 
 // user_emb: num_users x dim, item_emb: num_items x dim. Draws `random_pairs` pairs with
@@ -206,10 +203,11 @@ class MetricReport {
   const std::vector<std::string>& models() const { return models_; }
   const std::vector<std::string>& metrics() const { return metrics_; }
 
-  // {"models": [...], "metrics": [...], "rows": {model: {metric: value}}}.
-  nlohmann::json to_json() const;
-  // Throws Error naming the offending key on a malformed document.
-  static MetricReport from_json(const nlohmann::json& doc);
+  // {"models": [...], "metrics": [...], "rows": {model: {metric: value}}}, indented, one
+  // trailing newline; a missing (NaN) value is null.
+  std::string to_json() const;
+  // Throws Error naming the offending key on malformed JSON or a malformed document.
+  static MetricReport from_json(const std::string& text);
   // A markdown table: one row per model, one column per metric, "–" for missing cells.
   std::string to_markdown(int decimals = 4) const;
   // Writes to_json() atomically (temp file + rename); throws Error(kIo) on failure.

@@ -36,10 +36,9 @@ KeyValues model_summary(const TwoTowerModel& model) {
       {"created", m.created_at + " (TowerRec " + m.towerrec_version + ")"},
       {"embedding dimension", std::to_string(m.embedding_dim)},
       {"users x items", std::to_string(m.num_users) + " x " + std::to_string(m.num_items)}};
-  const nlohmann::json& metrics = m.metrics;
-  if (metrics.contains("epochs_run") && metrics.contains("best_epoch")) {
-    out.push_back({"epochs", metrics["epochs_run"].dump() + " run, weights of epoch " +
-                                 metrics["best_epoch"].dump()});
+  if (m.metrics.epochs_run > 0) {
+    out.push_back({"epochs", std::to_string(m.metrics.epochs_run) + " run, weights of epoch " +
+                                 std::to_string(m.metrics.best_epoch)});
   }
   return out;
 }

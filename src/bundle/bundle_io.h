@@ -13,11 +13,19 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "data/user_items.h"
 #include "towerrec/bundle.h"
 #include "util/fs.h"
 
 namespace towerrec {
+
+// The manifest as JSON (docs/bundle.md). `source` names the file in error messages;
+// manifest_from_json throws Error(kInvalidArgument) naming it on a missing key or a
+// value of the wrong type.
+nlohmann::json manifest_to_json(const BundleManifest& manifest);
+BundleManifest manifest_from_json(const nlohmann::json& json, const std::string& source);
 
 // Raw float32, row-major [rows x cols], no header (the manifest carries the shape).
 void write_f32_matrix(const std::string& path, const std::vector<float>& data);

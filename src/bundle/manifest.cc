@@ -122,6 +122,32 @@ std::vector<ColumnSchema> schema_from_json(const json& j) {
   return schema;
 }
 
+json summary_to_json(const TrainingSummary& s) {
+  json j = {{"metric", s.metric},
+            {"best_epoch", s.best_epoch},
+            {"epochs_run", s.epochs_run},
+            {"train_seconds", s.train_seconds},
+            {"stopped_early", s.stopped_early},
+            {"timed_out", s.timed_out}};
+  if (s.validation) j["validation"] = *s.validation;
+  return j;
+}
+
+// Hand-written bundles may leave out what they do not know.
+TrainingSummary summary_from_json(const json& j) {
+  TrainingSummary s;
+  s.metric = j.value("metric", std::string());
+  s.best_epoch = j.value("best_epoch", int64_t{0});
+  s.epochs_run = j.value("epochs_run", int64_t{0});
+  s.train_seconds = j.value("train_seconds", 0.0);
+  s.stopped_early = j.value("stopped_early", false);
+  s.timed_out = j.value("timed_out", false);
+  if (j.contains("validation") && !j["validation"].is_null()) {
+    s.validation = j["validation"].get<double>();
+  }
+  return s;
+}
+
 }  // namespace
 
 ColumnSchema column_schema(const FeatureColumn& column) {
@@ -156,7 +182,7 @@ json manifest_to_json(const BundleManifest& m) {
             {"items", m.num_items},
             {"train_interactions", m.num_train_interactions}}},
           {"data_fingerprint", m.data_fingerprint},
-          {"metrics", m.metrics},
+          {"metrics", summary_to_json(m.metrics)},
           {"files", files}};
 }
 
@@ -184,7 +210,7 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     m.num_items = j.at("counts").at("items").get<int64_t>();
     m.num_train_interactions = j.at("counts").at("train_interactions").get<int64_t>();
     m.data_fingerprint = j.at("data_fingerprint").get<std::string>();
-    m.metrics = j.at("metrics");
+    m.metrics = summary_from_json(j.at("metrics"));
     for (const auto& [name, digest] : j.at("files").items()) {
       m.files[name] =
           FileDigest{digest.at("bytes").get<int64_t>(), digest.at("sha256").get<std::string>()};

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "towerrec/bundle.h"
 #include "towerrec/error.h"
 #include "util/fs.h"

@@ -35,14 +35,6 @@ SimilarityStats summarise(const std::vector<double>& sims, int64_t bins) {
   return s;
 }
 
-nlohmann::json stats_json(const SimilarityStats& s) {
-  return {{"mean", s.mean}, {"std", s.std}, {"histogram", s.histogram}};
-}
-
-nlohmann::json norms_json(const NormStats& s) {
-  return {{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}};
-}
-
 }  // namespace
 
 NormStats norm_stats(const std::vector<float>& matrix, int64_t dim) {
@@ -103,14 +95,6 @@ EmbeddingDiagnostics embedding_diagnostics(
       std::sqrt((out.positive.std * out.positive.std + out.random.std * out.random.std) / 2.0);
   out.separation = pooled > 0 ? (out.positive.mean - out.random.mean) / pooled : 0.0;
   return out;
-}
-
-nlohmann::json EmbeddingDiagnostics::to_json() const {
-  return {{"positive", stats_json(positive)},
-          {"random", stats_json(random)},
-          {"separation", separation},
-          {"user_norms", norms_json(user_norms)},
-          {"item_norms", norms_json(item_norms)}};
 }
 
 }  // namespace towerrec

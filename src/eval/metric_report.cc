@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "towerrec/error.h"
 #include "towerrec/metrics.h"
 #include "util/fs.h"
@@ -56,7 +58,7 @@ double MetricReport::get(const std::string& model, const std::string& metric) co
   return cell->second;
 }
 
-nlohmann::json MetricReport::to_json() const {
+std::string MetricReport::to_json() const {
   nlohmann::json rows = nlohmann::json::object();
   for (const std::string& model : models_) {
     nlohmann::json row = nlohmann::json::object();
@@ -66,10 +68,17 @@ nlohmann::json MetricReport::to_json() const {
     }
     rows[model] = row;
   }
-  return {{"models", models_}, {"metrics", metrics_}, {"rows", rows}};
+  const nlohmann::json doc = {{"models", models_}, {"metrics", metrics_}, {"rows", rows}};
+  return doc.dump(2) + "\n";
 }
 
-MetricReport MetricReport::from_json(const nlohmann::json& doc) {
+MetricReport MetricReport::from_json(const std::string& text) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error("metric report: invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  }
   check(doc.is_object(), "metric report: top level is not a JSON object");
   for (const char* key : {"models", "metrics", "rows"}) {
     check(doc.contains(key), std::string("metric report: missing key '") + key + "'");
@@ -114,21 +123,11 @@ std::string MetricReport::to_markdown(int decimals) const {
   return out.str();
 }
 
-void MetricReport::save(const std::string& path) const {
-  write_file_atomic(path, to_json().dump(2) + "\n");
-}
+void MetricReport::save(const std::string& path) const { write_file_atomic(path, to_json()); }
 
 MetricReport MetricReport::load(const std::string& path) {
-  const std::string text = read_file(path);
-  nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error("metric report '" + path + "': invalid JSON at byte " + std::to_string(e.byte) +
-                ": " + e.what());
-  }
-  try {
-    return from_json(doc);
+    return from_json(read_file(path));
   } catch (const Error& e) {
     throw Error(e.code(), "'" + path + "': " + e.what());
   }

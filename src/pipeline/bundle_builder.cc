@@ -101,10 +101,14 @@ BundleManifest manifest_of(const Config& config, const PipelineOutput& data,
   manifest.num_items = d.items.size();
   manifest.num_train_interactions = d.train.size();
   manifest.data_fingerprint = data_fingerprint(config.data);
-  manifest.metrics = {{"metric", result.metric_name},          {"best_epoch", result.best_epoch},
-                      {"epochs_run", result.epochs_run},       {"train_seconds", result.seconds},
-                      {"stopped_early", result.stopped_early}, {"timed_out", result.timed_out}};
-  if (!std::isnan(result.best_metric)) manifest.metrics["validation"] = result.best_metric;
+  TrainingSummary& summary = manifest.metrics;
+  summary.metric = result.metric_name;
+  summary.best_epoch = result.best_epoch;
+  summary.epochs_run = result.epochs_run;
+  summary.train_seconds = result.seconds;
+  summary.stopped_early = result.stopped_early;
+  summary.timed_out = result.timed_out;
+  if (!std::isnan(result.best_metric)) summary.validation = result.best_metric;
   return manifest;
 }
 

@@ -96,6 +96,22 @@ TEST_F(BundleBuilderTest, ManifestListsEveryFileWithTheSha256OfSha256sum) {
   EXPECT_EQ(serve::load_bundle_state(built.dir, {})->model->version(), built.model_version);
 }
 
+TEST_F(BundleBuilderTest, SameSeedWritesByteIdenticalFiles) {
+  // Only the manifest (time, version), the training log and the checkpoint (both record
+  // seconds spent) may differ.
+  BuildBundleOptions options;
+  options.parts.index_spec = "Flat";
+  const BundleManifest first = read_manifest(build("first", options).dir);
+  const BundleManifest second = read_manifest(build("second", options).dir);
+  ASSERT_EQ(first.files.size(), second.files.size());
+  ASSERT_GT(first.files.size(), 10u);
+  for (const auto& [name, digest] : first.files) {
+    if (name == BundleLayout::kTrainLog || name == BundleLayout::kCheckpoint) continue;
+    ASSERT_EQ(second.files.count(name), 1u) << name;
+    EXPECT_EQ(second.files.at(name).sha256, digest.sha256) << name;
+  }
+}
+
 TEST_F(BundleBuilderTest, RemovedOrAlteredFileIsRefusedNamingIt) {
   const BuiltBundle built = build("model");
   const std::string removed = dir_.path() + "/removed";

@@ -109,7 +109,9 @@ TEST_F(TrainingTest, SoftmaxRecoversPlantedBlocksAndRoundTripsTheBundle) {
   auto list = model->recommend({0}, 20, true)[0];
   for (size_t r = 0; r < list.size(); ++r) {
     EXPECT_FALSE(std::binary_search(seen.begin(), seen.end(), list[r].item));
-    if (r > 0) EXPECT_GE(list[r - 1].score, list[r].score);
+    if (r > 0) {
+      EXPECT_GE(list[r - 1].score, list[r].score);
+    }
   }
   EXPECT_EQ(model->items().id(list[0].item).substr(0, 1), "i");
   EXPECT_TRUE(std::filesystem::exists(out + "/train_log.jsonl"));

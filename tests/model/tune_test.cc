@@ -61,7 +61,9 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   EXPECT_EQ(best.values[0].second, "0.01");
   EXPECT_GT(best.metric, 0.6);
   for (const TuneTrial& trial : result.trials) {
-    if (trial.values[0].second == "1.0e-7") EXPECT_LT(trial.metric, best.metric - 0.2);
+    if (trial.values[0].second == "1.0e-7") {
+      EXPECT_LT(trial.metric, best.metric - 0.2);
+    }
     EXPECT_EQ(trial.epochs_run, 8);
   }
   // best.yaml trains as is: the winning values applied, everything else unchanged.

@@ -1,6 +1,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 #include "towerrec/error.h"
@@ -29,7 +30,7 @@ TEST(MetricReportTest, KeepsInsertionOrderAndRendersMarkdown) {
 
 TEST(MetricReportTest, JsonRoundTripsThroughAFile) {
   const MetricReport r = sample_report();
-  const nlohmann::json doc = r.to_json();
+  const nlohmann::json doc = nlohmann::json::parse(r.to_json());
   EXPECT_EQ(doc["rows"]["ease"]["n_users"].get<double>(), 943);
   EXPECT_EQ(doc["metrics"][1], "recall@10");
   testing::TempDir dir;
