@@ -25,6 +25,7 @@ struct TrainCommandOptions {
   std::string index;  // index/ of this spec; "" = none
   bool resume = false;
   int nproc = 0;  // > 0: start this many local ranks
+  double dist_timeout = kDefaultDistributedTimeout;
 };
 
 void run_train(const TrainCommandOptions& o) {
@@ -37,7 +38,7 @@ void run_train(const TrainCommandOptions& o) {
   }
   if (o.nproc > 0) {
     check(env.world_size == 1, "--nproc starts its own ranks: unset WORLD_SIZE to use it");
-    launch_local_workers(o.nproc, config.train.distributed.timeout_seconds);
+    launch_local_workers(o.nproc, o.dist_timeout);
     return;
   }
   int64_t threads = configure_threads(config.train.threads);
@@ -56,7 +57,7 @@ void run_train(const TrainCommandOptions& o) {
   options.parts.index_spec = o.index;
   options.started = started;
   if (env.world_size > 1) {
-    options.train.communicator = join_process_group(env, config.train.distributed.timeout_seconds);
+    join_process_group(env, o.dist_timeout);
     if (env.rank > 0) {  // rank 0 writes the bundle; the others train their replica
       options.train.progress = false;
       train_replica(config, data, o.output, options.train);
@@ -87,6 +88,10 @@ const bool kRegistered = register_command(
        app.add_option("--nproc", options->nproc,
                       "Train data-parallel on this many local processes (docs/distributed.md)")
            ->check(CLI::Range(1, 1024));
+       app.add_option("--dist-timeout", options->dist_timeout,
+                      "Data-parallel runs: seconds a rank waits for the others at the "
+                      "rendezvous and in every exchange")
+           ->check(CLI::PositiveNumber);
        app.callback([options] { run_train(*options); });
      }});
 

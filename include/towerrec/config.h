@@ -190,14 +190,6 @@ struct BprConfig {
   int64_t patience = 6;
 };
 
-// Data-parallel training (docs/distributed.md): ranks come from the launcher's
-// environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT) or `towerrec train --nproc`.
-struct DistributedConfig {
-  // Rendezvous and every collective: a rank that does not join or answer within this
-  // ends the run with an error naming it.
-  double timeout_seconds = 300;
-};
-
 struct TrainConfig {
   std::string loss = "softmax";    // registry name: softmax | bce | ...
   std::string negatives = "auto";  // auto | in_batch | uniform | popularity | mixed | hard
@@ -232,7 +224,6 @@ struct TrainConfig {
   bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
   BprConfig bpr;
   std::vector<TaskSpec> tasks;   // multi-task heads ([] = retrieval only)
-  DistributedConfig distributed;
 };
 
 struct EvalConfig {

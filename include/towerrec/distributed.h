@@ -20,6 +20,12 @@
 
 namespace towerrec {
 
+class Communicator;  // src/train/communicator.h
+
+// Seconds the rendezvous and every exchange wait for the other ranks by default
+// (`towerrec train --dist-timeout`).
+inline constexpr double kDefaultDistributedTimeout = 300;
+
 struct DistributedEnv {
   int rank = 0;
   int world_size = 1;  // 1 = a single process (no WORLD_SIZE in the environment)
@@ -37,7 +43,8 @@ DistributedEnv distributed_env_from_environment();
 // master_addr:master_port and waits for every rank; the others connect to it. Throws
 // Error naming the address when the rendezvous does not complete within
 // timeout_seconds (nobody listening, a rank missing, the port taken). Every later
-// collective has the same timeout.
+// collective has the same timeout. The group becomes this process's communicator: every
+// training of the process then runs as this rank (process_communicator()).
 std::shared_ptr<Communicator> join_process_group(const DistributedEnv& env, double timeout_seconds);
 
 // `towerrec train --nproc N`: runs this very command line (read from /proc/self/cmdline,
@@ -47,8 +54,8 @@ std::shared_ptr<Communicator> join_process_group(const DistributedEnv& env, doub
 // first rank that failed (exit status or signal) otherwise.
 void launch_local_workers(int nproc, double timeout_seconds);
 
-// Trains the replica of a rank > 0 of options.communicator's group with the data and
-// config rank 0 uses; writes nothing (the checkpoint for options.resume is read from
+// Trains the replica of a rank > 0 (after join_process_group) with the data and config
+// rank 0 uses; writes nothing (the checkpoint for options.resume is read from
 // out_dir's training folder, which the ranks must share).
 TrainResult train_replica(const Config& config, const PipelineOutput& data,
                           const std::string& out_dir, const TrainOptions& options);

@@ -25,8 +25,6 @@
 
 namespace towerrec {
 
-class Communicator;  // the ranks of a data-parallel run (towerrec/distributed.h)
-
 // Where a training run stands: sent after every batch and once more when an epoch
 // (with its validation) ends.
 struct TrainProgress {
@@ -57,10 +55,6 @@ struct TrainOptions {
   // training stops and train_two_tower throws Cancelled. No bundle is written; the
   // last checkpoint (train.checkpoint_every) stays in out_dir + ".train/" for `resume`.
   std::shared_ptr<const CancelToken> cancel;
-  // Data-parallel training (join_process_group, towerrec/distributed.h): null or one
-  // rank = single process. With several ranks only rank 0 writes (log, checkpoints,
-  // model files).
-  std::shared_ptr<Communicator> communicator;
 };
 
 struct TrainResult {

@@ -120,11 +120,6 @@ void register_train_keys(ConfigRegistry& registry) {
           "BPR: maximum passes over the training positives.");
   bpr.add("patience", &BprConfig::patience, between(1, 100000),
           "BPR: epochs without a better validation metric (train.metric) before stopping.");
-  auto distributed = train.nested("distributed", &TrainConfig::distributed);
-  distributed.add("timeout_seconds", &DistributedConfig::timeout_seconds, greater_than(0),
-                  "Data-parallel training (docs/distributed.md): seconds a rank waits for the "
-                  "others at the rendezvous and in every exchange before the run stops with an "
-                  "error naming the address or the rank.");
 }
 
 }  // namespace towerrec::config

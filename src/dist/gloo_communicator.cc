@@ -48,12 +48,27 @@ class GlooCommunicator : public Communicator {
           c10::make_intrusive<c10d::PrefixStore>("towerrec", store_), env_.rank, env_.world_size,
           options);
     } catch (const std::exception& e) {
-      throw Error(ErrorCode::kIo, where() + " could not connect to the other ranks (set " +
-                                      "GLOO_SOCKET_IFNAME to the interface they can reach): " +
+      throw Error(ErrorCode::kIo, "distributed training: " + where() +
+                                      " could not connect to the other ranks through the "
+                                      "rendezvous at " +
+                                      address() + " within " + seconds() +
+                                      " (--dist-timeout; are all " +
+                                      std::to_string(env_.world_size) +
+                                      " ranks started? set GLOO_SOCKET_IFNAME to an interface "
+                                      "they can reach): " +
                                       first_line(e.what()));
     }
     spdlog::info("{} joined the process group at {}:{}", where(), env_.master_addr,
                  env_.master_port);
+  }
+
+  ~GlooCommunicator() override {
+    if (!failed_) return;
+    // A group whose peer died or hangs can block in its shutdown (pending pairs, a store
+    // that does not answer); the process is about to report the failure and exit.
+    (void)group_.release();
+    (void)heartbeat_.release();
+    (void)store_.release();
   }
 
   int rank() const override { return env_.rank; }
@@ -112,12 +127,12 @@ class GlooCommunicator : public Communicator {
         throw Error(ErrorCode::kIo, "distributed training: " + where() +
                                         " could not host the rendezvous at " + address() +
                                         " or not every rank joined it within " + seconds() +
-                                        " (train.distributed.timeout_seconds): " + why);
+                                        " (--dist-timeout): " + why);
       }
       throw Error(ErrorCode::kIo, "distributed training: " + where() +
                                       " could not join the rendezvous at " + address() +
                                       " within " + seconds() +
-                                      " (train.distributed.timeout_seconds; is rank 0 "
+                                      " (--dist-timeout; is rank 0 "
                                       "running there?): " +
                                       why);
     }
@@ -136,6 +151,7 @@ class GlooCommunicator : public Communicator {
     try {
       start()->wait();
     } catch (const std::exception& e) {
+      failed_ = true;
       const std::string why = first_line(e.what());
       throw Error(ErrorCode::kIo, "distributed training: the " + std::string(op) + " on " +
                                       where() + " failed: " + heartbeat_->silent_ranks() + " (" +
@@ -148,6 +164,7 @@ class GlooCommunicator : public Communicator {
   c10::intrusive_ptr<c10d::Store> store_;
   std::unique_ptr<Heartbeat> heartbeat_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  bool failed_ = false;
 };
 
 }  // namespace
@@ -155,10 +172,12 @@ class GlooCommunicator : public Communicator {
 std::shared_ptr<Communicator> join_process_group(const DistributedEnv& env,
                                                  double timeout_seconds) {
   check(env.world_size >= 2, "join_process_group needs WORLD_SIZE >= 2");
-  check(timeout_seconds > 0, "train.distributed.timeout_seconds must be positive");
+  check(timeout_seconds > 0, "--dist-timeout must be positive");
   const auto timeout =
       std::chrono::milliseconds(static_cast<int64_t>(std::ceil(timeout_seconds * 1000)));
-  return std::make_shared<GlooCommunicator>(env, timeout);
+  auto communicator = std::make_shared<GlooCommunicator>(env, timeout);
+  set_process_communicator(communicator);
+  return communicator;
 }
 
 }  // namespace towerrec

@@ -11,6 +11,8 @@ namespace {
 constexpr auto kBeatEvery = std::chrono::milliseconds(500);
 // Several beats: a rank that is alive but busy still beats from its own thread.
 constexpr auto kWatchFor = std::chrono::milliseconds(2500);
+// A store that does not answer this fast is taken for gone.
+constexpr auto kAskFor = std::chrono::milliseconds(2000);
 
 std::string beat_key(int rank) { return "towerrec/heartbeat/" + std::to_string(rank); }
 
@@ -41,7 +43,7 @@ Heartbeat::~Heartbeat() {
 
 void Heartbeat::beat() {
   try {
-    auto store = store_client(env_, std::min(timeout_, std::chrono::milliseconds(10000)));
+    auto store = store_client(env_, std::min(timeout_, kAskFor));
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_) {
       lock.unlock();
@@ -58,7 +60,7 @@ std::string Heartbeat::silent_ranks() const {
   const std::string host = "rank 0 (hosting the rendezvous at " + env_.master_addr + ":" +
                            std::to_string(env_.master_port) + ")";
   try {
-    auto store = store_client(env_, std::chrono::milliseconds(5000));
+    auto store = store_client(env_, kAskFor);
     std::vector<int64_t> before(static_cast<size_t>(env_.world_size));
     for (int r = 0; r < env_.world_size; ++r) {
       before[static_cast<size_t>(r)] = store->add(beat_key(r), 0);

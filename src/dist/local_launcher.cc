@@ -25,7 +25,7 @@ namespace towerrec {
 namespace {
 
 // Rank failures leave the others this long beyond the timeout to report theirs.
-constexpr auto kGrace = std::chrono::seconds(15);
+constexpr auto kGrace = std::chrono::seconds(5);
 
 // This process's arguments without --nproc and its value.
 std::vector<std::string> command_line_without_nproc() {

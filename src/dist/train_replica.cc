@@ -8,7 +8,8 @@ namespace towerrec {
 
 TrainResult train_replica(const Config& config, const PipelineOutput& data,
                           const std::string& out_dir, const TrainOptions& options) {
-  check_internal(options.communicator && options.communicator->rank() > 0,
+  const auto communicator = process_communicator();
+  check_internal(communicator && communicator->rank() > 0,
                  "train_replica is for the ranks after rank 0");
   // model_dir stays empty: the trainer of a rank > 0 writes nothing.
   return train_model_files(config, data, {"", BundleLayout(out_dir)}, options);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <torch/torch.h>
@@ -47,5 +48,11 @@ class Communicator {
  protected:
   TrafficCounter traffic_;
 };
+
+// The communicator of this process's data-parallel run; null = a single process. A
+// process is one rank: join_process_group (towerrec/distributed.h) sets it before
+// training, and every Trainer of the process then trains as that rank.
+std::shared_ptr<Communicator> process_communicator();
+void set_process_communicator(std::shared_ptr<Communicator> communicator);
 
 }  // namespace towerrec

@@ -193,6 +193,7 @@ void DataParallel::end_epoch(int64_t epoch) {
   }
   epoch_bytes_ = 0;
   epoch_steps_ = 0;
+  comm_->traffic() = TrafficCounter();  // the epoch's own exchanges are not a step's
 }
 
 }  // namespace towerrec

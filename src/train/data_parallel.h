@@ -76,7 +76,8 @@ class DataParallel {
   // the ranks; logs the digest (`what` names the moment, e.g. "after epoch 3").
   void check_replicas(const std::vector<torch::Tensor>& tensors, const std::string& what);
 
-  // Per step: logs (debug) and accumulates the bytes this rank sent; per epoch: the mean.
+  // Per step: logs (debug) and accumulates the bytes this rank sent; per epoch: the mean
+  // (exchanges between epochs - metric, buffers, digests - are left out).
   void end_step(int64_t step);
   void end_epoch(int64_t epoch);
 

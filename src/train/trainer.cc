@@ -24,8 +24,8 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths pa
   check(t.epochs >= 1, "train.epochs must be >= 1");
   check(t.learning_rate > 0, "train.learning_rate must be positive");
   check(d.items.size() > 0 && d.users.size() > 0, "the dataset has no users or items");
-  if (options.communicator && options.communicator->world_size() > 1) {
-    parallel_ = std::make_unique<DataParallel>(options.communicator);
+  if (auto communicator = process_communicator(); communicator && communicator->world_size() > 1) {
+    parallel_ = std::make_unique<DataParallel>(std::move(communicator));
   }
   user_features_ = FeatureTable(d.user_features, d.users.size(), "user");
   item_features_ = FeatureTable(d.item_features, d.items.size(), "item");
@@ -222,11 +222,11 @@ EpochHooks Trainer::epoch_hooks(const std::string& checkpoint) {
   };
   hooks.epoch_done = [this, checkpoint](const EpochRecord& record) {
     if (parallel_) {
-      parallel_->end_epoch(record.epoch);
       parallel_->broadcast_buffers(net_->buffers());
       auto state = net_->parameters();
       for (const auto& b : net_->buffers()) state.push_back(b);
       parallel_->check_replicas(state, "after epoch " + std::to_string(record.epoch));
+      parallel_->end_epoch(record.epoch);
       if (!writes()) return;
     }
     append_log(record);
