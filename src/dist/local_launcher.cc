@@ -135,6 +135,8 @@ void launch_local_workers(int nproc, double timeout_seconds) {
     spdlog::error("rank {} (pid {}) did not stop within the timeout; killing it", r, pids[r]);
     kill(pids[r], SIGKILL);
     waitpid(pids[r], nullptr, 0);
+    first_failure += "; rank " + std::to_string(r) + " (pid " + std::to_string(pids[r]) +
+                     ") hung and was killed";
   }
   if (!first_failure.empty()) {
     throw Error(ErrorCode::kIo, "distributed training failed: " + first_failure);
