@@ -67,6 +67,53 @@ void on_two_ranks(const std::function<void(int, DataParallel&)>& body) {
   EXPECT_EQ(errors[1], "");
 }
 
+// Sets the launcher's variables for one scope; unsets them after.
+struct LaunchEnv {
+  LaunchEnv(const char* rank, const char* world, const char* addr, const char* port) {
+    set("RANK", rank);
+    set("WORLD_SIZE", world);
+    set("MASTER_ADDR", addr);
+    set("MASTER_PORT", port);
+  }
+  ~LaunchEnv() {
+    for (const char* name : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) unsetenv(name);
+  }
+  static void set(const char* name, const char* value) {
+    if (value) setenv(name, value, 1);
+  }
+};
+
+TEST(DistributedEnvTest, ReadsTheLauncherVariablesAndNamesBadOnes) {
+  {
+    LaunchEnv env(nullptr, nullptr, nullptr, nullptr);
+    EXPECT_EQ(distributed_env_from_environment().world_size, 1);
+  }
+  {
+    LaunchEnv env("1", "4", "10.0.0.1", "29500");
+    const DistributedEnv d = distributed_env_from_environment();
+    EXPECT_EQ(d.rank, 1);
+    EXPECT_EQ(d.world_size, 4);
+    EXPECT_EQ(d.master_addr, "10.0.0.1");
+    EXPECT_EQ(d.master_port, 29500);
+  }
+  {
+    LaunchEnv env("4", "4", "10.0.0.1", "29500");
+    EXPECT_NE(testing::error_of([] { distributed_env_from_environment(); }).find("RANK='4'"),
+              std::string::npos);
+  }
+  {
+    LaunchEnv env("0", "2", nullptr, "29500");
+    EXPECT_NE(testing::error_of([] { distributed_env_from_environment(); }).find("MASTER_ADDR"),
+              std::string::npos);
+  }
+  {
+    LaunchEnv env("0", "2", "h", "port");
+    EXPECT_NE(
+        testing::error_of([] { distributed_env_from_environment(); }).find("MASTER_PORT='port'"),
+        std::string::npos);
+  }
+}
+
 torch::Tensor unit_rows(int64_t rows, int64_t dim) {
   return torch::nn::functional::normalize(torch::randn({rows, dim}),
                                           torch::nn::functional::NormalizeFuncOptions().dim(1));
