@@ -35,6 +35,14 @@ towerrec::Config serve_config(const ServeOptions& options) {
   towerrec::Config config = towerrec::load_config(path, options.overrides);
   if (!options.host.empty()) config.serve.host = options.host;
   if (options.port >= 0) config.serve.port = options.port;
+  // Never a path relative to wherever the server happens to start.
+  if (config.serve.model_root.empty()) {
+    config.serve.model_root =
+        std::filesystem::canonical(options.model).parent_path().string();
+  }
+  if (config.serve.database.empty()) {
+    config.serve.database = (std::filesystem::path(config.serve.model_root) / "towerrec.db").string();
+  }
   return config;
 }
 

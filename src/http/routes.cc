@@ -68,19 +68,8 @@ void record_events(RouteContext& context, const Request& request, Response& resp
   send_json(response, 200, {{"accepted", events.size()}});
 }
 
-void start_training(RouteContext& context, const Request& request, Response& response) {
-  const auto train = parse_train(parse_body(request.body));
-  const std::string job_id = context.service.start_training(train);
-  send_json(response, 202, {{"job_id", job_id}});
-}
-
-void job_status(RouteContext& context, const Request& request, Response& response) {
-  send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
-}
-
-void load_model(RouteContext& context, const Request& request, Response& response) {
-  const std::string requested = parse_load(parse_body(request.body));
-  const ResolvedPath resolved = context.model_root.resolve(requested);
+// Refusals of a confined path as HTTP statuses.
+std::string confined(const ResolvedPath& resolved) {
   switch (resolved.problem) {
     case PathProblem::kNone:
       break;
@@ -91,8 +80,35 @@ void load_model(RouteContext& context, const Request& request, Response& respons
     case PathProblem::kInvalid:
       throw HttpStatusError(400, "invalid_argument", resolved.message);
   }
-  const std::string path = resolved.canonical.string();
-  const std::string version = context.service.load_model(path);
+  return resolved.canonical.string();
+}
+
+void start_training(RouteContext& context, const Request& request, Response& response) {
+  auto train = parse_train(parse_body(request.body));
+  if (!train.config_path.empty()) {
+    train.config_path = confined(context.config_root.resolve_file(train.config_path, "config_path"));
+  }
+  const std::string job_id = context.service.start_training(train);
+  send_json(response, 202, {{"job_id", job_id}});
+}
+
+void job_status(RouteContext& context, const Request& request, Response& response) {
+  send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
+}
+
+void load_model(RouteContext& context, const Request& request, Response& response) {
+  const std::string requested = parse_load(parse_body(request.body));
+  const std::string path = confined(context.model_root.resolve(requested));
+  std::string version;
+  try {
+    version = context.service.load_model(path);
+  } catch (const Error& error) {
+    // The directory exists: a file missing from it makes it an invalid bundle (400),
+    // not an unknown path (404).
+    if (error.code() != ErrorCode::kNotFound) throw;
+    throw Error(ErrorCode::kInvalidArgument,
+                "'" + requested + "' is not a valid bundle: " + error.what());
+  }
   ModelRecord model;
   model.version = version;
   model.path = path;

@@ -114,8 +114,9 @@ TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
   const std::string root = dir_->path() + "/models";
   ServiceOptions options;
   options.loader = [](const std::string& dir) { return load_bundle_state(dir, {}); };
-  options.trainer = [root](const TrainRequest& request, const JobProgress& progress) {
-    return train_bundle(request, progress, root);
+  const std::string data_root = dir_->path();
+  options.trainer = [root, data_root](const TrainRequest& request, const JobProgress& progress) {
+    return train_bundle(request, progress, root, data_root);
   };
   TowerService service(options);
   auto wait = [&](const std::string& job) {
