@@ -244,11 +244,9 @@ struct ServeConfig {
   std::string host = "127.0.0.1";
   int64_t port = 8080;
   int64_t threads = 32;
-  int64_t max_connections_per_address = 64;
   std::string admin_token;       // "" = use env TOWERREC_ADMIN_TOKEN, else open
-  std::string model_root;   // bundles load only from below it ("" = the served bundle's parent)
-  std::string config_root;  // training configs load only from below it ("" = model_root)
-  std::string database;     // SQLite file ("" = <model_root>/towerrec.db)
+  std::string model_root = ".";  // bundles load only from below this folder
+  std::string database = "towerrec.db";
   int64_t max_body_bytes = 1 << 20;
   double read_timeout_seconds = 5;
   int64_t max_limit = 1000;

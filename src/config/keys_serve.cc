@@ -10,20 +10,16 @@ void register_serve_keys(ConfigRegistry& registry) {
   serve.add("host", &ServeConfig::host, any_value(), "Address to listen on.");
   serve.add("port", &ServeConfig::port, between(0, 65535), "TCP port (0 = any free port).");
   serve.add("threads", &ServeConfig::threads, between(1, 1024), "Request worker threads.");
-  serve.add("max_connections_per_address", &ServeConfig::max_connections_per_address,
-            between(1, 65536),
-            "Open connections one client address may hold; more are refused with 503.");
   serve.add("admin_token", &ServeConfig::admin_token, any_value(),
             "Token for admin routes (\"\" = env TOWERREC_ADMIN_TOKEN, else open).");
   serve.add("model_root", &ServeConfig::model_root, any_value(),
-            "Bundles are only loaded from below this folder (\"\" = the folder holding the "
-            "bundle `towerrec serve --model` names).");
-  serve.add("config_root", &ServeConfig::config_root, any_value(),
-            "Training configs named by path (POST /api/v1/models/train config_path), and the "
-            "data they read, must be below this folder (\"\" = serve.model_root).");
+            "Bundles are only loaded from below this folder; relative to the folder holding "
+            "the bundle `towerrec serve --model` names. Training configs named by path, and "
+            "the data they read, must be below it too (or below `towerrec serve "
+            "--config-root`).");
   serve.add("database", &ServeConfig::database, any_value(),
-            "SQLite file for posted users, items and events (\"\" = towerrec.db in "
-            "serve.model_root).");
+            "SQLite file for posted users, items and events; relative to serve.model_root, "
+            "never to the working directory.");
   serve.add("max_body_bytes", &ServeConfig::max_body_bytes, between(1, 1 << 30),
             "Largest accepted request body.");
   serve.add("read_timeout_seconds", &ServeConfig::read_timeout_seconds, greater_than(0),

@@ -68,7 +68,7 @@ Event read_event(const nlohmann::json& value, const std::string& path, int64_t n
 double read_weight(FieldReader& fields, const std::string& name) {
   const double weight = fields.number(name).value_or(0.0);
   check(std::isfinite(weight) && weight >= 0 && weight <= kMaxBlendWeight,
-        "field '" + fields.field_path(name) + "' must be a number in [0, 1e6]");
+        "field '" + fields.field_path(name) + "' must be a non-negative number, at most 1e6");
   return weight;
 }
 

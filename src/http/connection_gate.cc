@@ -79,6 +79,14 @@ void ConnectionGate::dispatch(std::unique_ptr<Connection> connection) {
 }
 
 void ConnectionGate::close(std::unique_ptr<Connection> connection) {
+  // Closing with unread bytes queued makes the kernel reset the connection, which can
+  // destroy the answer before the client reads it (a refused body): send FIN first and
+  // drop what has already arrived.
+  ::shutdown(connection->fd, SHUT_WR);
+  char discard[16384];
+  for (int i = 0; i < 64 && ::recv(connection->fd, discard, sizeof(discard), MSG_DONTWAIT) > 0;
+       ++i) {
+  }
   ::close(connection->fd);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = per_address_.find(connection->address);

@@ -55,8 +55,8 @@ void close_after_answer(httplib::Response& response) {
 }
 
 constexpr const char* kUnmatchedRoute = "unmatched";
-// Request line and headers together (httplib limits one line to 8 KiB).
-constexpr size_t kMaxHeadBytes = 16384;
+// Request line and headers together (httplib answers a URI over 8 KiB with 414 itself).
+constexpr size_t kMaxHeadBytes = 65536;
 
 // Raw bytes a body may take on the wire: chunk framing of a chunked body (at least 5
 // bytes per chunk) comes on top of the decoded limit; the decoded size is checked exactly
@@ -154,10 +154,8 @@ ServerOptions ServerOptions::from_config(const ServeConfig& serve) {
   options.host = serve.host;
   options.port = static_cast<int>(serve.port);
   options.threads = static_cast<int>(serve.threads);
-  options.max_connections_per_address = serve.max_connections_per_address;
   options.admin_token = serve.admin_token;
   options.model_root = serve.model_root;
-  options.config_root = serve.config_root;
   options.max_body_bytes = serve.max_body_bytes;
   options.read_timeout_seconds = serve.read_timeout_seconds;
   options.max_limit = serve.max_limit;

@@ -3,10 +3,12 @@
 // JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "http/api_codec.h"
 #include "http/json_fields.h"
 #include "http/route_table.h"
+#include "towerrec/config.h"
 #include "towerrec/error.h"
 
 namespace towerrec::http {
@@ -83,11 +85,31 @@ std::string confined(const ResolvedPath& resolved) {
   return resolved.canonical.string();
 }
 
+// A training config must not make the server read, and quote in a job's error, files
+// outside the config root: the config file and every table it names must be below it.
+// Relative table paths are resolved as the trainer resolves them (data.dir, else the
+// working directory).
+void check_training_inputs(TrainRequest& train, const ModelRoot& root) {
+  if (!train.config_path.empty()) {
+    train.config_path = confined(root.resolve_file(train.config_path, "config_path"));
+  }
+  const Config config = train.config_path.empty() ? parse_config(train.config_text)
+                                                  : load_config(train.config_path);
+  const std::pair<const char*, const TableSpec*> tables[] = {{"interactions", &config.data.interactions},
+                                                             {"users", &config.data.users},
+                                                             {"items", &config.data.items}};
+  for (const auto& [name, spec] : tables) {
+    if (spec->file.empty()) continue;
+    const std::filesystem::path file(spec->file);
+    const std::filesystem::path path =
+        file.is_absolute() ? file : std::filesystem::absolute(config.data.dir) / file;
+    confined(root.resolve_file(path.string(), std::string("data.") + name + ".file"));
+  }
+}
+
 void start_training(RouteContext& context, const Request& request, Response& response) {
   auto train = parse_train(parse_body(request.body));
-  if (!train.config_path.empty()) {
-    train.config_path = confined(context.config_root.resolve_file(train.config_path, "config_path"));
-  }
+  check_training_inputs(train, context.config_root);
   const std::string job_id = context.service.start_training(train);
   send_json(response, 202, {{"job_id", job_id}});
 }

@@ -2,9 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
-
-#include "data/tables.h"
 
 #include "towerrec/baselines.h"
 #include "towerrec/bundle_builder.h"
@@ -106,34 +103,11 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                             options.index_threads);
 }
 
-namespace {
-
-// A config posted to the server must not make it read (and quote in errors) files
-// outside the data root.
-void check_tables_below(const DataConfig& data, const std::string& data_root) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::path root = fs::canonical(data_root.empty() ? "." : data_root, error);
-  check(!error, "the data root '" + data_root + "' does not exist");
-  const std::pair<const char*, const TableSpec*> tables[] = {
-      {"interactions", &data.interactions}, {"users", &data.users}, {"items", &data.items}};
-  for (const auto& [name, spec] : tables) {
-    if (spec->file.empty()) continue;
-    const fs::path path = fs::weakly_canonical(table_path(data, spec->file), error);
-    const fs::path relative = path.lexically_relative(root);
-    check(!error && !relative.empty() && *relative.begin() != "..",
-          std::string("data.") + name + ".file is outside the config root " + root.string());
-  }
-}
-
-}  // namespace
-
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
-                           const std::string& model_root, const std::string& data_root) {
+                           const std::string& model_root) {
   const auto started = std::chrono::steady_clock::now();
   const Config config = request.config_path.empty() ? parse_config(request.config_text)
                                                     : load_config(request.config_path);
-  check_tables_below(config.data, data_root);
   progress.report(0, config.train.epochs, {});
   const PipelineOutput data = build_dataset(config);
   const std::string out = model_root + "/model-" + utc_stamp();

@@ -53,9 +53,8 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options);
 
 // Background training: config (text or path) -> data set -> two-tower bundle under
-// model_root/<version>/ with BPR factors in its bpr/ folder. The data tables the config
-// names must be below data_root (Error(kInvalidArgument) naming the table otherwise).
+// model_root/<version>/ with BPR factors in its bpr/ folder.
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
-                           const std::string& model_root, const std::string& data_root);
+                           const std::string& model_root);
 
 }  // namespace towerrec::serve

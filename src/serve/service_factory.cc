@@ -16,11 +16,9 @@ std::unique_ptr<RecommendationService> make_tower_service(const Config& config, 
   load.index_spec = index_spec_from_config(config.index);
   load.index_threads = 2;
   options.loader = [load](const std::string& dir) { return load_bundle_state(dir, load); };
-  const std::string root = config.serve.model_root.empty() ? "." : config.serve.model_root;
-  const std::string data_root =
-      config.serve.config_root.empty() ? root : config.serve.config_root;
-  options.trainer = [root, data_root](const TrainRequest& request, const JobProgress& progress) {
-    return train_bundle(request, progress, root, data_root);
+  const std::string root = config.serve.model_root;
+  options.trainer = [root](const TrainRequest& request, const JobProgress& progress) {
+    return train_bundle(request, progress, root);
   };
   options.store = store;
   return std::make_unique<TowerService>(std::move(options));

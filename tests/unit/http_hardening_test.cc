@@ -131,7 +131,9 @@ TEST_F(HttpHardeningTest, TricklingClientIsCutOffAtTheRequestDeadline) {
     const std::string head =
         "POST /api/v1/recommendations HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n";
     const std::string slow_part = in_body ? std::string(40, ' ') : head;
-    if (in_body) ASSERT_TRUE(socket.send(head));
+    if (in_body) {
+      ASSERT_TRUE(socket.send(head));
+    }
     const auto start = std::chrono::steady_clock::now();
     for (char byte : slow_part) {
       if (!socket.send(std::string(1, byte)) || elapsed_since(start) > 3) break;
@@ -197,6 +199,13 @@ TEST_F(HttpHardeningTest, TrainingConfigPathsAreConfinedToTheConfigRoot) {
                "not a regular file");
   expect_error(post("/api/v1/models/train", {{"config_path", "none.yaml"}}), 404, "not_found",
                "does not exist");
+  // Nor may a config, inline or confined, name data outside the root.
+  dir_.write("configs/escape.yaml", "data:\n  dir: /etc\n  interactions:\n    file: shadow\n");
+  expect_error(post("/api/v1/models/train", {{"config_path", "escape.yaml"}}), 403, "forbidden",
+               "data.interactions.file");
+  expect_error(post("/api/v1/models/train",
+                    {{"config", "data:\n  items:\n    file: " + dir_.path() + "/secret.yaml\n"}}),
+               403, "forbidden", "data.items.file");
   EXPECT_TRUE(service_.trained_configs().empty());
   // A confined config reaches the service by its canonical path.
   auto accepted = post("/api/v1/models/train", {{"config_path", "ok.yaml"}});
