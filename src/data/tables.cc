@@ -58,8 +58,8 @@ bool number_field(TableReader& reader, const std::vector<std::string_view>& fiel
 }
 
 // A timestamp must be an integer (or an integral float) that fits int64 seconds.
-bool timestamp_field(TableReader& reader, const std::vector<std::string_view>& fields,
-                     int64_t line, int column, int64_t* out) {
+bool timestamp_field(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
+                     int column, int64_t* out) {
   if (parse_int64(fields[column], out)) return true;
   reader.reject_row("bad timestamp", reader.where(line, column) + ": '" +
                                          std::string(fields[column].substr(0, 40)) +

@@ -272,8 +272,8 @@ nlohmann::json error_json(const std::string& code, const std::string& message) {
   // few hundred bytes of it.
   constexpr size_t kMaxMessage = 512;
   if (message.size() <= kMaxMessage) return {{"error", {{"code", code}, {"message", message}}}};
-  const std::string cut = message.substr(0, kMaxMessage) + "... (" +
-                          std::to_string(message.size()) + " bytes in all)";
+  const std::string cut =
+      message.substr(0, kMaxMessage) + "... (" + std::to_string(message.size()) + " bytes in all)";
   return {{"error", {{"code", code}, {"message", cut}}}};
 }
 

@@ -156,8 +156,7 @@ Arrival receive_available(Connection& connection, size_t head_bytes) {
     connection.pending.resize(old_size + kReceiveChunk);
     ssize_t received;
     do {
-      received =
-          ::recv(connection.fd, &connection.pending[old_size], kReceiveChunk, MSG_DONTWAIT);
+      received = ::recv(connection.fd, &connection.pending[old_size], kReceiveChunk, MSG_DONTWAIT);
     } while (received < 0 && errno == EINTR);
     connection.pending.resize(old_size + static_cast<size_t>(std::max<ssize_t>(received, 0)));
     if (received == 0) return Arrival::kClosed;
@@ -177,9 +176,10 @@ void set_current_stream(ConnectionStream* stream) { current = stream; }
 void send_raw_error(int fd, int status, const std::string& reason, const std::string& code,
                     const std::string& message) {
   const std::string body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump();
-  const std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                             "\r\nContent-Type: application/json\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  const std::string answer =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   [[maybe_unused]] const ssize_t sent =
       ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }

@@ -25,10 +25,10 @@ struct Connection {
   int fd = -1;
   std::string address;  // the peer's IP address: the key of the per-address cap
   int port = 0;
-  std::string pending;  // bytes received and not yet handed to httplib
-  size_t offset = 0;    // pending[offset..] is unread
-  Clock::time_point deadline;  // gate: when a waiting connection is dropped
-  bool request_started = false;  // gate: bytes of the next request have arrived
+  std::string pending;              // bytes received and not yet handed to httplib
+  size_t offset = 0;                // pending[offset..] is unread
+  Clock::time_point deadline;       // gate: when a waiting connection is dropped
+  bool request_started = false;     // gate: bytes of the next request have arrived
   Clock::time_point request_start;  // when the current request's first byte arrived
   int requests = 0;                 // answered on this connection
 
@@ -42,7 +42,7 @@ struct Connection {
 struct StreamLimits {
   std::chrono::duration<double> request_timeout;  // head and body, from the first byte
   std::chrono::duration<double> write_timeout;    // per write
-  size_t head_bytes = 0;  // request line and headers
+  size_t head_bytes = 0;                          // request line and headers
   size_t body_bytes = 0;  // raw body bytes (framing included) after the head
 };
 

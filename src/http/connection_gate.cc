@@ -107,10 +107,9 @@ bool ConnectionGate::on_readable(std::unique_ptr<Connection>& connection, Clock:
       dispatch(std::move(connection));
       return false;
     case Arrival::kHeadTooLarge:
-      send_raw_error(connection->fd, 431, "Request Header Fields Too Large",
-                     "header_too_large",
-                     "request line and headers exceed " + std::to_string(options_.head_bytes) +
-                         " bytes");
+      send_raw_error(
+          connection->fd, 431, "Request Header Fields Too Large", "header_too_large",
+          "request line and headers exceed " + std::to_string(options_.head_bytes) + " bytes");
       close(std::move(connection));
       return false;
     case Arrival::kClosed:

@@ -136,8 +136,7 @@ void validate(const ServerOptions& options, const std::string& token) {
         "serve.port must be in [0, 65535], got " + std::to_string(options.port));
   check(options.max_body_bytes >= 1, "serve.max_body_bytes must be >= 1");
   check(options.max_limit >= 1, "serve.max_limit must be >= 1");
-  check(options.max_connections_per_address >= 1,
-        "serve.max_connections_per_address must be >= 1");
+  check(options.max_connections_per_address >= 1, "serve.max_connections_per_address must be >= 1");
   check(std::isfinite(options.read_timeout_seconds) && options.read_timeout_seconds > 0,
         "serve.read_timeout_seconds must be > 0");
   if (token.empty() && !is_loopback_host(options.host)) {
@@ -379,12 +378,12 @@ int HttpServer::start() {
   validate(impl.options, impl.token);
   impl.model_root = std::make_unique<ModelRoot>(impl.options.model_root);
   const std::string& config_root = impl.options.config_root;
-  impl.config_root = std::make_unique<ModelRoot>(
-      config_root.empty() ? impl.options.model_root : config_root, "config root",
-      "serve.config_root");
-  impl.context = std::make_unique<RouteContext>(RouteContext{
-      impl.service, impl.store, impl.log, impl.options, *impl.model_root, *impl.config_root,
-      impl.metrics});
+  impl.config_root =
+      std::make_unique<ModelRoot>(config_root.empty() ? impl.options.model_root : config_root,
+                                  "config root", "serve.config_root");
+  impl.context = std::make_unique<RouteContext>(RouteContext{impl.service, impl.store, impl.log,
+                                                             impl.options, *impl.model_root,
+                                                             *impl.config_root, impl.metrics});
   impl.configure();
   impl.bind();
   impl.listener = std::thread([&impl] {

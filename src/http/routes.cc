@@ -93,11 +93,12 @@ void check_training_inputs(TrainRequest& train, const ModelRoot& root) {
   if (!train.config_path.empty()) {
     train.config_path = confined(root.resolve_file(train.config_path, "config_path"));
   }
-  const Config config = train.config_path.empty() ? parse_config(train.config_text)
-                                                  : load_config(train.config_path);
-  const std::pair<const char*, const TableSpec*> tables[] = {{"interactions", &config.data.interactions},
-                                                             {"users", &config.data.users},
-                                                             {"items", &config.data.items}};
+  const Config config =
+      train.config_path.empty() ? parse_config(train.config_text) : load_config(train.config_path);
+  const std::pair<const char*, const TableSpec*> tables[] = {
+      {"interactions", &config.data.interactions},
+      {"users", &config.data.users},
+      {"items", &config.data.items}};
   for (const auto& [name, spec] : tables) {
     if (spec->file.empty()) continue;
     const std::filesystem::path file(spec->file);

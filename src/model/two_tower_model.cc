@@ -57,7 +57,8 @@ IdMap read_id_map(const std::string& path, int64_t expected) {
 // Every parameter and buffer with its shape, as the schema built it.
 std::map<std::string, std::vector<int64_t>> tensor_shapes(const torch::nn::Module& module) {
   std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto& item : module.named_parameters()) shapes[item.key()] = item.value().sizes().vec();
+  for (const auto& item : module.named_parameters())
+    shapes[item.key()] = item.value().sizes().vec();
   for (const auto& item : module.named_buffers()) shapes[item.key()] = item.value().sizes().vec();
   return shapes;
 }
@@ -77,18 +78,18 @@ void load_module(Module& module, const std::string& path) {
   try {
     torch::load(module, path);
   } catch (const c10::Error& e) {
-    throw Error(ErrorCode::kInvalidArgument,
-                path + " is corrupt or does not match manifest.json: " +
-                    e.what_without_backtrace());
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        path + " is corrupt or does not match manifest.json: " + e.what_without_backtrace());
   }
   for (const auto& [name, shape] : tensor_shapes(*module)) {
     const auto it = expected.find(name);
     if (it != expected.end() && it->second == shape) continue;
-    throw Error(ErrorCode::kInvalidArgument,
-                path + ": tensor '" + name + "' has shape " + shape_text(shape) +
-                    " but the schema in config.yaml and preprocessing.json needs " +
-                    (it == expected.end() ? std::string("no such tensor")
-                                          : shape_text(it->second)));
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        path + ": tensor '" + name + "' has shape " + shape_text(shape) +
+            " but the schema in config.yaml and preprocessing.json needs " +
+            (it == expected.end() ? std::string("no such tensor") : shape_text(it->second)));
   }
   module->eval();
 }

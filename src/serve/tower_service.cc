@@ -163,8 +163,8 @@ void TowerService::check_events(const std::vector<Event>& events) {
     check_id(event.item_id, "event item");
     check(std::isfinite(event.value), "event value must be finite");
     if (options_.reject_unknown_users && !knows_user(state.get(), event.user_id)) {
-      throw Error(ErrorCode::kNotFound, "unknown user '" + event.user_id +
-                                            "' in event (serve.unknown_user is reject)");
+      throw Error(ErrorCode::kNotFound,
+                  "unknown user '" + event.user_id + "' in event (serve.unknown_user is reject)");
     }
     if (state) {
       std::shared_lock<std::shared_mutex> lock(state->items_mutex);

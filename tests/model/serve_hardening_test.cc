@@ -17,8 +17,8 @@
 namespace towerrec::serve {
 namespace {
 
-using testing::PlantedModel;
 using testing::planted_state;
+using testing::PlantedModel;
 
 ServiceOptions planted_options() {
   ServiceOptions options;

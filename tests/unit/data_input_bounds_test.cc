@@ -34,8 +34,7 @@ TEST(InputBounds, TimestampBeyondInt64IsRefusedWithItsPlace) {
   EXPECT_NE(error.find("events.csv:3: column 'ts' (4)"), std::string::npos) << error;
   EXPECT_NE(error.find("not an integer timestamp"), std::string::npos) << error;
   IdMap u2, i2;
-  const auto table =
-      read_interactions(interactions_in(dir, "u1,i1,4,1.7e9\n"), &u2, &i2);
+  const auto table = read_interactions(interactions_in(dir, "u1,i1,4,1.7e9\n"), &u2, &i2);
   EXPECT_EQ(table.rows.size(), 1);
 }
 
@@ -61,9 +60,9 @@ TEST(InputBounds, NonRegularFilesAreRefusedUnopened) {
   EXPECT_NE(error_of([&] { read_file(fifo); }).find("not a regular file"), std::string::npos);
   EXPECT_NE(error_of([&] { read_file("/dev/zero"); }).find("not a regular file"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { TableReader reader(TableSpec{}, "/dev/urandom"); })
-                .find("not a regular file"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { TableReader reader(TableSpec{}, "/dev/urandom"); }).find("not a regular file"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -51,8 +51,9 @@ TEST_F(HttpHardeningTest, ChunkedBodyIsRefusedOnceItPassesTheLimit) {
   // 64 KiB in 4 KiB chunks against a 4 KiB limit, and no final chunk: the server must
   // answer while the body is still arriving.
   RawSocket socket(port_);
-  std::string head = "POST /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer secret\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n";
+  std::string head =
+      "POST /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer secret\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   ASSERT_TRUE(socket.send(head));
   for (int i = 0; i < 16; ++i) {
     if (!socket.send("1000\r\n" + std::string(4096, 'A') + "\r\n")) break;
@@ -77,7 +78,8 @@ TEST_F(HttpHardeningTest, ChunkedBodyWithinTheLimitIsAccepted) {
         std::ostringstream size;
         size << std::hex << body.size();
         return size.str();
-      }() + "\r\n" + body + "\r\n0\r\n\r\n"));
+      }() +
+      "\r\n" + body + "\r\n0\r\n\r\n"));
   const std::string answer = socket.receive(5);
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   EXPECT_NE(body_of(answer).find("\"i1\""), std::string::npos) << answer;
@@ -191,8 +193,8 @@ TEST_F(HttpHardeningTest, TrainingConfigPathsAreConfinedToTheConfigRoot) {
   start(options);
   expect_error(post("/api/v1/models/train", {{"config_path", "/etc/shadow"}}), 403, "forbidden",
                "outside the config root");
-  expect_error(post("/api/v1/models/train", {{"config_path", "../secret.yaml"}}), 403,
-               "forbidden", "outside the config root");
+  expect_error(post("/api/v1/models/train", {{"config_path", "../secret.yaml"}}), 403, "forbidden",
+               "outside the config root");
   expect_error(post("/api/v1/models/train", {{"config_path", "link.yaml"}}), 403, "forbidden",
                "symlink escape");
   expect_error(post("/api/v1/models/train", {{"config_path", "sub"}}), 400, "invalid_argument",
