@@ -45,7 +45,8 @@ const bool kRegistered = register_command(
            ->required()
            ->check(CLI::IsMember({"users", "items"}));
        app.add_option("--output", options->output, "CSV file to write")->required();
-       app.add_option("--threads", options->threads, "Compute threads (0 = cores)");
+       app.add_option("--threads", options->threads, "Compute threads (0 = cores)")
+           ->check(CLI::Range(0, 256));
        app.callback([options] { run_embed(*options); });
      }});
 

@@ -15,8 +15,12 @@ void add_music(CLI::App& generate) {
   CLI::App* music = generate.add_subcommand(
       "music", "Listeners, tracks and a year of listening events from a hidden taste model");
   music->add_option("--output", *output, "Folder to write into (created if missing)")->required();
-  music->add_option("--users", options->users, "Number of listeners")->capture_default_str();
-  music->add_option("--items", options->items, "Number of tracks")->capture_default_str();
+  music->add_option("--users", options->users, "Number of listeners")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
+  music->add_option("--items", options->items, "Number of tracks")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
   music
       ->add_option("--events-per-user", options->events_per_user,
                    "Mean events per listener (heavy-tailed)")

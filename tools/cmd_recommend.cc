@@ -64,10 +64,13 @@ const bool kRegistered = register_command(
        app.add_option("--model", options->model, "Model bundle directory")->required();
        app.add_option("--user", options->user, "User id (as in the input files)");
        app.add_flag("--all-users", options->all_users, "Recommend for every user");
-       app.add_option("--k", options->k, "Items per user")->required();
+       app.add_option("--k", options->k, "Items per user")
+           ->required()
+           ->check(CLI::Range(1, 1'000'000));
        app.add_flag("--exclude-seen", options->exclude_seen, "Skip the user's training items");
        app.add_option("--output", options->output, "CSV file (default: standard output)");
-       app.add_option("--threads", options->threads, "Compute threads (0 = cores)");
+       app.add_option("--threads", options->threads, "Compute threads (0 = cores)")
+           ->check(CLI::Range(0, 256));
        app.callback([options] { run_recommend(*options); });
      }});
 

@@ -27,6 +27,8 @@ struct ServeOptions {
   std::vector<std::string> overrides;
   std::string host;
   int port = -1;
+  std::string config_root;  // "" = the model root
+  int64_t max_connections_per_address = towerrec::http::ServerOptions{}.max_connections_per_address;
 };
 
 towerrec::Config serve_config(const ServeOptions& options) {
@@ -35,6 +37,16 @@ towerrec::Config serve_config(const ServeOptions& options) {
   towerrec::Config config = towerrec::load_config(path, options.overrides);
   if (!options.host.empty()) config.serve.host = options.host;
   if (options.port >= 0) config.serve.port = options.port;
+  // Relative serve paths are taken from the folder holding the bundle, never from
+  // wherever the server happens to start (a towerrec.db there, bundles loaded from it).
+  namespace fs = std::filesystem;
+  const fs::path bundle_parent = fs::canonical(options.model).parent_path();
+  if (fs::path(config.serve.model_root).is_relative()) {
+    config.serve.model_root = (bundle_parent / config.serve.model_root).lexically_normal().string();
+  }
+  if (fs::path(config.serve.database).is_relative()) {
+    config.serve.database = (fs::path(config.serve.model_root) / config.serve.database).string();
+  }
   return config;
 }
 
@@ -64,8 +76,10 @@ void run_serve(const ServeOptions& options) {
               config.serve.database.c_str(), static_cast<long long>(restored.users),
               static_cast<long long>(restored.items), static_cast<long long>(restored.events),
               static_cast<long long>(restored.skipped));
-  towerrec::http::HttpServer server(towerrec::http::ServerOptions::from_config(config.serve),
-                                    *service, store);
+  auto server_options = towerrec::http::ServerOptions::from_config(config.serve);
+  server_options.config_root = options.config_root;
+  server_options.max_connections_per_address = options.max_connections_per_address;
+  towerrec::http::HttpServer server(server_options, *service, store);
   const int port = server.start();
   const auto status = service->status();
   std::printf("serving %s (%s index, %lld items) on http://%s:%d\n", version.c_str(),
@@ -91,6 +105,14 @@ const bool kRegistered = towerrec::cli::register_command(
        app.add_option("--host", options->host, "Address to bind (default serve.host)");
        app.add_option("--port", options->port, "Port (default serve.port; 0 = any free port)")
            ->check(CLI::Range(0, 65535));
+       app.add_option("--config-root", options->config_root,
+                      "Training configs named by path, and the data they read, must be below "
+                      "this folder (default: serve.model_root)")
+           ->check(CLI::ExistingDirectory);
+       app.add_option("--max-connections-per-address", options->max_connections_per_address,
+                      "Open connections one client address may hold; more get 503")
+           ->capture_default_str()
+           ->check(CLI::Range(1, 65536));
        app.callback([options] { run_serve(*options); });
      }});
 

@@ -48,7 +48,7 @@ const bool kRegistered = towerrec::cli::register_command(
            ->required()
            ->check(CLI::ExistingDirectory);
        app.add_option("--item", options->item, "Item id")->required();
-       app.add_option("--k", options->k, "Number of neighbours");
+       app.add_option("--k", options->k, "Number of neighbours")->check(CLI::Range(1, 1'000'000));
        app.callback([options] { run_similar(*options); });
      }});
 

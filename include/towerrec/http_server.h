@@ -26,12 +26,18 @@ struct ServerOptions {
   // Defaults are the serve section's (towerrec/config.h); from_config copies a loaded one.
   std::string host = ServeConfig{}.host;
   int port = static_cast<int>(ServeConfig{}.port);  // 0 = let the system pick (see port())
-  // Each keep-alive connection holds a pool thread while open, so the pool must be at
-  // least as large as the number of concurrent clients or they queue behind each other.
+  // Request workers. A connection holds one only while a request is read and answered
+  // (idle and slow connections wait in the connection gate, docs/security.md).
   int threads = static_cast<int>(ServeConfig{}.threads);
+  // Open connections one client address may hold; more are refused with 503.
+  int64_t max_connections_per_address = 64;  // `towerrec serve --max-connections-per-address`
   std::string admin_token;  // "" = take TOWERREC_ADMIN_TOKEN; both empty = open (loopback only)
-  std::string model_root = ServeConfig{}.model_root;      // bundles load only from below it
+  std::string model_root = ServeConfig{}.model_root;  // bundles load only from below it
+  // Training configs named by path load only from below it ("" = the model root).
+  std::string config_root;                                // `towerrec serve --config-root`
   int64_t max_body_bytes = ServeConfig{}.max_body_bytes;  // larger bodies get 413
+  // Total time for one request's head and body, from its first byte; also how long an
+  // idle keep-alive connection stays open.
   double read_timeout_seconds = ServeConfig{}.read_timeout_seconds;
   int64_t max_limit = ServeConfig{}.max_limit;  // largest accepted "limit"
   bool access_log = ServeConfig{}.access_log;   // one info line per request (http/access_log.h)

@@ -13,13 +13,18 @@ void register_serve_keys(ConfigRegistry& registry) {
   serve.add("admin_token", &ServeConfig::admin_token, any_value(),
             "Token for admin routes (\"\" = env TOWERREC_ADMIN_TOKEN, else open).");
   serve.add("model_root", &ServeConfig::model_root, any_value(),
-            "Bundles are only loaded from below this folder.");
+            "Bundles are only loaded from below this folder; relative to the folder holding "
+            "the bundle `towerrec serve --model` names. Training configs named by path, and "
+            "the data they read, must be below it too (or below `towerrec serve "
+            "--config-root`).");
   serve.add("database", &ServeConfig::database, any_value(),
-            "SQLite file for feedback and events.");
+            "SQLite file for posted users, items and events; relative to serve.model_root, "
+            "never to the working directory.");
   serve.add("max_body_bytes", &ServeConfig::max_body_bytes, between(1, 1 << 30),
             "Largest accepted request body.");
   serve.add("read_timeout_seconds", &ServeConfig::read_timeout_seconds, greater_than(0),
-            "Socket read timeout.");
+            "Total time to receive one request (head and body) from its first byte; also "
+            "how long an idle keep-alive connection stays open.");
   serve.add("max_limit", &ServeConfig::max_limit, at_least(1),
             "Largest number of recommendations one request may ask for.");
   serve.add("unknown_user", &ServeConfig::unknown_user, one_of({"cold_start", "reject"}),
@@ -28,11 +33,11 @@ void register_serve_keys(ConfigRegistry& registry) {
             "404.");
   serve.add("access_log", &ServeConfig::access_log, any_value(),
             "One info-level log line per request: method, path, status, latency.");
-  serve.add("weight_two_tower", &ServeConfig::weight_two_tower, at_least(0),
+  serve.add("weight_two_tower", &ServeConfig::weight_two_tower, between(0, 1e6),
             "Blend weight of the two-tower score.");
-  serve.add("weight_collaborative", &ServeConfig::weight_collaborative, at_least(0),
+  serve.add("weight_collaborative", &ServeConfig::weight_collaborative, between(0, 1e6),
             "Blend weight of the collaborative (co-occurrence) score.");
-  serve.add("weight_content", &ServeConfig::weight_content, at_least(0),
+  serve.add("weight_content", &ServeConfig::weight_content, between(0, 1e6),
             "Blend weight of the content-similarity score.");
   serve.add("overfetch", &ServeConfig::overfetch, between(1, 1000),
             "Candidates fetched per algorithm: limit * overfetch + the excluded items, so "

@@ -95,7 +95,7 @@ void register_train_keys(ConfigRegistry& registry) {
             "Learning-rate schedule: constant, halve on plateau, or cosine decay.");
   train.add("clip_grad_norm", &TrainConfig::clip_grad_norm, at_least(0),
             "Clip the gradient norm to this (0 = off).");
-  train.add("threads", &TrainConfig::threads, at_least(0), "CPU threads (0 = all cores).");
+  train.add("threads", &TrainConfig::threads, between(0, 256), "CPU threads (0 = all cores).");
   train.add("seed", &TrainConfig::seed, any_value(), "Seed of initialisation and sampling.");
   train.add("max_seconds", &TrainConfig::max_seconds, at_least(0),
             "Stop after this many seconds of training (0 = no budget). The collaborative "

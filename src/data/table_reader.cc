@@ -16,6 +16,14 @@ namespace towerrec::data {
 namespace {
 
 std::string read_file(const std::string& path) {
+  // A FIFO or device would block the open or never end (/dev/zero): refuse it unopened.
+  struct stat kind {};
+  if (::stat(path.c_str(), &kind) == 0 && !S_ISREG(kind.st_mode)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                path +
+                    " is not a regular file (a directory, FIFO, socket or device cannot be "
+                    "read as a table)");
+  }
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) {
     const bool exists = std::filesystem::exists(path);

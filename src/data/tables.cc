@@ -38,11 +38,32 @@ InteractionColumns locate(const DataConfig& data, const TableReader& reader) {
 }
 
 // Parses field `column` as a number; rejects the row (throw or count) when it is not.
+// Ratings, labels and weights beyond this magnitude are refused: scores built from
+// them would overflow float.
+constexpr double kMaxTableNumber = 1e9;
+
 bool number_field(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
                   int column, double* out) {
-  if (parse_double(fields[column], out)) return true;
+  if (parse_double(fields[column], out)) {
+    if (std::fabs(*out) <= kMaxTableNumber) return true;
+    reader.reject_row("number out of range", reader.where(line, column) + ": " +
+                                                 std::string(fields[column].substr(0, 40)) +
+                                                 " is outside [-1e9, 1e9]");
+    return false;
+  }
   reader.reject_row("unparsable number", reader.where(line, column) + ": cannot parse '" +
-                                             std::string(fields[column]) + "' as a number");
+                                             std::string(fields[column].substr(0, 40)) +
+                                             "' as a number");
+  return false;
+}
+
+// A timestamp must be an integer (or an integral float) that fits int64 seconds.
+bool timestamp_field(TableReader& reader, const std::vector<std::string_view>& fields, int64_t line,
+                     int column, int64_t* out) {
+  if (parse_int64(fields[column], out)) return true;
+  reader.reject_row("bad timestamp", reader.where(line, column) + ": '" +
+                                         std::string(fields[column].substr(0, 40)) +
+                                         "' is not an integer timestamp within int64");
   return false;
 }
 
@@ -130,14 +151,12 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
                         reader.where(line, user.empty() ? c.user : c.item) + ": empty id");
       return;
     }
-    double rating = NAN, label = 1, weight = 1, ts = 0;
+    double rating = NAN, label = 1, weight = 1;
     if (c.rating >= 0 && !number_field(reader, f, line, c.rating, &rating)) return;
     if (c.label >= 0 && !number_field(reader, f, line, c.label, &label)) return;
     if (c.weight >= 0 && !number_field(reader, f, line, c.weight, &weight)) return;
     int64_t timestamp = 0;
-    if (c.timestamp >= 0 && !parse_int64(f[c.timestamp], &timestamp)) {
-      if (!number_field(reader, f, line, c.timestamp, &ts)) return;
-    }
+    if (c.timestamp >= 0 && !timestamp_field(reader, f, line, c.timestamp, &timestamp)) return;
     for (size_t t = 0; t < tasks.size(); ++t) {
       if (!task_label(reader, f, line, task_columns[t], tasks[t].threshold, &task_row[t])) return;
     }

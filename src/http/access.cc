@@ -42,11 +42,11 @@ std::string bearer_token(const std::string& authorization) {
   return authorization.substr(prefix.size());
 }
 
-ModelRoot::ModelRoot(const std::string& root) {
+ModelRoot::ModelRoot(const std::string& root, const std::string& label, const std::string& key)
+    : label_(label) {
   std::error_code error;
   root_ = fs::canonical(root.empty() ? "." : root, error);
-  check(!error && fs::is_directory(root_),
-        "serve.model_root '" + root + "' is not an existing directory");
+  check(!error && fs::is_directory(root_), key + " '" + root + "' is not an existing directory");
 }
 
 bool ModelRoot::contains(const fs::path& candidate) const {
@@ -56,33 +56,46 @@ bool ModelRoot::contains(const fs::path& candidate) const {
   return first != ".." && !relative.is_absolute();
 }
 
-ResolvedPath ModelRoot::resolve(const std::string& requested) const {
+ResolvedPath ModelRoot::confine(const std::string& requested, const std::string& what) const {
   ResolvedPath result;
   if (requested.find('\0') != std::string::npos) {
-    return {PathProblem::kInvalid, "bundle path contains a NUL byte", {}};
+    return {PathProblem::kInvalid, what + " contains a NUL byte", {}};
   }
   const fs::path given(requested);
   const fs::path joined = (given.is_absolute() ? given : root_ / given).lexically_normal();
   if (!contains(joined) && joined != root_) {
     return {PathProblem::kForbidden,
-            "bundle path '" + requested + "' is outside the model root " + root_.string(),
+            what + " '" + requested + "' is outside the " + label_ + " " + root_.string(),
             {}};
   }
   std::error_code error;
   const fs::path canonical = fs::canonical(joined, error);
   if (error) {
-    return {PathProblem::kNotFound, "bundle path '" + requested + "' does not exist", {}};
+    return {PathProblem::kNotFound, what + " '" + requested + "' does not exist", {}};
   }
   // A symlink inside the root may point anywhere; judge where it really leads.
   if (!contains(canonical) && canonical != root_) {
     return {PathProblem::kForbidden,
-            "bundle path '" + requested + "' resolves outside the model root (symlink escape)",
+            what + " '" + requested + "' resolves outside the " + label_ + " (symlink escape)",
             {}};
   }
-  if (!fs::is_directory(canonical)) {
+  result.canonical = canonical;
+  return result;
+}
+
+ResolvedPath ModelRoot::resolve(const std::string& requested) const {
+  ResolvedPath result = confine(requested, "bundle path");
+  if (result.problem == PathProblem::kNone && !fs::is_directory(result.canonical)) {
     return {PathProblem::kInvalid, "bundle path '" + requested + "' is not a directory", {}};
   }
-  result.canonical = canonical;
+  return result;
+}
+
+ResolvedPath ModelRoot::resolve_file(const std::string& requested, const std::string& what) const {
+  ResolvedPath result = confine(requested, what);
+  if (result.problem == PathProblem::kNone && !fs::is_regular_file(result.canonical)) {
+    return {PathProblem::kInvalid, what + " '" + requested + "' is not a regular file", {}};
+  }
   return result;
 }
 

@@ -31,18 +31,27 @@ struct ResolvedPath {
   std::filesystem::path canonical;  // set when problem == kNone
 };
 
-// The folder model bundles must live under. Relative request paths are taken from the
+// A folder requested paths must stay under: model bundles (serve.model_root) or
+// training configs (serve.config_root). Relative request paths are taken from the
 // root; the canonical result (symlinks resolved) must stay inside it.
 class ModelRoot {
  public:
-  // Throws Error(kInvalidArgument) when root does not name an existing directory.
-  explicit ModelRoot(const std::string& root);
+  // Throws Error(kInvalidArgument) when root does not name an existing directory. `label`
+  // names the root in messages ("model root", "config root"), `key` its setting.
+  explicit ModelRoot(const std::string& root, const std::string& label = "model root",
+                     const std::string& key = "serve.model_root");
+  // A directory below the root (a bundle).
   ResolvedPath resolve(const std::string& requested) const;
+  // A regular file below the root (a config); `what` names it in messages.
+  ResolvedPath resolve_file(const std::string& requested, const std::string& what) const;
   const std::filesystem::path& path() const { return root_; }
 
  private:
   bool contains(const std::filesystem::path& candidate) const;
+  // Confinement without the final kind check; `what` names the path in messages.
+  ResolvedPath confine(const std::string& requested, const std::string& what) const;
   std::filesystem::path root_;  // canonical
+  std::string label_;
 };
 
 }  // namespace towerrec::http

@@ -40,6 +40,12 @@ std::map<std::string, std::vector<std::string>> read_filters(const nlohmann::jso
   return result;
 }
 
+// Bounds of numbers a client sends (docs/security.md): far beyond any real use, close
+// enough that sums and products of them stay finite in float scores.
+constexpr double kMaxEventValue = 1e6;
+constexpr int64_t kMaxTimestamp = 10'000'000'000'000;  // seconds or milliseconds since 1970
+constexpr double kMaxBlendWeight = 1e6;
+
 Event read_event(const nlohmann::json& value, const std::string& path, int64_t now_seconds) {
   FieldReader fields(value, path);
   Event event;
@@ -48,17 +54,21 @@ Event read_event(const nlohmann::json& value, const std::string& path, int64_t n
   event.type = fields.required_string("type");
   check(!event.type.empty(), "field '" + fields.field_path("type") + "' must not be empty");
   event.value = fields.number("value").value_or(1.0);
-  check(std::isfinite(event.value), "field '" + fields.field_path("value") + "' must be finite");
+  check(std::isfinite(event.value) && std::fabs(event.value) <= kMaxEventValue,
+        "field '" + fields.field_path("value") + "' must be a number in [-1e6, 1e6]");
+  check(!fields.has("timestamp") || value.at("timestamp").is_number_integer(),
+        "field '" + fields.field_path("timestamp") + "' must be an integer in [0, 1e13]");
   event.timestamp = fields.integer("timestamp").value_or(now_seconds);
-  check(event.timestamp >= 0, "field '" + fields.field_path("timestamp") + "' must be >= 0");
+  check(event.timestamp >= 0 && event.timestamp <= kMaxTimestamp,
+        "field '" + fields.field_path("timestamp") + "' must be an integer in [0, 1e13]");
   fields.reject_unknown();
   return event;
 }
 
 double read_weight(FieldReader& fields, const std::string& name) {
   const double weight = fields.number(name).value_or(0.0);
-  check(std::isfinite(weight) && weight >= 0,
-        "field '" + fields.field_path(name) + "' must be a non-negative number");
+  check(std::isfinite(weight) && weight >= 0 && weight <= kMaxBlendWeight,
+        "field '" + fields.field_path(name) + "' must be a non-negative number, at most 1e6");
   return weight;
 }
 
@@ -258,7 +268,13 @@ nlohmann::json to_json(const ServiceStatus& status) {
 }
 
 nlohmann::json error_json(const std::string& code, const std::string& message) {
-  return {{"error", {{"code", code}, {"message", message}}}};
+  // Messages may quote request content (ids, paths, values): never echo more than a
+  // few hundred bytes of it.
+  constexpr size_t kMaxMessage = 512;
+  if (message.size() <= kMaxMessage) return {{"error", {{"code", code}, {"message", message}}}};
+  const std::string cut =
+      message.substr(0, kMaxMessage) + "... (" + std::to_string(message.size()) + " bytes in all)";
+  return {{"error", {{"code", code}, {"message", cut}}}};
 }
 
 }  // namespace towerrec::http

@@ -16,6 +16,7 @@
 #include "http/access.h"
 #include "http/access_log.h"
 #include "http/api_codec.h"
+#include "http/guarded_server.h"
 #include "http/prometheus.h"
 #include "http/route_table.h"
 #include "towerrec/error.h"
@@ -23,7 +24,46 @@
 namespace towerrec::http {
 namespace {
 
+enum class BodyRead { kComplete, kTooLarge, kIncomplete };
+
+// Reads the whole body into request.body, stopping as soon as it exceeds `limit`
+// (decoded bytes: chunked or compressed bodies are bounded as they are read).
+BodyRead read_body(const httplib::Request& request, const httplib::ContentReader& reader,
+                   size_t limit) {
+  if (request.has_header("Content-Length")) {
+    const std::string declared = request.get_header_value("Content-Length");
+    if (declared.size() > 18 || std::stoull("0" + declared) > limit) return BodyRead::kTooLarge;
+  }
+  std::string& body = const_cast<httplib::Request&>(request).body;
+  bool too_large = false;
+  const bool complete = reader([&](const char* data, size_t length) {
+    if (body.size() + length > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large) return BodyRead::kTooLarge;
+  return complete ? BodyRead::kComplete : BodyRead::kIncomplete;
+}
+
+// The connection closes after this answer (its request was not read to the end).
+void close_after_answer(httplib::Response& response) {
+  response.set_header("Connection", "close");
+  if (ConnectionStream* stream = current_stream()) stream->must_close();
+}
+
 constexpr const char* kUnmatchedRoute = "unmatched";
+// Request line and headers together (httplib answers a URI over 8 KiB with 414 itself).
+constexpr size_t kMaxHeadBytes = 65536;
+
+// Raw bytes a body may take on the wire: chunk framing of a chunked body (at least 5
+// bytes per chunk) comes on top of the decoded limit; the decoded size is checked exactly
+// while reading.
+size_t body_budget(int64_t max_body_bytes) {
+  return static_cast<size_t>(max_body_bytes) * 2 + 65536;
+}
 
 std::pair<int, std::string> status_of(ErrorCode code) {
   switch (code) {
@@ -96,6 +136,7 @@ void validate(const ServerOptions& options, const std::string& token) {
         "serve.port must be in [0, 65535], got " + std::to_string(options.port));
   check(options.max_body_bytes >= 1, "serve.max_body_bytes must be >= 1");
   check(options.max_limit >= 1, "serve.max_limit must be >= 1");
+  check(options.max_connections_per_address >= 1, "serve.max_connections_per_address must be >= 1");
   check(std::isfinite(options.read_timeout_seconds) && options.read_timeout_seconds > 0,
         "serve.read_timeout_seconds must be > 0");
   if (token.empty() && !is_loopback_host(options.host)) {
@@ -135,10 +176,11 @@ struct HttpServer::Impl {
   EventLog log;  // posted users, items and events: durable first, then live
   std::string token;
   std::unique_ptr<ModelRoot> model_root;
+  std::unique_ptr<ModelRoot> config_root;
   std::unique_ptr<RouteContext> context;
   RequestMetrics metrics;
   AccessLog access_log;
-  httplib::Server server;
+  std::unique_ptr<GuardedServer> server;
   std::vector<Route> routes;
   std::vector<std::regex> patterns;  // routes[i]'s pattern, for the 405 check
   std::thread listener;
@@ -151,6 +193,8 @@ struct HttpServer::Impl {
   void bind();
   void register_routes();
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
+  void handle_with_body(const Route& route, const httplib::Request& request,
+                        httplib::Response& response, const httplib::ContentReader& reader);
   void handle_unrouted(const httplib::Request& request, httplib::Response& response);
   bool authorized(const httplib::Request& request) const;
 };
@@ -173,7 +217,9 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   } catch (const HttpStatusError& error) {
     send_json(response, error.status(), error_json(error.code(), error.what()));
   } catch (const Error& error) {
-    if (error.code() == ErrorCode::kInternal) {
+    // A 5xx is never the client's to read: its message may carry paths or a library's
+    // diagnostics, so the client gets an id and the log the message.
+    if (status_of(error.code()).first >= 500) {
       send_internal_error(request, response, error.what(), error.file(), error.line());
     } else {
       const auto [status, code] = status_of(error.code());
@@ -187,6 +233,26 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics.record(route.name, request.method, response.status, elapsed.count());
   access_log.record(request.method, request.path, response.status, elapsed.count());
+}
+
+// Reads the body under the size limit into request.body, then handles the route. The
+// Request belongs to httplib's process_request, which hands it to content-reader
+// handlers as const only because it expects them to stream the body elsewhere.
+void HttpServer::Impl::handle_with_body(const Route& route, const httplib::Request& request,
+                                        httplib::Response& response,
+                                        const httplib::ContentReader& reader) {
+  const auto limit = static_cast<size_t>(options.max_body_bytes);
+  const BodyRead read = read_body(request, reader, limit);
+  if (read != BodyRead::kComplete) {
+    close_after_answer(response);
+    const int status = read == BodyRead::kTooLarge ? 413 : 400;
+    const auto [code, message] = describe_status(status, options.max_body_bytes);
+    send_json(response, status, error_json(code, message));
+    metrics.record(kUnmatchedRoute, request.method, status, -1);
+    access_log.record(request.method, request.path, status, 0);
+    return;
+  }
+  handle(route, request, response);
 }
 
 void HttpServer::Impl::handle_unrouted(const httplib::Request& request,
@@ -216,43 +282,64 @@ void HttpServer::Impl::register_routes() {
     auto handler = [this, &route](const httplib::Request& request, httplib::Response& response) {
       handle(route, request, response);
     };
-    if (route.method == "GET") server.Get(route.pattern, handler);
-    if (route.method == "POST") server.Post(route.pattern, handler);
-    if (route.method == "PUT") server.Put(route.pattern, handler);
+    // Bodies are read by handle_with_body, which enforces the size limit while reading
+    // (whatever the transfer encoding); httplib's own reader bounds only Content-Length.
+    const httplib::Server::HandlerWithContentReader body_handler =
+        [this, &route](const httplib::Request& request, httplib::Response& response,
+                       const httplib::ContentReader& reader) {
+          handle_with_body(route, request, response, reader);
+        };
+    if (route.method == "GET") server->Get(route.pattern, handler);
+    if (route.method == "POST") server->Post(route.pattern, body_handler);
+    if (route.method == "PUT") server->Put(route.pattern, body_handler);
   }
   // Registered last: httplib tries patterns in order, so these see only the rest.
   auto unrouted = [this](const httplib::Request& request, httplib::Response& response) {
     handle_unrouted(request, response);
   };
-  server.Get(".*", unrouted);
-  server.Post(".*", unrouted);
-  server.Put(".*", unrouted);
-  server.Patch(".*", unrouted);
-  server.Delete(".*", unrouted);
-  server.Options(".*", unrouted);
+  // An unread body would be taken for the next request: answer, then close.
+  const httplib::Server::HandlerWithContentReader unrouted_with_body =
+      [this](const httplib::Request& request, httplib::Response& response,
+             const httplib::ContentReader&) {
+        close_after_answer(response);
+        handle_unrouted(request, response);
+      };
+  server->Get(".*", unrouted);
+  server->Post(".*", unrouted_with_body);
+  server->Put(".*", unrouted_with_body);
+  server->Patch(".*", unrouted_with_body);
+  server->Delete(".*", unrouted_with_body);
+  server->Options(".*", unrouted);
 }
 
 void HttpServer::Impl::configure() {
-  const int threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  GuardOptions guard;
+  guard.gate.workers = options.threads;
+  guard.gate.max_per_address = options.max_connections_per_address;
+  guard.gate.request_timeout = std::chrono::duration<double>(options.read_timeout_seconds);
+  guard.gate.idle_timeout = std::chrono::duration<double>(options.read_timeout_seconds);
+  guard.gate.head_bytes = kMaxHeadBytes;
+  guard.limits.request_timeout = guard.gate.request_timeout;
+  guard.limits.write_timeout = guard.gate.request_timeout;
+  guard.limits.head_bytes = kMaxHeadBytes;
+  guard.limits.body_bytes = body_budget(options.max_body_bytes);
+  server = std::make_unique<GuardedServer>(guard);
   // Set on the listening socket; Linux copies it to every accepted socket. Without it,
   // Nagle + delayed ACK cost ~40 ms per keep-alive request.
-  server.set_tcp_nodelay(true);
+  server->set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port
   // silently; SO_REUSEADDR alone still allows quick restarts.
-  server.set_socket_options([this](socket_t socket) {
+  server->set_socket_options([this](socket_t socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     listen_socket = socket;
   });
-  server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
-  const auto timeout = std::chrono::duration<double>(options.read_timeout_seconds);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
-  server.set_read_timeout(micros / 1000000, micros % 1000000);
-  server.set_write_timeout(micros / 1000000, micros % 1000000);
-  server.set_keep_alive_max_count(1000);
-  server.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
+  server->set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
+  server->set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a route handler already answered
+    // httplib refused the request itself (malformed, too large): what follows on the
+    // connection cannot be trusted to start a request.
+    close_after_answer(response);
     const auto [code, message] = describe_status(response.status, options.max_body_bytes);
     send_json(response, response.status, error_json(code, message));
     metrics.record(kUnmatchedRoute, method_label(request.method), response.status, -1);
@@ -263,8 +350,8 @@ void HttpServer::Impl::configure() {
 
 void HttpServer::Impl::bind() {
   const std::string& host = options.host;
-  port = options.port == 0 ? server.bind_to_any_port(host)
-                           : (server.bind_to_port(host, options.port) ? options.port : -1);
+  port = options.port == 0 ? server->bind_to_any_port(host)
+                           : (server->bind_to_port(host, options.port) ? options.port : -1);
   if (port <= 0) {
     throw Error(ErrorCode::kIo, "cannot listen on " + host + ":" + std::to_string(options.port) +
                                     " (address in use or not available)");
@@ -290,16 +377,21 @@ int HttpServer::start() {
   }
   validate(impl.options, impl.token);
   impl.model_root = std::make_unique<ModelRoot>(impl.options.model_root);
-  impl.context = std::make_unique<RouteContext>(RouteContext{
-      impl.service, impl.store, impl.log, impl.options, *impl.model_root, impl.metrics});
+  const std::string& config_root = impl.options.config_root;
+  impl.config_root =
+      std::make_unique<ModelRoot>(config_root.empty() ? impl.options.model_root : config_root,
+                                  "config root", "serve.config_root");
+  impl.context = std::make_unique<RouteContext>(RouteContext{impl.service, impl.store, impl.log,
+                                                             impl.options, *impl.model_root,
+                                                             *impl.config_root, impl.metrics});
   impl.configure();
   impl.bind();
   impl.listener = std::thread([&impl] {
-    impl.server.listen_after_bind();
+    impl.server->listen_after_bind();
     impl.listen_returned = true;
   });
   // stop() only reaches a server that has entered its accept loop.
-  while (!impl.server.is_running() && !impl.listen_returned) {
+  while (!impl.server->is_running() && !impl.listen_returned) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   spdlog::info("listening on {}:{} with {} threads", impl.options.host, impl.port,
@@ -309,7 +401,7 @@ int HttpServer::start() {
 
 void HttpServer::stop() {
   if (!impl_->listener.joinable()) return;
-  impl_->server.stop();
+  impl_->server->stop();
   impl_->listener.join();
 }
 
@@ -319,6 +411,6 @@ void HttpServer::wait() {
 
 int HttpServer::port() const { return impl_->port; }
 
-bool HttpServer::running() const { return impl_->server.is_running(); }
+bool HttpServer::running() const { return impl_->server && impl_->server->is_running(); }
 
 }  // namespace towerrec::http

@@ -38,6 +38,14 @@ nlohmann::json parse_body(const std::string& body) {
   check(!body.empty(), "request body is empty; expected a JSON object");
   try {
     return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& error) {
+    // The library's message quotes the last token read ("last read: '...'"), which may
+    // be most of the body: name the position and the reason only.
+    std::string reason = error.what();
+    const size_t quoted = reason.find("; last read:");
+    if (quoted != std::string::npos) reason.erase(quoted);
+    throw Error(ErrorCode::kInvalidArgument,
+                "malformed JSON at byte " + std::to_string(error.byte) + ": " + reason);
   } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorCode::kInvalidArgument, "malformed JSON: " + std::string(error.what()));
   }

@@ -27,6 +27,7 @@ struct RouteContext {
   EventLog& log;
   const ServerOptions& options;
   const ModelRoot& model_root;
+  const ModelRoot& config_root;
   RequestMetrics& metrics;
 };
 

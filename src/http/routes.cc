@@ -3,10 +3,12 @@
 // JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "http/api_codec.h"
 #include "http/json_fields.h"
 #include "http/route_table.h"
+#include "towerrec/config.h"
 #include "towerrec/error.h"
 
 namespace towerrec::http {
@@ -68,19 +70,8 @@ void record_events(RouteContext& context, const Request& request, Response& resp
   send_json(response, 200, {{"accepted", events.size()}});
 }
 
-void start_training(RouteContext& context, const Request& request, Response& response) {
-  const auto train = parse_train(parse_body(request.body));
-  const std::string job_id = context.service.start_training(train);
-  send_json(response, 202, {{"job_id", job_id}});
-}
-
-void job_status(RouteContext& context, const Request& request, Response& response) {
-  send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
-}
-
-void load_model(RouteContext& context, const Request& request, Response& response) {
-  const std::string requested = parse_load(parse_body(request.body));
-  const ResolvedPath resolved = context.model_root.resolve(requested);
+// Refusals of a confined path as HTTP statuses.
+std::string confined(const ResolvedPath& resolved) {
   switch (resolved.problem) {
     case PathProblem::kNone:
       break;
@@ -91,8 +82,56 @@ void load_model(RouteContext& context, const Request& request, Response& respons
     case PathProblem::kInvalid:
       throw HttpStatusError(400, "invalid_argument", resolved.message);
   }
-  const std::string path = resolved.canonical.string();
-  const std::string version = context.service.load_model(path);
+  return resolved.canonical.string();
+}
+
+// A training config must not make the server read, and quote in a job's error, files
+// outside the config root: the config file and every table it names must be below it.
+// Relative table paths are resolved as the trainer resolves them (data.dir, else the
+// working directory).
+void check_training_inputs(TrainRequest& train, const ModelRoot& root) {
+  if (!train.config_path.empty()) {
+    train.config_path = confined(root.resolve_file(train.config_path, "config_path"));
+  }
+  const Config config =
+      train.config_path.empty() ? parse_config(train.config_text) : load_config(train.config_path);
+  const std::pair<const char*, const TableSpec*> tables[] = {
+      {"interactions", &config.data.interactions},
+      {"users", &config.data.users},
+      {"items", &config.data.items}};
+  for (const auto& [name, spec] : tables) {
+    if (spec->file.empty()) continue;
+    const std::filesystem::path file(spec->file);
+    const std::filesystem::path path =
+        file.is_absolute() ? file : std::filesystem::absolute(config.data.dir) / file;
+    confined(root.resolve_file(path.string(), std::string("data.") + name + ".file"));
+  }
+}
+
+void start_training(RouteContext& context, const Request& request, Response& response) {
+  auto train = parse_train(parse_body(request.body));
+  check_training_inputs(train, context.config_root);
+  const std::string job_id = context.service.start_training(train);
+  send_json(response, 202, {{"job_id", job_id}});
+}
+
+void job_status(RouteContext& context, const Request& request, Response& response) {
+  send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
+}
+
+void load_model(RouteContext& context, const Request& request, Response& response) {
+  const std::string requested = parse_load(parse_body(request.body));
+  const std::string path = confined(context.model_root.resolve(requested));
+  std::string version;
+  try {
+    version = context.service.load_model(path);
+  } catch (const Error& error) {
+    // The directory exists: a file missing from it makes it an invalid bundle (400),
+    // not an unknown path (404).
+    if (error.code() != ErrorCode::kNotFound) throw;
+    throw Error(ErrorCode::kInvalidArgument,
+                "'" + requested + "' is not a valid bundle: " + error.what());
+  }
   ModelRecord model;
   model.version = version;
   model.path = path;

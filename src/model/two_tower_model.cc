@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "bundle/bundle_io.h"
 #include "model/bundle_writer.h"
@@ -53,14 +54,42 @@ IdMap read_id_map(const std::string& path, int64_t expected) {
   return map;
 }
 
+// Every parameter and buffer with its shape, as the schema built it.
+std::map<std::string, std::vector<int64_t>> tensor_shapes(const torch::nn::Module& module) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& item : module.named_parameters())
+    shapes[item.key()] = item.value().sizes().vec();
+  for (const auto& item : module.named_buffers()) shapes[item.key()] = item.value().sizes().vec();
+  return shapes;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+// torch::load copies each stored tensor into the module whatever its shape, so a bundle
+// whose weights do not fit the schema would load and fail on every request: compare
+// the shapes with the schema's before serving.
 template <typename Module>
 void load_module(Module& module, const std::string& path) {
+  const auto expected = tensor_shapes(*module);
   try {
     torch::load(module, path);
   } catch (const c10::Error& e) {
     throw Error(
         ErrorCode::kInvalidArgument,
         path + " is corrupt or does not match manifest.json: " + e.what_without_backtrace());
+  }
+  for (const auto& [name, shape] : tensor_shapes(*module)) {
+    const auto it = expected.find(name);
+    if (it != expected.end() && it->second == shape) continue;
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        path + ": tensor '" + name + "' has shape " + shape_text(shape) +
+            " but the schema in config.yaml and preprocessing.json needs " +
+            (it == expected.end() ? std::string("no such tensor") : shape_text(it->second)));
   }
   module->eval();
 }

@@ -1,5 +1,6 @@
 #include "serve/tower_service.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -124,10 +125,35 @@ void TowerService::check_item(const std::string& item_id, const Features& featur
 
 void TowerService::upsert_item(const std::string& item_id, const Features& features) {
   check_id(item_id, "item");
+  std::lock_guard<std::mutex> swap(swap_mutex_);
   const auto state = require_state();
   add_item_to_state(*state, item_id, features);
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
-  posted_items_.emplace_back(item_id, features);
+  posted_items_[item_id] = {features, ++posted_seq_};
+}
+
+uint64_t TowerService::apply_posted_items(ServingState& state, uint64_t after) const {
+  std::vector<std::pair<uint64_t, std::pair<std::string, Features>>> newer;
+  uint64_t newest = after;
+  {
+    std::shared_lock<std::shared_mutex> lock(data_mutex_);
+    for (const auto& [id, posted] : posted_items_) {
+      if (posted.seq > after) newer.push_back({posted.seq, {id, posted.features}});
+    }
+    newest = std::max(newest, posted_seq_);
+  }
+  std::sort(newer.begin(), newer.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [seq, item] : newer) add_item_to_state(state, item.first, item.second);
+  return newest;
+}
+
+// Under serve.unknown_user = reject a user must exist (model row, posted features or
+// earlier events) before its events are taken; under cold_start events start a user.
+bool TowerService::knows_user(const ServingState* state, const std::string& user_id) const {
+  if (state && state->model->users().find(user_id) >= 0) return true;
+  std::shared_lock<std::shared_mutex> lock(data_mutex_);
+  return users_.count(user_id) > 0 || events_.count(user_id) > 0;
 }
 
 void TowerService::check_events(const std::vector<Event>& events) {
@@ -136,6 +162,10 @@ void TowerService::check_events(const std::vector<Event>& events) {
     check_id(event.user_id, "event user");
     check_id(event.item_id, "event item");
     check(std::isfinite(event.value), "event value must be finite");
+    if (options_.reject_unknown_users && !knows_user(state.get(), event.user_id)) {
+      throw Error(ErrorCode::kNotFound,
+                  "unknown user '" + event.user_id + "' in event (serve.unknown_user is reject)");
+    }
     if (state) {
       std::shared_lock<std::shared_mutex> lock(state->items_mutex);
       if (state->catalog.find(event.item_id) < 0) {
@@ -163,12 +193,11 @@ JobStatus TowerService::job_status(const std::string& job_id) { return jobs_->st
 std::string TowerService::load_model(const std::string& bundle_path) {
   check(static_cast<bool>(options_.loader), "this server cannot load bundles by path");
   std::shared_ptr<ServingState> state = options_.loader(bundle_path);
-  std::vector<std::pair<std::string, Features>> posted;
-  {
-    std::shared_lock<std::shared_mutex> lock(data_mutex_);
-    posted = posted_items_;
-  }
-  for (const auto& [id, features] : posted) add_item_to_state(*state, id, features);
+  // Most posted items are applied while writes continue; the few posted meanwhile are
+  // applied with writes held, right before the swap.
+  const uint64_t applied = apply_posted_items(*state, 0);
+  std::lock_guard<std::mutex> swap(swap_mutex_);
+  apply_posted_items(*state, applied);
   const std::string version = state->model->version();
   install(std::move(state));
   return version;

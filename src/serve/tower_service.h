@@ -95,6 +95,9 @@ class TowerService : public RecommendationService {
   void add_item_to_state(ServingState& state, const std::string& item_id,
                          const Features& features) const;
   void on_trained(const TrainedBundle& bundle);
+  // Applies the posted items newer than `after` to `state`; returns the newest seq.
+  uint64_t apply_posted_items(ServingState& state, uint64_t after) const;
+  bool knows_user(const ServingState* state, const std::string& user_id) const;
 
   ServiceOptions options_;
   const std::chrono::steady_clock::time_point started_;
@@ -107,7 +110,17 @@ class TowerService : public RecommendationService {
   BlendWeights weights_;
   std::unordered_map<std::string, Features> users_;
   std::unordered_map<std::string, std::vector<LiveEvent>> events_;
-  std::vector<std::pair<std::string, Features>> posted_items_;
+  // The latest features of each posted item, in posting order of their latest version
+  // (seq): re-applied to a newly loaded model. Written under swap_mutex_.
+  struct PostedItem {
+    Features features;
+    uint64_t seq = 0;
+  };
+  std::unordered_map<std::string, PostedItem> posted_items_;
+  uint64_t posted_seq_ = 0;
+  // Held by upsert_item while it applies and records an item, and by load_model while it
+  // brings a new model up to date and installs it: no posted item misses the live model.
+  std::mutex swap_mutex_;
 
   mutable std::atomic<int64_t> unknown_user_requests_{0};
 

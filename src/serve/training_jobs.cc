@@ -3,6 +3,8 @@
 #include <cmath>
 #include <exception>
 
+#include <spdlog/spdlog.h>
+
 #include "towerrec/error.h"
 
 namespace towerrec::serve {
@@ -20,6 +22,26 @@ void apply_progress(const TrainProgress& p, JobStatus& s) {
     s.metrics[p.metric] = p.val_metric;
   }
 }
+
+namespace {
+
+// A job's status is readable without the admin token: a user error is reported in
+// short (it may quote the config), an internal one only by reference to the log.
+std::string job_error(const std::string& job_id, const Error& e) {
+  constexpr size_t kMaxMessage = 300;
+  if (e.code() == ErrorCode::kInternal) {
+    spdlog::error("training job {} failed: {}", job_id, e.what());
+    return "internal error (details are in the server log under " + job_id + ")";
+  }
+  std::string message = e.what();
+  if (message.size() > kMaxMessage) {
+    spdlog::warn("training job {} failed: {}", job_id, message);
+    message = message.substr(0, kMaxMessage) + "... (the full message is in the server log)";
+  }
+  return message;
+}
+
+}  // namespace
 
 JobRunner::JobRunner(TrainFunction train, TrainedCallback on_trained)
     : train_(std::move(train)), on_trained_(std::move(on_trained)) {}
@@ -74,8 +96,11 @@ void JobRunner::run(const std::string& job_id, TrainRequest request) {
   try {
     bundle = train_(request, progress);
     if (on_trained_) on_trained_(bundle);
+  } catch (const Error& e) {
+    error = job_error(job_id, e);
   } catch (const std::exception& e) {
-    error = e.what();
+    spdlog::error("training job {} failed: {}", job_id, e.what());
+    error = "internal error (details are in the server log under " + job_id + ")";
   }
   std::lock_guard<std::mutex> lock(mutex_);
   JobStatus& s = jobs_.at(job_id);

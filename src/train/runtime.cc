@@ -6,6 +6,8 @@
 
 #include <torch/torch.h>
 
+#include "towerrec/error.h"
+
 namespace towerrec {
 
 // OpenBLAS is reached through Debian's libblas alternative, so its symbol may or may
@@ -17,7 +19,13 @@ void set_blas_threads(int threads) {
   }
 }
 
+// More threads than this only oversubscribe the cores (train.threads has the same bound).
+constexpr int64_t kMaxThreads = 256;
+
 int64_t configure_threads(int64_t threads) {
+  check(threads <= kMaxThreads, "at most " + std::to_string(kMaxThreads) +
+                                    " compute threads may be asked for, got " +
+                                    std::to_string(threads));
   if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
   static bool interop_set = false;
   if (!interop_set) {

@@ -131,6 +131,11 @@ std::string read_file(const std::string& path) {
   if (fs::is_directory(path, ec)) {
     throw Error(ErrorCode::kIo, "cannot read '" + path + "': it is a directory");
   }
+  // A FIFO or device would block the open or never end (/dev/zero): refuse it unopened.
+  if (!fs::is_regular_file(path, ec)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "cannot read '" + path + "': not a regular file (a FIFO, socket or device)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_io("cannot open", path, errno);
   // Read into a string of the file's size: streaming into a growing buffer and copying

@@ -17,6 +17,7 @@
 #include "serve_bundle_data.h"
 #include "test_support.h"
 #include "towerrec/baselines.h"
+#include "towerrec/bundle.h"
 #include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/model.h"
@@ -53,6 +54,53 @@ class ServeBundleTest : public ::testing::Test {
 towerrec::testing::TempDir* ServeBundleTest::dir_ = nullptr;
 std::string ServeBundleTest::bundle_;
 std::string ServeBundleTest::yaml_;
+
+// Copies a saved module archive, growing the first matrix by one row: same tensor
+// names, one shape that no longer fits the schema.
+void copy_growing_one_matrix(torch::serialize::InputArchive& in,
+                             torch::serialize::OutputArchive& out, std::string& grown) {
+  for (const std::string& key : in.keys()) {
+    torch::Tensor tensor;
+    if (in.try_read(key, tensor)) {
+      if (grown.empty() && tensor.dim() == 2) {
+        tensor = torch::zeros({tensor.size(0) + 1, tensor.size(1)});
+        grown = key;
+      }
+      out.write(key, tensor);
+      continue;
+    }
+    torch::serialize::InputArchive child_in;
+    in.read(key, child_in);
+    torch::serialize::OutputArchive child_out;
+    copy_growing_one_matrix(child_in, child_out, grown);
+    out.write(key, child_out);
+  }
+}
+
+TEST_F(ServeBundleTest, TowerWeightsThatDoNotFitTheSchemaAreRefusedAtLoad) {
+  const std::string bad = dir_->path() + "/bad-shapes";
+  std::filesystem::copy(bundle_, bad, std::filesystem::copy_options::recursive);
+  const std::string tower = bad + "/" + BundleLayout::kItemTower;
+  torch::serialize::InputArchive in;
+  in.load_from(tower);
+  torch::serialize::OutputArchive out;
+  std::string grown;
+  copy_growing_one_matrix(in, out, grown);
+  ASSERT_FALSE(grown.empty());
+  out.save_to(tower);
+  BundleManifest manifest = read_manifest(bad);
+  write_manifest(bad, manifest);  // digests match again: only the shape is wrong
+  try {
+    load_bundle_state(bad, {});
+    FAIL() << "a bundle whose item tower does not fit its schema loaded";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << message;
+    EXPECT_NE(message.find("item_tower.pt: tensor '"), std::string::npos) << message;
+    EXPECT_NE(message.find("has shape ["), std::string::npos) << message;
+    EXPECT_NE(message.find("needs ["), std::string::npos) << message;
+  }
+}
 
 int jazz_count(const RecommendResponse& response) {
   int count = 0;

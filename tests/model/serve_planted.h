@@ -49,6 +49,7 @@ class PlantedModel : public TowerModel {
                                                      : std::vector<float>{0, 1};
   }
   std::vector<float> embed_item(const Features& f) const override {
+    ++item_tower_calls;
     auto x = f.find("x"), y = f.find("y");
     check(x != f.end() && y != f.end(), "item features need 'x' and 'y'");
     return {std::stof(x->second), std::stof(y->second)};
@@ -56,6 +57,7 @@ class PlantedModel : public TowerModel {
   const std::vector<float>& item_embeddings() const override { return items_vec_; }
 
   mutable std::atomic<int64_t> tower_calls{0};
+  mutable std::atomic<int64_t> item_tower_calls{0};
 
  private:
   std::string version_;

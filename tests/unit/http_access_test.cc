@@ -18,7 +18,7 @@ TEST_F(HttpAccessTest, StateChangingRoutesNeedTheToken) {
       {"/api/v1/users", {{"user_id", "a"}, {"features", json::object()}}},
       {"/api/v1/items", {{"item_id", "a"}, {"features", json::object()}}},
       {"/api/v1/events", {{"events", {{{"user_id", "u1"}, {"item_id", "i1"}, {"type", "v"}}}}}},
-      {"/api/v1/models/train", {{"config", "x: 1"}}},
+      {"/api/v1/models/train", {{"config", "train:\n  epochs: 1\n"}}},
       {"/api/v1/models/load", {{"path", "b1"}}}};
   for (const auto& [route, body] : admin_posts) {
     auto denied = post(route, body, /*admin=*/false);

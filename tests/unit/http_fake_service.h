@@ -159,6 +159,10 @@ class FakeService : public RecommendationService {
   }
 
   std::string load_model(const std::string& bundle_path) override {
+    // As the real loader does for a directory without a manifest.
+    if (std::filesystem::is_empty(bundle_path)) {
+      throw Error(ErrorCode::kNotFound, bundle_path + "/manifest.json is missing");
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     loaded_paths_.push_back(bundle_path);
     version_ = "v-" + std::filesystem::path(bundle_path).filename().string();

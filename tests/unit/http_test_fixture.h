@@ -26,8 +26,10 @@ class ServerTest : public ::testing::Test {
   static constexpr const char* kToken = "secret";
 
   void SetUp() override {
-    std::filesystem::create_directories(dir_.path() + "/models/b1");
-    std::filesystem::create_directories(dir_.path() + "/models/b2");
+    for (const char* bundle : {"b1", "b2"}) {
+      std::filesystem::create_directories(dir_.path() + "/models/" + bundle);
+      dir_.write(std::string("models/") + bundle + "/manifest.json", "{}");
+    }
     store_ = std::make_unique<Store>(dir_.path() + "/towerrec.db");
     start(options());
   }
