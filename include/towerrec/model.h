@@ -14,14 +14,13 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "towerrec/bundle.h"
 #include "towerrec/cancel.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 #include "towerrec/metrics.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec {
 
@@ -95,7 +94,7 @@ class TwoTowerModel {
 
   const std::string& dir() const;
   const BundleManifest& manifest() const;
-  const nlohmann::json& preprocessing() const;  // for encode_rows (cold start)
+  const PreprocessingState& preprocessing() const;  // for encode_rows (cold start)
   const IdMap& users() const;
   const IdMap& items() const;
   int64_t embedding_dim() const;

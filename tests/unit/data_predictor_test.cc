@@ -2,6 +2,7 @@
 // predictor on planted data (better than the median on hidden known values), the
 // confidences, and the pipeline (inputs, encode_rows of new rows, the report).
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <random>
@@ -245,7 +246,8 @@ TEST(FeaturePredictor, PipelineReportAndNewRows) {
   const int64_t i5 = out.dataset.items.find("i5"), i10 = out.dataset.items.find("i10");
   EXPECT_NEAR(audio.values[i5 * 2], 0.83, 0.03);
   EXPECT_NEAR(audio.values[i10 * 2], 0.23, 0.03);
-  const nlohmann::json& stats = out.report.details["features"]["item"][1];
+  const nlohmann::json details = nlohmann::json::parse(out.report.details);
+  const nlohmann::json& stats = details["features"]["item"][1];
   EXPECT_EQ(stats["observed"], 48);
   EXPECT_EQ(stats["predicted"], 12);
   EXPECT_EQ(stats["imputed"], 0);
@@ -257,7 +259,8 @@ TEST(FeaturePredictor, PipelineReportAndNewRows) {
   EXPECT_NE(text.find("predictor held-out R^2:  energy 0.9"), std::string::npos) << text;
   EXPECT_NE(text.find("confidence predicted: min 0.7"), std::string::npos) << text;
 
-  const nlohmann::json saved = nlohmann::json::parse(out.preprocessing.dump());
+  const PreprocessingState saved =
+      preprocessing_from_json(preprocessing_to_json(out.preprocessing), "saved");
   const auto rows = encode_rows(saved, "item",
                                 {{{"item", "new"}, {"genres", "Rock"}},
                                  {{"item", "known"}, {"genres", "Rock"}, {"energy", "0.5"}}});
