@@ -1,5 +1,5 @@
-// towerrec train: config -> data pipeline -> build_bundle (training, catalogue,
-// collaborative factors, optional index) -> model bundle.
+// towerrec train: config -> data pipeline (grown from a base bundle with --from) -> build_bundle
+// (training, catalogue, collaborative factors, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -12,6 +12,7 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/warm_start.h"
 
 namespace towerrec::cli {
 namespace {
@@ -22,6 +23,7 @@ struct TrainCommandOptions {
   std::string output;
   std::string index;  // index/ of this spec; "" = none
   bool resume = false;
+  std::string from;  // base bundle of a warm start; "" = from scratch
 };
 
 void run_train(const TrainCommandOptions& o) {
@@ -29,7 +31,10 @@ void run_train(const TrainCommandOptions& o) {
   Config config = load_config(o.config, o.overrides);
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
-  PipelineOutput data = build_dataset(config);
+  // A warm start checks the base's schema before reading anything.
+  PipelineOutput data = o.from.empty()
+                            ? build_dataset(config)
+                            : build_warm_start_dataset(config, read_warm_start_base(o.from));
   spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
                data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
                data.dataset.validation.size(), data.dataset.test.size());
@@ -42,6 +47,7 @@ void run_train(const TrainCommandOptions& o) {
   options.train.resume = o.resume;
   options.parts.index_spec = o.index;
   options.started = started;
+  options.warm_start_from = o.from;
   const BuiltBundle built = build_bundle(config, data, o.output, options);
   const TrainResult& result = built.training;
   std::cout << "model " << built.model_version << " written to " << built.dir << ": "
@@ -63,6 +69,10 @@ const bool kRegistered = register_command(
        app.add_option("--index", options->index,
                       "Also build the item index of this spec into the bundle (e.g. HNSW32)");
        app.add_flag("--resume", options->resume, "Continue from the output's checkpoint");
+       app.add_option("--from", options->from,
+                      "Warm start from this model bundle: grow its vocabularies, start from "
+                      "its weights and optimiser state, train on new events plus a replay "
+                      "sample (train.warm_start)");
        app.callback([options] { run_train(*options); });
      }});
 

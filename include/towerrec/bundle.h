@@ -111,7 +111,8 @@ struct BundleManifest {
   int64_t num_users = 0;
   int64_t num_items = 0;
   int64_t num_train_interactions = 0;
-  std::string data_fingerprint;  // data_fingerprint(config) of the training data
+  std::string data_fingerprint;    // data_fingerprint(config) of the training data
+  std::string base_model_version;  // warm start: the base bundle's model_version; "" = none
   nlohmann::json metrics = nlohmann::json::object();  // training summary and validation
   // Every other file of the bundle, by path relative to it ("bpr/bpr.json").
   std::map<std::string, FileDigest> files;

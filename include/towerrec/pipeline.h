@@ -59,6 +59,13 @@ struct InputTables {
 PipelineOutput build_dataset(const Config& config);
 // Same, with some or all tables given in memory.
 PipelineOutput build_dataset(const Config& config, const InputTables& tables);
+// Warm start: grows `base` (a trained model's preprocessing state) instead of fitting
+// anew. The base users and items keep their dense indices and codes, new ones are
+// appended; the growth rules are those of docs/learning-loop.md ("Warm start"). Throws
+// Error when config declares other features than base holds (check_warm_start in
+// towerrec/warm_start.h names the difference first).
+PipelineOutput build_dataset(const Config& config, const InputTables& tables,
+                             const PreprocessingState& base);
 
 // Encodes raw feature rows (column name -> text) of users (side == "user") or items
 // (side == "item") with saved preprocessing state. Unknown categories map to the

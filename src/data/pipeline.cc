@@ -8,6 +8,7 @@
 #include "data/dataset_split.h"
 #include "data/derived_features.h"
 #include "data/feature_cells.h"
+#include "data/feature_growth.h"
 #include "data/features.h"
 #include "data/item_values.h"
 
@@ -33,6 +34,7 @@ struct Side {
   RawTable raw;
   data::EntityTableStats stats;
   const TableText* text = nullptr;  // in-memory table, else the file of `table`
+  const SideState* base = nullptr;  // warm start: the base model's state, grown
 };
 
 const TableText* text_of(const std::optional<TableText>& table) {
@@ -102,6 +104,9 @@ SideState encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
             side.name + " feature '" + specs[i].name + "' declared twice");
     }
   }
+  check(!side.base || side.base->features.size() == specs.size(),
+        "warm start: " + std::to_string(specs.size()) + " " + side.name + " features, " +
+            (side.base ? std::to_string(side.base->features.size()) : "") + " in the base model");
   const data::FeatureContext ctx{side.ids, side.id_column, base_dir, out};
   out->assign(specs.size(), FeatureColumn());
   SideState state{side.id_column, *side.ids, std::vector<FeatureState>(specs.size())};
@@ -113,7 +118,9 @@ SideState encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
       if (data::is_predicted(specs[i]) != second) continue;
       FeatureSpec spec = specs[i];
       if (second) spec.predict_from = data::predictor_inputs(spec, specs);
-      fitted[i] = data::fit_feature(spec, side.raw, fit_rows, ctx);
+      fitted[i] = side.base
+                      ? data::grow_feature(side.base->features[i], spec, side.raw, fit_rows, ctx)
+                      : data::fit_feature(spec, side.raw, fit_rows, ctx);
       feature_stats[i] = {{"name", spec.name}};
       (*out)[i] = data::encode_feature(fitted[i], side.raw, ctx, &feature_stats[i]);
     }
@@ -204,14 +211,19 @@ void fill_report(const Config& config, const data::InteractionTable& table,
                 {"test", d.test.size()}};
 }
 
-}  // namespace
+// Warm start: the base ids first, in their order, so they keep their dense indices.
+void seed_ids(const PreprocessingState* base, Dataset* d) {
+  if (!base) return;
+  for (const auto& id : base->user.ids.ids()) d->users.add(id);
+  for (const auto& id : base->item.ids.ids()) d->items.add(id);
+}
 
-PipelineOutput build_dataset(const Config& config) { return build_dataset(config, {}); }
-
-PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
+PipelineOutput build(const Config& config, const InputTables& tables,
+                     const PreprocessingState* base) {
   const auto start = std::chrono::steady_clock::now();
   PipelineOutput out;
   Dataset& d = out.dataset;
+  seed_ids(base, &d);
   const data::InteractionTable table = data::read_interactions(
       config.data, &d.users, &d.items, config.train.tasks, text_of(tables.interactions));
   spdlog::debug("interactions: {} rows read, {} kept, {} users, {} items", table.rows_read,
@@ -220,6 +232,7 @@ PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
              {},     text_of(tables.users)};
   Side items{"item", &config.features.item, &config.data.items, "", &d.items, {},
              {},     text_of(tables.items)};
+  if (base) users.base = &base->user, items.base = &base->item;
   read_side(config.data, "", &users);
   read_side(config.data, config.data.item_title_column, &items);
   data::assign_splits(config.split, table, &d);
@@ -238,6 +251,7 @@ PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
   auto derived =
       data::derive_user_features(config.features.derived_user, d.item_features, d.items, d.train,
                                  d.users.size(), &pre.derived_user, &stats["derived_user"]);
+  if (base) data::keep_base_widths(base->derived_user, &derived, &pre.derived_user);
   for (auto& column : derived) d.user_features.push_back(std::move(column));
   fill_item_text(config, items, &d);
   fill_report(config, table,
@@ -247,6 +261,19 @@ PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.report.details = details.dump(2);
   return out;
+}
+
+}  // namespace
+
+PipelineOutput build_dataset(const Config& config) { return build(config, {}, nullptr); }
+
+PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
+  return build(config, tables, nullptr);
+}
+
+PipelineOutput build_dataset(const Config& config, const InputTables& tables,
+                             const PreprocessingState& base) {
+  return build(config, tables, &base);
 }
 
 namespace {
