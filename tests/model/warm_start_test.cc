@@ -64,6 +64,7 @@ Planted planted() {
 
 std::string config_yaml(const std::string& events, int64_t genre_dim = 8) {
   return "data:\n"
+         "  dir: .\n"
          "  interactions: {file: " +
          events +
          "}\n"
