@@ -21,7 +21,7 @@ void run_inspect(const InspectOptions& options) {
   const towerrec::Config config = towerrec::load_config(options.config, options.overrides);
   const towerrec::PipelineOutput out = towerrec::build_dataset(config);
   if (options.json) {
-    std::cout << out.report.details.dump(2) << "\n";
+    std::cout << out.report.details << "\n";
   } else {
     std::cout << out.report.to_text();
   }

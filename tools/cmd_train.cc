@@ -1,5 +1,5 @@
-// towerrec train: config -> data pipeline -> build_bundle (training, catalogue,
-// collaborative factors, optional index) -> model bundle.
+// towerrec train: config -> data pipeline (grown from a base bundle with --from) -> build_bundle
+// (training, catalogue, collaborative factors, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -14,6 +14,7 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/warm_start.h"
 
 namespace towerrec::cli {
 namespace {
@@ -26,6 +27,7 @@ struct TrainCommandOptions {
   bool resume = false;
   int nproc = 0;  // > 0: start this many local ranks
   double dist_timeout = kDefaultDistributedTimeout;
+  std::string from;  // base bundle of a warm start; "" = from scratch
 };
 
 void run_train(const TrainCommandOptions& o) {
@@ -43,7 +45,10 @@ void run_train(const TrainCommandOptions& o) {
   }
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
-  PipelineOutput data = build_dataset(config);
+  // A warm start checks the base's schema before reading anything.
+  PipelineOutput data = o.from.empty()
+                            ? build_dataset(config)
+                            : build_warm_start_dataset(config, read_warm_start_base(o.from));
   spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
                data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
                data.dataset.validation.size(), data.dataset.test.size());
@@ -56,10 +61,16 @@ void run_train(const TrainCommandOptions& o) {
   options.train.resume = o.resume;
   options.parts.index_spec = o.index;
   options.started = started;
+  options.warm_start_from = o.from;
   if (env.world_size > 1) {
     join_process_group(env, o.dist_timeout);
     if (env.rank > 0) {  // rank 0 writes the bundle; the others train their replica
       options.train.progress = false;
+      if (!o.from.empty()) {  // the same plan as rank 0's build_bundle makes
+        WarmStartPlan warm = plan_warm_start(config, data, read_warm_start_base(o.from));
+        options.train.warm_start_checkpoint = warm.checkpoint;
+        options.train.train_rows = std::move(warm.train_rows);
+      }
       train_replica(config, data, o.output, options.train);
       return;
     }
@@ -92,6 +103,10 @@ const bool kRegistered = register_command(
                       "Data-parallel runs: seconds a rank waits for the others at the "
                       "rendezvous and in every exchange")
            ->check(CLI::PositiveNumber);
+       app.add_option("--from", options->from,
+                      "Warm start from this model bundle: grow its vocabularies, start from "
+                      "its weights and optimiser state, train on new events plus a replay "
+                      "sample (train.warm_start)");
        app.callback([options] { run_train(*options); });
      }});
 

@@ -121,8 +121,9 @@ struct BundleManifest {
   int64_t num_users = 0;
   int64_t num_items = 0;
   int64_t num_train_interactions = 0;
-  std::string data_fingerprint;  // data_fingerprint(config) of the training data
-  TrainingSummary metrics;       // the manifest's "metrics": how the training went
+  std::string data_fingerprint;    // data_fingerprint(config) of the training data
+  std::string base_model_version;  // warm start: the base bundle's model_version; "" = none
+  TrainingSummary metrics;         // the manifest's "metrics": how the training went
   // Every other file of the bundle, by path relative to it ("bpr/bpr.json").
   std::map<std::string, FileDigest> files;
   // True when `files` holds something under `folder` (e.g. BundleLayout::kIndexDir).

@@ -18,6 +18,7 @@
 #include "towerrec/item_index.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/warm_start.h"
 
 namespace towerrec {
 
@@ -38,6 +39,7 @@ struct BuildBundleOptions {
   // Called with the staging folder once every file but the manifest is written, before
   // the swap; an exception it throws abandons the bundle like any failure does.
   std::function<void(const std::string& staging_dir)> before_manifest;
+  std::string warm_start_from;  // base bundle directory; "" = train from scratch
 };
 
 struct BuiltBundle {
@@ -46,7 +48,11 @@ struct BuiltBundle {
   std::string model_version;  // as in the manifest
 };
 
-// Trains on data (built from config) and writes the bundle to out_dir. On any error
+// Trains on data (built from config) and writes the bundle to out_dir. With
+// options.warm_start_from, data must come from build_warm_start_dataset (or build_dataset
+// with the base's preprocessing state): the run starts from the base model and trains on
+// its plan (plan_warm_start, towerrec/warm_start.h); the manifest records the base's
+// model_version. On any error
 // the staging folder is removed, out_dir keeps its previous content, and
 // out_dir.train/ keeps the last checkpoint for --resume (removed once the bundle is in
 // place). Throws Error naming the key, feature or file at fault.

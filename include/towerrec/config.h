@@ -190,6 +190,13 @@ struct BprConfig {
   int64_t patience = 6;
 };
 
+// Warm start (`towerrec train --from BUNDLE`, docs/learning-loop.md): the training
+// events the base model has not seen are all trained on; of the others, replay_ratio
+// per new event are drawn (seeded by train.seed) so the model does not forget them.
+struct WarmStartConfig {
+  double replay_ratio = 1.0;  // old events replayed per new event (0 = new events only)
+};
+
 struct TrainConfig {
   std::string loss = "softmax";    // registry name: softmax | bce | ...
   std::string negatives = "auto";  // auto | in_batch | uniform | popularity | mixed | hard
@@ -223,7 +230,8 @@ struct TrainConfig {
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
   bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
   BprConfig bpr;
-  std::vector<TaskSpec> tasks;   // multi-task heads ([] = retrieval only)
+  std::vector<TaskSpec> tasks;  // multi-task heads ([] = retrieval only)
+  WarmStartConfig warm_start;
 };
 
 struct EvalConfig {

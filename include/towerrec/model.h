@@ -14,14 +14,13 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "towerrec/bundle.h"
 #include "towerrec/cancel.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
 #include "towerrec/metrics.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec {
 
@@ -55,6 +54,14 @@ struct TrainOptions {
   // training stops and train_two_tower throws Cancelled. No bundle is written; the
   // last checkpoint (train.checkpoint_every) stays in out_dir + ".train/" for `resume`.
   std::shared_ptr<const CancelToken> cancel;
+  // Warm start (towerrec/warm_start.h): a checkpoint (a bundle's checkpoint.pt) whose
+  // weights (its best epoch's) and optimiser state seed a run that does not resume.
+  // Embedding tables grown since fill their first rows from it; added rows keep their
+  // fresh initialisation and zero optimiser state. "" = train from scratch.
+  std::string warm_start_checkpoint;
+  // The rows of data.dataset.train whose positives the loop trains on, ascending; empty
+  // = all. Everything else (seen items, validation, the catalogue) uses the whole part.
+  std::vector<int64_t> train_rows;
 };
 
 struct TrainResult {
@@ -95,7 +102,7 @@ class TwoTowerModel {
 
   const std::string& dir() const;
   const BundleManifest& manifest() const;
-  const nlohmann::json& preprocessing() const;  // for encode_rows (cold start)
+  const PreprocessingState& preprocessing() const;  // for encode_rows (cold start)
   const IdMap& users() const;
   const IdMap& items() const;
   int64_t embedding_dim() const;

@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec {
 
@@ -20,15 +19,17 @@ struct DataReport {
   int64_t rows_read = 0;
   int64_t rows_dropped = 0;
   std::map<std::string, int64_t> drop_reasons;  // reason -> count
-  nlohmann::json details;                       // per-table and per-feature statistics
-  std::string to_text() const;                  // the human-readable report
+  // Per-table and per-feature statistics as JSON text (two-space indent): what
+  // `towerrec inspect --json` prints.
+  std::string details;
+  std::string to_text() const;  // the human-readable report
 };
 
 struct PipelineOutput {
   Dataset dataset;
   // Fitted preprocessing: vocabularies, scalers, bucket edges, id maps, derived-feature
   // state. Saved in model bundles; read back by encode_rows.
-  nlohmann::json preprocessing;
+  PreprocessingState preprocessing;
   DataReport report;
 };
 
@@ -58,12 +59,21 @@ struct InputTables {
 PipelineOutput build_dataset(const Config& config);
 // Same, with some or all tables given in memory.
 PipelineOutput build_dataset(const Config& config, const InputTables& tables);
+// Warm start: grows `base` (a trained model's preprocessing state) instead of fitting
+// anew. The base users and items keep their dense indices and codes, new ones are
+// appended; the growth rules are those of docs/learning-loop.md ("Warm start"). Throws
+// Error when config declares other features than base holds (check_warm_start in
+// towerrec/warm_start.h names the difference first).
+PipelineOutput build_dataset(const Config& config, const InputTables& tables,
+                             const PreprocessingState& base);
 
 // Encodes raw feature rows (column name -> text) of users (side == "user") or items
 // (side == "item") with saved preprocessing state. Unknown categories map to the
 // unknown code, missing numeric values are imputed. Columns: one per declared feature,
 // in declaration order, rows = rows.size().
-std::vector<FeatureColumn> encode_rows(const nlohmann::json& preprocessing, const std::string& side,
+// Throws Error on a side other than user or item.
+std::vector<FeatureColumn> encode_rows(const PreprocessingState& preprocessing,
+                                       const std::string& side,
                                        const std::vector<std::map<std::string, std::string>>& rows);
 
 }  // namespace towerrec

@@ -92,6 +92,7 @@ struct Event {
 struct TrainRequest {
   std::string config_text;
   std::string config_path;
+  std::string from;  // warm start: base bundle directory on the server; "" = from scratch
 };
 
 enum class JobState { kQueued, kRunning, kSucceeded, kFailed };

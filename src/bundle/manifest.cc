@@ -167,23 +167,26 @@ json manifest_to_json(const BundleManifest& m) {
   for (const auto& [name, digest] : m.files) {
     files[name] = {{"bytes", digest.bytes}, {"sha256", digest.sha256}};
   }
-  return {{"format_version", m.format_version},
-          {"created_at", m.created_at},
-          {"model_version", m.model_version},
-          {"towerrec_version", m.towerrec_version},
-          {"schema",
-           {{"user", schema_to_json(m.user_schema)}, {"item", schema_to_json(m.item_schema)}}},
-          {"model", model_to_json(m.model)},
-          {"compatibility", compatibility_to_json(m.compatibility)},
-          {"tasks", tasks_to_json(m.tasks)},
-          {"embedding_dim", m.embedding_dim},
-          {"counts",
-           {{"users", m.num_users},
-            {"items", m.num_items},
-            {"train_interactions", m.num_train_interactions}}},
-          {"data_fingerprint", m.data_fingerprint},
-          {"metrics", summary_to_json(m.metrics)},
-          {"files", files}};
+  json j = {{"format_version", m.format_version},
+            {"created_at", m.created_at},
+            {"model_version", m.model_version},
+            {"towerrec_version", m.towerrec_version},
+            {"schema",
+             {{"user", schema_to_json(m.user_schema)}, {"item", schema_to_json(m.item_schema)}}},
+            {"model", model_to_json(m.model)},
+            {"compatibility", compatibility_to_json(m.compatibility)},
+            {"tasks", tasks_to_json(m.tasks)},
+            {"embedding_dim", m.embedding_dim},
+            {"counts",
+             {{"users", m.num_users},
+              {"items", m.num_items},
+              {"train_interactions", m.num_train_interactions}}},
+            {"data_fingerprint", m.data_fingerprint},
+            {"metrics", summary_to_json(m.metrics)},
+            {"files", files}};
+  // Only warm-started models name a base, so other manifests stay as they were.
+  if (!m.base_model_version.empty()) j["base_model_version"] = m.base_model_version;
+  return j;
 }
 
 BundleManifest manifest_from_json(const json& j, const std::string& source) {
@@ -211,6 +214,7 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     m.num_train_interactions = j.at("counts").at("train_interactions").get<int64_t>();
     m.data_fingerprint = j.at("data_fingerprint").get<std::string>();
     m.metrics = summary_from_json(j.at("metrics"));
+    m.base_model_version = j.value("base_model_version", std::string());
     for (const auto& [name, digest] : j.at("files").items()) {
       m.files[name] =
           FileDigest{digest.at("bytes").get<int64_t>(), digest.at("sha256").get<std::string>()};

@@ -120,6 +120,11 @@ void register_train_keys(ConfigRegistry& registry) {
           "BPR: maximum passes over the training positives.");
   bpr.add("patience", &BprConfig::patience, between(1, 100000),
           "BPR: epochs without a better validation metric (train.metric) before stopping.");
+  auto warm = train.nested("warm_start", &TrainConfig::warm_start);
+  warm.add("replay_ratio", &WarmStartConfig::replay_ratio, between(0, 1000),
+           "Warm start (train --from BUNDLE): training events of pairs the base model has "
+           "not seen are all kept; of the others, this many per new event are drawn at "
+           "random (seeded by train.seed) and replayed (0 = new events only).");
 }
 
 }  // namespace towerrec::config

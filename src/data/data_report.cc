@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "towerrec/pipeline.h"
 
 namespace towerrec {
@@ -82,7 +84,8 @@ void feature_lines(const std::string& side, const Json& features, std::ostringst
 
 std::string DataReport::to_text() const {
   std::ostringstream out;
-  const Json& d = details;
+  Json d = details.empty() ? Json::object() : Json::parse(details, nullptr, false);
+  if (!d.is_object()) d = Json::object();
   out << "interactions: " << number(d.value("interactions", Json(0))) << " ("
       << number(d.value("positives", Json(0))) << " positive, "
       << number(d.value("negatives", Json(0))) << " explicit negative)\n";

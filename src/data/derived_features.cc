@@ -129,18 +129,20 @@ std::vector<double> fill_defaults(const Interactions& train, FeatureColumn* colu
 std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
                                                 const std::vector<FeatureColumn>& item_features,
                                                 const IdMap& items, const Interactions& train,
-                                                int64_t n_users, Json* state, Json* stats) {
+                                                int64_t n_users,
+                                                std::vector<DerivedFeatureState>* state,
+                                                Json* stats) {
   std::vector<FeatureColumn> out;
   for (const auto& spec : specs) {
     const FeatureColumn& source = find_source(spec, item_features);
     FeatureColumn column;
     if (spec.kind == "history") {
-      Json history;
+      DerivedFeatureState history;
       out.push_back(history_column(spec, source, items, train, n_users, &history));
       stats->push_back({{"name", spec.name},
                         {"kind", spec.kind},
                         {"source", spec.source},
-                        {"width", history.at("width")}});
+                        {"width", history.width}});
       state->push_back(std::move(history));
       continue;
     }
@@ -172,11 +174,13 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
     const std::vector<double> mean = fill_defaults(train, &column);
     std::vector<double> all(column.values.begin(), column.values.end());
     const NumericStats s = numeric_stats(all);
-    state->push_back({{"name", spec.name},
-                      {"kind", spec.kind},
-                      {"source", spec.source},
-                      {"width", column.value_width},
-                      {"default", mean}});
+    DerivedFeatureState fitted;
+    fitted.name = spec.name;
+    fitted.kind = spec.kind;
+    fitted.source = spec.source;
+    fitted.width = column.value_width;
+    fitted.default_values = mean;
+    state->push_back(std::move(fitted));
     stats->push_back({{"name", spec.name},
                       {"kind", spec.kind},
                       {"source", spec.source},
@@ -189,20 +193,24 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
   return out;
 }
 
-std::vector<FeatureColumn> derived_for_rows(const Json& state, const RawTable& raw) {
+std::vector<FeatureColumn> derived_for_rows(const std::vector<DerivedFeatureState>& state,
+                                            const RawTable& raw) {
   std::vector<FeatureColumn> out;
   for (const auto& spec : state) {
-    if (spec.at("kind") == "history") {
+    if (spec.kind == "history") {
       out.push_back(history_for_rows(spec, raw));
       continue;
     }
     FeatureColumn column;
-    column.name = spec.at("name");
-    const int64_t width = spec.at("width");
-    column.kind = spec.at("kind") == "share" ? FeatureKind::kVector : FeatureKind::kNumeric;
+    column.name = spec.name;
+    const int64_t width = spec.width;
+    column.kind = spec.kind == "share" ? FeatureKind::kVector : FeatureKind::kNumeric;
     column.rows = raw.rows;
     column.value_width = width;
-    const auto fallback = spec.at("default").get<std::vector<double>>();
+    check(static_cast<int64_t>(spec.default_values.size()) == width,
+          "derived feature '" + spec.name + "': " + std::to_string(spec.default_values.size()) +
+              " default values for width " + std::to_string(width));
+    const std::vector<double>& fallback = spec.default_values;
     const int c = raw.find(column.name);
     for (int64_t r = 0; r < raw.rows; ++r) {
       std::vector<double> given;

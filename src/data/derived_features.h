@@ -18,22 +18,25 @@
 #include "data/raw_table.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec::data {
 
-// Computes the derived columns for users 0..n_users-1. Appends each feature's state
-// (name, kind, source, width, default) to *state (a JSON array) and its statistics to
-// *stats (a JSON array, one object per feature with its name). Throws Error naming the feature when
+// Computes the derived columns for users 0..n_users-1. Appends each feature's state to
+// *state and its statistics to *stats (a JSON array, one object per feature with its
+// name). Throws Error naming the feature when
 // the source is missing or of the wrong kind.
 std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeatureSpec>& specs,
                                                 const std::vector<FeatureColumn>& item_features,
                                                 const IdMap& items, const Interactions& train,
-                                                int64_t n_users, nlohmann::json* state,
+                                                int64_t n_users,
+                                                std::vector<DerivedFeatureState>* state,
                                                 nlohmann::json* stats);
 
 // The derived columns for request rows: a row may give the value under the feature's
 // name (numbers separated by spaces, commas or '|'; item ids for history); otherwise the
 // saved default.
-std::vector<FeatureColumn> derived_for_rows(const nlohmann::json& state, const RawTable& raw);
+std::vector<FeatureColumn> derived_for_rows(const std::vector<DerivedFeatureState>& state,
+                                            const RawTable& raw);
 
 }  // namespace towerrec::data

@@ -19,48 +19,48 @@ using Json = nlohmann::json;
 
 // Splits counted values into the vocabulary (count >= min_count) and rare values.
 void vocabulary(const std::vector<std::string>& ordered,
-                const std::map<std::string, int64_t>& counts, int64_t min_count, Json* state) {
-  std::vector<std::string> vocab, rare;
+                const std::map<std::string, int64_t>& counts, int64_t min_count,
+                FeatureState* state) {
   for (const auto& value : ordered) {
     auto it = counts.find(value);
     if (it == counts.end()) continue;
-    (it->second >= min_count ? vocab : rare).push_back(value);
+    (it->second >= min_count ? state->vocab : state->rare).push_back(value);
   }
-  (*state)["vocab"] = vocab;
-  (*state)["rare"] = rare;
-  (*state)["cardinality"] = kFirstCode + static_cast<int64_t>(vocab.size());
+  state->cardinality = kFirstCode + static_cast<int64_t>(state->vocab.size());
 }
 
-std::unordered_map<std::string, int64_t> code_table(const Json& state) {
+std::unordered_map<std::string, int64_t> code_table(const FeatureState& state) {
   std::unordered_map<std::string, int64_t> codes;
   int64_t code = kFirstCode;
-  for (const auto& v : state.at("vocab")) codes.emplace(v.get<std::string>(), code++);
-  for (const auto& v : state.at("rare")) codes.emplace(v.get<std::string>(), kOther);
+  for (const auto& v : state.vocab) codes.emplace(v, code++);
+  for (const auto& v : state.rare) codes.emplace(v, kOther);
   return codes;
 }
 
-Json base_state(const FeatureSpec& spec) {
-  return {{"name", spec.name}, {"kind", spec.kind}, {"dim", spec.dim}};
+FeatureState base_state(const FeatureSpec& spec) {
+  FeatureState state;
+  state.name = spec.name;
+  state.kind = parse_feature_kind(spec.kind);
+  state.dim = spec.dim;
+  return state;
 }
 
 // Labels present in one row of a multi_hot feature.
-std::vector<std::string> row_labels(const Json& state, const std::vector<int>& columns,
+std::vector<std::string> row_labels(const FeatureState& state, const std::vector<int>& columns,
                                     const RawTable& raw, int64_t row) {
-  if (!state.at("labels").empty()) {
+  if (!state.labels.empty()) {
     std::vector<std::string> out;
     for (size_t k = 0; k < columns.size(); ++k) {
-      if (flag_cell(raw, columns[k], row)) out.push_back(state["labels"][k].get<std::string>());
+      if (flag_cell(raw, columns[k], row)) out.push_back(state.labels.at(k));
     }
     return out;
   }
-  return split_values(raw.cells[columns[0]][row], state.at("separator").get<std::string>());
+  return split_values(raw.cells[columns.at(0)][row], state.separator);
 }
 
-std::vector<int> multi_hot_columns(const Json& state, const RawTable& raw) {
+std::vector<int> multi_hot_columns(const FeatureState& state, const RawTable& raw) {
   std::vector<int> columns;
-  for (const auto& c : state.at("columns")) {
-    columns.push_back(require_column(raw, c.get<std::string>(), state["name"]));
-  }
+  for (const auto& c : state.columns) columns.push_back(require_column(raw, c, state.name));
   return columns;
 }
 
@@ -97,20 +97,20 @@ std::string single_column(const FeatureSpec& spec) {
   return spec.columns.empty() ? spec.name : spec.columns[0];
 }
 
-Json fit_id(const FeatureSpec& spec, const FeatureContext& ctx) {
-  Json state = base_state(spec);
-  state["column"] = ctx.id_column;
-  state["cardinality"] = ctx.ids->size() + 1;
+FeatureState fit_id(const FeatureSpec& spec, const FeatureContext& ctx) {
+  FeatureState state = base_state(spec);
+  state.column = ctx.id_column;
+  state.cardinality = ctx.ids->size() + 1;
   return state;
 }
 
-Json fit_categorical(const FeatureSpec& spec, const RawTable& raw,
-                     const std::vector<int64_t>& fit_rows) {
+FeatureState fit_categorical(const FeatureSpec& spec, const RawTable& raw,
+                             const std::vector<int64_t>& fit_rows) {
   check(spec.min_count >= 1, "feature '" + spec.name + "': min_count must be >= 1");
-  Json state = base_state(spec);
-  state["column"] = single_column(spec);
-  state["prefix"] = spec.prefix;
-  const int c = require_column(raw, state["column"], spec.name);
+  FeatureState state = base_state(spec);
+  state.column = single_column(spec);
+  state.prefix = spec.prefix;
+  const int c = require_column(raw, state.column, spec.name);
   std::map<std::string, int64_t> counts;
   for (int64_t r : fit_rows) {
     if (!is_blank(raw.cells[c][r])) ++counts[utf8_prefix(raw.cells[c][r], spec.prefix)];
@@ -121,22 +121,22 @@ Json fit_categorical(const FeatureSpec& spec, const RawTable& raw,
   return state;
 }
 
-Json fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
-                   const std::vector<int64_t>& fit_rows) {
+FeatureState fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
+                           const std::vector<int64_t>& fit_rows) {
   check(spec.min_count >= 1, "feature '" + spec.name + "': min_count must be >= 1");
   check(spec.max_length >= 1, "feature '" + spec.name + "': max_length must be >= 1");
   check(spec.pooling == "mean" || spec.pooling == "sum",
         "feature '" + spec.name + "': pooling must be mean or sum, not '" + spec.pooling + "'");
-  Json state = base_state(spec);
+  FeatureState state = base_state(spec);
   const std::vector<std::string> columns = multi_hot_columns(spec);
   check(spec.labels.empty() || spec.labels.size() == columns.size(),
         "feature '" + spec.name + "': " + std::to_string(spec.labels.size()) + " labels for " +
             std::to_string(columns.size()) + " flag columns");
-  state.update({{"columns", columns},
-                {"labels", spec.labels},
-                {"separator", spec.separator},
-                {"max_length", spec.max_length},
-                {"pooling", spec.pooling}});
+  state.columns = columns;
+  state.labels = spec.labels;
+  state.separator = spec.separator;
+  state.max_length = spec.max_length;
+  state.pooling = spec.pooling;
   const std::vector<int> cols = multi_hot_columns(state, raw);
   std::map<std::string, int64_t> counts;
   for (int64_t r : fit_rows) {
@@ -150,19 +150,20 @@ Json fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
   return state;
 }
 
-void encode_id(const Json& state, const RawTable& raw, const FeatureContext& ctx,
+void encode_id(const FeatureState& state, const RawTable& raw, const FeatureContext& ctx,
                FeatureColumn* out, Json* stats) {
-  const int c = require_column(raw, state.at("column"), state["name"]);
+  const int c = require_column(raw, state.column, state.name);
   out->code_width = 1;
   out->codes.resize(static_cast<size_t>(raw.rows));
   for (int64_t r = 0; r < raw.rows; ++r) out->codes[r] = ctx.ids->find(raw.cells[c][r]) + 1;
   code_stats(*out, 0, stats);
 }
 
-void encode_categorical(const Json& state, const RawTable& raw, FeatureColumn* out, Json* stats) {
-  const int c = require_column(raw, state.at("column"), state["name"]);
+void encode_categorical(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
+                        Json* stats) {
+  const int c = require_column(raw, state.column, state.name);
   const auto codes = code_table(state);
-  const int64_t prefix = state.at("prefix");
+  const int64_t prefix = state.prefix;
   out->code_width = 1;
   out->codes.assign(static_cast<size_t>(raw.rows), kUnknown);
   int64_t missing = 0;
@@ -177,12 +178,13 @@ void encode_categorical(const Json& state, const RawTable& raw, FeatureColumn* o
   code_stats(*out, missing, stats);
 }
 
-void encode_multi_hot(const Json& state, const RawTable& raw, FeatureColumn* out, Json* stats) {
+void encode_multi_hot(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
+                      Json* stats) {
   const std::vector<int> cols = multi_hot_columns(state, raw);
   const auto codes = code_table(state);
-  const int64_t width = state.at("max_length");
+  const int64_t width = state.max_length;
   out->code_width = width;
-  out->pooling = state.at("pooling");
+  out->pooling = state.pooling;
   out->codes.assign(static_cast<size_t>(raw.rows * width), -1);
   int64_t missing = 0;
   for (int64_t r = 0; r < raw.rows; ++r) {

@@ -13,32 +13,31 @@ std::string single_column(const FeatureSpec& spec);
 // The flag columns (labels given) or the one separator-joined column of a multi_hot.
 std::vector<std::string> multi_hot_columns(const FeatureSpec& spec);
 
-nlohmann::json fit_id(const FeatureSpec& spec, const FeatureContext& ctx);
-nlohmann::json fit_categorical(const FeatureSpec& spec, const RawTable& raw,
-                               const std::vector<int64_t>& fit_rows);
-nlohmann::json fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
+FeatureState fit_id(const FeatureSpec& spec, const FeatureContext& ctx);
+FeatureState fit_categorical(const FeatureSpec& spec, const RawTable& raw,
                              const std::vector<int64_t>& fit_rows);
-nlohmann::json fit_numeric(const FeatureSpec& spec, const RawTable& raw,
+FeatureState fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows);
+FeatureState fit_numeric(const FeatureSpec& spec, const RawTable& raw,
+                         const std::vector<int64_t>& fit_rows);
 // With impute: predict, spec.predict_from names the inputs (already resolved, see
 // predictor_inputs) and ctx.encoded holds them encoded.
-nlohmann::json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
-                                    const std::vector<int64_t>& fit_rows,
-                                    const FeatureContext& ctx);
-nlohmann::json fit_vector(const FeatureSpec& spec, const FeatureContext& ctx);
+FeatureState fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
+                                  const std::vector<int64_t>& fit_rows, const FeatureContext& ctx);
+FeatureState fit_vector(const FeatureSpec& spec, const FeatureContext& ctx);
 
-void encode_id(const nlohmann::json& state, const RawTable& raw, const FeatureContext& ctx,
+void encode_id(const FeatureState& state, const RawTable& raw, const FeatureContext& ctx,
                FeatureColumn* out, nlohmann::json* stats);
-void encode_categorical(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
+void encode_categorical(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
                         nlohmann::json* stats);
-void encode_multi_hot(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
+void encode_multi_hot(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
                       nlohmann::json* stats);
 // numeric and bucketized
-void encode_numeric(const nlohmann::json& state, const RawTable& raw, FeatureColumn* out,
+void encode_numeric(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
                     nlohmann::json* stats);
-void encode_value_confidence(const nlohmann::json& state, const RawTable& raw,
+void encode_value_confidence(const FeatureState& state, const RawTable& raw,
                              const FeatureContext& ctx, FeatureColumn* out, nlohmann::json* stats);
-void encode_vector(const nlohmann::json& state, const RawTable& raw, const FeatureContext& ctx,
+void encode_vector(const FeatureState& state, const RawTable& raw, const FeatureContext& ctx,
                    FeatureColumn* out, nlohmann::json* stats);
 
 }  // namespace towerrec::data

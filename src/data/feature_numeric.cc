@@ -44,29 +44,32 @@ void numeric_stats_json(const std::vector<double>& present, int64_t missing, Jso
 
 }  // namespace
 
-Json fit_numeric(const FeatureSpec& spec, const RawTable& raw,
-                 const std::vector<int64_t>& fit_rows) {
-  Json state = {{"name", spec.name}, {"kind", spec.kind}, {"dim", spec.dim}};
-  state["column"] = single_column(spec);
-  state["extract"] = spec.extract;
-  const int c = require_column(raw, state["column"], spec.name);
+FeatureState fit_numeric(const FeatureSpec& spec, const RawTable& raw,
+                         const std::vector<int64_t>& fit_rows) {
+  FeatureState state;
+  state.name = spec.name;
+  state.kind = parse_feature_kind(spec.kind);
+  state.dim = spec.dim;
+  state.column = single_column(spec);
+  state.extract = spec.extract;
+  const int c = require_column(raw, state.column, spec.name);
   const std::vector<double> values = present_values(raw, c, spec.extract, fit_rows);
-  state["transform"] = NumericTransform::fit(values, spec).to_json();
-  if (spec.kind == "bucketized") {
+  state.scaler = NumericTransform::fit(values, spec).state();
+  if (state.kind == FeatureKind::kBucketized) {
     check_boundaries(spec);
-    state["boundaries"] = spec.boundaries;
-    state["cardinality"] = static_cast<int64_t>(spec.boundaries.size()) + 1;
+    state.boundaries = spec.boundaries;
+    state.cardinality = static_cast<int64_t>(spec.boundaries.size()) + 1;
   }
   return state;
 }
 
-void encode_numeric(const Json& state, const RawTable& raw, FeatureColumn* out, Json* stats) {
-  const int c = require_column(raw, state.at("column"), state["name"]);
-  const std::string extract = state.at("extract");
-  const NumericTransform t = NumericTransform::from_json(state.at("transform"));
-  const bool buckets = state.contains("boundaries");
-  const std::vector<double> edges =
-      buckets ? state["boundaries"].get<std::vector<double>>() : std::vector<double>{};
+void encode_numeric(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
+                    Json* stats) {
+  const int c = require_column(raw, state.column, state.name);
+  const std::string& extract = state.extract;
+  const NumericTransform t(state.scaler);
+  const bool buckets = state.kind == FeatureKind::kBucketized;
+  const std::vector<double>& edges = state.boundaries;
   out->value_width = 1;
   out->values.resize(static_cast<size_t>(raw.rows));
   if (buckets) {

@@ -10,8 +10,6 @@ namespace towerrec::data {
 
 namespace {
 
-using Json = nlohmann::json;
-
 constexpr int64_t kMaxLevels = 256;  // one-hot columns per categorical input, most frequent
 constexpr int64_t kMinKnown = 20;    // known training values needed to fit and measure
 constexpr int64_t kHoldOutEvery = 5;
@@ -237,53 +235,50 @@ double FeaturePredictor::predict(const SparseRow& row, int64_t j) const {
   return std::clamp(sparse_dot(row, m.weights), m.lo, m.hi);
 }
 
-Json FeaturePredictor::to_json() const {
-  Json j = {{"width", width_}, {"inputs", Json::array()}, {"columns", Json::array()}};
+PredictorState FeaturePredictor::state() const {
+  PredictorState p;
+  p.width = width_;
   for (const Input& input : inputs_) {
-    Json in = {{"name", input.name},
-               {"kind", kind_name(static_cast<int>(input.kind))},
-               {"first", input.first}};
+    PredictorInputState in;
+    in.name = input.name;
+    in.kind = kind_name(static_cast<int>(input.kind));
+    in.first = input.first;
     if (input.kind == InputKind::kDense) {
-      in["mean"] = input.mean;
-      in["inverse"] = input.inverse;
+      in.mean = input.mean;
+      in.inverse = input.inverse;
     } else {
-      in["codes"] = input.codes;
+      in.codes = input.codes;
     }
-    j["inputs"].push_back(std::move(in));
+    p.inputs.push_back(std::move(in));
   }
-  for (const Model& m : models_) {
-    j["columns"].push_back(
-        {{"r2", m.r2}, {"lambda", m.lambda}, {"lo", m.lo}, {"hi", m.hi}, {"weights", m.weights}});
-  }
-  return j;
+  for (const Model& m : models_) p.columns.push_back({m.r2, m.lambda, m.lo, m.hi, m.weights});
+  return p;
 }
 
-FeaturePredictor FeaturePredictor::from_json(const Json& state) {
+FeaturePredictor FeaturePredictor::from_state(const PredictorState& state) {
   FeaturePredictor p;
-  p.width_ = state.at("width");
-  for (const Json& in : state.at("inputs")) {
+  p.width_ = state.width;
+  for (const PredictorInputState& in : state.inputs) {
     Input input;
-    input.name = in.at("name");
-    const std::string kind = in.at("kind");
-    input.kind = kind == "codes"         ? InputKind::kCodes
-                 : kind == "multi_codes" ? InputKind::kMultiCodes
-                                         : InputKind::kDense;
-    input.first = in.at("first");
-    if (input.kind == InputKind::kDense) {
-      input.mean = in.at("mean").get<std::vector<double>>();
-      input.inverse = in.at("inverse").get<std::vector<double>>();
-    } else {
-      input.codes = in.at("codes").get<std::vector<int64_t>>();
-    }
+    input.name = in.name;
+    check(in.kind == "codes" || in.kind == "multi_codes" || in.kind == "dense",
+          "feature predictor: input '" + in.name + "' has an unknown kind '" + in.kind + "'");
+    input.kind = in.kind == "codes"         ? InputKind::kCodes
+                 : in.kind == "multi_codes" ? InputKind::kMultiCodes
+                                            : InputKind::kDense;
+    input.first = in.first;
+    input.mean = in.mean;
+    input.inverse = in.inverse;
+    input.codes = in.codes;
     check(input.first >= 1 && input.first + input.width() <= p.width_,
           "feature predictor: input '" + input.name + "' lies outside the design");
     p.names_.push_back(input.name);
     p.inputs_.push_back(std::move(input));
   }
-  for (const Json& c : state.at("columns")) {
+  for (const PredictorColumnState& c : state.columns) {
     Model m;
-    m.r2 = c.at("r2"), m.lambda = c.at("lambda"), m.lo = c.at("lo"), m.hi = c.at("hi");
-    m.weights = c.at("weights").get<std::vector<double>>();
+    m.r2 = c.r2, m.lambda = c.lambda, m.lo = c.lo, m.hi = c.hi;
+    m.weights = c.weights;
     check(m.weights.empty() || static_cast<int32_t>(m.weights.size()) == p.width_,
           "feature predictor: a column has " + std::to_string(m.weights.size()) +
               " weights for a design of width " + std::to_string(p.width_));

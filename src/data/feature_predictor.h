@@ -17,10 +17,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "data/ridge.h"
 #include "towerrec/dataset.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec::data {
 
@@ -41,8 +40,9 @@ class FeaturePredictor {
   static FeaturePredictor fit(const std::vector<const FeatureColumn*>& inputs,
                               const std::vector<int64_t>& fit_rows,
                               const PredictionTargets& targets);
-  static FeaturePredictor from_json(const nlohmann::json& state);
-  nlohmann::json to_json() const;
+  // Throws Error when the state's inputs or weights do not fit its design width.
+  static FeaturePredictor from_state(const PredictorState& state);
+  PredictorState state() const;
 
   const std::vector<std::string>& input_names() const { return names_; }
   int64_t columns() const { return static_cast<int64_t>(models_.size()); }

@@ -16,19 +16,20 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::vector<NumericTransform> transforms_of(const Json& state) {
-  std::vector<NumericTransform> transforms;
-  for (const auto& t : state.at("transforms")) transforms.push_back(NumericTransform::from_json(t));
-  return transforms;
+std::vector<NumericTransform> transforms_of(const FeatureState& state) {
+  check(state.scalers.size() == state.columns.size(),
+        "feature '" + state.name + "': " + std::to_string(state.scalers.size()) + " scalers for " +
+            std::to_string(state.columns.size()) + " columns");
+  return std::vector<NumericTransform>(state.scalers.begin(), state.scalers.end());
 }
 
 // Every row's transformed values (NaN where missing) and confidences; *present collects
 // the raw present values for the statistics when set.
-PredictionTargets read_values(const Json& state, const RawTable& raw,
+PredictionTargets read_values(const FeatureState& state, const RawTable& raw,
                               std::vector<double>* present) {
-  const auto columns = state.at("columns").get<std::vector<std::string>>();
-  const auto confidences = state.at("confidence_columns").get<std::vector<std::string>>();
-  const std::string extract = state.at("extract");
+  const std::vector<std::string>& columns = state.columns;
+  const std::vector<std::string>& confidences = state.confidence_columns;
+  const std::string& extract = state.extract;
   const std::vector<NumericTransform> transforms = transforms_of(state);
   PredictionTargets t;
   t.columns = static_cast<int64_t>(columns.size());
@@ -36,8 +37,8 @@ PredictionTargets read_values(const Json& state, const RawTable& raw,
                   std::numeric_limits<double>::quiet_NaN());
   t.weights.assign(t.values.size(), 0.0);
   for (int64_t j = 0; j < t.columns; ++j) {
-    const int c = require_column(raw, columns[j], state["name"]);
-    const int cc = confidences.empty() ? -1 : require_column(raw, confidences[j], state["name"]);
+    const int c = require_column(raw, columns[j], state.name);
+    const int cc = confidences.empty() ? -1 : require_column(raw, confidences.at(j), state.name);
     for (int64_t r = 0; r < raw.rows; ++r) {
       double v = 0, confidence = 1;
       if (!numeric_cell(raw, c, r, extract, &v)) continue;
@@ -80,32 +81,34 @@ struct Tally {
   std::vector<double> observed_confidence, predicted_confidence;
 };
 
-void add_stats(const Json& state, const Tally& tally, Json* stats) {
+void add_stats(const FeatureState& state, const Tally& tally, Json* stats) {
   (*stats)["observed"] = tally.observed;
   (*stats)["predicted"] = tally.predicted;
   (*stats)["imputed"] = tally.imputed;
   (*stats)["confidence_observed"] = distribution(tally.observed_confidence);
-  if (!state.contains("predictor")) return;
+  if (!state.predictor) return;
   (*stats)["confidence_predicted"] = distribution(tally.predicted_confidence);
   Json r2 = Json::object();
-  const auto columns = state.at("columns").get<std::vector<std::string>>();
-  for (size_t j = 0; j < columns.size(); ++j) {
-    r2[columns[j]] = state["predictor"]["columns"][j].at("r2");
+  for (size_t j = 0; j < state.columns.size(); ++j) {
+    r2[state.columns[j]] = state.predictor->columns.at(j).r2;
   }
   (*stats)["r2"] = std::move(r2);
 }
 
 }  // namespace
 
-Json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
-                          const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
+FeatureState fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
+                                  const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
   check(!spec.columns.empty(), "feature '" + spec.name + "' (value_confidence) needs columns");
   check(spec.confidence_columns.empty() || spec.confidence_columns.size() == spec.columns.size(),
         "feature '" + spec.name + "': " + std::to_string(spec.confidence_columns.size()) +
             " confidence_columns for " + std::to_string(spec.columns.size()) + " columns");
-  Json state = {{"name", spec.name},       {"kind", spec.kind},
-                {"columns", spec.columns}, {"confidence_columns", spec.confidence_columns},
-                {"extract", spec.extract}, {"transforms", Json::array()}};
+  FeatureState state;
+  state.name = spec.name;
+  state.kind = FeatureKind::kValueConfidence;
+  state.columns = spec.columns;
+  state.confidence_columns = spec.confidence_columns;
+  state.extract = spec.extract;
   for (const auto& column : spec.columns) {
     const int c = require_column(raw, column, spec.name);
     std::vector<double> values;
@@ -113,14 +116,14 @@ Json fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
     for (int64_t r : fit_rows) {
       if (numeric_cell(raw, c, r, spec.extract, &v)) values.push_back(v);
     }
-    state["transforms"].push_back(NumericTransform::fit(values, spec).to_json());
+    state.scalers.push_back(NumericTransform::fit(values, spec).state());
   }
   if (spec.impute != "predict") return state;
   check(!spec.predict_from.empty(), "feature '" + spec.name + "': impute: predict needs inputs");
   const auto inputs = encoded_inputs(spec.predict_from, ctx, spec.name);
   const PredictionTargets targets = read_values(state, raw, nullptr);
-  state["predicted_confidence"] = spec.predicted_confidence;
-  state["predictor"] = FeaturePredictor::fit(inputs, fit_rows, targets).to_json();
+  state.predicted_confidence = spec.predicted_confidence;
+  state.predictor = FeaturePredictor::fit(inputs, fit_rows, targets).state();
   return state;
 }
 
@@ -163,17 +166,17 @@ struct RowFiller {
 
 }  // namespace
 
-void encode_value_confidence(const Json& state, const RawTable& raw, const FeatureContext& ctx,
-                             FeatureColumn* out, Json* stats) {
+void encode_value_confidence(const FeatureState& state, const RawTable& raw,
+                             const FeatureContext& ctx, FeatureColumn* out, Json* stats) {
   std::vector<double> present;
   const PredictionTargets t = read_values(state, raw, &present);
   RowFiller filler;
   filler.transforms = transforms_of(state);
-  filler.predicting = state.contains("predictor");
+  filler.predicting = state.predictor.has_value();
   if (filler.predicting) {
-    filler.predictor = FeaturePredictor::from_json(state["predictor"]);
-    filler.inputs = encoded_inputs(filler.predictor.input_names(), ctx, state.at("name"));
-    filler.ceiling = state.at("predicted_confidence");
+    filler.predictor = FeaturePredictor::from_state(*state.predictor);
+    filler.inputs = encoded_inputs(filler.predictor.input_names(), ctx, state.name);
+    filler.ceiling = state.predicted_confidence;
   }
   const int64_t k = t.columns;
   out->value_width = 2 * k;

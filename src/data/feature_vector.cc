@@ -76,36 +76,38 @@ VectorTable load_csv(const std::string& path, int64_t dim) {
 
 }  // namespace
 
-Json fit_vector(const FeatureSpec& spec, const FeatureContext& ctx) {
-  Json state = {{"name", spec.name}, {"kind", spec.kind}, {"column", ctx.id_column}};
+FeatureState fit_vector(const FeatureSpec& spec, const FeatureContext& ctx) {
+  FeatureState state;
+  state.name = spec.name;
+  state.kind = FeatureKind::kVector;
+  state.column = ctx.id_column;
   if (!spec.file.empty()) {
     check(spec.vector_dim > 0, "feature '" + spec.name + "': a vector file needs vector_dim");
     std::filesystem::path p(spec.file);
     if (p.is_relative()) p = std::filesystem::path(ctx.base_dir) / p;
-    state["file"] = std::filesystem::absolute(p).lexically_normal().string();
-    state["vector_dim"] = spec.vector_dim;
-    state["columns"] = Json::array();
+    state.file = std::filesystem::absolute(p).lexically_normal().string();
+    state.vector_dim = spec.vector_dim;
     return state;
   }
   check(!spec.columns.empty(), "feature '" + spec.name + "' (vector) needs columns or a file");
   check(spec.vector_dim == 0 || spec.vector_dim == static_cast<int64_t>(spec.columns.size()),
         "feature '" + spec.name + "': vector_dim " + std::to_string(spec.vector_dim) + " but " +
             std::to_string(spec.columns.size()) + " columns");
-  state["columns"] = spec.columns;
-  state["vector_dim"] = static_cast<int64_t>(spec.columns.size());
+  state.columns = spec.columns;
+  state.vector_dim = static_cast<int64_t>(spec.columns.size());
   return state;
 }
 
-void encode_vector(const Json& state, const RawTable& raw, const FeatureContext& ctx,
+void encode_vector(const FeatureState& state, const RawTable& raw, const FeatureContext& ctx,
                    FeatureColumn* out, Json* stats) {
-  const int64_t dim = state.at("vector_dim");
+  const int64_t dim = state.vector_dim;
   out->value_width = dim;
   out->values.assign(static_cast<size_t>(raw.rows * dim), 0.0f);
   int64_t missing = 0;
-  if (state.contains("file")) {
-    const std::string path = state["file"];
+  if (!state.file.empty()) {
+    const std::string& path = state.file;
     const VectorTable table = is_binary(path) ? load_binary(path, dim) : load_csv(path, dim);
-    const int id = require_column(raw, state.at("column"), state["name"]);
+    const int id = require_column(raw, state.column, state.name);
     for (int64_t r = 0; r < raw.rows; ++r) {
       auto it = table.find(raw.cells[id][r]);
       if (it == table.end()) {
@@ -115,9 +117,8 @@ void encode_vector(const Json& state, const RawTable& raw, const FeatureContext&
       std::memcpy(out->values.data() + r * dim, it->second.data(), dim * sizeof(float));
     }
   } else {
-    const auto columns = state.at("columns").get<std::vector<std::string>>();
     std::vector<int> cols;
-    for (const auto& c : columns) cols.push_back(require_column(raw, c, state["name"]));
+    for (const auto& c : state.columns) cols.push_back(require_column(raw, c, state.name));
     for (int64_t r = 0; r < raw.rows; ++r) {
       bool any = false;
       for (int64_t k = 0; k < dim; ++k) {

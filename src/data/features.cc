@@ -29,7 +29,7 @@ bool is_predicted(const FeatureSpec& spec) {
   return spec.kind == "value_confidence" && spec.impute == "predict";
 }
 
-bool is_predicted(const nlohmann::json& state) { return state.contains("predictor"); }
+bool is_predicted(const FeatureState& state) { return state.predictor.has_value(); }
 
 namespace {
 
@@ -84,8 +84,8 @@ std::vector<std::string> predictor_inputs(const FeatureSpec& spec,
   return inputs;
 }
 
-nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
-                           const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
+FeatureState fit_feature(const FeatureSpec& spec, const RawTable& raw,
+                         const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
   check(!spec.name.empty(), "a feature has no name");
   switch (parse_feature_kind(spec.kind)) {
     case FeatureKind::kId:
@@ -105,39 +105,34 @@ nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
   throw Error(ErrorCode::kInternal, "unhandled feature kind " + spec.kind);
 }
 
-FeatureColumn encode_feature(const nlohmann::json& state, const RawTable& raw,
+FeatureColumn encode_feature(const FeatureState& state, const RawTable& raw,
                              const FeatureContext& ctx, nlohmann::json* stats) {
   FeatureColumn out;
-  try {
-    out.name = state.at("name");
-    out.kind = parse_feature_kind(state.at("kind"));
-    out.rows = raw.rows;
-    out.cardinality = state.value("cardinality", int64_t{0});
-    out.embedding_dim = out.cardinality > 0 ? state.value("dim", int64_t{0}) : 0;
-    switch (out.kind) {
-      case FeatureKind::kId:
-        encode_id(state, raw, ctx, &out, stats);
-        break;
-      case FeatureKind::kCategorical:
-        encode_categorical(state, raw, &out, stats);
-        break;
-      case FeatureKind::kMultiHot:
-        encode_multi_hot(state, raw, &out, stats);
-        break;
-      case FeatureKind::kNumeric:
-      case FeatureKind::kBucketized:
-        encode_numeric(state, raw, &out, stats);
-        break;
-      case FeatureKind::kVector:
-        encode_vector(state, raw, ctx, &out, stats);
-        break;
-      case FeatureKind::kValueConfidence:
-        encode_value_confidence(state, raw, ctx, &out, stats);
-        break;
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("preprocessing state of feature '" + state.value("name", std::string("?")) +
-                "' is malformed: " + e.what());
+  out.name = state.name;
+  out.kind = state.kind;
+  out.rows = raw.rows;
+  out.cardinality = state.cardinality;
+  out.embedding_dim = out.cardinality > 0 ? state.dim : 0;
+  switch (out.kind) {
+    case FeatureKind::kId:
+      encode_id(state, raw, ctx, &out, stats);
+      break;
+    case FeatureKind::kCategorical:
+      encode_categorical(state, raw, &out, stats);
+      break;
+    case FeatureKind::kMultiHot:
+      encode_multi_hot(state, raw, &out, stats);
+      break;
+    case FeatureKind::kNumeric:
+    case FeatureKind::kBucketized:
+      encode_numeric(state, raw, &out, stats);
+      break;
+    case FeatureKind::kVector:
+      encode_vector(state, raw, ctx, &out, stats);
+      break;
+    case FeatureKind::kValueConfidence:
+      encode_value_confidence(state, raw, ctx, &out, stats);
+      break;
   }
   if (stats) (*stats)["kind"] = feature_kind_name(out.kind);
   return out;

@@ -1,4 +1,4 @@
-// Declared features (FeatureSpec) -> fitted state (JSON) -> FeatureColumn.
+// Declared features (FeatureSpec) -> fitted state (FeatureState) -> FeatureColumn.
 //
 // fit_feature learns everything a feature needs (vocabularies, imputation medians,
 // clipping bounds, scalers, bucket edges) from the training rows only; encode_feature
@@ -31,6 +31,7 @@
 #include "data/raw_table.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec::data {
 
@@ -49,7 +50,7 @@ std::vector<std::string> feature_source_columns(const FeatureSpec& spec);
 // Whether a feature is filled in by a predictor (value_confidence with impute: predict),
 // so is fitted and encoded after the side's other features.
 bool is_predicted(const FeatureSpec& spec);
-bool is_predicted(const nlohmann::json& state);
+bool is_predicted(const FeatureState& state);
 
 // The inputs of a predicted feature among the side's features: spec.predict_from, or
 // by default every categorical, multi_hot, numeric, bucketized or vector feature that
@@ -60,12 +61,12 @@ std::vector<std::string> predictor_inputs(const FeatureSpec& spec,
 
 // Fits a feature on raw rows `fit_rows`. Throws Error naming the feature on a bad spec
 // and naming file, line and column on an unparsable value.
-nlohmann::json fit_feature(const FeatureSpec& spec, const RawTable& raw,
-                           const std::vector<int64_t>& fit_rows, const FeatureContext& ctx);
+FeatureState fit_feature(const FeatureSpec& spec, const RawTable& raw,
+                         const std::vector<int64_t>& fit_rows, const FeatureContext& ctx);
 
 // Encodes every row of `raw` with a fitted state. When stats is set, adds to it the
 // report's statistics (missing, unknown share, vocabulary size, mean/std/min/max).
-FeatureColumn encode_feature(const nlohmann::json& state, const RawTable& raw,
+FeatureColumn encode_feature(const FeatureState& state, const RawTable& raw,
                              const FeatureContext& ctx, nlohmann::json* stats);
 
 }  // namespace towerrec::data

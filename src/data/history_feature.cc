@@ -1,6 +1,7 @@
 #include "data/history_feature.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "towerrec/error.h"
@@ -26,7 +27,7 @@ FeatureColumn empty_column(const std::string& name, int64_t rows, int64_t width,
 
 FeatureColumn history_column(const DerivedFeatureSpec& spec, const FeatureColumn& source,
                              const IdMap& items, const Interactions& train, int64_t n_users,
-                             nlohmann::json* state) {
+                             DerivedFeatureState* state) {
   check(source.kind == FeatureKind::kId || source.kind == FeatureKind::kCategorical,
         "derived feature '" + spec.name + "': source '" + spec.source +
             "' is not an id or categorical item feature");
@@ -55,25 +56,23 @@ FeatureColumn history_column(const DerivedFeatureSpec& spec, const FeatureColumn
           source.codes[list[k].second * source.code_width];
     }
   }
-  nlohmann::json codes = nlohmann::json::object();
+  *state = DerivedFeatureState();
   for (int64_t i = 0; i < items.size() && i < source.rows; ++i) {
-    codes[items.id(i)] = source.codes[i * source.code_width];
+    state->item_codes[items.id(i)] = source.codes[i * source.code_width];
   }
-  *state = {{"name", spec.name},
-            {"kind", spec.kind},
-            {"source", spec.source},
-            {"width", width},
-            {"cardinality", source.cardinality},
-            {"dim", dim},
-            {"item_codes", std::move(codes)}};
+  state->name = spec.name;
+  state->kind = spec.kind;
+  state->source = spec.source;
+  state->width = width;
+  state->cardinality = source.cardinality;
+  state->dim = dim;
   return column;
 }
 
-FeatureColumn history_for_rows(const nlohmann::json& state, const RawTable& raw) {
-  const int64_t width = state.at("width");
-  FeatureColumn column =
-      empty_column(state.at("name"), raw.rows, width, state.at("cardinality"), state.at("dim"));
-  const nlohmann::json& codes = state.at("item_codes");
+FeatureColumn history_for_rows(const DerivedFeatureState& state, const RawTable& raw) {
+  const int64_t width = state.width;
+  FeatureColumn column = empty_column(state.name, raw.rows, width, state.cardinality, state.dim);
+  const std::map<std::string, int64_t>& codes = state.item_codes;
   const int c = raw.find(column.name);
   for (int64_t r = 0; c >= 0 && r < raw.rows; ++r) {
     std::string text = raw.cells[c][r];
@@ -82,7 +81,7 @@ FeatureColumn history_for_rows(const nlohmann::json& state, const RawTable& raw)
     std::vector<int64_t> known;
     for (std::string id; in >> id;) {
       auto it = codes.find(id);
-      if (it != codes.end()) known.push_back(it->get<int64_t>());
+      if (it != codes.end()) known.push_back(it->second);
     }
     // Latest first, as in training.
     for (int64_t k = 0; k < width && k < static_cast<int64_t>(known.size()); ++k) {

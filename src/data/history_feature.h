@@ -7,11 +7,10 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "data/raw_table.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
+#include "towerrec/preprocessing.h"
 
 namespace towerrec::data {
 
@@ -19,11 +18,11 @@ namespace towerrec::data {
 // with -1. *state receives what history_for_rows needs: the item id -> code map.
 FeatureColumn history_column(const DerivedFeatureSpec& spec, const FeatureColumn& source,
                              const IdMap& items, const Interactions& train, int64_t n_users,
-                             nlohmann::json* state);
+                             DerivedFeatureState* state);
 
 // Request rows: the cell under the feature's name lists item ids separated by spaces,
 // commas or '|', oldest first; unknown ids are skipped, and the latest `width` are kept.
 // No cell (or an empty one) is an empty history.
-FeatureColumn history_for_rows(const nlohmann::json& state, const RawTable& raw);
+FeatureColumn history_for_rows(const DerivedFeatureState& state, const RawTable& raw);
 
 }  // namespace towerrec::data

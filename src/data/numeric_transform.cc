@@ -47,66 +47,37 @@ NumericTransform NumericTransform::fit(const std::vector<double>& values, const 
         "feature '" + spec.name + "': scale must be standard, minmax or none, not '" + spec.scale +
             "'");
   check(spec.clip_std >= 0, "feature '" + spec.name + "': clip_std must be >= 0");
-  NumericTransform t;
-  t.median_ = median_of(values);
-  t.log1p_ = spec.log1p;
-  t.scale_ = spec.scale;
+  ScalerState t;
+  t.median = median_of(values);
+  t.log1p = spec.log1p;
+  t.scale = spec.scale;
   const NumericStats raw = numeric_stats(values);
   if (spec.clip_std > 0 && raw.count > 0) {
-    t.clip_ = true;
-    t.lo_ = raw.mean - spec.clip_std * raw.std;
-    t.hi_ = raw.mean + spec.clip_std * raw.std;
+    t.clip = true;
+    t.clip_lo = raw.mean - spec.clip_std * raw.std;
+    t.clip_hi = raw.mean + spec.clip_std * raw.std;
   }
   std::vector<double> shaped;
   shaped.reserve(values.size());
   for (double v : values) {
-    if (t.clip_) v = std::clamp(v, t.lo_, t.hi_);
-    shaped.push_back(t.log1p_ ? safe_log1p(v) : v);
+    if (t.clip) v = std::clamp(v, t.clip_lo, t.clip_hi);
+    shaped.push_back(t.log1p ? safe_log1p(v) : v);
   }
   const NumericStats s = numeric_stats(shaped);
   if (spec.scale == "standard") {
-    t.shift_ = s.mean;
-    t.factor_ = s.std > 0 ? 1.0 / s.std : 1.0;
+    t.shift = s.mean;
+    t.factor = s.std > 0 ? 1.0 / s.std : 1.0;
   } else if (spec.scale == "minmax") {
-    t.shift_ = s.min;
-    t.factor_ = s.max > s.min ? 1.0 / (s.max - s.min) : 1.0;
+    t.shift = s.min;
+    t.factor = s.max > s.min ? 1.0 / (s.max - s.min) : 1.0;
   }
-  return t;
+  return NumericTransform(std::move(t));
 }
 
 double NumericTransform::apply(double x) const {
-  if (clip_) x = std::clamp(x, lo_, hi_);
-  if (log1p_) x = safe_log1p(x);
-  return (x - shift_) * factor_;
-}
-
-nlohmann::json NumericTransform::to_json() const {
-  nlohmann::json j = {{"median", median_},
-                      {"log1p", log1p_},
-                      {"scale", scale_},
-                      {"shift", shift_},
-                      {"factor", factor_}};
-  if (clip_) j["clip"] = {lo_, hi_};
-  return j;
-}
-
-NumericTransform NumericTransform::from_json(const nlohmann::json& j) {
-  NumericTransform t;
-  try {
-    t.median_ = j.at("median").get<double>();
-    t.log1p_ = j.at("log1p").get<bool>();
-    t.scale_ = j.at("scale").get<std::string>();
-    t.shift_ = j.at("shift").get<double>();
-    t.factor_ = j.at("factor").get<double>();
-    if (j.contains("clip")) {
-      t.clip_ = true;
-      t.lo_ = j.at("clip").at(0).get<double>();
-      t.hi_ = j.at("clip").at(1).get<double>();
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("preprocessing: bad numeric transform state: ") + e.what());
-  }
-  return t;
+  if (s_.clip) x = std::clamp(x, s_.clip_lo, s_.clip_hi);
+  if (s_.log1p) x = safe_log1p(x);
+  return (x - s_.shift) * s_.factor;
 }
 
 }  // namespace towerrec::data

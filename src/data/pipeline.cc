@@ -8,10 +8,13 @@
 #include "data/dataset_split.h"
 #include "data/derived_features.h"
 #include "data/feature_cells.h"
+#include "data/feature_growth.h"
 #include "data/features.h"
 #include "data/item_values.h"
 
 #include "data/tables.h"
+
+#include <nlohmann/json.hpp>
 #include "towerrec/error.h"
 
 namespace towerrec {
@@ -20,8 +23,6 @@ namespace {
 
 using Json = nlohmann::json;
 using data::RawTable;
-
-constexpr int kPreprocessingVersion = 1;
 
 // One side (users or items) on its way from table to feature columns.
 struct Side {
@@ -33,6 +34,7 @@ struct Side {
   RawTable raw;
   data::EntityTableStats stats;
   const TableText* text = nullptr;  // in-memory table, else the file of `table`
+  const SideState* base = nullptr;  // warm start: the base model's state, grown
 };
 
 const TableText* text_of(const std::optional<TableText>& table) {
@@ -93,8 +95,8 @@ std::vector<int64_t> training_rows(const std::vector<int64_t>& entity, int64_t n
   return rows;
 }
 
-Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
-                 const std::string& base_dir, std::vector<FeatureColumn>* out, Json* stats) {
+SideState encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
+                      const std::string& base_dir, std::vector<FeatureColumn>* out, Json* stats) {
   const std::vector<FeatureSpec>& specs = *side.specs;
   for (size_t i = 0; i < specs.size(); ++i) {
     for (size_t k = 0; k < i; ++k) {
@@ -102,26 +104,28 @@ Json encode_side(const Side& side, const std::vector<int64_t>& fit_rows,
             side.name + " feature '" + specs[i].name + "' declared twice");
     }
   }
+  check(!side.base || side.base->features.size() == specs.size(),
+        "warm start: " + std::to_string(specs.size()) + " " + side.name + " features, " +
+            (side.base ? std::to_string(side.base->features.size()) : "") + " in the base model");
   const data::FeatureContext ctx{side.ids, side.id_column, base_dir, out};
   out->assign(specs.size(), FeatureColumn());
-  std::vector<Json> fitted(specs.size()), feature_stats(specs.size());
+  SideState state{side.id_column, *side.ids, std::vector<FeatureState>(specs.size())};
+  std::vector<FeatureState>& fitted = state.features;
+  std::vector<Json> feature_stats(specs.size());
   // Predicted features read the others' encodings, so they come second.
   for (const bool second : {false, true}) {
     for (size_t i = 0; i < specs.size(); ++i) {
       if (data::is_predicted(specs[i]) != second) continue;
       FeatureSpec spec = specs[i];
       if (second) spec.predict_from = data::predictor_inputs(spec, specs);
-      fitted[i] = data::fit_feature(spec, side.raw, fit_rows, ctx);
+      fitted[i] = side.base
+                      ? data::grow_feature(side.base->features[i], spec, side.raw, fit_rows, ctx)
+                      : data::fit_feature(spec, side.raw, fit_rows, ctx);
       feature_stats[i] = {{"name", spec.name}};
       (*out)[i] = data::encode_feature(fitted[i], side.raw, ctx, &feature_stats[i]);
     }
   }
-  Json state = {
-      {"id_column", side.id_column}, {"ids", side.ids->ids()}, {"features", Json::array()}};
-  for (size_t i = 0; i < specs.size(); ++i) {
-    stats->push_back(std::move(feature_stats[i]));
-    state["features"].push_back(std::move(fitted[i]));
-  }
+  for (auto& feature : feature_stats) stats->push_back(std::move(feature));
   return state;
 }
 
@@ -170,8 +174,8 @@ void add_drops(const std::string& table, const std::map<std::string, int64_t>& d
 
 void fill_report(const Config& config, const data::InteractionTable& table,
                  const std::string& interactions_name, const Side& users, const Side& items,
-                 const Dataset& d, DataReport* report) {
-  Json& j = report->details;
+                 const Dataset& d, DataReport* report, Json* details) {
+  Json& j = *details;
   report->rows_read = table.rows_read;
   add_drops("interactions", table.dropped, report);
   add_drops("users", users.stats.dropped, report);
@@ -207,14 +211,19 @@ void fill_report(const Config& config, const data::InteractionTable& table,
                 {"test", d.test.size()}};
 }
 
-}  // namespace
+// Warm start: the base ids first, in their order, so they keep their dense indices.
+void seed_ids(const PreprocessingState* base, Dataset* d) {
+  if (!base) return;
+  for (const auto& id : base->user.ids.ids()) d->users.add(id);
+  for (const auto& id : base->item.ids.ids()) d->items.add(id);
+}
 
-PipelineOutput build_dataset(const Config& config) { return build_dataset(config, {}); }
-
-PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
+PipelineOutput build(const Config& config, const InputTables& tables,
+                     const PreprocessingState* base) {
   const auto start = std::chrono::steady_clock::now();
   PipelineOutput out;
   Dataset& d = out.dataset;
+  seed_ids(base, &d);
   const data::InteractionTable table = data::read_interactions(
       config.data, &d.users, &d.items, config.train.tasks, text_of(tables.interactions));
   spdlog::debug("interactions: {} rows read, {} kept, {} users, {} items", table.rows_read,
@@ -223,46 +232,57 @@ PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
              {},     text_of(tables.users)};
   Side items{"item", &config.features.item, &config.data.items, "", &d.items, {},
              {},     text_of(tables.items)};
+  if (base) users.base = &base->user, items.base = &base->item;
   read_side(config.data, "", &users);
   read_side(config.data, config.data.item_title_column, &items);
   data::assign_splits(config.split, table, &d);
   spdlog::debug("split {}: {} training, {} validation, {} test interactions", config.split.method,
                 d.train.size(), d.validation.size(), d.test.size());
 
-  Json& stats = out.report.details["features"];
+  Json details;
+  Json& stats = details["features"];
   stats = {{"user", Json::array()}, {"item", Json::array()}};
-  Json& pre = out.preprocessing;
-  pre["format"] = "towerrec.preprocessing";
-  pre["version"] = kPreprocessingVersion;
-  pre["user"] = encode_side(users, training_rows(d.train.user, d.users.size()), config.data.dir,
-                            &d.user_features, &stats["user"]);
-  pre["item"] = encode_side(items, training_rows(d.train.item, d.items.size()), config.data.dir,
-                            &d.item_features, &stats["item"]);
-  pre["derived_user"] = Json::array();
+  PreprocessingState& pre = out.preprocessing;
+  pre.user = encode_side(users, training_rows(d.train.user, d.users.size()), config.data.dir,
+                         &d.user_features, &stats["user"]);
+  pre.item = encode_side(items, training_rows(d.train.item, d.items.size()), config.data.dir,
+                         &d.item_features, &stats["item"]);
   stats["derived_user"] = Json::array();
   auto derived =
       data::derive_user_features(config.features.derived_user, d.item_features, d.items, d.train,
-                                 d.users.size(), &pre["derived_user"], &stats["derived_user"]);
+                                 d.users.size(), &pre.derived_user, &stats["derived_user"]);
+  if (base) data::keep_base_widths(base->derived_user, &derived, &pre.derived_user);
   for (auto& column : derived) d.user_features.push_back(std::move(column));
   fill_item_text(config, items, &d);
   fill_report(config, table,
               tables.interactions ? tables.interactions->name : config.data.interactions.file,
-              users, items, d, &out.report);
-  out.report.details["seconds"] =
+              users, items, d, &out.report, &details);
+  details["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.report.details = details.dump(2);
   return out;
+}
+
+}  // namespace
+
+PipelineOutput build_dataset(const Config& config) { return build(config, {}, nullptr); }
+
+PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
+  return build(config, tables, nullptr);
+}
+
+PipelineOutput build_dataset(const Config& config, const InputTables& tables,
+                             const PreprocessingState& base) {
+  return build(config, tables, &base);
 }
 
 namespace {
 
 // Every column a saved feature state reads, so absent request keys read as missing.
-void add_state_columns(const Json& feature, RawTable* raw) {
-  for (const char* key : {"column"}) {
-    if (feature.contains(key)) raw->add_column(feature[key].get<std::string>());
-  }
-  for (const char* key : {"columns", "confidence_columns"}) {
-    if (!feature.contains(key)) continue;
-    for (const auto& c : feature[key]) raw->add_column(c.get<std::string>());
+void add_state_columns(const FeatureState& feature, RawTable* raw) {
+  if (!feature.column.empty()) raw->add_column(feature.column);
+  for (const auto* columns : {&feature.columns, &feature.confidence_columns}) {
+    for (const auto& c : *columns) raw->add_column(c);
   }
 }
 
@@ -278,35 +298,25 @@ RawTable request_table(const std::vector<std::map<std::string, std::string>>& ro
 }  // namespace
 
 std::vector<FeatureColumn> encode_rows(
-    const Json& preprocessing, const std::string& side,
+    const PreprocessingState& preprocessing, const std::string& side,
     const std::vector<std::map<std::string, std::string>>& rows) {
   check(side == "user" || side == "item",
         "encode_rows: side must be user or item, not '" + side + "'");
-  check(preprocessing.is_object() && preprocessing.value("format", "") == "towerrec.preprocessing",
-        "encode_rows: not a TowerRec preprocessing state");
-  std::vector<FeatureColumn> out;
-  try {
-    const Json& state = preprocessing.at(side);
-    IdMap ids;
-    for (const auto& id : state.at("ids")) ids.add(id.get<std::string>());
-    RawTable raw = request_table(rows);
-    for (const auto& feature : state.at("features")) add_state_columns(feature, &raw);
-    const Json& features = state.at("features");
-    out.assign(features.size(), FeatureColumn());
-    const data::FeatureContext ctx{&ids, state.at("id_column").get<std::string>(), "", &out};
-    for (const bool second : {false, true}) {
-      for (size_t i = 0; i < features.size(); ++i) {
-        if (data::is_predicted(features[i]) != second) continue;
-        out[i] = data::encode_feature(features[i], raw, ctx, nullptr);
-      }
+  const SideState& state = preprocessing.side(side);
+  RawTable raw = request_table(rows);
+  for (const auto& feature : state.features) add_state_columns(feature, &raw);
+  std::vector<FeatureColumn> out(state.features.size());
+  const data::FeatureContext ctx{&state.ids, state.id_column, "", &out};
+  for (const bool second : {false, true}) {
+    for (size_t i = 0; i < state.features.size(); ++i) {
+      if (data::is_predicted(state.features[i]) != second) continue;
+      out[i] = data::encode_feature(state.features[i], raw, ctx, nullptr);
     }
-    if (side == "user") {
-      for (auto& column : data::derived_for_rows(preprocessing.at("derived_user"), raw)) {
-        out.push_back(std::move(column));
-      }
+  }
+  if (side == "user") {
+    for (auto& column : data::derived_for_rows(preprocessing.derived_user, raw)) {
+      out.push_back(std::move(column));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("encode_rows: malformed preprocessing state: ") + e.what());
   }
   return out;
 }

@@ -166,6 +166,7 @@ TrainRequest parse_train(const nlohmann::json& body) {
   TrainRequest request;
   request.config_text = fields.string("config").value_or("");
   request.config_path = fields.string("config_path").value_or("");
+  request.from = fields.string("from").value_or("");
   fields.reject_unknown();
   check(request.config_text.empty() != request.config_path.empty(),
         "exactly one of 'body.config' and 'body.config_path' is required (non-empty)");

@@ -111,6 +111,8 @@ void check_training_inputs(TrainRequest& train, const ModelRoot& root) {
 void start_training(RouteContext& context, const Request& request, Response& response) {
   auto train = parse_train(parse_body(request.body));
   check_training_inputs(train, context.config_root);
+  // The base of a warm start is a bundle like any other: below the model root.
+  if (!train.from.empty()) train.from = confined(context.model_root.resolve(train.from));
   const std::string job_id = context.service.start_training(train);
   send_json(response, 202, {{"job_id", job_id}});
 }

@@ -59,7 +59,7 @@ void write_model_files(TwoTowerNet& net, const ModelFileInputs& in, const std::s
   write_seen(out.path(L::kSeen),
              UserItems::build({&data.train, &data.validation}, data.users.size(), data.items.size(),
                               InteractionRule::kAny));
-  write_text_file(out.path(L::kPreprocessing), in.data->preprocessing.dump(1));
+  write_text_file(out.path(L::kPreprocessing), preprocessing_to_json(in.data->preprocessing));
   // data.dir is saved absolute: a relative one would resolve against the bundle's
   // folder when the bundle's config.yaml is read back.
   Config applied = *in.config;

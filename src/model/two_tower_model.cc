@@ -99,7 +99,7 @@ void load_module(Module& module, const std::string& path) {
 struct TwoTowerModel::Impl {
   std::string dir;
   BundleManifest manifest;
-  nlohmann::json preprocessing;
+  PreprocessingState preprocessing;
   IdMap users, items;
   std::vector<float> user_embeddings, item_embeddings;
   torch::Tensor item_matrix;  // [I x D], shares item_embeddings' memory
@@ -179,11 +179,8 @@ std::shared_ptr<const TwoTowerModel> TwoTowerModel::load(const std::string& dir)
   verify_files(dir, m);
   const BundleLayout layout(dir);
   auto path = [&layout](const char* name) { return layout.path(name); };
-  impl->preprocessing = nlohmann::json::parse(read_file(path(bf::kPreprocessing)), nullptr,
-                                              /*allow_exceptions=*/false);
-  if (impl->preprocessing.is_discarded()) {
-    throw Error(ErrorCode::kInvalidArgument, path(bf::kPreprocessing) + " is not valid JSON");
-  }
+  impl->preprocessing =
+      preprocessing_from_json(read_file(path(bf::kPreprocessing)), path(bf::kPreprocessing));
   impl->users = read_id_map(path(bf::kUserIds), m.num_users);
   impl->items = read_id_map(path(bf::kItemIds), m.num_items);
   impl->user_embeddings = read_f32_matrix(path(bf::kUserEmbeddings), m.num_users, m.embedding_dim);
@@ -201,7 +198,7 @@ std::shared_ptr<const TwoTowerModel> TwoTowerModel::load(const std::string& dir)
 
 const std::string& TwoTowerModel::dir() const { return impl_->dir; }
 const BundleManifest& TwoTowerModel::manifest() const { return impl_->manifest; }
-const nlohmann::json& TwoTowerModel::preprocessing() const { return impl_->preprocessing; }
+const PreprocessingState& TwoTowerModel::preprocessing() const { return impl_->preprocessing; }
 const IdMap& TwoTowerModel::users() const { return impl_->users; }
 const IdMap& TwoTowerModel::items() const { return impl_->items; }
 int64_t TwoTowerModel::embedding_dim() const { return impl_->manifest.embedding_dim; }

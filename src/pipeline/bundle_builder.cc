@@ -143,11 +143,19 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
                          const std::string& out_dir, const BuildBundleOptions& options) {
   check(!out_dir.empty(), "the output model directory is empty");
   const BundleLayout target(out_dir);
+  TrainOptions train = options.train;
+  WarmStartPlan warm;  // before anything is written: a mismatch leaves no trace
+  if (!options.warm_start_from.empty()) {
+    warm = plan_warm_start(config, data, read_warm_start_base(options.warm_start_from));
+    train.warm_start_checkpoint = warm.checkpoint;
+    train.train_rows = std::move(warm.train_rows);
+  }
   StagedDirectory stage(target.dir());
   const BundleLayout staged(stage.path());
   BuiltBundle built;
-  built.training = train_model_files(config, data, {stage.path(), target}, options.train);
+  built.training = train_model_files(config, data, {stage.path(), target}, train);
   BundleManifest manifest = manifest_of(config, data, built.training);
+  manifest.base_model_version = warm.base_model_version;
   write_parts(config, &data, options.parts, manifest, staged, options.started);
   if (options.before_manifest) options.before_manifest(stage.path());
   write_manifest(stage.path(), manifest);

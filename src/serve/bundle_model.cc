@@ -8,6 +8,7 @@
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/warm_start.h"
 
 namespace towerrec::serve {
 namespace {
@@ -109,10 +110,13 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   const Config config = request.config_path.empty() ? parse_config(request.config_text)
                                                     : load_config(request.config_path);
   progress.report(0, config.train.epochs, {});
-  const PipelineOutput data = build_dataset(config);
+  const PipelineOutput data =
+      request.from.empty() ? build_dataset(config)
+                           : build_warm_start_dataset(config, read_warm_start_base(request.from));
   const std::string out = model_root + "/model-" + utc_stamp();
   BuildBundleOptions build;
   build.started = started;
+  build.warm_start_from = request.from;
   build.train.progress = false;
   build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
   const TrainResult result = build_bundle(config, data, out, build).training;

@@ -152,6 +152,26 @@ void SparseRowAdam::save(torch::serialize::OutputArchive& archive) const {
   archive.write("lr", torch::tensor(options_.lr, torch::kFloat64), /*is_buffer=*/true);
 }
 
+void SparseRowAdam::load_grown(torch::serialize::InputArchive& archive) {
+  check(options_.untouched == SparseRowAdamOptions::Untouched::kLazy,
+        "row-wise Adam: only the lazy mode's state can be grown");
+  for (size_t p = 0; p < params_.size(); ++p) {
+    const std::string key = std::to_string(p);
+    for (auto [name, target] :
+         {std::pair{"exp_avg_", &exp_avg_[p]}, std::pair{"exp_avg_sq_", &exp_avg_sq_[p]},
+          std::pair{"steps_", &steps_[p]}}) {
+      torch::Tensor saved;
+      archive.read(name + key, saved, /*is_buffer=*/true);
+      const bool fits = saved.dim() == target->dim() && saved.size(0) <= target->size(0) &&
+                        (saved.dim() == 1 || saved.size(1) == target->size(1));
+      check(fits, "row-wise Adam state of table " + key + " has shape " + c10::str(saved.sizes()) +
+                      ", the table " + c10::str(target->sizes()));
+      torch::NoGradGuard no_grad;
+      target->narrow(0, 0, saved.size(0)).copy_(saved);
+    }
+  }
+}
+
 void SparseRowAdam::load(torch::serialize::InputArchive& archive) {
   for (size_t p = 0; p < params_.size(); ++p) {
     std::string key = std::to_string(p);

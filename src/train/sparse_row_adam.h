@@ -64,6 +64,11 @@ class SparseRowAdam {
   // The kLazy state (moments, per-row steps, rate).
   void save(torch::serialize::OutputArchive& archive) const;
   void load(torch::serialize::InputArchive& archive);
+  // Warm start (kLazy): the state saved by a run whose tables had no more rows than
+  // these. Saved rows fill the first rows; added rows keep zero moments and no steps
+  // (as a fresh row would); the rate stays this optimiser's. Throws Error naming the
+  // table when a saved table is larger or of another width.
+  void load_grown(torch::serialize::InputArchive& archive);
 
  private:
   void update_rows(size_t p, const torch::Tensor& rows, torch::Tensor grad);

@@ -9,6 +9,7 @@
 #include "model/bundle_writer.h"
 #include "towerrec/error.h"
 #include "towerrec/runtime.h"
+#include "train/warm_start_state.h"
 #include "util/memory.h"
 
 namespace towerrec {
@@ -61,12 +62,19 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths pa
 void Trainer::collect_positives() {
   const Interactions& train = data_.dataset.train;
   // Sized exactly (one counting pass): grown by doubling they would hold up to twice that.
+  std::vector<int64_t> rows = options_.train_rows;  // warm start: new events and replay
+  if (rows.empty()) {
+    rows.resize(static_cast<size_t>(train.size()));
+    for (int64_t k = 0; k < train.size(); ++k) rows[k] = k;
+  }
   size_t count = 0;
-  for (int64_t k = 0; k < train.size(); ++k) count += is_positive(train, k) ? 1 : 0;
+  for (int64_t k : rows) count += is_positive(train, k) ? 1 : 0;
   pos_users_.reserve(count);
   pos_items_.reserve(count);
   pos_weights_.reserve(count);
-  for (int64_t k = 0; k < train.size(); ++k) {
+  for (int64_t k : rows) {
+    check_internal(k >= 0 && k < train.size(),
+                   "training row " + std::to_string(k) + " out of range");
     if (!is_positive(train, k)) continue;  // explicit negatives
     check_internal(
         train.item[k] >= 0 && train.item[k] < data_.dataset.items.size() && train.user[k] >= 0 &&
@@ -181,6 +189,9 @@ TrainResult Trainer::run() {
   const std::string checkpoint = paths_.bundle.training_checkpoint();
   const std::string log_path = paths_.bundle.training_log();
   const bool resumed = options_.resume && resume_from_checkpoint();
+  if (!resumed && !options_.warm_start_checkpoint.empty()) {
+    load_warm_start(options_.warm_start_checkpoint, net_, *dense_, sparse_.get());
+  }
   if (!resumed && parallel_) parallel_->check_same_start(0, "no checkpoint");
   if (!resumed && writes()) fs::remove(log_path);
   const TrainConfig& t = config_.train;

@@ -101,7 +101,6 @@ inline PipelineOutput multitask_data(const std::vector<int>& tasks,
       for (size_t t = 0; t < tasks.size(); ++t) part.task_labels[t].push_back(labels[tasks[t]]);
     }
   }
-  out.preprocessing = {{"planted", true}};
   return out;
 }
 
@@ -179,7 +178,6 @@ inline PipelineOutput compatibility_data(const CompatibilityShape& shape = {}, u
   }
   d.user_features = {numeric_column("avg_x", avg_x)};
   d.item_features = {numeric_column("x", x)};
-  out.preprocessing = {{"planted", true}};
   return out;
 }
 
@@ -226,7 +224,6 @@ inline PipelineOutput gap_task_data(int64_t users = 200, int64_t items = 150,
       part.task_labels[0].push_back(std::fabs(pref[u] - x[i]) < band ? 1.0f : 0.0f);
     }
   }
-  out.preprocessing = {{"planted", true}};
   return out;
 }
 

@@ -74,7 +74,6 @@ inline PipelineOutput planted_data(const PlantedShape& shape = {}, uint64_t seed
       part.push_back(u, own[k], 1.0f, 1.0f, 5.0f, 0);
     }
   }
-  out.preprocessing = {{"planted", true}};
   return out;
 }
 

@@ -1,6 +1,7 @@
 // train.tasks and features.compatibility: parsing, validation, overrides, YAML round
 // trip, and the task label columns read from the interactions.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -161,8 +162,9 @@ TEST(TaskLabelsTest, ReadsOneLabelPerTaskWithThresholdsAndEmptyCells) {
   EXPECT_EQ(train.task_labels[2][1], 1);             // 3 >= 2
   EXPECT_TRUE(std::isnan(train.task_labels[2][2]));
   EXPECT_EQ(train.task_labels[2][3], 1);
-  EXPECT_EQ(out.report.details["tasks"]["like"]["labelled"], 2);
-  EXPECT_EQ(out.report.details["tasks"]["share"]["positives"], 2);
+  const nlohmann::json details = nlohmann::json::parse(out.report.details);
+  EXPECT_EQ(details["tasks"]["like"]["labelled"], 2);
+  EXPECT_EQ(details["tasks"]["share"]["positives"], 2);
   EXPECT_NE(out.report.to_text().find("  like: 2 labelled rows, 1 positive"), std::string::npos)
       << out.report.to_text();
 }

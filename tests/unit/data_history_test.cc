@@ -48,7 +48,7 @@ DerivedFeatureSpec history_spec(int64_t max_length, int64_t dim = 0) {
 
 TEST(HistoryFeatureTest, ListsTrainingItemsLatestFirst) {
   HistoryFixture f;
-  nlohmann::json state;
+  DerivedFeatureState state;
   const FeatureColumn column =
       data::history_column(history_spec(0), f.source, f.items, f.train, 3, &state);
   EXPECT_EQ(column.kind, FeatureKind::kMultiHot);
@@ -58,12 +58,12 @@ TEST(HistoryFeatureTest, ListsTrainingItemsLatestFirst) {
   EXPECT_EQ(column.codes, (std::vector<int64_t>{3, 5, 2,    //
                                                 4, -1, -1,  //
                                                 -1, -1, -1}));
-  EXPECT_EQ(state.at("width"), 3);
+  EXPECT_EQ(state.width, 3);
 }
 
 TEST(HistoryFeatureTest, MaxLengthKeepsTheLatestAndDimOverrides) {
   HistoryFixture f;
-  nlohmann::json state;
+  DerivedFeatureState state;
   const FeatureColumn column =
       data::history_column(history_spec(2, 4), f.source, f.items, f.train, 3, &state);
   EXPECT_EQ(column.code_width, 2);
@@ -73,7 +73,7 @@ TEST(HistoryFeatureTest, MaxLengthKeepsTheLatestAndDimOverrides) {
 
 TEST(HistoryFeatureTest, RequestRowsMapItemIdsAndSkipUnknownOnes) {
   HistoryFixture f;
-  nlohmann::json state;
+  DerivedFeatureState state;
   data::history_column(history_spec(2), f.source, f.items, f.train, 3, &state);
   data::RawTable raw;
   raw.rows = 3;
@@ -88,13 +88,14 @@ TEST(HistoryFeatureTest, RequestRowsMapItemIdsAndSkipUnknownOnes) {
 
 TEST(HistoryFeatureTest, RunsThroughDeriveUserFeatures) {
   HistoryFixture f;
-  nlohmann::json state = nlohmann::json::array(), stats = nlohmann::json::array();
+  std::vector<DerivedFeatureState> state;
+  nlohmann::json stats = nlohmann::json::array();
   const auto columns = data::derive_user_features({history_spec(0)}, {f.source}, f.items, f.train,
                                                   3, &state, &stats);
   ASSERT_EQ(columns.size(), 1u);
   EXPECT_EQ(columns[0].codes[0], 3);
   ASSERT_EQ(state.size(), 1u);
-  EXPECT_EQ(state[0].at("kind"), "history");
+  EXPECT_EQ(state[0].kind, "history");
   data::RawTable raw;
   raw.rows = 1;
   raw.names = {"recent"};

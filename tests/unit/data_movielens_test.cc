@@ -1,6 +1,7 @@
 // The MovieLens 100K tables through build_dataset: counts, the exact stratified split
 // of the Python tools, and the feature layout. Skipped when the data is absent.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <map>
@@ -81,7 +82,7 @@ TEST(MovieLens, CountsSplitAndFeatures) {
   const Dataset& d = out.dataset;
   EXPECT_EQ(d.users.size(), 943);
   EXPECT_EQ(d.items.size(), 1682);
-  EXPECT_EQ(out.report.details["interactions"], 100000);
+  EXPECT_EQ(nlohmann::json::parse(out.report.details)["interactions"], 100000);
   EXPECT_EQ(out.report.rows_dropped, 0);
   // python_stratified_split(0.75, 42), then (0.9, 42) on its train part, as recorded
   // from the Python tools: 74646 / 25354, then 66771 / 7875, with these row-index sums.

@@ -2,6 +2,7 @@
 // predictor on planted data (better than the median on hidden known values), the
 // confidences, and the pipeline (inputs, encode_rows of new rows, the report).
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <random>
@@ -108,11 +109,11 @@ std::vector<FeatureSpec> planted_specs(const std::string& impute) {
 
 // Fits and encodes like the pipeline: the predicted feature after the others.
 std::vector<FeatureColumn> encode_all(const std::vector<FeatureSpec>& specs, const RawTable& raw,
-                                      std::vector<nlohmann::json>* states) {
+                                      std::vector<FeatureState>* states) {
   std::vector<int64_t> rows(static_cast<size_t>(raw.rows));
   for (int64_t r = 0; r < raw.rows; ++r) rows[r] = r;
   std::vector<FeatureColumn> out(specs.size());
-  states->assign(specs.size(), nlohmann::json());
+  states->assign(specs.size(), FeatureState());
   const FeatureContext ctx{nullptr, "", "", &out};
   for (const bool second : {false, true}) {
     for (size_t i = 0; i < specs.size(); ++i) {
@@ -134,7 +135,7 @@ double hidden_mse(const Planted& p, const FeatureColumn& audio) {
 
 TEST(FeaturePredictor, BeatsTheMedianOnHiddenKnownValues) {
   const Planted p = planted(600);
-  std::vector<nlohmann::json> states;
+  std::vector<FeatureState> states;
   const auto median = encode_all(planted_specs("median"), p.raw, &states);
   const auto predicted = encode_all(planted_specs("predict"), p.raw, &states);
   const double median_mse = hidden_mse(p, median.back());
@@ -143,19 +144,20 @@ TEST(FeaturePredictor, BeatsTheMedianOnHiddenKnownValues) {
   EXPECT_GT(median_mse, 0.01);
   EXPECT_LT(predicted_mse, 0.1 * median_mse);
   EXPECT_LT(predicted_mse, 0.003);
-  const nlohmann::json& predictor = states.back().at("predictor");
+  ASSERT_TRUE(states.back().predictor.has_value());
+  const PredictorState& predictor = *states.back().predictor;
   std::vector<std::string> inputs;
-  for (const auto& in : predictor["inputs"]) inputs.push_back(in["name"]);
+  for (const auto& in : predictor.inputs) inputs.push_back(in.name);
   EXPECT_EQ(inputs, (std::vector<std::string>{"genres", "label", "x"}));  // not v_copy
-  EXPECT_GT(predictor["columns"][0]["r2"].get<double>(), 0.9);
+  EXPECT_GT(predictor.columns.at(0).r2, 0.9);
 }
 
 TEST(FeaturePredictor, PredictedConfidencesAreLowerAndScaleWithCompleteness) {
   const Planted p = planted(600);
-  std::vector<nlohmann::json> states;
+  std::vector<FeatureState> states;
   const auto columns = encode_all(planted_specs("predict"), p.raw, &states);
   const FeatureColumn& audio = columns.back();
-  const double r2 = states.back()["predictor"]["columns"][0]["r2"];
+  const double r2 = states.back().predictor.value().columns.at(0).r2;
   for (int64_t r = 0; r < p.raw.rows; ++r) {
     const float confidence = audio.values[r * 2 + 1];
     if (r % 4 != 0) {
@@ -172,11 +174,15 @@ TEST(FeaturePredictor, PredictedConfidencesAreLowerAndScaleWithCompleteness) {
 
 TEST(FeaturePredictor, JsonRoundTripPredictsTheSame) {
   const Planted p = planted(200);
-  std::vector<nlohmann::json> states;
+  std::vector<FeatureState> states;
   const auto columns = encode_all(planted_specs("predict"), p.raw, &states);
-  const auto fitted = FeaturePredictor::from_json(states.back()["predictor"]);
-  const auto reloaded =
-      FeaturePredictor::from_json(nlohmann::json::parse(states.back()["predictor"].dump()));
+  const auto fitted = FeaturePredictor::from_state(states.back().predictor.value());
+  // Through preprocessing.json and back.
+  PreprocessingState saved;
+  saved.item.features = states;
+  const PreprocessingState parsed =
+      preprocessing_from_json(preprocessing_to_json(saved), "preprocessing.json");
+  const auto reloaded = FeaturePredictor::from_state(parsed.item.features.back().predictor.value());
   const std::vector<const FeatureColumn*> inputs = {&columns[0], &columns[1], &columns[2]};
   int64_t present = 0;
   for (int64_t r : p.hidden) {
@@ -190,9 +196,9 @@ TEST(FeaturePredictor, JsonRoundTripPredictsTheSame) {
 TEST(FeaturePredictor, TooFewKnownValuesKeepTheMedian) {
   Planted p = planted(60);
   for (int64_t r = 0; r < 40; ++r) p.raw.cells[p.raw.find("v")][r] = "";
-  std::vector<nlohmann::json> states;
+  std::vector<FeatureState> states;
   const auto columns = encode_all(planted_specs("predict"), p.raw, &states);
-  EXPECT_TRUE(states.back()["predictor"]["columns"][0]["weights"].empty());
+  EXPECT_TRUE(states.back().predictor.value().columns.at(0).weights.empty());
   for (int64_t r = 0; r < 40; ++r) EXPECT_EQ(columns.back().values[r * 2 + 1], 0.0f);
 }
 
@@ -245,7 +251,8 @@ TEST(FeaturePredictor, PipelineReportAndNewRows) {
   const int64_t i5 = out.dataset.items.find("i5"), i10 = out.dataset.items.find("i10");
   EXPECT_NEAR(audio.values[i5 * 2], 0.83, 0.03);
   EXPECT_NEAR(audio.values[i10 * 2], 0.23, 0.03);
-  const nlohmann::json& stats = out.report.details["features"]["item"][1];
+  const nlohmann::json details = nlohmann::json::parse(out.report.details);
+  const nlohmann::json& stats = details["features"]["item"][1];
   EXPECT_EQ(stats["observed"], 48);
   EXPECT_EQ(stats["predicted"], 12);
   EXPECT_EQ(stats["imputed"], 0);
@@ -257,7 +264,8 @@ TEST(FeaturePredictor, PipelineReportAndNewRows) {
   EXPECT_NE(text.find("predictor held-out R^2:  energy 0.9"), std::string::npos) << text;
   EXPECT_NE(text.find("confidence predicted: min 0.7"), std::string::npos) << text;
 
-  const nlohmann::json saved = nlohmann::json::parse(out.preprocessing.dump());
+  const PreprocessingState saved =
+      preprocessing_from_json(preprocessing_to_json(out.preprocessing), "saved");
   const auto rows = encode_rows(saved, "item",
                                 {{{"item", "new"}, {"genres", "Rock"}},
                                  {{"item", "known"}, {"genres", "Rock"}, {"energy", "0.5"}}});
