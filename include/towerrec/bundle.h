@@ -45,6 +45,10 @@ class BundleLayout {
   static constexpr const char* kSeen = "seen.bin";
   static constexpr const char* kTrainLog = "train_log.jsonl";
   static constexpr const char* kCheckpoint = "checkpoint.pt";
+  // Real-time fold-in inputs (with features.derived_user): every user's encoded tower
+  // inputs and the item columns the derived features read (docs/learning-loop.md).
+  static constexpr const char* kFoldInUsers = "fold_in_users.bin";
+  static constexpr const char* kFoldInItems = "fold_in_items.bin";
   // Folders, each written whole by its owner (Catalog, BprBaseline, ItemIndex).
   static constexpr const char* kServingDir = "serving";
   static constexpr const char* kBprDir = "bpr";

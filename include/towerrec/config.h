@@ -80,8 +80,10 @@ struct DataConfig {
   std::string weight_column;          // per-interaction weight; "" = all 1
   double rating_threshold = 0;        // ratings >= threshold are positives (0 = all)
   double negative_threshold = -1e30;  // labels/ratings <= this are explicit negatives
-  bool label_as_weight = false;       // positives weigh weight * strength (label or rating)
-  std::string item_title_column;      // shown in reasons and API answers
+  // Posted events of these types are explicit negatives whatever their value.
+  std::vector<std::string> negative_event_types = {"dislike", "skip"};
+  bool label_as_weight = false;   // positives weigh weight * strength (label or rating)
+  std::string item_title_column;  // shown in reasons and API answers
 };
 
 struct SplitConfig {
@@ -211,6 +213,7 @@ struct TrainConfig {
   bool logq_correction = true;
   double popularity_boost = 0;  // prior: extra log-frequency share of the item scores
   bool mask_accidental_hits = true;
+  int64_t explicit_negatives = 0;  // softmax: a row's explicit negatives as extra negatives
   Optimizer optimizer = Optimizer::kAdam;
   double learning_rate = 1e-3;
   double weight_decay = 0;

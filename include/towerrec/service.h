@@ -28,6 +28,10 @@ enum class ServePath {
   kHybrid,             // known user, blend of two-tower, collaborative and content
   kColdStartFeatures,  // user given by raw features (or a known user with no history)
   kPopular,            // nothing known about the user: popularity fallback
+  // A user the towers cannot place (never trained on them, and the user tower cannot
+  // fold in their history: an id-only tower): the collaborative (BPR) fold-in of their
+  // positives serves, taking the two-tower share of the blend.
+  kCollaborativeFoldIn,
 };
 const char* serve_path_name(ServePath path);  // "two_tower", "hybrid", ...
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "data/interaction_label.h"
 #include "towerrec/error.h"
 #include "towerrec/evaluate.h"
 #include "towerrec/report.h"
@@ -72,7 +73,7 @@ KeyValues config_summary(const Config& config) {
 EmbeddingDiagnostics diagnostics(const TwoTowerModel& model, const Dataset& data, uint64_t seed) {
   std::vector<std::pair<int64_t, int64_t>> positives;
   for (int64_t r = 0; r < data.test.size(); ++r) {
-    if (data.test.label[r] > 0) positives.emplace_back(data.test.user[r], data.test.item[r]);
+    if (is_positive(data.test, r)) positives.emplace_back(data.test.user[r], data.test.item[r]);
   }
   return embedding_diagnostics(model.user_embeddings(), model.item_embeddings(),
                                model.embedding_dim(), positives, kRandomPairs, seed,

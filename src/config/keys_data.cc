@@ -49,6 +49,10 @@ void register_data_keys(ConfigRegistry& registry) {
            "Ratings >= this are positives (0 = every rated row).");
   data.add("negative_threshold", &DataConfig::negative_threshold, any_value(),
            "Labels or ratings <= this are explicit negatives.");
+  data.add("negative_event_types", &DataConfig::negative_event_types, any_value(),
+           "Types of events posted to the server that are explicit negatives whatever their "
+           "value; other events count by value: a `rating` event as a rating, any other as a "
+           "label (docs/learning-loop.md).");
   data.add("label_as_weight", &DataConfig::label_as_weight, any_value(),
            "Multiply a positive's training weight by its strength: the label (e.g. 2 = two "
            "thumbs up) or, without label_column, the rating.");

@@ -69,6 +69,11 @@ void register_train_keys(ConfigRegistry& registry) {
             "(cosine, margin, batch_hard) ignore it with a warning.");
   train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, any_value(),
             "Ignore sampled negatives that are the row's own positive.");
+  train.add("explicit_negatives", &TrainConfig::explicit_negatives, between(0, 64),
+            "softmax loss: up to this many of the row's user's explicit negatives (a "
+            "thumbs-down, data/interaction_label rule) join the row's candidates as extra "
+            "negatives, without logQ correction (0 = off). The losses on sampled negatives "
+            "always put one in slot 0.");
   train.add("optimizer", &TrainConfig::optimizer, any_value(), "Optimiser.");
   train.add("learning_rate", &TrainConfig::learning_rate, open_interval(0, 10),
             "Initial step size.");

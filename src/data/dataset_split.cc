@@ -1,5 +1,6 @@
 #include "data/dataset_split.h"
 
+#include "data/interaction_label.h"
 #include "data/split.h"
 
 namespace towerrec::data {
@@ -37,7 +38,8 @@ void assign_splits(const SplitConfig& split, const InteractionTable& table, Data
   input.user_rank = id_sort_ranks(dataset->users.ids());
   input.item_rank = id_sort_ranks(dataset->items.ids());
   std::vector<int64_t> positives, negatives;
-  for (int64_t r = 0; r < all.size(); ++r) (all.label[r] > 0 ? positives : negatives).push_back(r);
+  for (int64_t r = 0; r < all.size(); ++r)
+    (is_positive(all, r) ? positives : negatives).push_back(r);
   const SplitParts outer =
       split_rows(input, positives, split.method, split.test_ratio, split.last_n, split.seed);
   SplitParts inner{outer.train, {}};

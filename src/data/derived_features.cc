@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "data/history_feature.h"
+#include "data/interaction_label.h"
 #include "data/numeric_transform.h"
 #include "data/text_codec.h"
 #include "towerrec/error.h"
@@ -31,7 +32,7 @@ std::vector<double> accumulate(const Interactions& train, int64_t n_users, int64
   sums->assign(static_cast<size_t>(n_users * width), 0.0);
   std::vector<double> counts(static_cast<size_t>(n_users), 0.0);
   for (int64_t k = 0; k < train.size(); ++k) {
-    if (train.label[k] <= 0) continue;
+    if (!is_positive(train, k)) continue;
     const int64_t u = train.user[k];
     add(train.item[k], sums->data() + u * width);
     counts[u] += 1;
@@ -107,7 +108,7 @@ std::vector<double> fill_defaults(const Interactions& train, FeatureColumn* colu
   const int64_t width = column->value_width;
   std::vector<bool> has(static_cast<size_t>(column->rows), false);
   for (int64_t k = 0; k < train.size(); ++k) {
-    if (train.label[k] > 0) has[train.user[k]] = true;
+    if (is_positive(train, k)) has[train.user[k]] = true;
   }
   std::vector<double> mean(static_cast<size_t>(width), 0.0);
   int64_t n = 0;
@@ -189,6 +190,44 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
                       {"min", s.min},
                       {"max", s.max}});
     out.push_back(std::move(column));
+  }
+  return out;
+}
+
+namespace {
+
+// A history list cut or padded (-1) to `width` codes.
+void fit_code_width(FeatureColumn* column, int64_t width) {
+  std::vector<int64_t> codes(static_cast<size_t>(width), -1);
+  for (int64_t k = 0; k < width && k < column->code_width; ++k) codes[k] = column->codes[k];
+  column->codes = std::move(codes);
+  column->code_width = width;
+}
+
+}  // namespace
+
+std::vector<FeatureColumn> derive_user_row(const std::vector<DerivedFeatureSpec>& specs,
+                                           const std::vector<FeatureColumn>& item_features,
+                                           const std::vector<int64_t>& history,
+                                           const std::vector<FeatureColumn>& trained) {
+  check(!history.empty(), "derive_user_row: the history is empty");
+  check(trained.size() == specs.size(), "derive_user_row: " + std::to_string(trained.size()) +
+                                            " trained columns for " + std::to_string(specs.size()) +
+                                            " derived features");
+  Interactions part;
+  // The position is the timestamp: later entries are the more recent.
+  for (size_t k = 0; k < history.size(); ++k) {
+    part.push_back(0, history[k], 1, 1, NAN, static_cast<int64_t>(k));
+  }
+  std::vector<DerivedFeatureState> state;
+  Json stats = Json::array();
+  std::vector<FeatureColumn> out =
+      derive_user_features(specs, item_features, IdMap{}, part, 1, &state, &stats);
+  for (size_t c = 0; c < out.size(); ++c) {
+    if (out[c].code_width > 0) fit_code_width(&out[c], trained[c].code_width);
+    check(out[c].value_width == trained[c].value_width,
+          "derived feature '" + out[c].name + "' has " + std::to_string(out[c].value_width) +
+              " values, the model was trained on " + std::to_string(trained[c].value_width));
   }
   return out;
 }

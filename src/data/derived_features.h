@@ -33,6 +33,18 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
                                                 std::vector<DerivedFeatureState>* state,
                                                 nlohmann::json* stats);
 
+// One user's derived columns from their positives `history` (dense item indices, oldest
+// first), computed by derive_user_features itself (the served fold-in uses the training
+// code, not a copy) and shaped like `trained`, the columns the model was trained on in
+// the same order: a history list padded or cut to the trained width, latest first.
+// `item_features` needs only the derived features' source columns. Requires a non-empty
+// history (an empty one has no derived values of its own: the trained default applies).
+// Throws Error naming a feature whose source is missing or whose width differs.
+std::vector<FeatureColumn> derive_user_row(const std::vector<DerivedFeatureSpec>& specs,
+                                           const std::vector<FeatureColumn>& item_features,
+                                           const std::vector<int64_t>& history,
+                                           const std::vector<FeatureColumn>& trained);
+
 // The derived columns for request rows: a row may give the value under the feature's
 // name (numbers separated by spaces, commas or '|'; item ids for history); otherwise the
 // saved default.

@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "data/interaction_label.h"
 #include "towerrec/error.h"
 
 namespace towerrec::data {
@@ -34,7 +35,7 @@ FeatureColumn history_column(const DerivedFeatureSpec& spec, const FeatureColumn
   // (timestamp, item) of each user's positives, latest first; ties keep file order.
   std::vector<std::vector<std::pair<int64_t, int64_t>>> seen(static_cast<size_t>(n_users));
   for (int64_t k = 0; k < train.size(); ++k) {
-    if (!train.label.empty() && train.label[k] <= 0) continue;
+    if (!is_positive(train, k)) continue;
     seen[train.user[k]].emplace_back(train.timestamp.empty() ? 0 : train.timestamp[k],
                                      train.item[k]);
   }

@@ -10,6 +10,7 @@
 #include "data/feature_cells.h"
 #include "data/feature_growth.h"
 #include "data/features.h"
+#include "data/interaction_label.h"
 #include "data/item_values.h"
 
 #include "data/tables.h"
@@ -187,7 +188,7 @@ void fill_report(const Config& config, const data::InteractionTable& table,
   j["tables"]["users"] = table_report(users);
   j["tables"]["items"] = table_report(items);
   int64_t positives = 0;
-  for (float label : table.rows.label) positives += label > 0;
+  for (int64_t r = 0; r < table.rows.size(); ++r) positives += is_positive(table.rows, r);
   const double cells = static_cast<double>(d.users.size()) * static_cast<double>(d.items.size());
   j["users"] = d.users.size();
   j["items"] = d.items.size();

@@ -6,6 +6,7 @@
 
 #include "data/feature_cells.h"
 #include "data/id_index.h"
+#include "data/interaction_label.h"
 #include "data/table_reader.h"
 #include "data/text_codec.h"
 #include "towerrec/error.h"
@@ -65,23 +66,6 @@ bool timestamp_field(TableReader& reader, const std::vector<std::string_view>& f
                                          std::string(fields[column].substr(0, 40)) +
                                          "' is not an integer timestamp within int64");
   return false;
-}
-
-// Label of a row: strength > 0 positive, 0 explicit negative, NaN when the row is
-// neither (a rating between the two thresholds).
-float row_label(const DataConfig& data, double rating, double label, bool has_rating,
-                bool has_label) {
-  if (has_label) {
-    if (label <= 0 || label <= data.negative_threshold) return 0.0f;
-    return static_cast<float>(label);
-  }
-  if (has_rating) {
-    if (rating <= data.negative_threshold) return 0.0f;
-    if (data.rating_threshold != 0 && rating < data.rating_threshold) {
-      return std::numeric_limits<float>::quiet_NaN();
-    }
-  }
-  return 1.0f;
 }
 
 // Strength of a positive row under data.label_as_weight: its label, else its rating.
@@ -160,7 +144,7 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
     for (size_t t = 0; t < tasks.size(); ++t) {
       if (!task_label(reader, f, line, task_columns[t], tasks[t].threshold, &task_row[t])) return;
     }
-    const float lab = row_label(data, rating, label, c.rating >= 0, c.label >= 0);
+    const float lab = interaction_label(data, rating, label, c.rating >= 0, c.label >= 0);
     if (std::isnan(lab)) {
       ++out.dropped["rating below rating_threshold"];
       return;

@@ -3,11 +3,8 @@
 // at serving).
 //
 // Which interactions count is one named rule, applied by one function (build):
-//   kPositive  a row with label > 0. A part without a label vector (Interactions::label
-//              empty) holds positives only, as data.label_column = "" means. The rating
-//              thresholds need no second look here: the data reader folds them into the
-//              label (data.rating_threshold drops the rows below it, data.negative_
-//              threshold makes label 0), so label > 0 is the whole rule.
+//   kPositive  a positive under data/interaction_label.h (label > 0; a part without a
+//              label vector holds positives only).
 //   kAny       every row, positive or negative: the items the user has seen (a thumbs-
 //              down is not recommended again).
 //
@@ -23,6 +20,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "data/interaction_label.h"
 #include "towerrec/dataset.h"
 
 namespace towerrec {
@@ -31,11 +29,6 @@ enum class InteractionRule {
   kPositive,  // label > 0, or every row of a part without labels
   kAny,       // every row
 };
-
-// Whether row `row` of `part` is a positive under the rule above.
-inline bool is_positive(const Interactions& part, int64_t row) {
-  return part.label.empty() || part.label[static_cast<size_t>(row)] > 0;
-}
 
 // A read-only view of one user's items (ascending, distinct); valid while its UserItems is.
 class ItemSpan {

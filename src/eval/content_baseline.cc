@@ -1,10 +1,12 @@
 // Content-based baseline: the served content score (eval/content_profile.h) evaluated
-// offline. A user's profile is built from the train and validation positives, each
-// weighted by its rating; items are scored by the profile's cosine with their
+// offline. A user's profile is built from the train and validation interactions
+// (ContentProfile::add_history_item: positives weighted by their rating, explicit
+// negatives left out); items are scored by the profile's cosine with their
 // attributes.
 #include <algorithm>
 #include <cmath>
 
+#include "data/interaction_label.h"
 #include "eval/baseline_common.h"
 #include "eval/content_profile.h"
 #include "towerrec/baseline_core.h"
@@ -56,13 +58,13 @@ class ContentBaseline : public Baseline {
  private:
   void add_positives(const Dataset& data, const Interactions& part) {
     for (int64_t r = 0; r < part.size(); ++r) {
-      if (!part.label.empty() && part.label[r] <= 0) continue;
       const int64_t u = part.user[r], i = part.item[r];
       check(u >= 0 && u < data.users.size() && i >= 0 && i < data.items.size(),
             "content: interaction " + std::to_string(r) + " outside the id maps");
       const double rating = part.rating.empty() ? std::nan("") : part.rating[r];
-      profiles_[static_cast<size_t>(u)].add_item(attributes_[static_cast<size_t>(i)], columns_,
-                                                 history_weight(rating));
+      const Polarity polarity = is_positive(part, r) ? Polarity::kPositive : Polarity::kNegative;
+      profiles_[static_cast<size_t>(u)].add_history_item(attributes_[static_cast<size_t>(i)],
+                                                         columns_, polarity, rating);
     }
   }
 

@@ -21,6 +21,13 @@ void ContentProfile::add_item(const Attributes& attributes, const std::vector<st
   }
 }
 
+void ContentProfile::add_history_item(const Attributes& attributes,
+                                      const std::vector<std::string>& columns, Polarity polarity,
+                                      double rating) {
+  if (polarity != Polarity::kPositive) return;
+  add_item(attributes, columns, history_weight(rating));
+}
+
 void ContentProfile::add_declared(const Features& features, const std::vector<std::string>& columns,
                                   double weight) {
   Attributes attributes;

@@ -1,7 +1,8 @@
 // Content-based scoring on raw item attributes, the one implementation behind the
 // served content score (serve/candidates.h) and the evaluated `content` baseline: a user
 // profile is the rating-weighted count of each attribute value (column=value) over the
-// user's history, plus declared preferences; an item's score is the cosine between that
+// positives of the user's history (explicit negatives add nothing), plus declared
+// preferences; an item's score is the cosine between that
 // profile and the item's binary attribute vector. Works for items and users a model
 // never saw.
 //
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/interaction_label.h"
 #include "towerrec/config.h"
 
 namespace towerrec {
@@ -27,6 +29,11 @@ class ContentProfile {
   // Adds `weight` to each of the item's values in `columns`.
   void add_item(const Attributes& attributes, const std::vector<std::string>& columns,
                 double weight);
+  // An item of the user's history: a positive adds history_weight(rating); an explicit
+  // negative or a neutral entry adds nothing, so a disliked item never pulls the profile
+  // towards its values (data/interaction_label.h).
+  void add_history_item(const Attributes& attributes, const std::vector<std::string>& columns,
+                        Polarity polarity, double rating);
   // Declared preferences: user feature cells of content columns ("genres": "Jazz|Blues").
   void add_declared(const Features& features, const std::vector<std::string>& columns,
                     double weight);
@@ -46,8 +53,8 @@ class ContentProfile {
   double norm_squared_ = 0;
 };
 
-// Weight of one history entry in a profile: the rating when known (so a 5 counts more
-// than a 1), else 1.
+// Weight of one positive history entry in a profile: the rating when known (so a 5
+// counts more than a 3), else 1.
 double history_weight(double rating);
 
 // A raw cell's values: split on '|', empty parts dropped.

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "bundle/bundle_io.h"
+#include "bundle/feature_columns_io.h"
 #include "towerrec/bundle.h"
 
 namespace towerrec {
@@ -16,6 +17,25 @@ constexpr int64_t kEmbedChunk = 4096;
 void write_operands(const torch::Tensor& operands, const std::string& path) {
   const auto values = operands.contiguous();
   write_f32_matrix(path, values.data_ptr<float>(), static_cast<size_t>(values.numel()));
+}
+
+// What the served fold-in recomputes a user's tower input from: the user columns as
+// trained and the item columns the derived user features read. Nothing without
+// features.derived_user: an id-only user tower has nothing to recompute.
+void write_fold_in_inputs(const FeaturesConfig& features, const Dataset& data,
+                          const BundleLayout& out) {
+  if (features.derived_user.empty()) return;
+  std::vector<FeatureColumn> sources;
+  for (const FeatureColumn& column : data.item_features) {
+    for (const DerivedFeatureSpec& spec : features.derived_user) {
+      if (spec.source == column.name) {
+        sources.push_back(column);
+        break;
+      }
+    }
+  }
+  write_feature_columns(out.path(BundleLayout::kFoldInUsers), data.user_features);
+  write_feature_columns(out.path(BundleLayout::kFoldInItems), sources);
 }
 
 }  // namespace
@@ -59,6 +79,7 @@ void write_model_files(TwoTowerNet& net, const ModelFileInputs& in, const std::s
   write_seen(out.path(L::kSeen),
              UserItems::build({&data.train, &data.validation}, data.users.size(), data.items.size(),
                               InteractionRule::kAny));
+  write_fold_in_inputs(in.config->features, data, out);
   write_text_file(out.path(L::kPreprocessing), preprocessing_to_json(in.data->preprocessing));
   // data.dir is saved absolute: a relative one would resolve against the bundle's
   // folder when the bundle's config.yaml is read back.

@@ -19,7 +19,8 @@ void add_history(const Interactions& part, const Dataset& data, const Catalog& c
     if (row < 0) continue;
     const std::string& user = data.users.id(part.user[k]);
     const double rating = part.rating.empty() ? std::nan("") : part.rating[k];
-    (*histories)[user].push_back({row, rating});
+    const Polarity polarity = is_positive(part, k) ? Polarity::kPositive : Polarity::kNegative;
+    (*histories)[user].push_back({row, rating, polarity});
     (*users_per_item)[row].insert(part.user[k]);
   }
 }
@@ -92,8 +93,8 @@ void Catalog::add_seen(const std::string& user_id, const std::vector<int64_t>& r
 ContentProfile history_profile(const Catalog& catalog, const std::vector<HistoryEntry>& history) {
   ContentProfile profile;
   for (const HistoryEntry& entry : history) {
-    profile.add_item(catalog.attributes(entry.item), catalog.content_columns(),
-                     history_weight(entry.rating));
+    profile.add_history_item(catalog.attributes(entry.item), catalog.content_columns(),
+                             entry.polarity, entry.rating);
   }
   return profile;
 }

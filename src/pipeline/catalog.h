@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "data/interaction_label.h"
 #include "eval/content_profile.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
@@ -24,6 +25,9 @@ namespace towerrec::serve {
 struct HistoryEntry {
   int64_t item = 0;   // catalogue row
   double rating = 0;  // NaN when the data has no ratings
+  // data/interaction_label.h: only positives feed the content profile, the collaborative
+  // fold-in and the reasons; every entry is seen (excluded from recommendations).
+  Polarity polarity = Polarity::kPositive;
 };
 
 class Catalog {
@@ -77,9 +81,10 @@ class Catalog {
   std::unordered_map<std::string, std::vector<HistoryEntry>> histories_;
 };
 
-// The content profile of a history, each entry weighted by history_weight(rating): what
-// the served content score compares items with (and what the evaluated `content`
-// baseline builds from the train and validation positives).
+// The content profile of a history (ContentProfile::add_history_item: positives weighted
+// by history_weight(rating), explicit negatives left out): what the served content score
+// compares items with (and what the evaluated `content` baseline builds from the train
+// and validation interactions).
 ContentProfile history_profile(const Catalog& catalog, const std::vector<HistoryEntry>& history);
 
 // Raw feature cells -> attributes: each cell split on '|'; multi-hot features built

@@ -18,8 +18,10 @@ constexpr const char* kFormat = "towerrec-catalog-1";
 nlohmann::json history_json(const std::string& user, const std::vector<HistoryEntry>& history) {
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json ratings = nlohmann::json::array();
+  nlohmann::json negatives = nlohmann::json::array();
   bool rated = false;
   for (const HistoryEntry& entry : history) {
+    if (entry.polarity == Polarity::kNegative) negatives.push_back(items.size());
     items.push_back(entry.item);
     rated = rated || !std::isnan(entry.rating);
     ratings.push_back(std::isnan(entry.rating) ? nlohmann::json(nullptr)
@@ -27,6 +29,7 @@ nlohmann::json history_json(const std::string& user, const std::vector<HistoryEn
   }
   nlohmann::json line = {{"user_id", user}, {"items", items}};
   if (rated) line["ratings"] = ratings;
+  if (!negatives.empty()) line["negatives"] = negatives;
   return line;
 }
 
@@ -118,6 +121,13 @@ Catalog Catalog::load(const std::string& dir, const IdMap& items) {
                 std::to_string(rows[k]) + " is out of range");
       const bool rated = ratings && !(*ratings)[k].is_null();
       history.push_back({rows[k], rated ? (*ratings)[k].get<double>() : std::nan("")});
+    }
+    const size_t first = history.size() - rows.size();
+    for (const auto& position : user.value("negatives", nlohmann::json::array())) {
+      const auto k = position.get<size_t>();
+      check(k < rows.size(), "'" + histories_path + "' line " + std::to_string(line) +
+                                 ": negative position " + std::to_string(k) + " is out of range");
+      history[first + k].polarity = Polarity::kNegative;
     }
   });
   return catalog;

@@ -13,16 +13,6 @@
 namespace towerrec::serve {
 namespace {
 
-FeatureColumn slice_row(const FeatureColumn& column, int64_t row) {
-  FeatureColumn out = column;
-  out.rows = 1;
-  out.codes.assign(column.codes.begin() + row * column.code_width,
-                   column.codes.begin() + (row + 1) * column.code_width);
-  out.values.assign(column.values.begin() + row * column.value_width,
-                    column.values.begin() + (row + 1) * column.value_width);
-  return out;
-}
-
 std::string utc_stamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -34,8 +24,11 @@ std::string utc_stamp() {
 }  // namespace
 
 BundleTowerModel::BundleTowerModel(std::shared_ptr<const TwoTowerModel> model,
-                                   std::vector<FeatureColumn> user_columns, const IdMap& data_users)
-    : model_(std::move(model)), user_columns_(std::move(user_columns)) {
+                                   std::vector<FeatureColumn> user_columns, const IdMap& data_users,
+                                   std::shared_ptr<const FoldInInputs> fold_in_inputs)
+    : model_(std::move(model)),
+      user_columns_(std::move(user_columns)),
+      fold_in_inputs_(std::move(fold_in_inputs)) {
   data_row_.assign(model_->users().size(), -1);
   if (user_columns_.empty()) return;
   for (int64_t u = 0; u < model_->users().size(); ++u) {
@@ -63,6 +56,12 @@ std::vector<float> BundleTowerModel::embed_user(const Features& features) const 
   return model_->embed_users(encode_rows(model_->preprocessing(), "user", {features}));
 }
 
+std::vector<float> BundleTowerModel::fold_in(int64_t user, const Features& declared,
+                                             const std::vector<int64_t>& positives) const {
+  if (!fold_in_inputs_ || positives.empty()) return {};
+  return fold_in_embedding(*model_, *fold_in_inputs_, user, declared, positives);
+}
+
 std::vector<float> BundleTowerModel::embed_item(const Features& features) const {
   return model_->embed_items(encode_rows(model_->preprocessing(), "item", {features}));
 }
@@ -88,7 +87,9 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   Catalog catalog = Catalog::load(layout.serving_dir(), model->items());
   // Known users are served from the user embeddings stored at training (the same tower
   // outputs), so nothing of the raw data is needed.
-  auto tower = std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{});
+  auto tower =
+      std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{},
+                                         load_fold_in_inputs(model->dir(), config.features));
   std::shared_ptr<const BprBaseline> bpr;
   if (config.train.collaborative) {
     require_folder(*model, BundleLayout::kBprDir, "train.collaborative is true");
@@ -100,8 +101,10 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   }
   const std::string spec =
       options.index_spec.empty() ? index_spec_from_config(config.index) : options.index_spec;
-  return make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index), spec,
-                            options.index_threads);
+  auto state = make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index),
+                                  spec, options.index_threads);
+  state->data = config.data;
+  return state;
 }
 
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,

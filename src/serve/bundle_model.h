@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "serve/fold_in.h"
 #include "serve/serving_state.h"
 #include "serve/tower_model.h"
 #include "serve/training_jobs.h"
@@ -23,8 +24,10 @@ class BundleTowerModel : public TowerModel {
  public:
   // user_columns: the encoded user features of the training data set (rows follow
   // data_users); empty to serve known users from the embeddings stored at training.
+  // fold_in_inputs: the bundle's fold-in inputs (serve/fold_in.h), null when it has none.
   BundleTowerModel(std::shared_ptr<const TwoTowerModel> model,
-                   std::vector<FeatureColumn> user_columns, const IdMap& data_users);
+                   std::vector<FeatureColumn> user_columns, const IdMap& data_users,
+                   std::shared_ptr<const FoldInInputs> fold_in_inputs = nullptr);
 
   std::string version() const override;
   int64_t dim() const override { return model_->embedding_dim(); }
@@ -33,12 +36,15 @@ class BundleTowerModel : public TowerModel {
   std::vector<float> user_embedding(int64_t user) const override;
   std::vector<float> embed_user(const Features& features) const override;
   std::vector<float> embed_item(const Features& features) const override;
+  std::vector<float> fold_in(int64_t user, const Features& declared,
+                             const std::vector<int64_t>& positives) const override;
   const std::vector<float>& item_embeddings() const override { return model_->item_embeddings(); }
 
  private:
   std::shared_ptr<const TwoTowerModel> model_;
   std::vector<FeatureColumn> user_columns_;
   std::vector<int64_t> data_row_;  // model user index -> row of user_columns_ (-1: none)
+  std::shared_ptr<const FoldInInputs> fold_in_inputs_;
 };
 
 struct BundleLoadOptions {

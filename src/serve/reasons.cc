@@ -30,6 +30,7 @@ void add_similar_reason(const ServingState& state, const UserSignals& signals, i
   const HistoryEntry* nearest = nullptr;
   double best = -2;
   for (const HistoryEntry& entry : signals.history) {
+    if (entry.polarity != Polarity::kPositive) continue;  // never "which you liked"
     const double similarity =
         cosine_similarity(item, state.item_vectors.data() + entry.item * dim, dim);
     if (similarity > best) {

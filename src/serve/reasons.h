@@ -1,8 +1,8 @@
 // Human-readable reasons for one recommended item, drawn from the data: the user's
 // favourite attribute values the item shares ("matches your top genres: Jazz, Blues"),
-// the nearest item of the user's history in embedding space ("similar to Heat, which
-// you rated 5"), the collaborative signal when it dominates the blend, and the
-// per-algorithm score contributions.
+// the nearest positive of the user's history in embedding space ("similar to Heat, which
+// you rated 5"; explicit negatives are never cited), the collaborative signal when it dominates the
+// blend, and the per-algorithm score contributions.
 //
 // Thread safety: the caller holds state.items_mutex (shared).
 #pragma once

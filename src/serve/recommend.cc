@@ -3,7 +3,9 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "data/interaction_label.h"
 #include "serve/candidates.h"
+#include "serve/fold_in.h"
 #include "serve/reasons.h"
 #include "serve/tower_service.h"
 #include "towerrec/error.h"
@@ -19,15 +21,16 @@ struct TowerService::UserContext {
 namespace {
 
 // BPR user vector: the user's factors when trained, shifted toward the mean factors
-// of items consumed since (the live collaborative signal); for a user BPR never saw,
-// the mean factors of their history (fold-in).
+// of the positives posted since (the live collaborative signal); for a user BPR never
+// saw, the mean factors of those positives (fold-in). Explicit negatives and neutral
+// events pull nowhere.
 std::vector<float> collaborative_vector(const BprBaseline& bpr, int64_t user,
                                         const std::vector<HistoryEntry>& fresh) {
   const int64_t dim = bpr.dim();
   std::vector<float> mean(dim, 0.0f);
   int64_t count = 0;
   for (const HistoryEntry& entry : fresh) {
-    if (entry.item >= bpr.num_items()) continue;
+    if (entry.item >= bpr.num_items() || entry.polarity != Polarity::kPositive) continue;
     const float* q = bpr.item_factors().data() + entry.item * dim;
     for (int64_t d = 0; d < dim; ++d) mean[d] += q[d];
     ++count;
@@ -38,6 +41,34 @@ std::vector<float> collaborative_vector(const BprBaseline& bpr, int64_t user,
                        bpr.user_factors().begin() + (user + 1) * dim);
   for (int64_t d = 0; d < dim; ++d) p[d] += mean[d];
   return p;
+}
+
+// The user's tower vector folded in from their history (serve/fold_in.h), or empty when
+// the model cannot fold in or the history holds no positive. Cached per user and number
+// of posted events.
+std::vector<float> folded_tower(const ServingState& state, const std::string& id, int64_t user,
+                                const Features& declared, const std::vector<HistoryEntry>& history,
+                                int64_t posted) {
+  std::vector<int64_t> positives;
+  for (const HistoryEntry& entry : history) {
+    if (entry.polarity == Polarity::kPositive && entry.item < state.model->items().size()) {
+      positives.push_back(entry.item);
+    }
+  }
+  if (positives.empty()) return {};
+  if (positives.size() > kMaxFoldInHistory) {
+    positives.erase(positives.begin(), positives.end() - kMaxFoldInHistory);
+  }
+  return state.fold_in_cache.get(id, posted,
+                                 [&] { return state.model->fold_in(user, declared, positives); });
+}
+
+// A user the towers cannot place is served by the collaborative fold-in: the two-tower
+// share of the blend goes to it.
+BlendWeights collaborative_fallback(BlendWeights weights) {
+  weights.collaborative += weights.two_tower;
+  weights.two_tower = 0;
+  return weights;
 }
 
 bool passes_filters(const Attributes& attributes,
@@ -92,12 +123,14 @@ std::vector<BlendedItem> popular_items(const ServingState& state, const Candidat
 }
 
 // The path after weights are known: nothing active -> popular; a known user served by
-// the towers alone -> two_tower.
+// the towers alone -> two_tower; a collaborative fold-in without collaborative factors
+// (content alone) -> hybrid.
 ServePath final_path(ServePath path, const ActiveAlgorithms& active) {
   if (!active.two_tower && !active.collaborative && !active.content) return ServePath::kPopular;
   if (path == ServePath::kHybrid && !active.collaborative && !active.content) {
     return ServePath::kTwoTower;
   }
+  if (path == ServePath::kCollaborativeFoldIn && !active.collaborative) return ServePath::kHybrid;
   return path;
 }
 
@@ -135,13 +168,17 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   const std::string& id = *request.user_id;
   std::optional<Features> declared;
   std::vector<HistoryEntry> fresh;
+  int64_t posted = 0;
   {
     std::shared_lock<std::shared_mutex> lock(data_mutex_);
     if (auto it = users_.find(id); it != users_.end()) declared = it->second;
     if (auto it = events_.find(id); it != events_.end()) {
+      posted = static_cast<int64_t>(it->second.size());
       for (const LiveEvent& event : it->second) {
         const int64_t row = state.catalog.find(event.item_id);
-        if (row >= 0) fresh.push_back({row, event.rating});
+        if (row < 0) continue;
+        const double rating = event.type == "rating" ? event.value : std::nan("");
+        fresh.push_back({row, rating, event_polarity(state.data, event.type, event.value)});
       }
     }
   }
@@ -162,14 +199,27 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   if (state.collaborative && needs.collaborative) {
     user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
   }
-  if (model_user >= 0) {
+  std::vector<float> folded;
+  if (!fresh.empty()) {
+    folded = folded_tower(state, id, model_user, declared ? *declared : Features{},
+                          user.signals.history, posted);
+  }
+  if (!folded.empty()) {
+    user.signals.tower = std::move(folded);
+    user.path = ServePath::kHybrid;
+  } else if (model_user >= 0) {
     user.signals.tower = state.user_cache.get(*state.model, model_user);
     user.path = ServePath::kHybrid;
-  } else if (!user.signals.history.empty()) {
-    user.path = ServePath::kHybrid;  // the towers never saw this user: the others serve
   } else if (declared && !declared->empty()) {
+    // Declared features keep the towers in play after the user's first events.
     user.signals.tower = state.model->embed_user(*declared);
-    user.path = ServePath::kColdStartFeatures;
+    user.path = user.signals.history.empty() ? ServePath::kColdStartFeatures : ServePath::kHybrid;
+  } else if (!user.signals.history.empty()) {
+    // The towers cannot place this user (never trained on them, no fold-in).
+    user.path = ServePath::kCollaborativeFoldIn;
+    if (state.collaborative && user.signals.collaborative.empty()) {
+      user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
+    }
   }
   return user;
 }
@@ -179,7 +229,7 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
         "exactly one of user_id and user_features is required");
   check(request.limit >= 1, "limit must be at least 1, got " + std::to_string(request.limit));
   const auto state = require_state();
-  const BlendWeights weights = this->weights();
+  BlendWeights weights = this->weights();
   // Signals of algorithms with weight zero are not computed (content is, for reasons).
   const SignalNeeds needs{weights.collaborative > 0, weights.content > 0 || request.explain};
   std::shared_lock<std::shared_mutex> items_lock(state->items_mutex);
@@ -196,6 +246,7 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
            (request.filters.empty() || passes_filters(catalog.attributes(row), request.filters));
   };
   CandidateScorer scorer(*state, user.signals, keep);
+  if (user.path == ServePath::kCollaborativeFoldIn) weights = collaborative_fallback(weights);
   const ActiveAlgorithms active = active_algorithms(user.signals, weights);
   user.path = final_path(user.path, active);
   std::vector<BlendedItem> ranked;

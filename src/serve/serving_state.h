@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "pipeline/catalog.h"
+#include "serve/fold_in.h"
 #include "serve/tower_model.h"
 #include "towerrec/baselines.h"
 #include "towerrec/config.h"
@@ -42,6 +43,7 @@ struct ServingState {
   // BPR factors indexed like model->users() and model->items(); null when absent.
   std::shared_ptr<const BprBaseline> collaborative;
   FeaturesConfig features;  // the bundle's feature declarations (item attributes)
+  DataConfig data;  // the bundle's label rules: polarity of posted events (interaction_label.h)
   std::unique_ptr<ItemIndex> index;
   std::string index_kind;  // "hnsw", "exact", "sq8", "fp16"
 
@@ -50,6 +52,7 @@ struct ServingState {
   std::vector<float> item_vectors;  // [catalog.size() x model->dim()]
 
   UserEmbeddingCache user_cache;
+  FoldInCache fold_in_cache;  // users with posted events (serve/fold_in.h)
 
   explicit ServingState(const IdMap& items) : catalog(items) {}
   // Algorithms this state can run: "two_tower", "collaborative" (with factors),

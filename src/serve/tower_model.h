@@ -34,6 +34,16 @@ class TowerModel {
   // when a value cannot be encoded.
   virtual std::vector<float> embed_user(const Features& features) const = 0;
   virtual std::vector<float> embed_item(const Features& features) const = 0;
+  // Real-time fold-in (serve/fold_in.h): the user tower with the derived user features
+  // recomputed from `positives` (dense item indices, oldest first, non-empty) on the
+  // trained inputs of `user` (dense index), or for user -1 on the encoding of
+  // `declared`: [dim()]. Empty when the model cannot fold in (its user tower reads no
+  // derived feature, or its bundle lacks the inputs). Throws Error when an input cannot
+  // be encoded.
+  virtual std::vector<float> fold_in(int64_t /*user*/, const Features& /*declared*/,
+                                     const std::vector<int64_t>& /*positives*/) const {
+    return {};
+  }
   // Embeddings of every item of items(), row-major [items().size() x dim()].
   virtual const std::vector<float>& item_embeddings() const = 0;
 };

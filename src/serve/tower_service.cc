@@ -177,10 +177,12 @@ void TowerService::check_events(const std::vector<Event>& events) {
 
 void TowerService::record_events(const std::vector<Event>& events) {
   check_events(events);
+  const auto state = current();
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
   for (const Event& event : events) {
-    const double rating = event.type == "rating" ? event.value : std::nan("");
-    events_[event.user_id].push_back({event.item_id, rating});
+    events_[event.user_id].push_back({event.item_id, event.type, event.value});
+    // Stale from now on (the cache also checks the event count); frees the entry.
+    if (state) state->fold_in_cache.invalidate(event.user_id);
   }
 }
 

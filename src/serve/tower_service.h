@@ -76,9 +76,12 @@ class TowerService : public RecommendationService {
   void set_weights(const BlendWeights& weights) override;
 
  private:
+  // A posted event; its polarity follows the loaded model's label rules
+  // (event_polarity with ServingState::data), so it is decided per request.
   struct LiveEvent {
     std::string item_id;
-    double rating = 0;  // NaN unless the event is a rating
+    std::string type;
+    double value = 1;
   };
   struct UserContext;
   // Which optional user signals one request needs.

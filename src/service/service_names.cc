@@ -12,6 +12,8 @@ const char* serve_path_name(ServePath path) {
       return "cold_start_features";
     case ServePath::kPopular:
       return "popular";
+    case ServePath::kCollaborativeFoldIn:
+      return "collaborative_fold_in";
   }
   return "popular";
 }

@@ -129,6 +129,13 @@ TrainBatch BatchStream::make_batch(const std::vector<int64_t>& positions,
     batch.negatives = flat.view({rows, plan_.negatives});
     batch.negative_features = source_.item_features->gather(flat);
   }
+  if (plan_.explicit_negatives > 0 && source_.explicit_negatives) {
+    std::vector<int64_t> drawn =
+        draw_explicit_negatives(*source_.explicit_negatives, users, plan_.explicit_negatives, rng);
+    batch.explicit_negatives = torch::tensor(drawn, torch::kInt64).view({rows, -1});
+    drawn.erase(std::remove(drawn.begin(), drawn.end(), -1), drawn.end());
+    batch.explicit_features = source_.item_features->gather(torch::tensor(drawn, torch::kInt64));
+  }
   if (!sampled.shared.empty()) {
     auto shared = static_cast<int64_t>(sampled.shared.size());
     batch.shared = torch::tensor(sampled.shared, torch::kInt64);

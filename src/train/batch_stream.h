@@ -45,7 +45,8 @@ struct TrainingSource {
   const FeatureTable* user_features = nullptr;
   const FeatureTable* item_features = nullptr;
   const NegativeSampler* sampler = nullptr;  // null when the loss needs no negatives
-  // Per user: explicit negatives that take slot 0 of the row's K negatives (null = none).
+  // Per user: explicit negatives that take slot 0 of the row's K negatives and fill the
+  // E explicit slots of EpochPlan (null = none).
   const std::vector<std::vector<int64_t>>* explicit_negatives = nullptr;
   // Fills TrainBatch::known_positive when set.
   const UserItems* known_positives = nullptr;
@@ -66,14 +67,20 @@ struct TrainBatch {
   torch::Tensor shared;            // int64 [N] (undefined when N = 0)
   torch::Tensor shared_known;      // bool [B x N]: shared[n] is a known positive of row b
   FeatureBatch shared_features;    // N rows
+  // E explicit negatives per row (draw_explicit_negatives): int64 [B x E], -1 = empty;
+  // undefined when E = 0. explicit_features holds the filled slots' rows in row-major
+  // slot order (explicit_negatives.ge(0) picks them).
+  torch::Tensor explicit_negatives;
+  FeatureBatch explicit_features;
 };
 
 struct EpochPlan {
   uint64_t seed = 42;
   int64_t epoch = 0;
   int64_t batch_size = 512;
-  int64_t negatives = 0;      // K
-  int64_t refresh_every = 0;  // R: batches between sampler refreshes (0 = none)
+  int64_t negatives = 0;           // K
+  int64_t refresh_every = 0;       // R: batches between sampler refreshes (0 = none)
+  int64_t explicit_negatives = 0;  // E: explicit negatives per row besides the K
   size_t queue_capacity = 2;
   int64_t rank = 0;  // data parallel: this rank's block of each global batch
   int64_t world_size = 1;

@@ -10,6 +10,10 @@
 //   negatives      float [B x K x D] negative items (undefined when K = 0); for a loss with
 //                                    uses_explicit_negatives(), slot 0 of a row holds one of
 //                                    the user's explicit negatives when it has any
+//   explicit_negatives float [B x E x D] up to E explicit negatives of each row's user
+//                                    (undefined unless explicit_negatives_per_row() > 0),
+//                                    with explicit_index int64 [B x E] (dense item, -1 for
+//                                    an empty slot)
 //   weight         float [B]         per-interaction training weight
 //   known_positive bool  [B x B]     [i][j]: item of row j is a training positive of the
 //                                    user of row i (diagonal true); defined only for a loss
@@ -39,6 +43,8 @@ struct LossInput {
   torch::Tensor item_index;
   torch::Tensor negatives;
   torch::Tensor negative_index;
+  torch::Tensor explicit_negatives;
+  torch::Tensor explicit_index;
   torch::Tensor weight;
   double temperature = 0.1;
   torch::Tensor known_positive;
@@ -56,6 +62,9 @@ class Loss {
   // Whether slot 0 of a row's negatives should be an explicit negative of its user
   // (data rows with label <= 0) when the user has one.
   virtual bool uses_explicit_negatives() const { return false; }
+  // E: explicit negatives of the row's user forward() scores besides its other
+  // negatives (LossInput::explicit_negatives); 0 = none.
+  virtual int64_t explicit_negatives_per_row() const { return 0; }
   // Whether forward() reads LossInput::known_positive.
   virtual bool needs_known_positives() const { return false; }
   // Whether the loss scores every row against the batch's shared items (mixed sampler).

@@ -10,6 +10,11 @@
 // the shared draws (N uniform), so both parts are corrected by the log of the mixture
 // probability (B p(item) + N / #items) / (B + N) (Yang et al., WWW 2020).
 //
+// train.explicit_negatives = E adds, per row, up to E of its user's explicit negatives
+// (thumbs-downs) as extra candidate columns [B x (B + N + E)], empty slots masked. They
+// are not drawn by training frequency, so no logQ correction applies to them; the
+// popularity prior does (it is part of every logit's meaning).
+//
 // train.popularity_boost = b also subtracts b log p(item) from every candidate's logit.
 // The softmax optimum then has score(user, item) = log P(item | user) + b log p(item) +
 // const, so the towers learn scores that favour popular items by that much more than
@@ -29,7 +34,8 @@ class SoftmaxLoss : public Loss {
   explicit SoftmaxLoss(const LossContext& context)
       : log_q_(context.train.logq_correction ? context.item_log_prob : torch::Tensor()),
         boost_(popularity_prior(context)),
-        mask_hits_(context.train.mask_accidental_hits) {}
+        mask_hits_(context.train.mask_accidental_hits),
+        explicit_(context.train.explicit_negatives) {}
 
   torch::Tensor forward(const LossInput& in) const override {
     int64_t rows = in.item_index.size(0);
@@ -46,6 +52,7 @@ class SoftmaxLoss : public Loss {
                                   -std::numeric_limits<float>::infinity());
     }
     if (shared > 0) logits = torch::cat({logits, shared_logits(in, rows, shared)}, 1);
+    if (in.explicit_negatives.defined()) logits = torch::cat({logits, explicit_logits(in)}, 1);
     auto targets = torch::arange(rows, in.item_index.options());
     auto per_row = torch::nn::functional::cross_entropy(
         logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
@@ -54,6 +61,7 @@ class SoftmaxLoss : public Loss {
 
   int64_t negatives_per_positive() const override { return 0; }
   bool scores_shared_negatives() const override { return true; }
+  int64_t explicit_negatives_per_row() const override { return explicit_; }
   bool uses_popularity_prior() const override { return true; }
 
  private:
@@ -77,9 +85,21 @@ class SoftmaxLoss : public Loss {
     return logits.masked_fill(in.shared_known, -std::numeric_limits<float>::infinity());
   }
 
+  // Logits of each row's explicit negatives, empty slots masked: float [B x E].
+  torch::Tensor explicit_logits(const LossInput& in) const {
+    auto logits =
+        torch::bmm(in.explicit_negatives, in.user.unsqueeze(2)).squeeze(2) / in.temperature;
+    if (boost_.defined()) {
+      logits =
+          logits - boost_.index_select(0, in.explicit_index.clamp_min(0).flatten()).view_as(logits);
+    }
+    return logits.masked_fill(in.explicit_index.lt(0), -std::numeric_limits<float>::infinity());
+  }
+
   torch::Tensor log_q_;
   torch::Tensor boost_;  // float [num_items]: popularity_boost * log p(item), or undefined
   bool mask_hits_;
+  int64_t explicit_;
 };
 
 }  // namespace

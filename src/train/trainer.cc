@@ -16,6 +16,21 @@ namespace towerrec {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The filled slots' item tower outputs `filled` [M x D] laid out as [B x E x D] along
+// `slots` (int64 [B x E], -1 = empty, which stays zero and is masked by the loss).
+torch::Tensor explicit_rows(const torch::Tensor& slots, const torch::Tensor& filled, int64_t dim) {
+  auto out = torch::zeros({slots.numel(), dim});
+  if (filled.defined()) {
+    out =
+        out.masked_scatter(slots.flatten().ge(0).unsqueeze(1).expand({slots.numel(), dim}), filled);
+  }
+  return out.view({slots.size(0), slots.size(1), dim});
+}
+
+}  // namespace
+
 Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths paths,
                  const TrainOptions& options)
     : config_(config), data_(data), paths_(std::move(paths)), options_(options) {
@@ -50,6 +65,12 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths pa
         "train.popularity_boost {} is ignored: the {} loss scores cosine margins, not "
         "logits a popularity prior could shift",
         t.popularity_boost, t.loss);
+  }
+  if (t.explicit_negatives > 0 && loss_->explicit_negatives_per_row() == 0) {
+    spdlog::warn(
+        "train.explicit_negatives {} is ignored: the {} loss puts one explicit "
+        "negative in its sampled slot 0 instead",
+        t.explicit_negatives, t.loss);
   }
   collect_loss_pairs();
   build_sampler();
@@ -89,7 +110,9 @@ void Trainer::collect_positives() {
 
 void Trainer::collect_loss_pairs() {
   const Dataset& d = data_.dataset;
-  bool explicit_negatives = loss_->uses_explicit_negatives() && loss_->negatives_per_positive() > 0;
+  bool explicit_negatives =
+      (loss_->uses_explicit_negatives() && loss_->negatives_per_positive() > 0) ||
+      loss_->explicit_negatives_per_row() > 0;
   known_positives_ = std::make_shared<const UserItems>(
       UserItems::build({&d.train}, d.users.size(), d.items.size(), InteractionRule::kPositive));
   if (explicit_negatives) {
@@ -267,6 +290,7 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
     plan.world_size = parallel_->world_size();
   }
   plan.refresh_every = sampler_ ? sampler_->refresh_every() : 0;
+  plan.explicit_negatives = loss_->explicit_negatives_per_row();
   if (plan.refresh_every > 0) refresh_sampler();  // round 0: the epoch's starting weights
   TrainingSource source{&pos_users_,     &pos_items_,     &pos_weights_,
                         &user_features_, &item_features_, sampler_.get()};
@@ -316,8 +340,8 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   dense_->zero_grad();
   if (sparse_) sparse_->zero_grad();
   auto user = net_->user_tower->forward(batch.user_features);
-  torch::Tensor item, negatives, shared;
-  encode_items(batch, &item, &negatives, &shared);
+  torch::Tensor item, negatives, shared, explicit_items;
+  encode_items(batch, &item, &negatives, &shared, &explicit_items);
   LossInput input;
   input.user = user;
   input.item = item;
@@ -328,6 +352,11 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
   if (negatives.defined() && loss_->negatives_per_positive() > 0) {
     input.negatives = negatives;
     input.negative_index = batch.negatives;
+  }
+  if (batch.explicit_negatives.defined()) {
+    input.explicit_index = batch.explicit_negatives;
+    input.explicit_negatives =
+        explicit_rows(batch.explicit_negatives, explicit_items, user.size(1));
   }
   if (shared.defined()) {
     input.shared = shared;
@@ -349,7 +378,7 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
 }
 
 void Trainer::encode_items(const TrainBatch& batch, torch::Tensor* item, torch::Tensor* negatives,
-                           torch::Tensor* shared) {
+                           torch::Tensor* shared, torch::Tensor* explicit_items) {
   // Positives, negatives and shared items go through the item tower together: with batch
   // norm, separate passes would give each its own batch statistics, which the model can
   // use to tell them apart during training (and not at inference).
@@ -357,6 +386,9 @@ void Trainer::encode_items(const TrainBatch& batch, torch::Tensor* item, torch::
   if (batch.negatives.defined()) rows = concat_rows(rows, batch.negative_features);
   bool with_shared = batch.shared.defined() && loss_->scores_shared_negatives();
   if (with_shared) rows = concat_rows(rows, batch.shared_features);
+  const bool with_explicit =
+      batch.explicit_negatives.defined() && batch.explicit_features.rows() > 0;
+  if (with_explicit) rows = concat_rows(rows, batch.explicit_features);
   auto all = net_->item_tower->forward(rows);
   int64_t b = batch.items.size(0);
   *item = all.slice(0, 0, b);
@@ -366,7 +398,11 @@ void Trainer::encode_items(const TrainBatch& batch, torch::Tensor* item, torch::
     *negatives = all.slice(0, b, b + b * k).view({b, k, -1});
     end += b * k;
   }
-  if (with_shared) *shared = all.slice(0, end);
+  if (with_shared) {
+    *shared = all.slice(0, end, end + batch.shared.size(0));
+    end += batch.shared.size(0);
+  }
+  if (with_explicit) *explicit_items = all.slice(0, end);
 }
 
 torch::Tensor Trainer::pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,

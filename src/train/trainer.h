@@ -68,10 +68,11 @@ class Trainer {
   // One pass over the training positives (cut short when train.max_seconds runs out).
   EpochResult train_epoch(int64_t epoch);
   torch::Tensor step(const TrainBatch& batch);
-  // Item tower outputs of the batch's positives [B x D], per-row negatives [B x K x D]
-  // and shared items [N x D] (the last two undefined when the batch has none).
+  // Item tower outputs of the batch's positives [B x D], per-row negatives [B x K x D],
+  // shared items [N x D] and filled explicit slots [M x D] (the last three undefined
+  // when the batch has none).
   void encode_items(const TrainBatch& batch, torch::Tensor* item, torch::Tensor* negatives,
-                    torch::Tensor* shared);
+                    torch::Tensor* shared, torch::Tensor* explicit_items);
   torch::Tensor pair_head_loss(const TrainBatch& batch, const torch::Tensor& user,
                                const torch::Tensor& item, const torch::Tensor& negatives);
   void clip_gradients();

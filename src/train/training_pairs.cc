@@ -1,6 +1,7 @@
 #include "train/training_pairs.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace towerrec {
 
@@ -29,6 +30,20 @@ void put_explicit_negatives(const std::vector<std::vector<int64_t>>& by_user,
     std::uniform_int_distribution<size_t> pick(0, items.size() - 1);
     (*negatives)[b * static_cast<size_t>(k)] = items[pick(rng)];
   }
+}
+
+std::vector<int64_t> draw_explicit_negatives(const std::vector<std::vector<int64_t>>& by_user,
+                                             const std::vector<int64_t>& users, int64_t e,
+                                             std::mt19937_64& rng) {
+  std::vector<int64_t> out(users.size() * static_cast<size_t>(e), -1);
+  std::vector<int64_t> picked;
+  for (size_t b = 0; b < users.size(); ++b) {
+    const std::vector<int64_t>& items = by_user[users[b]];
+    picked.clear();
+    std::sample(items.begin(), items.end(), std::back_inserter(picked), e, rng);
+    std::copy(picked.begin(), picked.end(), out.begin() + b * static_cast<size_t>(e));
+  }
+  return out;
 }
 
 }  // namespace towerrec

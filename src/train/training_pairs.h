@@ -31,4 +31,12 @@ void put_explicit_negatives(const std::vector<std::vector<int64_t>>& by_user,
                             const std::vector<int64_t>& users, int64_t k, std::mt19937_64& rng,
                             std::vector<int64_t>* negatives);
 
+// A batch's explicit negatives for a loss that scores them besides its other negatives
+// (Loss::explicit_negatives_per_row() = E): per row, up to E distinct items of its
+// user's explicit negatives, drawn uniformly without replacement (all of them when the
+// user has at most E). Returns [B x E] dense items, -1 for an empty slot.
+std::vector<int64_t> draw_explicit_negatives(const std::vector<std::vector<int64_t>>& by_user,
+                                             const std::vector<int64_t>& users, int64_t e,
+                                             std::mt19937_64& rng);
+
 }  // namespace towerrec

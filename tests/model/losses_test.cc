@@ -154,3 +154,30 @@ TEST(LogFrequencyTest, IsLogOfTrainingShareWithUnseenItemsClamped) {
 
 }  // namespace
 }  // namespace towerrec
+
+namespace towerrec {
+namespace {
+
+// train.explicit_negatives = 2: row 0 has one explicit negative at (.6, .8) (cosine .6,
+// logit .6 at T = 1, no logQ correction even though it is on), its second slot empty;
+// row 1 has none. Row 0: -log(e / (e + e^0 + e^.6)); row 1 as without: log(1 + e^-1).
+TEST(SoftmaxLossTest, ExplicitNegativesJoinTheirRowOnly) {
+  auto c = context("softmax", true, true);
+  c.item_log_prob = torch::tensor({0.0f, 0.0f, std::log(0.01f)});
+  c.train.explicit_negatives = 2;
+  auto loss = make_loss("softmax", c);
+  EXPECT_EQ(loss->explicit_negatives_per_row(), 2);
+  LossInput in = identity_batch();
+  const double without = loss->forward(in).item<double>();
+  EXPECT_NEAR(without, std::log(1 + std::exp(-1.0)), 1e-6);
+  in.explicit_negatives = torch::zeros({2, 2, 2});
+  in.explicit_negatives[0][0] = torch::tensor({0.6f, 0.8f});
+  in.explicit_index = torch::tensor({2, -1, -1, -1}, torch::kInt64).view({2, 2});
+  const double row0 = -std::log(std::exp(1.0) / (std::exp(1.0) + 1 + std::exp(0.6)));
+  const double row1 = std::log(1 + std::exp(-1.0));
+  EXPECT_NEAR(loss->forward(in).item<double>(), (row0 + row1) / 2, 1e-6);
+  EXPECT_EQ(make_loss("softmax", context("softmax", false, true))->explicit_negatives_per_row(), 0);
+}
+
+}  // namespace
+}  // namespace towerrec

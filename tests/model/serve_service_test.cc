@@ -96,11 +96,12 @@ TEST(ServeService, CollaborativeScoresAndFoldInWithoutTheTowers) {
   const auto& reasons = response.items[0].reasons;
   EXPECT_NE(std::find(reasons.begin(), reasons.end(), "popular with users like you"),
             reasons.end());
-  // "uz" is unknown to the towers; one live event folds it into the BPR space (p = q1).
+  // "uz" is unknown to the towers (whose planted user tower cannot fold in); one live
+  // event folds it into the BPR space (p = q1), which takes the two-tower share.
   service.set_weights({1, 1, 0});
   service.record_events({{"uz", "i1", "view", 1, 0}});
   response = service.recommend(for_user("uz", 2));
-  EXPECT_EQ(response.path, ServePath::kHybrid);
+  EXPECT_EQ(response.path, ServePath::kCollaborativeFoldIn);
   EXPECT_EQ(ids(response), (std::vector<std::string>{"i2", "i4"}));
   EXPECT_EQ(response.items[0].contributions.two_tower, 0.0);
 }

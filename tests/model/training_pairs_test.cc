@@ -154,3 +154,26 @@ TEST(BatchStreamTest, ExplicitNegativesTakeSlotZeroAndBatchesCarryTheMask) {
 
 }  // namespace
 }  // namespace towerrec
+
+namespace towerrec {
+namespace {
+
+// E = 2 slots per row: a user with one explicit negative fills one slot, a user with
+// three gets two distinct ones of them, a user with none gets empty slots.
+TEST(TrainingPairsTest, ExplicitDrawsFillUpToESlotsWithDistinctItems) {
+  const std::vector<std::vector<int64_t>> by_user = {{7}, {3, 4, 5}, {}};
+  std::mt19937_64 rng(1);
+  for (int trial = 0; trial < 20; ++trial) {
+    const auto drawn = draw_explicit_negatives(by_user, {0, 1, 2}, 2, rng);
+    ASSERT_EQ(drawn.size(), 6u);
+    EXPECT_EQ(drawn[0], 7);
+    EXPECT_EQ(drawn[1], -1);
+    EXPECT_NE(drawn[2], drawn[3]);
+    for (int k : {2, 3}) EXPECT_TRUE(drawn[k] >= 3 && drawn[k] <= 5) << drawn[k];
+    EXPECT_EQ(drawn[4], -1);
+    EXPECT_EQ(drawn[5], -1);
+  }
+}
+
+}  // namespace
+}  // namespace towerrec
