@@ -2,6 +2,7 @@
 // collaborative factors, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -9,9 +10,12 @@
 #include "command.h"
 #include "towerrec/bundle_builder.h"
 #include "towerrec/config.h"
+#include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/store.h"
+#include "towerrec/store_tables.h"
 
 namespace towerrec::cli {
 namespace {
@@ -22,14 +26,24 @@ struct TrainCommandOptions {
   std::string output;
   std::string index;  // index/ of this spec; "" = none
   bool resume = false;
+  std::string events;  // a server database whose events, users and items join the data
 };
+
+// The extra tables of --events: the database must exist (opening would create it).
+InputTables event_tables(const Config& config, const std::string& database) {
+  if (database.empty()) return {};
+  check(std::filesystem::is_regular_file(database),
+        "--events: database '" + database + "' does not exist");
+  Store store(database);
+  return store_input_tables(config, store);
+}
 
 void run_train(const TrainCommandOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   Config config = load_config(o.config, o.overrides);
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
-  PipelineOutput data = build_dataset(config);
+  PipelineOutput data = build_dataset(config, event_tables(config, o.events));
   spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
                data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
                data.dataset.validation.size(), data.dataset.test.size());
@@ -63,6 +77,9 @@ const bool kRegistered = register_command(
        app.add_option("--index", options->index,
                       "Also build the item index of this spec into the bundle (e.g. HNSW32)");
        app.add_flag("--resume", options->resume, "Continue from the output's checkpoint");
+       app.add_option("--events", options->events,
+                      "Server database (serve.database): its events, users and items are read "
+                      "after the data files");
        app.callback([options] { run_train(*options); });
      }});
 
