@@ -35,9 +35,9 @@ const bool kRegistered = towerrec::cli::register_command(
      [](CLI::App& app) {
        auto options = std::make_shared<EventsOptions>();
        app.require_subcommand(1);
-       CLI::App* exporter =
-           app.add_subcommand("export", "Write the event log as CSV (user_id,item_id,type,"
-                                        "value,timestamp)");
+       CLI::App* exporter = app.add_subcommand("export",
+                                               "Write the event log as CSV (user_id,item_id,type,"
+                                               "value,timestamp)");
        exporter->add_option("--db", options->database, "Server database (serve.database)")
            ->required();
        exporter->add_option("--output", options->output, "CSV file to write")->required();

@@ -32,7 +32,7 @@ struct Side {
   IdMap* ids = nullptr;
   RawTable raw;
   data::EntityTableStats stats;
-  const TableText* text = nullptr;  // in-memory table, else the file of `table`
+  const TableText* text = nullptr;   // in-memory table, else the file of `table`
   const TableText* extra = nullptr;  // rows read after the table's (InputTables)
 };
 
@@ -179,12 +179,10 @@ void fill_report(const Config& config, const data::InteractionTable& table,
   add_drops("interactions", table.dropped, report);
   add_drops("users", users.stats.dropped, report);
   add_drops("items", items.stats.dropped, report);
-  j["tables"]["interactions"] = {{"file", interactions_name},
-                                 {"rows_read", table.rows_read},
-                                 {"rows_kept", table.rows.size()},
-                                 {"dropped", table.dropped},
-                                 {"extra", table.extra_name},
-                                 {"extra_rows_kept", table.rows.size() - table.extra_begin}};
+  j["tables"]["interactions"] = {
+      {"file", interactions_name},      {"rows_read", table.rows_read},
+      {"rows_kept", table.rows.size()}, {"dropped", table.dropped},
+      {"extra", table.extra_name},      {"extra_rows_kept", table.rows.size() - table.extra_begin}};
   j["tables"]["users"] = table_report(users);
   j["tables"]["items"] = table_report(items);
   int64_t positives = 0;
@@ -220,9 +218,9 @@ PipelineOutput build_dataset(const Config& config, const InputTables& tables) {
   const auto start = std::chrono::steady_clock::now();
   PipelineOutput out;
   Dataset& d = out.dataset;
-  const data::InteractionTable table = data::read_interactions(
-      config.data, &d.users, &d.items, config.train.tasks, text_of(tables.interactions),
-      text_of(tables.extra_interactions));
+  const data::InteractionTable table =
+      data::read_interactions(config.data, &d.users, &d.items, config.train.tasks,
+                              text_of(tables.interactions), text_of(tables.extra_interactions));
   spdlog::debug("interactions: {} rows read, {} kept, {} users, {} items", table.rows_read,
                 table.rows.size(), d.users.size(), d.items.size());
   Side users{"user", &config.features.user, &config.data.users, "", &d.users, {},

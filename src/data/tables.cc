@@ -209,8 +209,8 @@ void read_entity_rows(TableReader& reader, const std::string& id_column,
   }
   std::vector<int> numeric;
   for (const auto& name : numeric_columns) {
-    const int c = extra ? reader.find_column(name)
-                        : reader.column_index(name, "a numeric feature column");
+    const int c =
+        extra ? reader.find_column(name) : reader.column_index(name, "a numeric feature column");
     if (c >= 0) numeric.push_back(c);
   }
   std::vector<bool> seen(static_cast<size_t>(raw->rows), false);
@@ -255,8 +255,7 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
                            const std::vector<std::string>& columns,
                            const std::vector<std::string>& numeric_columns, IdMap* ids,
-                           EntityTableStats* stats, const TableText* text,
-                           const TableText* extra) {
+                           EntityTableStats* stats, const TableText* text, const TableText* extra) {
   RawTable raw;
   for (const auto& name : columns) raw.add_column(name);
   const int64_t known = ids->size();

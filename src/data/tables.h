@@ -50,8 +50,8 @@ struct EntityTableStats {
   int64_t cold_start = 0;  // entities with a feature row but no interaction
   int64_t imputed = 0;     // entities in the interactions without a feature row
   std::map<std::string, int64_t> dropped;
-  int64_t replaced = 0;        // file rows replaced by an extra row of the same id
-  std::vector<bool> has_row;   // per entity: a row in the file or the extra table
+  int64_t replaced = 0;       // file rows replaced by an extra row of the same id
+  std::vector<bool> has_row;  // per entity: a row in the file or the extra table
 };
 
 // Reads a users/items feature table keeping `columns` (absent ones throw, naming the

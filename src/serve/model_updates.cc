@@ -118,17 +118,16 @@ struct ModelUpdater::Impl {
 std::string ModelUpdater::Impl::train_candidate(const HoldoutSplit& split,
                                                 const ModelRecord& live) {
   const TrainingThreads threads(config.train.threads);
-  const InputTables tables = event_input_tables(config, split.train, store.list_users(),
-                                                store.list_items(), store.path());
+  const InputTables tables =
+      event_input_tables(config, split.train, store.list_users(), store.list_items(), store.path());
   const PipelineOutput data = build_dataset(config, tables);
   cancel->throw_if_requested("model update");
   BuildBundleOptions options;
   options.train.progress = false;
   options.train.cancel = cancel;
   if (config.serve.update.mode == "incremental") options.warm_start_from = live.path;
-  return build_bundle(config, data, candidate_dir(config.serve.model_root,
-                                                  config.serve.update.mode),
-                      options)
+  return build_bundle(config, data,
+                      candidate_dir(config.serve.model_root, config.serve.update.mode), options)
       .dir;
 }
 

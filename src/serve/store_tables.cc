@@ -15,8 +15,8 @@ constexpr int kExactDigits = 17;  // a double printed with 17 digits reads back 
 std::string interactions_csv(const Config& config, const std::vector<Event>& events) {
   const DataConfig& data = config.data;
   std::vector<std::string> header = {data.user_column, data.item_column};
-  for (const std::string* column : {&data.rating_column, &data.label_column,
-                                    &data.timestamp_column, &data.weight_column}) {
+  for (const std::string* column :
+       {&data.rating_column, &data.label_column, &data.timestamp_column, &data.weight_column}) {
     if (!column->empty()) header.push_back(*column);
   }
   for (const TaskSpec& task : config.train.tasks) header.push_back(task.label_column);

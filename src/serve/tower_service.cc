@@ -160,9 +160,7 @@ std::string TowerService::start_training(const TrainRequest& request) {
 
 JobStatus TowerService::job_status(const std::string& job_id) { return jobs_->status(job_id); }
 
-JobStatus TowerService::cancel_training(const std::string& job_id) {
-  return jobs_->cancel(job_id);
-}
+JobStatus TowerService::cancel_training(const std::string& job_id) { return jobs_->cancel(job_id); }
 
 std::string TowerService::load_model(const std::string& bundle_path) {
   check(static_cast<bool>(options_.loader), "this server cannot load bundles by path");

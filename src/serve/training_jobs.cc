@@ -63,8 +63,8 @@ JobStatus JobRunner::cancel(const std::string& job_id) {
   if (it == jobs_.end()) throw Error(ErrorCode::kNotFound, "unknown training job '" + job_id + "'");
   const JobState state = it->second.state;
   if (state != JobState::kQueued && state != JobState::kRunning) {
-    throw Error(ErrorCode::kConflict, "training job '" + job_id + "' already ended (" +
-                                          job_state_name(state) + ")");
+    throw Error(ErrorCode::kConflict,
+                "training job '" + job_id + "' already ended (" + job_state_name(state) + ")");
   }
   // Only the running (latest) job can be queued or running.
   cancel_->request();

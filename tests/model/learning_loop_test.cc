@@ -62,8 +62,7 @@ class LearningLoopTest : public ::testing::Test {
     for (int u = 0; u < testing::kBlockUsers; ++u) {
       const bool calm = u < testing::kBlockUsers / 2;
       const int item = (calm ? 0 : testing::kBlockItems / 2) + (u + 4) % (testing::kBlockItems / 2);
-      events.push_back({"u" + std::to_string(u), "i" + std::to_string(item), "click", 1,
-                        1000 + u});
+      events.push_back({"u" + std::to_string(u), "i" + std::to_string(item), "click", 1, 1000 + u});
     }
     store_->add_events(events);
   }
@@ -117,8 +116,9 @@ TEST_F(LearningLoopTest, AMalformedTimestampNamesTheTableAndLine) {
   cfg.data.timestamp_column = "ts";
   InputTables tables;
   tables.interactions = TableText{"ratings", "user_id,item_id,rating,ts\nu0,i0,5,10\n"};
-  tables.extra_interactions = TableText{"events of test.db", "user_id,item_id,rating,ts\n"
-                                                             "u1,i1,4,11\nu1,i2,4,yesterday\n"};
+  tables.extra_interactions = TableText{"events of test.db",
+                                        "user_id,item_id,rating,ts\n"
+                                        "u1,i1,4,11\nu1,i2,4,yesterday\n"};
   const std::string message = testing::error_of([&] { build_dataset(cfg, tables); });
   EXPECT_NE(message.find("events of test.db:3"), std::string::npos) << message;
   EXPECT_NE(message.find("'yesterday'"), std::string::npos) << message;
@@ -134,7 +134,8 @@ TEST_F(LearningLoopTest, ExportWritesEveryEventExactlyThroughTheCli) {
             "\"u,1\",\"i\"\"2\",rating,0.10000000000000001,1700000000\n"
             "u2,i3,click,1,1700000001\n");
   const std::string out = work_->path() + "/events.csv";
-  const auto run = testing::run_towerrec("events export --db " + store_->path() + " --output " + out);
+  const auto run =
+      testing::run_towerrec("events export --db " + store_->path() + " --output " + out);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   std::ifstream file(out);
   std::stringstream text;
@@ -151,8 +152,8 @@ TEST_F(LearningLoopTest, ExportWritesEveryEventExactlyThroughTheCli) {
   const PipelineOutput data = build_dataset(cfg);
   EXPECT_EQ(data.dataset.users.id(0), "u,1");
   EXPECT_EQ(data.dataset.items.id(0), "i\"2");
-  const auto missing = testing::run_towerrec("events export --db " + work_->path() +
-                                             "/none.db --output " + out);
+  const auto missing =
+      testing::run_towerrec("events export --db " + work_->path() + "/none.db --output " + out);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("does not exist"), std::string::npos) << missing.output;
 }
@@ -194,15 +195,17 @@ TEST_F(LearningLoopTest, TrainingJobsReadTheStoreAndCanBeCancelled) {
 }
 
 TEST_F(LearningLoopTest, HoldoutTakesTheMostRecentEventsByCountOrDuration) {
-  const std::vector<Event> events = {
-      {"a", "x", "click", 1, 50}, {"b", "x", "click", 1, 10}, {"c", "x", "click", 1, 40},
-      {"d", "x", "click", 1, 40}, {"e", "x", "click", 1, 20}};
+  const std::vector<Event> events = {{"a", "x", "click", 1, 50},
+                                     {"b", "x", "click", 1, 10},
+                                     {"c", "x", "click", 1, 40},
+                                     {"d", "x", "click", 1, 40},
+                                     {"e", "x", "click", 1, 20}};
   const HoldoutSplit last_two = split_holdout(events, {2, 0});
   ASSERT_EQ(last_two.held_out.size(), 2u);
   EXPECT_EQ(last_two.held_out[0].user_id, "d");  // ts 40 (after c in log order), then 50
   EXPECT_EQ(last_two.held_out[1].user_id, "a");
   ASSERT_EQ(last_two.train.size(), 3u);
-  EXPECT_EQ(last_two.train[0].user_id, "b");  // training part keeps log order
+  EXPECT_EQ(last_two.train[0].user_id, "b");                   // training part keeps log order
   const HoldoutSplit recent = split_holdout(events, {0, 25});  // ts > 50 - 25
   ASSERT_EQ(recent.held_out.size(), 3u);
   EXPECT_EQ(recent.held_out[0].user_id, "c");
@@ -227,8 +230,8 @@ TEST_F(LearningLoopTest, WorseCandidateIsRejectedAndBetterOneSwappedIn) {
   EXPECT_TRUE(std::filesystem::exists(rejected.path + "/manifest.json"));
 
   // Tolerance 1: any candidate passes and is swapped in.
-  const Config lenient = config({"serve.update.holdout=16", "serve.update.tolerance=1",
-                                 "serve.update.mode=incremental"});
+  const Config lenient = config(
+      {"serve.update.holdout=16", "serve.update.tolerance=1", "serve.update.mode=incremental"});
   const ModelRecord accepted = ModelUpdater(lenient, *service, *store_).run_once();
   EXPECT_EQ(accepted.decision, "accepted") << accepted.reason;
   EXPECT_EQ(accepted.mode, "incremental");
@@ -239,8 +242,8 @@ TEST_F(LearningLoopTest, WorseCandidateIsRejectedAndBetterOneSwappedIn) {
   EXPECT_EQ(registry[0].mode, "startup");
   EXPECT_EQ(registry[1].decision, "rejected");
   EXPECT_EQ(registry[1].reason, rejected.reason);
-  EXPECT_NEAR(registry[1].baseline_metrics.at("ndcg@10"),
-              rejected.baseline_metrics.at("ndcg@10"), 1e-12);
+  EXPECT_NEAR(registry[1].baseline_metrics.at("ndcg@10"), rejected.baseline_metrics.at("ndcg@10"),
+              1e-12);
   EXPECT_TRUE(registry[2].live);
   EXPECT_EQ(registry[2].path, accepted.path);
 
@@ -266,6 +269,43 @@ TEST_F(LearningLoopTest, AnUpdateNeedsALiveModelAndHeldOutEvents) {
       testing::error_of([&] { ModelUpdater(cfg, *service, *store_).run_once(); });
   EXPECT_NE(empty.find("no event to hold out"), std::string::npos) << empty;
   EXPECT_EQ(store_->list_models().size(), 1u);
+}
+
+// The whole loop through the binary: `serve` on a database with events, SIGUSR1 runs an
+// update now (tolerance 1: accepted and swapped in), and a restart with the same
+// --model serves the accepted model from the registry.
+TEST_F(LearningLoopTest, ServeUpdatesOnSignalAndARestartServesTheAcceptedModel) {
+  post_next_items();
+  const std::string bundle = std::filesystem::canonical(bundle_).string();  // as serve has it
+  mark_live(*store_, read_manifest(bundle).model_version, bundle, "startup");
+  store_.reset();
+  const std::string config_file = work_->path() + "/serve.yaml";
+  std::ofstream(config_file) << yaml_;
+  const std::string serve = "'" + testing::towerrec_binary() + "' serve --model " + bundle +
+                            " --config " + config_file +
+                            " --port 0 --set serve.database=" + work_->path() +
+                            "/state.db --set serve.model_root=" + work_->path() +
+                            "/models --set serve.update.holdout=16 --set serve.update.tolerance=1";
+  const std::string script =
+      "waitfor() { for i in $(seq 600); do grep -q \"$2\" \"$1\" && break; sleep 0.2; done; }\n" +
+      serve + " > first.log 2>&1 & pid=$!\n" +
+      "waitfor first.log serving; kill -USR1 $pid; waitfor first.log 'model update'\n" +
+      "kill -TERM $pid; wait $pid\n" + serve + " > second.log 2>&1 & pid=$!\n" +
+      "waitfor second.log serving; kill -TERM $pid; wait $pid; cat first.log second.log\n";
+  std::ofstream(work_->path() + "/loop.sh") << script;
+  const auto run = testing::run_shell("cd " + work_->path() + " && bash loop.sh");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("model update (full): "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(" accepted (candidate ndcg@10 "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("serving the registry's newer accepted model " + work_->path() +
+                            "/models/update-"),
+            std::string::npos)
+      << run.output;
+  Store store(work_->path() + "/state.db");
+  const auto registry = store.list_models();
+  ASSERT_EQ(registry.size(), 2u);
+  EXPECT_EQ(registry[1].decision, "accepted");
+  EXPECT_TRUE(registry[1].live);  // the restart marked the same row live again
 }
 
 }  // namespace

@@ -18,8 +18,9 @@ TEST(ConfigUpdate, DurationsTakeSecondsOrAUnit) {
   EXPECT_DOUBLE_EQ(parse_duration_seconds("6h", "k"), 21600);
   EXPECT_DOUBLE_EQ(parse_duration_seconds("1.5d", "k"), 129600);
   for (const char* bad : {"", "m", "-5", "5w", "5 m", "soon", "1e999"}) {
-    EXPECT_NE(error_of([&] { parse_duration_seconds(bad, "serve.update.every"); })
-                  .find("serve.update.every: '" + std::string(bad) + "' is not a duration"),
+    EXPECT_NE(error_of([&] {
+                parse_duration_seconds(bad, "serve.update.every");
+              }).find("serve.update.every: '" + std::string(bad) + "' is not a duration"),
               std::string::npos)
         << bad;
   }
@@ -31,8 +32,9 @@ TEST(ConfigUpdate, HoldoutIsACountOrADuration) {
   EXPECT_EQ(parse_holdout("1d", "k").events, 0);
   EXPECT_DOUBLE_EQ(parse_holdout("1d", "k").seconds, 86400);
   for (const char* bad : {"0", "2.5", "0d", "x", ""}) {
-    EXPECT_NE(error_of([&] { parse_holdout(bad, "serve.update.holdout"); })
-                  .find("serve.update.holdout: '" + std::string(bad) + "' is neither"),
+    EXPECT_NE(error_of([&] {
+                parse_holdout(bad, "serve.update.holdout");
+              }).find("serve.update.holdout: '" + std::string(bad) + "' is neither"),
               std::string::npos)
         << bad;
   }
@@ -44,14 +46,17 @@ TEST(ConfigUpdate, KeysAreCheckedAtLoad) {
   EXPECT_EQ(config.serve.update.every, "1d");
   EXPECT_EQ(config.serve.update.mode, "incremental");
   EXPECT_DOUBLE_EQ(config.serve.update.tolerance, 0.01);
-  EXPECT_NE(error_of([] { parse_config("serve:\n  update: {every: weekly}\n"); })
-                .find("serve.update.every: 'weekly'"),
+  EXPECT_NE(error_of([] {
+              parse_config("serve:\n  update: {every: weekly}\n");
+            }).find("serve.update.every: 'weekly'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_config("serve:\n  update: {mode: partial}\n"); })
-                .find("serve.update.mode"),
+  EXPECT_NE(error_of([] {
+              parse_config("serve:\n  update: {mode: partial}\n");
+            }).find("serve.update.mode"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_config("serve:\n  update: {tolerance: 2}\n"); })
-                .find("serve.update.tolerance"),
+  EXPECT_NE(error_of([] {
+              parse_config("serve:\n  update: {tolerance: 2}\n");
+            }).find("serve.update.tolerance"),
             std::string::npos);
 }
 

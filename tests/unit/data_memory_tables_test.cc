@@ -119,14 +119,15 @@ TEST(MemoryTables, ExtraRowsFollowTheFilesThroughTheSameChecks) {
 
   // Extra rows obey the table's rules, messages naming the extra table.
   tables.extra_interactions = TableText{"events", "user,item,rating\nu4,i2,high\n"};
-  EXPECT_NE(testing::error_of([&] { build_dataset(config, tables); })
-                .find("events:2: column 'rating' (3): cannot parse 'high'"),
+  EXPECT_NE(testing::error_of([&] {
+              build_dataset(config, tables);
+            }).find("events:2: column 'rating' (3): cannot parse 'high'"),
             std::string::npos);
   // An item nobody knows: neither the interactions before nor an item table.
   tables.extra_interactions = TableText{"events", "user,item,rating\nu4,i2,5\nu4,i9,5\n"};
-  EXPECT_NE(testing::error_of([&] { build_dataset(config, tables); })
-                .find("events:3: unknown item 'i9'"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::error_of([&] { build_dataset(config, tables); }).find("events:3: unknown item 'i9'"),
+      std::string::npos);
   tables.extra_items = TableText{"posted items", "item\ni9\n"};
   EXPECT_GE(build_dataset(config, tables).dataset.items.find("i9"), 0);
 }

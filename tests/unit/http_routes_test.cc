@@ -179,13 +179,11 @@ TEST_F(HttpRoutesTest, StatusAndMetricsShowTheModelRegistry) {
   EXPECT_EQ(registry["models"][0]["decision"], "rejected");
   EXPECT_DOUBLE_EQ(registry["models"][0]["baseline_metrics"]["ndcg@10"].get<double>(), 0.2);
   const std::string text = get("/metrics")->body;
-  EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"accepted\"} 0\n"),
-            std::string::npos)
+  EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"accepted\"} 0\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"rejected\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"candidate\"} 0.1\n"),
-            std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"candidate\"} 0.1\n"), std::string::npos);
   EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"live\"} 0.2\n"), std::string::npos);
   EXPECT_NE(text.find("towerrec_model_update_seconds 4.5\n"), std::string::npos);
 }

@@ -120,11 +120,23 @@ TEST(StoreSqlite, EventsInTimeOrderAndVisibleToOtherConnections) {
   EXPECT_TRUE(store.events_for_user("nobody").empty());
 }
 
+// A registry row of version at /m/<version>.
+ModelRecord model(const std::string& version, std::map<std::string, double> metrics,
+                  int64_t created_at, bool live) {
+  ModelRecord record;
+  record.version = version;
+  record.path = "/m/" + version;
+  record.metrics = std::move(metrics);
+  record.created_at = created_at;
+  record.live = live;
+  return record;
+}
+
 TEST(StoreSqlite, ModelsRegistryAndLiveFlag) {
   TempDir dir;
   Store store(dir.path() + "/state.db");
-  store.register_model({"v1", "/m/v1", {{"recall@10", 0.2}}, 1000, true});
-  store.register_model({"v2", "/m/v2", {{"recall@10", 0.3}, {"ndcg@10", 0.1}}, 2000, false});
+  store.register_model(model("v1", {{"recall@10", 0.2}}, 1000, true));
+  store.register_model(model("v2", {{"recall@10", 0.3}, {"ndcg@10", 0.1}}, 2000, false));
   auto models = store.list_models();
   ASSERT_EQ(models.size(), 2u);
   EXPECT_EQ(models[0].version, "v1");
@@ -143,8 +155,8 @@ TEST(StoreSqlite, ModelsRegistryAndLiveFlag) {
     EXPECT_EQ(error.code(), ErrorCode::kNotFound);
     EXPECT_NE(std::string(error.what()).find("'v9'"), std::string::npos);
   }
-  EXPECT_TRUE(store.list_models()[1].live);               // the failed call changed nothing
-  store.register_model({"v3", "/m/v3", {}, 3000, true});  // a live registration demotes the rest
+  EXPECT_TRUE(store.list_models()[1].live);           // the failed call changed nothing
+  store.register_model(model("v3", {}, 3000, true));  // a live registration demotes the rest
   models = store.list_models();
   EXPECT_EQ(std::count_if(models.begin(), models.end(), [](auto& m) { return m.live; }), 1);
   EXPECT_TRUE(models[2].live);
