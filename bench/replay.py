@@ -183,7 +183,8 @@ def main():
             "--set", "data.interactions.file=" + train,
             "--set", "split.method=none", "--set", "split.validation_ratio=0"]
     if args.epochs > 0:
-        sets += ["--set", "train.epochs=%d" % args.epochs]
+        sets += ["--set", "train.epochs=%d" % args.epochs,
+                 "--set", "train.bpr.epochs=%d" % args.epochs]
     bundle = os.path.join(args.work, "static")
     started = time.time()
     subprocess.run([args.binary, "train", "--output", bundle] + sets, check=True,

@@ -166,10 +166,10 @@ TEST_F(HttpRoutesTest, StatusAndMetricsShowTheModelRegistry) {
   rejected.created_at = 2000;
   rejected.mode = "full";
   rejected.decision = "rejected";
-  rejected.reason = "candidate ndcg@10 0.1000 < live 0.2000 - tolerance 0";
-  rejected.metrics = {{"ndcg@10", 0.1}, {"seconds", 4.5}};
+  rejected.reason = "candidate ndcg@10 0.1250 < live 0.2500 - tolerance 0";
+  rejected.metrics = {{"ndcg@10", 0.125}, {"seconds", 4.5}};
   rejected.baseline_version = "v1";
-  rejected.baseline_metrics = {{"ndcg@10", 0.2}};
+  rejected.baseline_metrics = {{"ndcg@10", 0.25}};
   store_->register_model(rejected);
   auto status = expect(get("/api/v1/algorithms/status"), 200, "/api/v1/algorithms/status", "get");
   const auto& registry = status["model_registry"];
@@ -177,14 +177,15 @@ TEST_F(HttpRoutesTest, StatusAndMetricsShowTheModelRegistry) {
   ASSERT_EQ(registry["models"].size(), 2u);
   EXPECT_EQ(registry["models"][0]["version"], "c2");  // newest first
   EXPECT_EQ(registry["models"][0]["decision"], "rejected");
-  EXPECT_DOUBLE_EQ(registry["models"][0]["baseline_metrics"]["ndcg@10"].get<double>(), 0.2);
+  EXPECT_DOUBLE_EQ(registry["models"][0]["baseline_metrics"]["ndcg@10"].get<double>(), 0.25);
   const std::string text = get("/metrics")->body;
   EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"accepted\"} 0\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"rejected\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"candidate\"} 0.1\n"), std::string::npos);
-  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"live\"} 0.2\n"), std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"candidate\"} 0.125\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"live\"} 0.25\n"), std::string::npos);
   EXPECT_NE(text.find("towerrec_model_update_seconds 4.5\n"), std::string::npos);
 }
 
