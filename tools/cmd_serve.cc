@@ -15,6 +15,7 @@
 #include "towerrec/bundle.h"
 #include "towerrec/config.h"
 #include "towerrec/http_server.h"
+#include "towerrec/model_updates.h"
 #include "towerrec/runtime.h"
 #include "towerrec/serving.h"
 #include "towerrec/store.h"
@@ -50,15 +51,29 @@ towerrec::Config serve_config(const ServeOptions& options) {
   return config;
 }
 
-// Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the mask) and
-// waits for one on the calling thread.
+// Blocks SIGINT/SIGTERM (stop) and SIGUSR1 (run a model update now) in every thread
+// (the server's threads inherit the mask); the calling thread waits for them.
 sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+// SIGUSR1: one scheduled update at once (as serve.update configures it, timer or not).
+void run_update_now(towerrec::serve::ModelUpdater& updates) {
+  try {
+    const towerrec::ModelRecord record = updates.run_once();
+    std::printf("model update (%s): %s %s (%s), %.1f s\n", record.mode.c_str(),
+                record.version.c_str(), record.decision.c_str(), record.reason.c_str(),
+                record.metrics.count("seconds") ? record.metrics.at("seconds") : 0.0);
+  } catch (const std::exception& e) {
+    std::printf("model update failed: %s\n", e.what());
+  }
+  std::fflush(stdout);
 }
 
 void run_serve(const ServeOptions& options) {
@@ -67,10 +82,14 @@ void run_serve(const ServeOptions& options) {
   const sigset_t signals = block_stop_signals();
   towerrec::Store store(config.serve.database);
   const auto service = towerrec::serve::make_tower_service(config, &store);
-  const std::string bundle = std::filesystem::canonical(options.model).string();
+  const std::string requested = std::filesystem::canonical(options.model).string();
+  const std::string bundle = towerrec::serve::startup_bundle(store, requested);
+  if (bundle != requested) {
+    std::printf("serving the registry's newer accepted model %s instead of --model\n",
+                bundle.c_str());
+  }
   const std::string version = service->load_model(bundle);
-  store.register_model({version, bundle, {}, 0, true});
-  store.set_live(version);
+  towerrec::serve::mark_live(store, version, bundle, "startup");
   const towerrec::RestoreCounts restored = towerrec::restore_service(store, *service);
   std::printf("restored from %s: %lld users, %lld items, %lld events (%lld skipped)\n",
               config.serve.database.c_str(), static_cast<long long>(restored.users),
@@ -81,13 +100,15 @@ void run_serve(const ServeOptions& options) {
   server_options.max_connections_per_address = options.max_connections_per_address;
   towerrec::http::HttpServer server(server_options, *service, store);
   const int port = server.start();
+  towerrec::serve::ModelUpdater updates(config, *service, store);
+  updates.start();
   const auto status = service->status();
   std::printf("serving %s (%s index, %lld items) on http://%s:%d\n", version.c_str(),
               status.index_kind.c_str(), static_cast<long long>(status.index_size),
               config.serve.host.c_str(), port);
   std::fflush(stdout);
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGUSR1) run_update_now(updates);
   server.stop();
 }
 

@@ -2,6 +2,7 @@
 // (training, catalogue, collaborative factors, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -14,7 +15,8 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
-#include "towerrec/warm_start.h"
+#include "towerrec/store.h"
+#include "towerrec/store_tables.h"
 
 namespace towerrec::cli {
 namespace {
@@ -28,7 +30,17 @@ struct TrainCommandOptions {
   int nproc = 0;  // > 0: start this many local ranks
   double dist_timeout = kDefaultDistributedTimeout;
   std::string from;  // base bundle of a warm start; "" = from scratch
+  std::string events;  // a server database whose events, users and items join the data
 };
+
+// The extra tables of --events: the database must exist (opening would create it).
+InputTables event_tables(const Config& config, const std::string& database) {
+  if (database.empty()) return {};
+  check(std::filesystem::is_regular_file(database),
+        "--events: database '" + database + "' does not exist");
+  Store store(database);
+  return store_input_tables(config, store);
+}
 
 void run_train(const TrainCommandOptions& o) {
   const auto started = std::chrono::steady_clock::now();
@@ -46,9 +58,10 @@ void run_train(const TrainCommandOptions& o) {
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
   // A warm start checks the base's schema before reading anything.
-  PipelineOutput data = o.from.empty()
-                            ? build_dataset(config)
-                            : build_warm_start_dataset(config, read_warm_start_base(o.from));
+  const InputTables tables = event_tables(config, o.events);
+  PipelineOutput data =
+      o.from.empty() ? build_dataset(config, tables)
+                     : build_warm_start_dataset(config, read_warm_start_base(o.from), tables);
   spdlog::info("{} users, {} items, {} training / {} validation / {} test interactions",
                data.dataset.users.size(), data.dataset.items.size(), data.dataset.train.size(),
                data.dataset.validation.size(), data.dataset.test.size());
@@ -107,6 +120,9 @@ const bool kRegistered = register_command(
                       "Warm start from this model bundle: grow its vocabularies, start from "
                       "its weights and optimiser state, train on new events plus a replay "
                       "sample (train.warm_start)");
+       app.add_option("--events", options->events,
+                      "Server database (serve.database): its events, users and items are read "
+                      "after the data files");
        app.callback([options] { run_train(*options); });
      }});
 

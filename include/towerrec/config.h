@@ -251,6 +251,28 @@ struct IndexConfig {
   int64_t ef_construction = 200;
 };
 
+// Scheduled model updates of `towerrec serve` (docs/serving.md): train a candidate on
+// the files and the store, evaluate it and the live model on the held-out most recent
+// events, swap it in unless it is worse by more than `tolerance`.
+struct UpdateConfig {
+  std::string every = "0";       // duration between updates (parse_duration_seconds); 0 = off
+  std::string mode = "full";     // full | incremental (warm start from the live bundle)
+  std::string holdout = "1000";  // parse_holdout: "N" = the last N events, "1d" = the last day
+  double tolerance = 0.0;        // accept when candidate ndcg@10 >= live ndcg@10 - tolerance
+};
+
+// A duration as the configuration writes it: seconds ("90", "0.5") or a number with
+// the unit s, m, h or d ("90s", "15m", "6h", "1d"); >= 0. Throws Error naming `key`.
+double parse_duration_seconds(const std::string& text, const std::string& key);
+
+// serve.update.holdout: exactly one of `events` (a whole number: the last N events)
+// and `seconds` (a duration with a unit: the events of the last that long) is > 0.
+struct HoldoutRule {
+  int64_t events = 0;
+  double seconds = 0;
+};
+HoldoutRule parse_holdout(const std::string& text, const std::string& key);
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   int64_t port = 8080;
@@ -267,6 +289,7 @@ struct ServeConfig {
   double weight_collaborative = 0.0;
   double weight_content = 0.0;
   int64_t overfetch = 4;  // candidates per algorithm = limit * overfetch + excluded items
+  UpdateConfig update;
 };
 
 // One dimension of a hyper-parameter search: a config key and the values it may take.

@@ -50,6 +50,14 @@ struct InputTables {
   std::optional<TableText> interactions;
   std::optional<TableText> users;
   std::optional<TableText> items;
+  // Rows read after those of the table above (or of its file) through the same reader,
+  // checks and on_error: the server's event log and the users and items posted to it
+  // (towerrec/store_tables.h). An extra user or item row replaces the row of the same
+  // id; a missing column is a missing value. An extra interaction naming an item that
+  // neither the interactions before it nor the item tables know throws Error naming it.
+  std::optional<TableText> extra_interactions;
+  std::optional<TableText> extra_users;
+  std::optional<TableText> extra_items;
 };
 
 // Reads config.data, splits per config.split, fits preprocessing on the training part

@@ -99,7 +99,7 @@ struct TrainRequest {
   std::string from;  // warm start: base bundle directory on the server; "" = from scratch
 };
 
-enum class JobState { kQueued, kRunning, kSucceeded, kFailed };
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
 const char* job_state_name(JobState state);  // "queued", "running", ...
 
 struct JobStatus {
@@ -168,6 +168,10 @@ class RecommendationService {
   // Starts training in the background and returns its job id at once.
   virtual std::string start_training(const TrainRequest& request) = 0;
   virtual JobStatus job_status(const std::string& job_id) = 0;
+  // Asks a queued or running job to stop (it ends as kCancelled at its next batch or
+  // stage boundary, writing no bundle) and returns its status; kNotFound for an unknown
+  // job, kConflict for one that already ended.
+  virtual JobStatus cancel_training(const std::string& job_id) = 0;
   // Loads a model bundle (an existing directory, already checked by the caller) and
   // swaps it in atomically; returns the new model version.
   virtual std::string load_model(const std::string& bundle_path) = 0;

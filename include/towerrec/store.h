@@ -29,12 +29,21 @@ struct EntityRecord {
   int64_t updated_at = 0;  // seconds since the epoch
 };
 
+// One row of the model registry: every model the server loaded, trained or evaluated
+// for a scheduled update, with the decision taken (docs/serving.md).
 struct ModelRecord {
   std::string version;
   std::string path;
   std::map<std::string, double> metrics;
   int64_t created_at = 0;  // seconds since the epoch; 0 = now when registering
   bool live = false;
+  // How the model came: "startup" (serve --model), "load" (POST /models/load), "train"
+  // (a training job), "full" or "incremental" (a scheduled update).
+  std::string mode;
+  std::string decision = "accepted";  // accepted | rejected (only updates are rejected)
+  std::string reason;                 // why, for scheduled updates
+  std::string baseline_version;       // the live model it was compared with ("" = none)
+  std::map<std::string, double> baseline_metrics;  // that model on the same held-out events
 };
 
 class Store {

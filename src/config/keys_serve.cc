@@ -42,6 +42,22 @@ void register_serve_keys(ConfigRegistry& registry) {
   serve.add("overfetch", &ServeConfig::overfetch, between(1, 1000),
             "Candidates fetched per algorithm: limit * overfetch + the excluded items, so "
             "that filtering seen and excluded items still leaves `limit` to blend.");
+  auto update = serve.nested("update", &ServeConfig::update);
+  update.add("every", &UpdateConfig::every, any_value(),
+             "Scheduled model updates: time between two (seconds, or a number with s, m, h "
+             "or d: \"30m\", \"1d\"); 0 = off. Each trains a candidate on the data files "
+             "and the store's users, items and events (less the held-out ones) and swaps it "
+             "in when the evaluation gate passes (docs/serving.md).");
+  update.add("mode", &UpdateConfig::mode, one_of({"full", "incremental"}),
+             "full trains from scratch; incremental starts from the live bundle's weights "
+             "(warm start).");
+  update.add("holdout", &UpdateConfig::holdout, any_value(),
+             "The most recent events held out of training to compare the candidate with the "
+             "live model: a whole number N (the last N events by time) or a duration (\"1d\": "
+             "the events of the last day before the newest one).");
+  update.add("tolerance", &UpdateConfig::tolerance, between(-1, 1),
+             "The candidate is swapped in when its NDCG@10 on the held-out events is at least "
+             "the live model's minus this (negative: it must be better by that much).");
 }
 
 }  // namespace towerrec::config

@@ -105,6 +105,8 @@ void check_cross_keys(const Config& config) {
   check_eval_feature(config.features, "eval.category_feature", config.eval.category_feature);
   check_eval_feature(config.features, "eval.artist_feature", config.eval.artist_feature);
   const ServeConfig& serve = config.serve;
+  parse_duration_seconds(serve.update.every, "serve.update.every");
+  parse_holdout(serve.update.holdout, "serve.update.holdout");
   check(serve.weight_two_tower + serve.weight_collaborative + serve.weight_content > 0,
         "serve.weight_two_tower, serve.weight_collaborative, serve.weight_content: at least "
         "one blend weight must be > 0");

@@ -31,6 +31,8 @@ void table_lines(const Json& tables, std::ostringstream& out) {
     const std::string file = t.value("file", "");
     out << "  " << name << ": " << (file.empty() ? "(none)" : file) << ", "
         << number(t.value("rows_read", Json(0))) << " rows read";
+    const std::string extra = t.value("extra", "");
+    if (!extra.empty()) out << " (with " << extra << ")";
     if (t.contains("cold_start")) {
       out << ", " << number(t["cold_start"]) << " without interactions (cold start), "
           << number(t["imputed"]) << " interacting entities without a row (imputed)";

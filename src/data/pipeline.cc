@@ -34,8 +34,9 @@ struct Side {
   IdMap* ids = nullptr;
   RawTable raw;
   data::EntityTableStats stats;
-  const TableText* text = nullptr;  // in-memory table, else the file of `table`
-  const SideState* base = nullptr;  // warm start: the base model's state, grown
+  const TableText* text = nullptr;   // in-memory table, else the file of `table`
+  const TableText* extra = nullptr;  // rows read after the table's (InputTables)
+  const SideState* base = nullptr;   // warm start: the base model's state, grown
 };
 
 const TableText* text_of(const std::optional<TableText>& table) {
@@ -77,7 +78,7 @@ void read_side(const DataConfig& data, const std::string& extra_column, Side* si
                         : side->table->id_column;
   side->raw = data::read_entity_table(data, *side->table, side->id_column,
                                       needed_columns(*side, extra_column), numeric_columns(*side),
-                                      side->ids, &side->stats, side->text);
+                                      side->ids, &side->stats, side->text, side->extra);
   spdlog::debug("{} table: {} rows read, {} {}s ({} without a feature row, {} cold start)",
                 side->name, side->stats.rows_read, side->ids->size(), side->name,
                 side->stats.imputed, side->stats.cold_start);
@@ -162,7 +163,9 @@ Json table_report(const Side& side) {
           {"rows_read", stats.rows_read},
           {"cold_start", stats.cold_start},
           {"imputed", stats.imputed},
-          {"dropped", stats.dropped}};
+          {"dropped", stats.dropped},
+          {"extra", side.extra ? side.extra->name : ""},
+          {"replaced", stats.replaced}};
 }
 
 void add_drops(const std::string& table, const std::map<std::string, int64_t>& drops,
@@ -181,10 +184,10 @@ void fill_report(const Config& config, const data::InteractionTable& table,
   add_drops("interactions", table.dropped, report);
   add_drops("users", users.stats.dropped, report);
   add_drops("items", items.stats.dropped, report);
-  j["tables"]["interactions"] = {{"file", interactions_name},
-                                 {"rows_read", table.rows_read},
-                                 {"rows_kept", table.rows.size()},
-                                 {"dropped", table.dropped}};
+  j["tables"]["interactions"] = {
+      {"file", interactions_name},      {"rows_read", table.rows_read},
+      {"rows_kept", table.rows.size()}, {"dropped", table.dropped},
+      {"extra", table.extra_name},      {"extra_rows_kept", table.rows.size() - table.extra_begin}};
   j["tables"]["users"] = table_report(users);
   j["tables"]["items"] = table_report(items);
   int64_t positives = 0;
@@ -225,8 +228,9 @@ PipelineOutput build(const Config& config, const InputTables& tables,
   PipelineOutput out;
   Dataset& d = out.dataset;
   seed_ids(base, &d);
-  const data::InteractionTable table = data::read_interactions(
-      config.data, &d.users, &d.items, config.train.tasks, text_of(tables.interactions));
+  const data::InteractionTable table =
+      data::read_interactions(config.data, &d.users, &d.items, config.train.tasks,
+                              text_of(tables.interactions), text_of(tables.extra_interactions));
   spdlog::debug("interactions: {} rows read, {} kept, {} users, {} items", table.rows_read,
                 table.rows.size(), d.users.size(), d.items.size());
   Side users{"user", &config.features.user, &config.data.users, "", &d.users, {},
@@ -234,8 +238,11 @@ PipelineOutput build(const Config& config, const InputTables& tables,
   Side items{"item", &config.features.item, &config.data.items, "", &d.items, {},
              {},     text_of(tables.items)};
   if (base) users.base = &base->user, items.base = &base->item;
+  users.extra = text_of(tables.extra_users);
+  items.extra = text_of(tables.extra_items);
   read_side(config.data, "", &users);
   read_side(config.data, config.data.item_title_column, &items);
+  data::check_extra_items(table, items.stats, d.items);
   data::assign_splits(config.split, table, &d);
   spdlog::debug("split {}: {} training, {} validation, {} test interactions", config.split.method,
                 d.train.size(), d.validation.size(), d.test.size());

@@ -112,10 +112,13 @@ TableReader open_table(const DataConfig& data, const TableSpec& spec, const Tabl
 
 }  // namespace
 
-InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
-                                   const std::vector<TaskSpec>& tasks, const TableText* text) {
-  check(text != nullptr || !data.interactions.file.empty(), "data.interactions.file is not set");
-  TableReader reader = open_table(data, data.interactions, text);
+namespace {
+
+// Appends the rows of one interactions table (the configured one or its extra rows) to
+// `out`; both go through the same checks.
+void read_interaction_rows(const DataConfig& data, const std::vector<TaskSpec>& tasks,
+                           TableReader& reader, IdMap* users, IdMap* items,
+                           std::vector<int64_t>* lines, InteractionTable* out) {
   const InteractionColumns c = locate(data, reader);
   std::vector<int> task_columns;
   for (const TaskSpec& task : tasks) {
@@ -123,10 +126,6 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
         reader.column_index(task.label_column, "train.tasks." + task.name + ".label_column"));
   }
   std::vector<float> task_row(tasks.size());
-  InteractionTable out;
-  out.rows.task_labels.resize(tasks.size());
-  out.has_ratings = c.rating >= 0;
-  out.has_timestamps = c.timestamp >= 0;
   FlatIdIndex user_index(users), item_index(items);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     const std::string_view user = trim(f[c.user]), item = trim(f[c.item]);
@@ -146,48 +145,78 @@ InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* 
     }
     const float lab = interaction_label(data, rating, label, c.rating >= 0, c.label >= 0);
     if (std::isnan(lab)) {
-      ++out.dropped["rating below rating_threshold"];
+      ++out->dropped["rating below rating_threshold"];
       return;
     }
     const int64_t u = user_index.add(user);
     const int64_t i = item_index.add(item);
     if (data.label_as_weight && lab > 0) weight *= positive_strength(rating, label, c);
-    out.rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
-                       timestamp);
-    for (size_t t = 0; t < tasks.size(); ++t) out.rows.task_labels[t].push_back(task_row[t]);
+    out->rows.push_back(u, i, lab, static_cast<float>(weight), static_cast<float>(rating),
+                        timestamp);
+    for (size_t t = 0; t < tasks.size(); ++t) out->rows.task_labels[t].push_back(task_row[t]);
+    if (lines) lines->push_back(line);
   });
-  out.rows_read = reader.rows_read();
-  for (const auto& [reason, count] : reader.skip_reasons()) out.dropped[reason] += count;
+  out->rows_read += reader.rows_read();
+  for (const auto& [reason, count] : reader.skip_reasons()) out->dropped[reason] += count;
+  if (!out->has_ratings) out->has_ratings = c.rating >= 0;
+  if (!out->has_timestamps) out->has_timestamps = c.timestamp >= 0;
+}
+
+}  // namespace
+
+InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
+                                   const std::vector<TaskSpec>& tasks, const TableText* text,
+                                   const TableText* extra) {
+  check(text != nullptr || !data.interactions.file.empty(), "data.interactions.file is not set");
+  InteractionTable out;
+  out.rows.task_labels.resize(tasks.size());
+  TableReader reader = open_table(data, data.interactions, text);
+  read_interaction_rows(data, tasks, reader, users, items, nullptr, &out);
+  out.extra_begin = out.rows.size();
+  out.items_before_extra = items->size();
+  if (extra != nullptr) {
+    TableReader more = open_table(data, data.interactions, extra);
+    out.extra_name = extra->name;
+    read_interaction_rows(data, tasks, more, users, items, &out.extra_lines, &out);
+  }
   check(out.rows.size() > 0, reader.path() + ": no usable interaction rows");
   return out;
 }
 
-RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
-                           const std::string& default_id_column,
-                           const std::vector<std::string>& columns,
-                           const std::vector<std::string>& numeric_columns, IdMap* ids,
-                           EntityTableStats* stats, const TableText* text) {
-  RawTable raw;
-  for (const auto& name : columns) raw.add_column(name);
-  const int64_t known = ids->size();
-  raw.resize(known);
-  if (text == nullptr && spec.file.empty()) {
-    stats->imputed = known;
-    return raw;
+void check_extra_items(const InteractionTable& table, const EntityTableStats& items,
+                       const IdMap& item_ids) {
+  for (int64_t r = table.extra_begin; r < table.rows.size(); ++r) {
+    const int64_t item = table.rows.item[r];
+    if (item < table.items_before_extra) continue;
+    if (item < static_cast<int64_t>(items.has_row.size()) && items.has_row[item]) continue;
+    throw Error(table.extra_name + ":" + std::to_string(table.extra_lines[r - table.extra_begin]) +
+                ": unknown item '" + item_ids.id(item) +
+                "': it is in neither data.interactions nor data.items nor the posted items "
+                "(post the item first)");
   }
-  TableReader reader = open_table(data, spec, text);
-  raw.source = reader.path();
-  const std::string id_column = spec.id_column.empty() ? default_id_column : spec.id_column;
+}
+
+namespace {
+
+// Reads the rows of one entity table into `raw`. Rows of the extra table (`extra`)
+// replace earlier rows of the same id and may lack columns (missing values).
+void read_entity_rows(TableReader& reader, const std::string& id_column,
+                      const std::vector<std::string>& columns,
+                      const std::vector<std::string>& numeric_columns, bool extra, IdMap* ids,
+                      RawTable* raw, EntityTableStats* stats) {
   const int id_index = reader.column_index(id_column, "id_column");
   std::vector<int> source(columns.size());
   for (size_t k = 0; k < columns.size(); ++k) {
-    source[k] = reader.column_index(columns[k], "a feature source column");
+    source[k] = extra ? reader.find_column(columns[k])
+                      : reader.column_index(columns[k], "a feature source column");
   }
   std::vector<int> numeric;
   for (const auto& name : numeric_columns) {
-    numeric.push_back(reader.column_index(name, "a numeric feature column"));
+    const int c =
+        extra ? reader.find_column(name) : reader.column_index(name, "a numeric feature column");
+    if (c >= 0) numeric.push_back(c);
   }
-  std::vector<bool> seen(static_cast<size_t>(known), false);
+  std::vector<bool> seen(static_cast<size_t>(raw->rows), false);
   reader.for_each_row([&](int64_t line, const std::vector<std::string_view>& f) {
     double value = 0;
     for (int c : numeric) {
@@ -199,23 +228,53 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
     if (id.empty())
       return reader.reject_row("empty id", reader.where(line, id_index) + ": empty id");
     const int64_t row = ids->add(id);
-    if (row >= raw.rows) {
-      raw.resize(row + 1);
-      seen.resize(static_cast<size_t>(row + 1), false);
+    if (row >= raw->rows) {
+      raw->resize(row + 1);
+      stats->has_row.resize(static_cast<size_t>(row + 1), false);
       ++stats->cold_start;
     }
+    if (row >= static_cast<int64_t>(seen.size())) seen.resize(static_cast<size_t>(row + 1), false);
     if (seen[row]) {
       return reader.reject_row("duplicate id", reader.where(line, id_index) + ": duplicate id '" +
                                                    id + "' (first at line " +
-                                                   std::to_string(raw.lines[row]) + ")");
+                                                   std::to_string(raw->lines[row]) + ")");
     }
     seen[row] = true;
-    raw.lines[row] = line;
-    for (size_t k = 0; k < source.size(); ++k) raw.cells[k][row].assign(trim(f[source[k]]));
+    if (extra && stats->has_row[row]) ++stats->replaced;
+    stats->has_row[row] = true;
+    // Lines name rows of the configured file only (RawTable::where).
+    raw->lines[row] = extra ? 0 : line;
+    for (size_t k = 0; k < source.size(); ++k) {
+      raw->cells[k][row].assign(source[k] >= 0 ? trim(f[source[k]]) : std::string_view());
+    }
   });
-  stats->rows_read = reader.rows_read();
-  stats->dropped = reader.skip_reasons();
-  for (int64_t r = 0; r < known; ++r) stats->imputed += seen[r] ? 0 : 1;
+  stats->rows_read += reader.rows_read();
+  for (const auto& [reason, count] : reader.skip_reasons()) stats->dropped[reason] += count;
+}
+
+}  // namespace
+
+RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
+                           const std::string& default_id_column,
+                           const std::vector<std::string>& columns,
+                           const std::vector<std::string>& numeric_columns, IdMap* ids,
+                           EntityTableStats* stats, const TableText* text, const TableText* extra) {
+  RawTable raw;
+  for (const auto& name : columns) raw.add_column(name);
+  const int64_t known = ids->size();
+  raw.resize(known);
+  stats->has_row.assign(static_cast<size_t>(known), false);
+  const std::string id_column = spec.id_column.empty() ? default_id_column : spec.id_column;
+  if (text != nullptr || !spec.file.empty()) {
+    TableReader reader = open_table(data, spec, text);
+    raw.source = reader.path();
+    read_entity_rows(reader, id_column, columns, numeric_columns, false, ids, &raw, stats);
+  }
+  if (extra != nullptr) {
+    TableReader reader = open_table(data, spec, extra);
+    read_entity_rows(reader, id_column, columns, numeric_columns, true, ids, &raw, stats);
+  }
+  for (int64_t r = 0; r < known; ++r) stats->imputed += stats->has_row[r] ? 0 : 1;
   return raw;
 }
 

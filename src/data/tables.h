@@ -22,6 +22,12 @@ struct InteractionTable {
   std::map<std::string, int64_t> dropped;  // reason -> rows
   bool has_ratings = false;
   bool has_timestamps = false;
+  // Rows from the extra table (InputTables::extra_interactions): the first one's
+  // position in `rows`, the extra table's name and each extra row's line in it.
+  int64_t extra_begin = 0;
+  std::string extra_name;
+  std::vector<int64_t> extra_lines;
+  int64_t items_before_extra = 0;  // items known from the rows before the extra ones
 };
 
 // data.dir joined with a table file (absolute files are kept).
@@ -36,13 +42,16 @@ std::string table_path(const DataConfig& data, const std::string& file);
 // else 0; NaN for an empty cell); a missing column throws naming the task's key.
 InteractionTable read_interactions(const DataConfig& data, IdMap* users, IdMap* items,
                                    const std::vector<TaskSpec>& tasks = {},
-                                   const TableText* text = nullptr);
+                                   const TableText* text = nullptr,
+                                   const TableText* extra = nullptr);
 
 struct EntityTableStats {
   int64_t rows_read = 0;
   int64_t cold_start = 0;  // entities with a feature row but no interaction
   int64_t imputed = 0;     // entities in the interactions without a feature row
   std::map<std::string, int64_t> dropped;
+  int64_t replaced = 0;       // file rows replaced by an extra row of the same id
+  std::vector<bool> has_row;  // per entity: a row in the file or the extra table
 };
 
 // Reads a users/items feature table keeping `columns` (absent ones throw, naming the
@@ -55,6 +64,12 @@ RawTable read_entity_table(const DataConfig& data, const TableSpec& spec,
                            const std::string& default_id_column,
                            const std::vector<std::string>& columns,
                            const std::vector<std::string>& numeric_columns, IdMap* ids,
-                           EntityTableStats* stats, const TableText* text = nullptr);
+                           EntityTableStats* stats, const TableText* text = nullptr,
+                           const TableText* extra = nullptr);
+
+// Throws Error naming the extra table and line of the first extra interaction whose
+// item neither the rows before it nor the item table (file or extra rows) know.
+void check_extra_items(const InteractionTable& table, const EntityTableStats& items,
+                       const IdMap& item_ids);
 
 }  // namespace towerrec::data

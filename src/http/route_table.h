@@ -35,7 +35,7 @@ using RouteHandler =
     std::function<void(RouteContext&, const httplib::Request&, httplib::Response&)>;
 
 struct Route {
-  std::string method;   // "GET", "POST", "PUT"
+  std::string method;   // "GET", "POST", "PUT", "DELETE"
   std::string pattern;  // std::regex matched against the whole decoded path
   std::string name;     // route label for metrics and docs: "/api/v1/items/{id}/similar"
   bool admin = false;   // state-changing: needs the admin token when one is configured

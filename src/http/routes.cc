@@ -7,6 +7,7 @@
 
 #include "http/api_codec.h"
 #include "http/json_fields.h"
+#include "http/registry_view.h"
 #include "http/route_table.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
@@ -121,6 +122,10 @@ void job_status(RouteContext& context, const Request& request, Response& respons
   send_json(response, 200, to_json(context.service.job_status(request.matches[1])));
 }
 
+void cancel_training(RouteContext& context, const Request& request, Response& response) {
+  send_json(response, 202, to_json(context.service.cancel_training(request.matches[1])));
+}
+
 void load_model(RouteContext& context, const Request& request, Response& response) {
   const std::string requested = parse_load(parse_body(request.body));
   const std::string path = confined(context.model_root.resolve(requested));
@@ -138,12 +143,15 @@ void load_model(RouteContext& context, const Request& request, Response& respons
   model.version = version;
   model.path = path;
   model.live = true;
+  model.mode = "load";
   context.store.register_model(model);
   send_json(response, 200, {{"model_version", version}, {"path", path}});
 }
 
 void algorithms_status(RouteContext& context, const Request& request, Response& response) {
-  send_json(response, 200, to_json(context.service.status()));
+  nlohmann::json body = to_json(context.service.status());
+  body["model_registry"] = registry_json(context.store.list_models());
+  send_json(response, 200, body);
 }
 
 void set_weights(RouteContext& context, const Request& request, Response& response) {
@@ -193,9 +201,12 @@ std::vector<Gauge> service_gauges(RecommendationService& service) {
 }
 
 void metrics(RouteContext& context, const Request&, Response& response) {
+  std::vector<Gauge> gauges = service_gauges(context.service);
+  for (Gauge& gauge : registry_gauges(context.store.list_models())) {
+    gauges.push_back(std::move(gauge));
+  }
   response.status = 200;
-  response.set_content(context.metrics.render(service_gauges(context.service)),
-                       "text/plain; version=0.0.4");
+  response.set_content(context.metrics.render(gauges), "text/plain; version=0.0.4");
 }
 
 }  // namespace
@@ -216,6 +227,8 @@ std::vector<Route> api_routes() {
       {"POST", "/api/v1/events", "/api/v1/events", true, record_events},
       {"POST", "/api/v1/models/train", "/api/v1/models/train", true, start_training},
       {"GET", "/api/v1/models/train/([^/]+)", "/api/v1/models/train/{job}", false, job_status},
+      {"DELETE", "/api/v1/models/train/([^/]+)", "/api/v1/models/train/{job}", true,
+       cancel_training},
       {"POST", "/api/v1/models/load", "/api/v1/models/load", true, load_model},
       {"GET", "/api/v1/algorithms/status", "/api/v1/algorithms/status", false, algorithms_status},
       {"PUT", "/api/v1/models/weights", "/api/v1/models/weights", true, set_weights},

@@ -8,6 +8,8 @@
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/error.h"
 #include "towerrec/pipeline.h"
+#include "towerrec/runtime.h"
+#include "towerrec/store_tables.h"
 #include "towerrec/warm_start.h"
 
 namespace towerrec::serve {
@@ -107,21 +109,30 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   return state;
 }
 
+TrainingThreads::TrainingThreads(int64_t threads) { configure_threads(threads); }
+
+TrainingThreads::~TrainingThreads() { configure_threads(1); }
+
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
-                           const std::string& model_root) {
+                           const std::string& model_root, Store* store) {
   const auto started = std::chrono::steady_clock::now();
   const Config config = request.config_path.empty() ? parse_config(request.config_text)
                                                     : load_config(request.config_path);
+  const TrainingThreads threads(config.train.threads);
   progress.report(0, config.train.epochs, {});
+  const InputTables tables = store ? store_input_tables(config, *store) : InputTables{};
   const PipelineOutput data =
-      request.from.empty() ? build_dataset(config)
-                           : build_warm_start_dataset(config, read_warm_start_base(request.from));
+      request.from.empty()
+          ? build_dataset(config, tables)
+          : build_warm_start_dataset(config, read_warm_start_base(request.from), tables);
+  progress.cancel()->throw_if_requested("training job");
   const std::string out = model_root + "/model-" + utc_stamp();
   BuildBundleOptions build;
   build.started = started;
   build.warm_start_from = request.from;
   build.train.progress = false;
   build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
+  build.train.cancel = progress.cancel();
   const TrainResult result = build_bundle(config, data, out, build).training;
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};

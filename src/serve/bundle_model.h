@@ -58,9 +58,23 @@ struct BundleLoadOptions {
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
                                                 const BundleLoadOptions& options);
 
-// Background training: config (text or path) -> data set -> two-tower bundle under
-// model_root/<version>/ with BPR factors in its bpr/ folder.
+// The server serves with one compute thread per request thread; background training
+// (jobs, scheduled updates) runs on train.threads for the object's lifetime and then
+// puts the setting back to one thread.
+class TrainingThreads {
+ public:
+  explicit TrainingThreads(int64_t threads);
+  ~TrainingThreads();
+  TrainingThreads(const TrainingThreads&) = delete;
+  TrainingThreads& operator=(const TrainingThreads&) = delete;
+};
+
+// Background training: config (text or path) -> data set (the files, then the events,
+// users and items of `store` when not null: towerrec/store_tables.h) -> two-tower
+// bundle under model_root/model-<UTC time>/ with BPR factors in its bpr/ folder. Runs
+// on train.threads compute threads (the calling thread's LibTorch setting, put back to
+// one thread afterwards) and stops with Cancelled once progress.cancel() is requested.
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
-                           const std::string& model_root);
+                           const std::string& model_root, Store* store = nullptr);
 
 }  // namespace towerrec::serve

@@ -17,8 +17,8 @@ std::unique_ptr<RecommendationService> make_tower_service(const Config& config, 
   load.index_threads = 2;
   options.loader = [load](const std::string& dir) { return load_bundle_state(dir, load); };
   const std::string root = config.serve.model_root;
-  options.trainer = [root](const TrainRequest& request, const JobProgress& progress) {
-    return train_bundle(request, progress, root);
+  options.trainer = [root, store](const TrainRequest& request, const JobProgress& progress) {
+    return train_bundle(request, progress, root, store);
   };
   options.store = store;
   return std::make_unique<TowerService>(std::move(options));

@@ -192,6 +192,8 @@ std::string TowerService::start_training(const TrainRequest& request) {
 
 JobStatus TowerService::job_status(const std::string& job_id) { return jobs_->status(job_id); }
 
+JobStatus TowerService::cancel_training(const std::string& job_id) { return jobs_->cancel(job_id); }
+
 std::string TowerService::load_model(const std::string& bundle_path) {
   check(static_cast<bool>(options_.loader), "this server cannot load bundles by path");
   std::shared_ptr<ServingState> state = options_.loader(bundle_path);
@@ -214,6 +216,7 @@ void TowerService::on_trained(const TrainedBundle& bundle) {
     record.path = bundle.path;
     record.metrics = bundle.metrics;
     record.live = options_.load_trained;
+    record.mode = "train";
     options_.store->register_model(record);
     if (options_.load_trained) options_.store->set_live(record.version);
   }

@@ -71,6 +71,7 @@ class TowerService : public RecommendationService {
   void check_events(const std::vector<Event>& events) override;
   std::string start_training(const TrainRequest& request) override;
   JobStatus job_status(const std::string& job_id) override;
+  JobStatus cancel_training(const std::string& job_id) override;
   std::string load_model(const std::string& bundle_path) override;
   ServiceStatus status() override;
   void set_weights(const BlendWeights& weights) override;

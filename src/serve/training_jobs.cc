@@ -43,6 +43,11 @@ std::string job_error(const std::string& job_id, const Error& e) {
 
 }  // namespace
 
+std::shared_ptr<const CancelToken> JobRunner::cancel_token() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cancel_;
+}
+
 JobRunner::JobRunner(TrainFunction train, TrainedCallback on_trained)
     : train_(std::move(train)), on_trained_(std::move(on_trained)) {}
 
@@ -62,6 +67,7 @@ std::string JobRunner::start(const TrainRequest& request) {
   status.job_id = job_id;
   jobs_[job_id] = status;
   running_ = true;
+  cancel_ = std::make_shared<CancelToken>();
   worker_ = std::thread([this, job_id, request] { run(job_id, request); });
   return job_id;
 }
@@ -70,6 +76,20 @@ JobStatus JobRunner::status(const std::string& job_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) throw Error(ErrorCode::kNotFound, "unknown training job '" + job_id + "'");
+  return it->second;
+}
+
+JobStatus JobRunner::cancel(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) throw Error(ErrorCode::kNotFound, "unknown training job '" + job_id + "'");
+  const JobState state = it->second.state;
+  if (state != JobState::kQueued && state != JobState::kRunning) {
+    throw Error(ErrorCode::kConflict,
+                "training job '" + job_id + "' already ended (" + job_state_name(state) + ")");
+  }
+  // Only the running (latest) job can be queued or running.
+  cancel_->request();
   return it->second;
 }
 
@@ -90,12 +110,17 @@ void JobRunner::run(const std::string& job_id, TrainRequest request) {
       },
       [this, job_id](const TrainProgress& p) {
         update(job_id, [&](JobStatus& s) { apply_progress(p, s); });
-      });
+      },
+      cancel_token());
   std::string error;
+  bool cancelled = false;
   TrainedBundle bundle;
   try {
     bundle = train_(request, progress);
     if (on_trained_) on_trained_(bundle);
+  } catch (const Cancelled& e) {
+    cancelled = true;
+    error = e.what();
   } catch (const Error& e) {
     error = job_error(job_id, e);
   } catch (const std::exception& e) {
@@ -109,7 +134,7 @@ void JobRunner::run(const std::string& job_id, TrainRequest request) {
     s.bundle_path = bundle.path;
     for (const auto& [name, value] : bundle.metrics) s.metrics[name] = value;
   } else {
-    s.state = JobState::kFailed;
+    s.state = cancelled ? JobState::kCancelled : JobState::kFailed;
     s.error = error;
   }
   running_ = false;

@@ -28,6 +28,8 @@ const char* job_state_name(JobState state) {
       return "succeeded";
     case JobState::kFailed:
       return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "failed";
 }

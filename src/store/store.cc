@@ -27,6 +27,14 @@ const char* const kMigrations[] = {
     R"sql(
     CREATE INDEX events_by_user ON events (user_id, ts, seq);
     )sql",
+    // The model registry records decisions of scheduled updates.
+    R"sql(
+    ALTER TABLE models ADD COLUMN mode TEXT NOT NULL DEFAULT '';
+    ALTER TABLE models ADD COLUMN decision TEXT NOT NULL DEFAULT 'accepted';
+    ALTER TABLE models ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE models ADD COLUMN baseline_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE models ADD COLUMN baseline_metrics TEXT NOT NULL DEFAULT '{}';
+    )sql",
 };
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -37,6 +45,17 @@ int64_t now_seconds() {
 }
 
 std::string features_to_json(const Features& features) { return nlohmann::json(features).dump(); }
+
+std::map<std::string, double> metrics_from_json(const std::string& text,
+                                                const std::string& version) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) throw Error(ErrorCode::kIo, "corrupt metrics JSON of model " + version);
+  std::map<std::string, double> metrics;
+  for (const auto& [name, value] : parsed.items()) {
+    if (value.is_number()) metrics[name] = value.get<double>();
+  }
+  return metrics;
+}
 
 Features features_from_json(const std::string& text, const std::string& where) {
   auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -235,13 +254,19 @@ void Store::register_model(const ModelRecord& model) {
   sql::Transaction transaction(impl_->db);
   if (model.live) impl_->db.execute("UPDATE models SET live = 0");
   sql::Statement(impl_->db,
-                 "INSERT OR REPLACE INTO models (version, path, metrics, created_at, live) "
-                 "VALUES (?, ?, ?, ?, ?)")
+                 "INSERT OR REPLACE INTO models (version, path, metrics, created_at, live, mode, "
+                 "decision, reason, baseline_version, baseline_metrics) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, model.version)
       .bind(2, model.path)
       .bind(3, nlohmann::json(model.metrics).dump())
       .bind(4, model.created_at ? model.created_at : now_seconds())
       .bind(5, static_cast<int64_t>(model.live ? 1 : 0))
+      .bind(6, model.mode)
+      .bind(7, model.decision)
+      .bind(8, model.reason)
+      .bind(9, model.baseline_version)
+      .bind(10, nlohmann::json(model.baseline_metrics).dump())
       .run();
   transaction.commit();
 }
@@ -259,22 +284,21 @@ void Store::set_live(const std::string& version) {
 std::vector<ModelRecord> Store::list_models() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   sql::Statement query(impl_->db,
-                       "SELECT version, path, metrics, created_at, live FROM models "
-                       "ORDER BY created_at, rowid");
+                       "SELECT version, path, metrics, created_at, live, mode, decision, reason, "
+                       "baseline_version, baseline_metrics FROM models ORDER BY created_at, rowid");
   std::vector<ModelRecord> models;
   while (query.step()) {
     ModelRecord model;
     model.version = query.column_text(0);
     model.path = query.column_text(1);
-    auto metrics = nlohmann::json::parse(query.column_text(2), nullptr, false);
-    if (!metrics.is_object()) {
-      throw Error(ErrorCode::kIo, "corrupt metrics JSON of model " + model.version);
-    }
-    for (const auto& [name, value] : metrics.items()) {
-      if (value.is_number()) model.metrics[name] = value.get<double>();
-    }
+    model.metrics = metrics_from_json(query.column_text(2), model.version);
     model.created_at = query.column_int(3);
     model.live = query.column_int(4) != 0;
+    model.mode = query.column_text(5);
+    model.decision = query.column_text(6);
+    model.reason = query.column_text(7);
+    model.baseline_version = query.column_text(8);
+    model.baseline_metrics = metrics_from_json(query.column_text(9), model.version);
     models.push_back(std::move(model));
   }
   return models;

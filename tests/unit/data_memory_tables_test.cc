@@ -101,5 +101,40 @@ TEST(MemoryTables, RowsFollowTheFileRulesAndErrorsNameTheTable) {
             std::string::npos);
 }
 
+TEST(MemoryTables, ExtraRowsFollowTheFilesThroughTheSameChecks) {
+  TempDir dir;
+  Config config = file_config(dir);
+  InputTables tables;
+  tables.extra_interactions = TableText{"events", "user,item,rating\nu4,i2,5\nu2,i2,1\n"};
+  // u1 is replaced (age 20 -> 60), u5 is new; the missing column is a missing value.
+  tables.extra_users = TableText{"posted users", "user,age\nu1,60\nu5,\n"};
+  const PipelineOutput out = build_dataset(config, tables);
+  const Dataset& d = out.dataset;
+  EXPECT_EQ(d.users.ids(), (std::vector<std::string>{"u1", "u2", "u3", "u4", "u5"}));
+  const auto& report = out.report.details["tables"];
+  EXPECT_EQ(report["interactions"]["rows_read"], 8);
+  EXPECT_EQ(report["interactions"]["extra_rows_kept"], 1);  // u2,i2,1 is below the threshold
+  EXPECT_EQ(report["users"]["replaced"], 1);
+  EXPECT_EQ(report["users"]["rows_read"], 5);
+  EXPECT_EQ(report["users"]["imputed"], 1);  // u3: no row anywhere
+  // age is standardised over training users: u1's 60 is now the largest value.
+  const auto& age = d.user_features[1].values;
+  EXPECT_GT(age[0], age[1]);  // u1 (60) above u2 (40)
+
+  // Extra rows obey the table's rules, messages naming the extra table.
+  tables.extra_interactions = TableText{"events", "user,item,rating\nu4,i2,high\n"};
+  EXPECT_NE(testing::error_of([&] {
+              build_dataset(config, tables);
+            }).find("events:2: column 'rating' (3): cannot parse 'high'"),
+            std::string::npos);
+  // An item nobody knows: neither the interactions before nor an item table.
+  tables.extra_interactions = TableText{"events", "user,item,rating\nu4,i2,5\nu4,i9,5\n"};
+  EXPECT_NE(
+      testing::error_of([&] { build_dataset(config, tables); }).find("events:3: unknown item 'i9'"),
+      std::string::npos);
+  tables.extra_items = TableText{"posted items", "item\ni9\n"};
+  EXPECT_GE(build_dataset(config, tables).dataset.items.find("i9"), 0);
+}
+
 }  // namespace
 }  // namespace towerrec

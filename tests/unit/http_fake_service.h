@@ -158,6 +158,12 @@ class FakeService : public RecommendationService {
     return status;
   }
 
+  // The fake's jobs end at once: cancelling one answers that it already ended.
+  JobStatus cancel_training(const std::string& job_id) override {
+    job_status(job_id);
+    throw Error(ErrorCode::kConflict, "training job '" + job_id + "' already ended (succeeded)");
+  }
+
   std::string load_model(const std::string& bundle_path) override {
     // As the real loader does for a directory without a manifest.
     if (std::filesystem::is_empty(bundle_path)) {

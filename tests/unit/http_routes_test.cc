@@ -142,6 +142,53 @@ TEST_F(HttpRoutesTest, TrainingJobLifecycle) {
   expect_error(get("/api/v1/models/train/job-7"), 404, "not_found", "job-7");
 }
 
+TEST_F(HttpRoutesTest, CancellingAJobNeedsTheTokenAndAJobThatRuns) {
+  expect(post("/api/v1/models/train", {{"config", "train:\n  epochs: 3\n"}}), 202,
+         "/api/v1/models/train", "post");
+  expect_error(client().Delete("/api/v1/models/train/job-1"), 401, "unauthorized", "token");
+  // The fake's jobs have ended: a conflict, named; an unknown job is not found.
+  expect_error(client().Delete("/api/v1/models/train/job-1", auth()), 409, "conflict",
+               "already ended (succeeded)");
+  expect_error(client().Delete("/api/v1/models/train/job-9", auth()), 404, "not_found", "job-9");
+}
+
+TEST_F(HttpRoutesTest, StatusAndMetricsShowTheModelRegistry) {
+  ModelRecord startup;
+  startup.version = "v1";
+  startup.path = "/m/v1";
+  startup.created_at = 1000;
+  startup.live = true;
+  startup.mode = "startup";
+  store_->register_model(startup);
+  ModelRecord rejected;
+  rejected.version = "c2";
+  rejected.path = "/m/c2";
+  rejected.created_at = 2000;
+  rejected.mode = "full";
+  rejected.decision = "rejected";
+  rejected.reason = "candidate ndcg@10 0.1250 < live 0.2500 - tolerance 0";
+  rejected.metrics = {{"ndcg@10", 0.125}, {"seconds", 4.5}};
+  rejected.baseline_version = "v1";
+  rejected.baseline_metrics = {{"ndcg@10", 0.25}};
+  store_->register_model(rejected);
+  auto status = expect(get("/api/v1/algorithms/status"), 200, "/api/v1/algorithms/status", "get");
+  const auto& registry = status["model_registry"];
+  EXPECT_EQ(registry["live"], "v1");
+  ASSERT_EQ(registry["models"].size(), 2u);
+  EXPECT_EQ(registry["models"][0]["version"], "c2");  // newest first
+  EXPECT_EQ(registry["models"][0]["decision"], "rejected");
+  EXPECT_DOUBLE_EQ(registry["models"][0]["baseline_metrics"]["ndcg@10"].get<double>(), 0.25);
+  const std::string text = get("/metrics")->body;
+  EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"accepted\"} 0\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("towerrec_model_updates_total{decision=\"rejected\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"candidate\"} 0.125\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_ndcg{model=\"live\"} 0.25\n"), std::string::npos);
+  EXPECT_NE(text.find("towerrec_model_update_seconds 4.5\n"), std::string::npos);
+}
+
 TEST_F(HttpRoutesTest, LoadsBundleFromModelRootAndRegistersIt) {
   expect(get("/readyz"), 503, "/readyz", "get");
   auto body =

@@ -30,7 +30,7 @@ TEST(StoreSqlite, CreatesFileInWalModeAtLatestSchema) {
   EXPECT_TRUE(std::filesystem::exists(path));
   EXPECT_EQ(store.journal_mode(), "wal");
   EXPECT_EQ(store.schema_version(), Store::latest_schema_version());
-  EXPECT_EQ(Store::latest_schema_version(), 2);
+  EXPECT_EQ(Store::latest_schema_version(), 3);
 }
 
 TEST(StoreSqlite, UsersAndItemsRoundTripAndSurviveReopen) {
@@ -120,11 +120,23 @@ TEST(StoreSqlite, EventsInTimeOrderAndVisibleToOtherConnections) {
   EXPECT_TRUE(store.events_for_user("nobody").empty());
 }
 
+// A registry row of version at /m/<version>.
+ModelRecord model(const std::string& version, std::map<std::string, double> metrics,
+                  int64_t created_at, bool live) {
+  ModelRecord record;
+  record.version = version;
+  record.path = "/m/" + version;
+  record.metrics = std::move(metrics);
+  record.created_at = created_at;
+  record.live = live;
+  return record;
+}
+
 TEST(StoreSqlite, ModelsRegistryAndLiveFlag) {
   TempDir dir;
   Store store(dir.path() + "/state.db");
-  store.register_model({"v1", "/m/v1", {{"recall@10", 0.2}}, 1000, true});
-  store.register_model({"v2", "/m/v2", {{"recall@10", 0.3}, {"ndcg@10", 0.1}}, 2000, false});
+  store.register_model(model("v1", {{"recall@10", 0.2}}, 1000, true));
+  store.register_model(model("v2", {{"recall@10", 0.3}, {"ndcg@10", 0.1}}, 2000, false));
   auto models = store.list_models();
   ASSERT_EQ(models.size(), 2u);
   EXPECT_EQ(models[0].version, "v1");
@@ -143,21 +155,57 @@ TEST(StoreSqlite, ModelsRegistryAndLiveFlag) {
     EXPECT_EQ(error.code(), ErrorCode::kNotFound);
     EXPECT_NE(std::string(error.what()).find("'v9'"), std::string::npos);
   }
-  EXPECT_TRUE(store.list_models()[1].live);               // the failed call changed nothing
-  store.register_model({"v3", "/m/v3", {}, 3000, true});  // a live registration demotes the rest
+  EXPECT_TRUE(store.list_models()[1].live);           // the failed call changed nothing
+  store.register_model(model("v3", {}, 3000, true));  // a live registration demotes the rest
   models = store.list_models();
   EXPECT_EQ(std::count_if(models.begin(), models.end(), [](auto& m) { return m.live; }), 1);
   EXPECT_TRUE(models[2].live);
+}
+
+TEST(StoreSqlite, RegistryKeepsUpdateDecisions) {
+  TempDir dir;
+  Store store(dir.path() + "/state.db");
+  ModelRecord record;
+  record.version = "c1";
+  record.path = "/m/c1";
+  record.metrics = {{"ndcg@10", 0.25}};
+  record.created_at = 5000;
+  record.mode = "incremental";
+  record.decision = "rejected";
+  record.reason = "candidate ndcg@10 0.2500 < live 0.3000 - tolerance 0";
+  record.baseline_version = "v1";
+  record.baseline_metrics = {{"ndcg@10", 0.3}, {"hit_rate@10", 0.5}};
+  store.register_model(record);
+  const auto models = store.list_models();
+  ASSERT_EQ(models.size(), 1u);
+  EXPECT_EQ(models[0].mode, "incremental");
+  EXPECT_EQ(models[0].decision, "rejected");
+  EXPECT_EQ(models[0].reason, record.reason);
+  EXPECT_EQ(models[0].baseline_version, "v1");
+  EXPECT_EQ(models[0].baseline_metrics, record.baseline_metrics);
+  EXPECT_FALSE(models[0].live);
 }
 
 TEST(StoreSqlite, MigratesAnOlderFileInOrder) {
   TempDir dir;
   const std::string path = dir.path() + "/state.db";
   { Store store(path); }
-  // Make it look like a version-1 file: without the index migration 2 adds.
-  raw_sql(path, "DROP INDEX events_by_user; UPDATE schema_version SET version = 1;");
+  // Make it look like a version-1 file: without the index migration 2 adds and the
+  // registry columns of migration 3, with a model registered then.
+  raw_sql(path,
+          "DROP INDEX events_by_user; ALTER TABLE models DROP COLUMN mode; "
+          "ALTER TABLE models DROP COLUMN decision; ALTER TABLE models DROP COLUMN reason; "
+          "ALTER TABLE models DROP COLUMN baseline_version; "
+          "ALTER TABLE models DROP COLUMN baseline_metrics; "
+          "INSERT INTO models VALUES ('v1', '/m/v1', '{}', 1000, 1); "
+          "UPDATE schema_version SET version = 1;");
   Store store(path);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
+  const auto models = store.list_models();
+  ASSERT_EQ(models.size(), 1u);  // an old row reads as an accepted model of no mode
+  EXPECT_EQ(models[0].decision, "accepted");
+  EXPECT_EQ(models[0].mode, "");
+  EXPECT_TRUE(models[0].baseline_metrics.empty());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* query = nullptr;
