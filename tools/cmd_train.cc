@@ -12,6 +12,7 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/serving.h"
 
 namespace towerrec::cli {
 namespace {
@@ -42,6 +43,7 @@ void run_train(const TrainCommandOptions& o) {
   options.train.resume = o.resume;
   options.parts.index_spec = o.index;
   options.started = started;
+  options.fit_blend = serve::blend_fitter();
   const BuiltBundle built = build_bundle(config, data, o.output, options);
   const TrainResult& result = built.training;
   std::cout << "model " << built.model_version << " written to " << built.dir << ": "
@@ -49,8 +51,18 @@ void run_train(const TrainCommandOptions& o) {
   if (!std::isnan(result.best_metric)) {
     std::cout << ", validation " << result.metric_name << " " << result.best_metric;
   }
-  std::cout << (result.timed_out ? " (time budget reached)" : "") << ", " << result.seconds
-            << " s\n";
+  std::cout << (result.timed_out ? " (time budget reached)" : "") << ", " << result.seconds << " s";
+  if (result.refit_epochs > 0) {
+    std::cout << "; refitted on training + validation for " << result.refit_epochs << " epochs, "
+              << result.refit_seconds << " s";
+  }
+  if (built.blend) {
+    const BlendWeights& w = built.blend->weights;
+    std::cout << "; blend weights two_tower " << w.two_tower << ", collaborative "
+              << w.collaborative << ", content " << w.content << " (validation "
+              << built.blend->metric << " " << built.blend->validation << ")";
+  }
+  std::cout << "\n";
 }
 
 const bool kRegistered = register_command(

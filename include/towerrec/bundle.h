@@ -46,6 +46,8 @@ class BundleLayout {
   static constexpr const char* kSeen = "seen.bin";
   static constexpr const char* kTrainLog = "train_log.jsonl";
   static constexpr const char* kCheckpoint = "checkpoint.pt";
+  // Serving blend weights fitted on the validation part (build_bundle), when fitted.
+  static constexpr const char* kBlend = "blend.json";
   // Folders, each written whole by its owner (Catalog, BprBaseline, ItemIndex).
   static constexpr const char* kServingDir = "serving";
   static constexpr const char* kBprDir = "bpr";
@@ -65,6 +67,7 @@ class BundleLayout {
   std::string serving_dir() const { return path(kServingDir); }
   std::string bpr_dir() const { return path(kBprDir); }
   std::string index_dir() const { return path(kIndexDir); }
+  std::string blend() const { return path(kBlend); }
 
   // Beside the bundle: `DIR.train/`, the checkpoint and log of a training run in
   // progress, kept until the finished bundle is in place (so --resume always finds one).

@@ -55,6 +55,9 @@ struct TrainOptions {
   // training stops and train_two_tower throws Cancelled. No bundle is written; the
   // last checkpoint (train.checkpoint_every) stays in out_dir + ".train/" for `resume`.
   std::shared_ptr<const CancelToken> cancel;
+  // When given: the learning rate of each epoch, replayed instead of train.schedule (a
+  // refit repeating the rates of the fit that chose its epoch count; see build_bundle).
+  std::vector<double> replay_rates;
 };
 
 struct TrainResult {
@@ -67,6 +70,11 @@ struct TrainResult {
   bool timed_out = false;  // train.max_seconds reached
   double seconds = 0;
   std::vector<EpochRecord> history;
+  // > 0 when build_bundle refitted (train.refit): the bundle's weights come from this
+  // many epochs on training + validation; the fields above describe the fit that chose
+  // the count (best_epoch, best_metric and history on the validation part).
+  int64_t refit_epochs = 0;
+  double refit_seconds = 0;
 };
 
 // Trains on data.dataset (train part; validation part for early stopping and the

@@ -99,8 +99,10 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   }
   const std::string spec =
       options.index_spec.empty() ? index_spec_from_config(config.index) : options.index_spec;
-  return make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index), spec,
-                            options.index_threads);
+  auto state = make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index),
+                                  spec, options.index_threads);
+  if (auto blend = read_fitted_blend(model->dir())) state->fitted_weights = blend->weights;
+  return state;
 }
 
 TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progress,
@@ -115,6 +117,7 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   build.started = started;
   build.train.progress = false;
   build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
+  build.fit_blend = blend_fitter();
   const TrainResult result = build_bundle(config, data, out, build).training;
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -50,6 +51,8 @@ struct ServingState {
   std::vector<float> item_vectors;  // [catalog.size() x model->dim()]
 
   UserEmbeddingCache user_cache;
+  // The bundle's blend weights fitted at training (blend.json), when it has them.
+  std::optional<BlendWeights> fitted_weights;
 
   explicit ServingState(const IdMap& items) : catalog(items) {}
   // Algorithms this state can run: "two_tower", "collaborative" (with factors),
