@@ -44,6 +44,7 @@ void run_train(const TrainCommandOptions& o) {
   options.parts.index_spec = o.index;
   options.started = started;
   options.fit_blend = serve::blend_fitter();
+  options.rebuild_data = [](const Config& refit) { return build_dataset(refit); };
   const BuiltBundle built = build_bundle(config, data, o.output, options);
   const TrainResult& result = built.training;
   std::cout << "model " << built.model_version << " written to " << built.dir << ": "

@@ -68,8 +68,8 @@ struct BuildBundleOptions {
   // stored in the bundle (blend.json). Null: no fitted weights (serve.weight_* apply).
   BlendFitter fit_blend;
   // The data set of a configuration, for the refit (train.refit) on training +
-  // validation: called with `config` whose split.validation_ratio is 0. Null: read with
-  // build_dataset(config) from the configured files.
+  // validation: called with `config` whose split.validation_ratio is 0. Null:
+  // the validation rows are appended to the train part in memory (features as they are).
   std::function<PipelineOutput(const Config&)> rebuild_data;
 };
 

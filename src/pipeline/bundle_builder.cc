@@ -230,7 +230,7 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
     spdlog::info("refit: training again on training + validation for {} epochs{}", plan.epochs,
                  plan.bpr_epochs > 0 ? fmt::format(" ({} BPR epochs)", plan.bpr_epochs) : "");
     const PipelineOutput merged =
-        options.rebuild_data ? options.rebuild_data(refit_cfg) : build_dataset(refit_cfg);
+        options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
     stage = std::make_unique<StagedDirectory>(target.dir());
     // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
     const BundleLayout refit_layout(target.dir() + ".refit");

@@ -13,7 +13,37 @@ std::vector<double> first_rates(const std::vector<double>& rates, int64_t epochs
   return {rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
+template <typename T>
+void append(std::vector<T>& to, const std::vector<T>& from, size_t to_rows, size_t from_rows) {
+  check_internal(to.size() == to_rows && from.size() == from_rows,
+                 "interaction columns of different lengths");
+  to.insert(to.end(), from.begin(), from.end());
+}
+
 }  // namespace
+
+PipelineOutput merge_validation(const PipelineOutput& data) {
+  PipelineOutput merged = data;
+  Interactions& train = merged.dataset.train;
+  const Interactions& validation = data.dataset.validation;
+  const auto n = static_cast<size_t>(train.size());
+  const auto m = static_cast<size_t>(validation.size());
+  for (auto field : {&Interactions::label, &Interactions::weight, &Interactions::rating}) {
+    if (!(train.*field).empty() || !(validation.*field).empty()) {
+      append(train.*field, validation.*field, n, m);
+    }
+  }
+  if (!train.timestamp.empty() || !validation.timestamp.empty()) {
+    append(train.timestamp, validation.timestamp, n, m);
+  }
+  for (size_t k = 0; k < train.task_labels.size(); ++k) {
+    append(train.task_labels[k], validation.task_labels.at(k), n, m);
+  }
+  append(train.item, validation.item, n, m);
+  append(train.user, validation.user, n, m);
+  merged.dataset.validation = Interactions{};
+  return merged;
+}
 
 bool refit_wanted(const Config& config, const PipelineOutput& data) {
   return config.train.refit && config.train.early_stopping && data.dataset.validation.size() > 0;

@@ -34,6 +34,10 @@ bool refit_wanted(const Config& config, const PipelineOutput& data);
 RefitPlan refit_plan(const TrainResult& first, int64_t bpr_best_epoch,
                      const std::vector<double>& bpr_rates);
 
+// `data` with its validation rows appended to the train part and no validation part:
+// the refit's data when no way to rebuild the data set is given (features as they are).
+PipelineOutput merge_validation(const PipelineOutput& data);
+
 // The configuration of the refit pass: no validation part carved, the plan's epochs.
 Config refit_config(const Config& config, const RefitPlan& plan);
 

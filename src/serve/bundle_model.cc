@@ -118,6 +118,7 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   build.train.progress = false;
   build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
   build.fit_blend = blend_fitter();
+  build.rebuild_data = [](const Config& refit) { return build_dataset(refit); };
   const TrainResult result = build_bundle(config, data, out, build).training;
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/refit.h"
+#include "planted_data.h"
 #include "serve_bundle_data.h"
 #include "test_support.h"
 #include "towerrec/bundle.h"
@@ -40,6 +42,21 @@ TEST(RefitTest, EpochLoopReplaysTheGivenRatesInPlaceOfTheSchedule) {
   EXPECT_EQ(trained_at, (std::vector<double>{0.5, 0.25, 0.125}));
   ASSERT_EQ(state.history.size(), 3u);
   EXPECT_DOUBLE_EQ(state.history[1].lr, 0.25);
+}
+
+TEST(RefitTest, MergingAppendsTheValidationRowsToTheTrainPart) {
+  const PipelineOutput data = testing::planted_data();
+  const PipelineOutput merged = merge_validation(data);
+  const Interactions& train = merged.dataset.train;
+  const Interactions& validation = data.dataset.validation;
+  ASSERT_GT(validation.size(), 0);
+  EXPECT_EQ(train.size(), data.dataset.train.size() + validation.size());
+  EXPECT_EQ(merged.dataset.validation.size(), 0);
+  EXPECT_EQ(merged.dataset.test.size(), data.dataset.test.size());
+  const auto n = static_cast<size_t>(data.dataset.train.size());
+  EXPECT_EQ(train.user[n], validation.user[0]);
+  EXPECT_EQ(train.item.back(), validation.item.back());
+  EXPECT_EQ(train.label.size(), train.user.size());
 }
 
 class RefitBundleTest : public ::testing::Test {
