@@ -24,7 +24,7 @@ case "$protocol" in
 esac
 /usr/bin/python3 bench/movielens_protocol.py "$split" "$data" "$work/split"
 "$build/towerrec" train --config "${CONFIG:-configs/movielens-100k.yaml}" --set "data.dir=$work/split" \
-  --set split.method=none --set split.validation_ratio=0 --output "$work/model" "$@"
+  --set split.method=none --output "$work/model" "$@"
 "$build/towerrec" recommend --model "$work/model" --all-users --k "$k" $seen \
   --output "$work/recs.csv"
 /usr/bin/python3 bench/movielens_protocol.py "$score" "$work/recs.csv" "$work/split/test.tsv"

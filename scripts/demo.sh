@@ -20,7 +20,7 @@ echo "== training the two-tower model"
   --output "$demo/model"
 
 echo "== evaluating it against the baselines (test split)"
-"$towerrec" evaluate --model "$demo/model" --k 10,20 --baselines popularity,item_knn
+"$towerrec" evaluate --model "$demo/model" --k 10,20
 
 echo "== sample recommendations (top 5 for the first user)"
 user=$(sed -n 2p "$demo/music/users.csv" | cut -d, -f1)
@@ -47,5 +47,5 @@ kill $server 2>/dev/null || true
 
 echo "== the HTML report of the model"
 "$towerrec" report --model "$demo/model" --output "$demo/report.html" \
-  --k 10,20 --baselines popularity,item_knn
+  --k 10,20
 echo "report: $(cd "$demo" && pwd)/report.html"

@@ -17,6 +17,7 @@
 #include "towerrec/runtime.h"
 #include "towerrec/store.h"
 #include "towerrec/store_tables.h"
+#include "towerrec/serving.h"
 
 namespace towerrec::cli {
 namespace {
@@ -50,6 +51,11 @@ void run_train(const TrainCommandOptions& o) {
     spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] [rank " + std::to_string(env.rank) +
                         "] %v");
   }
+  if (env.world_size > 1 && config.train.refit) {
+    // Every rank must run the same passes, and the replicas run one.
+    spdlog::info("train.refit is off in data-parallel runs: the bundle holds the early-stopped fit");
+    config.train.refit = false;
+  }
   if (o.nproc > 0) {
     check(env.world_size == 1, "--nproc starts its own ranks: unset WORLD_SIZE to use it");
     launch_local_workers(o.nproc, o.dist_timeout);
@@ -75,6 +81,8 @@ void run_train(const TrainCommandOptions& o) {
   options.parts.index_spec = o.index;
   options.started = started;
   options.warm_start_from = o.from;
+  options.fit_blend = serve::blend_fitter();
+  options.rebuild_data = [&tables](const Config& refit) { return build_dataset(refit, tables); };
   if (env.world_size > 1) {
     join_process_group(env, o.dist_timeout);
     if (env.rank > 0) {  // rank 0 writes the bundle; the others train their replica
@@ -95,8 +103,18 @@ void run_train(const TrainCommandOptions& o) {
   if (!std::isnan(result.best_metric)) {
     std::cout << ", validation " << result.metric_name << " " << result.best_metric;
   }
-  std::cout << (result.timed_out ? " (time budget reached)" : "") << ", " << result.seconds
-            << " s\n";
+  std::cout << (result.timed_out ? " (time budget reached)" : "") << ", " << result.seconds << " s";
+  if (result.refit_epochs > 0) {
+    std::cout << "; refitted on training + validation for " << result.refit_epochs << " epochs, "
+              << result.refit_seconds << " s";
+  }
+  if (built.blend) {
+    const BlendWeights& w = built.blend->weights;
+    std::cout << "; blend weights two_tower " << w.two_tower << ", collaborative "
+              << w.collaborative << ", content " << w.content << " (validation "
+              << built.blend->metric << " " << built.blend->validation << ")";
+  }
+  std::cout << "\n";
 }
 
 const bool kRegistered = register_command(

@@ -29,7 +29,7 @@ struct BprOptions {
   double l2 = 1e-2;             // on the batch's user, item and bias rows
   int64_t batch_size = 1024;
   int64_t max_epochs = 200;
-  int64_t patience = 6;  // epochs without a better validation metric
+  int64_t patience = 6;         // epochs without a better validation metric
   std::string metric = "ndcg";  // validation metric: ndcg | recall
   int64_t metric_k = 10;
   // Users whose validation metric decides early stopping: 0 = all users with validation
@@ -40,6 +40,9 @@ struct BprOptions {
   // interrupts is validated like a complete one, and the best factors so far are kept.
   double max_seconds = 0;
   uint64_t seed = 42;
+  // When given (at least max_epochs of them): epoch e runs at rates[e - 1] instead of
+  // the plateau schedule (a refit replaying the rates of the fit that chose its epochs).
+  std::vector<double> rates;
 };
 
 // The options of train.bpr with the train section's seed, validation metric and users:
@@ -68,6 +71,8 @@ class BprBaseline : public Baseline {
   const std::vector<float>& item_bias() const { return item_bias_; }        // items
   int64_t epochs_run() const { return epochs_run_; }
   int64_t best_epoch() const { return best_epoch_; }
+  // The learning rate of each epoch run, in order (what a refit replays).
+  const std::vector<double>& rates() const { return rates_; }
   // The validation metric (options.metric@metric_k) of best_epoch(); 0 without validation.
   double best_validation_ndcg() const { return best_ndcg_; }
   // True when the last fit() ended because options.max_seconds ran out.
@@ -88,6 +93,7 @@ class BprBaseline : public Baseline {
   std::vector<float> item_bias_;
   int64_t epochs_run_ = 0;
   int64_t best_epoch_ = 0;
+  std::vector<double> rates_;
   double best_ndcg_ = 0;
   bool stopped_on_budget_ = false;
 };

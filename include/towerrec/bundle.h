@@ -49,6 +49,8 @@ class BundleLayout {
   // inputs and the item columns the derived features read (docs/learning-loop.md).
   static constexpr const char* kFoldInUsers = "fold_in_users.bin";
   static constexpr const char* kFoldInItems = "fold_in_items.bin";
+  // Serving blend weights fitted on the validation part (build_bundle), when fitted.
+  static constexpr const char* kBlend = "blend.json";
   // Folders, each written whole by its owner (Catalog, BprBaseline, ItemIndex).
   static constexpr const char* kServingDir = "serving";
   static constexpr const char* kBprDir = "bpr";
@@ -68,6 +70,7 @@ class BundleLayout {
   std::string serving_dir() const { return path(kServingDir); }
   std::string bpr_dir() const { return path(kBprDir); }
   std::string index_dir() const { return path(kIndexDir); }
+  std::string blend() const { return path(kBlend); }
 
   // Beside the bundle: `DIR.train/`, the checkpoint and log of a training run in
   // progress, kept until the finished bundle is in place (so --resume always finds one).
@@ -98,7 +101,16 @@ struct FileDigest {
   std::string sha256;  // 64 lowercase hex digits
 };
 
-// How the training of a bundle went (the manifest's "metrics" object).
+// The second pass of train.refit, on training + validation (build_bundle).
+struct RefitSummary {
+  int64_t epochs = 0;
+  double seconds = 0;
+  int64_t collaborative_epochs = 0;  // BPR epochs of the refit; 0 without factors
+  int64_t train_interactions = 0;    // training + validation rows it trained on
+};
+
+// How the training of a bundle went (the manifest's "metrics" object). With a refit,
+// the fields above `refit` describe the first fit, whose validation chose the epochs.
 struct TrainingSummary {
   std::string metric;      // the validation metric's name, e.g. "ndcg@10"
   int64_t best_epoch = 0;  // the towers hold the weights of this epoch
@@ -107,6 +119,7 @@ struct TrainingSummary {
   bool stopped_early = false;
   bool timed_out = false;            // train.max_seconds reached
   std::optional<double> validation;  // the metric at best_epoch; none without validation
+  std::optional<RefitSummary> refit;
 };
 
 struct BundleManifest {

@@ -11,7 +11,9 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "towerrec/config.h"
@@ -19,6 +21,7 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/warm_start.h"
+#include "towerrec/service.h"
 
 namespace towerrec {
 
@@ -29,6 +32,29 @@ struct BundleParts {
   std::string index_spec;     // index/ of this spec (ItemIndex::create); "" = none
   int index_threads = 2;
 };
+
+// Serving blend weights fitted on the validation part (docs/bundle.md, blend.json).
+struct FittedBlend {
+  BlendWeights weights;
+  std::string metric;     // e.g. "ndcg@10": the validation metric of train.metric@metric_k
+  double validation = 0;  // that metric of the served answers with `weights`
+  // The same metric of each algorithm served alone ("two_tower", "collaborative",
+  // "content"), for those the bundle can serve.
+  std::map<std::string, double> components;
+  int64_t users = 0;  // validation users scored
+};
+
+// Fits blend weights for the complete bundle (manifest written) in `bundle_dir`, trained
+// on the train part of `data`, scoring its validation part. The serve layer provides
+// it (towerrec/serving.h: blend_fitter): the fit runs the served recommendation path.
+using BlendFitter =
+    std::function<FittedBlend(const std::string& bundle_dir, const PipelineOutput& data)>;
+
+// blend.json of a bundle directory; nullopt when the bundle has none. Throws Error
+// naming the file when it is malformed.
+std::optional<FittedBlend> read_fitted_blend(const std::string& bundle_dir);
+// Writes `blend` as blend.json into `bundle_dir` (atomically).
+void write_fitted_blend(const std::string& bundle_dir, const FittedBlend& blend);
 
 struct BuildBundleOptions {
   TrainOptions train;  // resume, progress
@@ -41,19 +67,35 @@ struct BuildBundleOptions {
   // the swap; an exception it throws abandons the bundle like any failure does.
   std::function<void(const std::string& staging_dir)> before_manifest;
   std::string warm_start_from;  // base bundle directory; "" = train from scratch
+  // When set and the data has a validation part: the blend weights are fitted on it and
+  // stored in the bundle (blend.json). Null: no fitted weights (serve.weight_* apply).
+  BlendFitter fit_blend;
+  // The data set of a configuration, for the refit (train.refit) on training +
+  // validation: called with `config` whose split.validation_ratio is 0. Null:
+  // the validation rows are appended to the train part in memory (features as they are).
+  std::function<PipelineOutput(const Config&)> rebuild_data;
 };
 
 struct BuiltBundle {
-  TrainResult training;
+  TrainResult training;  // refit_epochs > 0 when the bundle was refitted
   std::string dir;
-  std::string model_version;  // as in the manifest
+  std::string model_version;         // as in the manifest
+  std::optional<FittedBlend> blend;  // the fitted weights stored in the bundle, if any
 };
 
 // Trains on data (built from config) and writes the bundle to out_dir. With
 // options.warm_start_from, data must come from build_warm_start_dataset (or build_dataset
 // with the base's preprocessing state): the run starts from the base model and trains on
 // its plan (plan_warm_start, towerrec/warm_start.h); the manifest records the base's
-// model_version. On any error
+// model_version. Otherwise, with train.refit, early stopping and a validation part,
+// training runs twice: first on the train part, where early stopping chooses the epochs
+// of the towers and of the BPR factors and the blend weights are fitted
+// (options.fit_blend) on the validation part; then from scratch on training + validation
+// (options.rebuild_data, validation_ratio 0) for those epochs at the first fit's learning
+// rates. The bundle holds the second fit, the first fit's training log, its fitted
+// weights, and `refit` in the manifest's metrics. A warm start keeps its one fit: it is
+// an update on new events, where a second pass would double the time it exists to save.
+// On any error
 // the staging folder is removed, out_dir keeps its previous content, and
 // out_dir.train/ keeps the last checkpoint for --resume (removed once the bundle is in
 // place). Throws Error naming the key, feature or file at fault.

@@ -232,6 +232,9 @@ struct TrainConfig {
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
   bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
+  // After early stopping on the validation part: train again on training + validation
+  // for the chosen epoch counts (towers and BPR factors); see build_bundle.
+  bool refit = true;
   BprConfig bpr;
   std::vector<TaskSpec> tasks;  // multi-task heads ([] = retrieval only)
   WarmStartConfig warm_start;
@@ -288,7 +291,8 @@ struct ServeConfig {
   double weight_two_tower = 1.0;
   double weight_collaborative = 0.0;
   double weight_content = 0.0;
-  int64_t overfetch = 4;  // candidates per algorithm = limit * overfetch + excluded items
+  bool fitted_weights = true;  // a bundle's fitted blend weights replace the three above
+  int64_t overfetch = 4;       // candidates per algorithm = limit * overfetch + excluded items
   UpdateConfig update;
 };
 

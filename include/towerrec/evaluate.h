@@ -31,7 +31,9 @@ struct EvaluationRun {
   Config config;  // as applied (overrides, ks, baselines)
   PipelineOutput data;
   std::shared_ptr<const TwoTowerModel> model;  // null without a bundle
-  MetricReport report;                         // "two_tower" first, then each baseline
+  // "two_tower" first, "hybrid" (the served answers, full protocol, bundles with their
+  // serving catalogue), then each baseline.
+  MetricReport report;
 };
 
 // Loads the bundle and configuration, rebuilds the data set (checking that its users

@@ -62,6 +62,9 @@ struct TrainOptions {
   // The rows of data.dataset.train whose positives the loop trains on, ascending; empty
   // = all. Everything else (seen items, validation, the catalogue) uses the whole part.
   std::vector<int64_t> train_rows;
+  // When given: the learning rate of each epoch, replayed instead of train.schedule (a
+  // refit repeating the rates of the fit that chose its epoch count; see build_bundle).
+  std::vector<double> replay_rates;
 };
 
 struct TrainResult {
@@ -74,6 +77,11 @@ struct TrainResult {
   bool timed_out = false;  // train.max_seconds reached
   double seconds = 0;
   std::vector<EpochRecord> history;
+  // > 0 when build_bundle refitted (train.refit): the bundle's weights come from this
+  // many epochs on training + validation; the fields above describe the fit that chose
+  // the count (best_epoch, best_metric and history on the validation part).
+  int64_t refit_epochs = 0;
+  double refit_seconds = 0;
 };
 
 // Trains on data.dataset (train part; validation part for early stopping and the

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "towerrec/bundle_builder.h"
 #include "towerrec/config.h"
 #include "towerrec/service.h"
 #include "towerrec/store.h"
@@ -21,5 +22,9 @@ namespace towerrec::serve {
 // config.serve.model_root, trained bundles registered in `store` (borrowed, may be null; it must
 // outlive the service). No model is loaded yet: call load_model.
 std::unique_ptr<RecommendationService> make_tower_service(const Config& config, Store* store);
+
+// The blend fit build_bundle runs on the validation part (BuildBundleOptions::fit_blend):
+// a grid over the blend weights, each scored through the served recommendation path.
+BlendFitter blend_fitter();
 
 }  // namespace towerrec::serve

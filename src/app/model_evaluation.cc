@@ -1,5 +1,8 @@
 // run_evaluation: the bundle and the baselines on one data split (towerrec/evaluate.h).
+#include <algorithm>
+
 #include "eval/content_profile.h"
+#include "serve/served_ranking.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "towerrec/evaluate.h"
@@ -38,6 +41,24 @@ Config applied_config(const EvaluationRequest& request) {
   return config;
 }
 
+// The `hybrid` row: what `towerrec serve` answers (TowerService::recommend, blend with
+// the served weights, fallbacks, exclusions), the test part held out of its catalogue.
+// Only under the full protocol (a served list ranks no sampled candidates) and for a
+// bundle with its serving catalogue.
+void add_served_evaluation(const std::string& bundle_dir, const TwoTowerModel& model,
+                           EvaluationRun& run, EvaluationDetails* details) {
+  if (run.config.eval.protocol != EvalProtocol::kFull ||
+      !model.manifest().has_folder(BundleLayout::kServingDir)) {
+    return;
+  }
+  const Dataset& data = run.data.dataset;
+  auto state = serve::held_out_state(bundle_dir, run.config, data, serve::HeldOut::kTest);
+  auto service = serve::held_out_service(std::move(state), run.config.serve);
+  const int64_t limit = *std::max_element(run.config.eval.ks.begin(), run.config.eval.ks.end());
+  add_evaluation(run.report, "hybrid", data, run.config.eval,
+                 serve::served_scores(*service, data, limit), details);
+}
+
 }  // namespace
 
 ScoreFunction two_tower_scores(const TwoTowerModel& model) {
@@ -74,6 +95,7 @@ EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails
   if (run.model) {
     add_evaluation(run.report, "two_tower", run.data.dataset, run.config.eval,
                    two_tower_scores(*run.model), details);
+    add_served_evaluation(request.model, *run.model, run, details);
   }
   for (const std::string& row : baselines.models()) {
     for (const std::string& metric : baselines.metrics()) {

@@ -130,6 +130,12 @@ json summary_to_json(const TrainingSummary& s) {
             {"stopped_early", s.stopped_early},
             {"timed_out", s.timed_out}};
   if (s.validation) j["validation"] = *s.validation;
+  if (s.refit) {
+    j["refit"] = {{"epochs", s.refit->epochs},
+                  {"seconds", s.refit->seconds},
+                  {"collaborative_epochs", s.refit->collaborative_epochs},
+                  {"train_interactions", s.refit->train_interactions}};
+  }
   return j;
 }
 
@@ -144,6 +150,12 @@ TrainingSummary summary_from_json(const json& j) {
   s.timed_out = j.value("timed_out", false);
   if (j.contains("validation") && !j["validation"].is_null()) {
     s.validation = j["validation"].get<double>();
+  }
+  if (j.contains("refit")) {
+    const json& r = j["refit"];
+    s.refit = RefitSummary{r.at("epochs").get<int64_t>(), r.at("seconds").get<double>(),
+                           r.at("collaborative_epochs").get<int64_t>(),
+                           r.at("train_interactions").get<int64_t>()};
   }
   return s;
 }

@@ -39,6 +39,9 @@ void register_serve_keys(ConfigRegistry& registry) {
             "Blend weight of the collaborative (co-occurrence) score.");
   serve.add("weight_content", &ServeConfig::weight_content, between(0, 1e6),
             "Blend weight of the content-similarity score.");
+  serve.add("fitted_weights", &ServeConfig::fitted_weights, any_value(),
+            "Blend with the weights `towerrec train` fitted on the validation part (the "
+            "bundle's blend.json) when the bundle has them; false: the weight_* keys apply.");
   serve.add("overfetch", &ServeConfig::overfetch, between(1, 1000),
             "Candidates fetched per algorithm: limit * overfetch + the excluded items, so "
             "that filtering seen and excluded items still leaves `limit` to blend.");

@@ -111,6 +111,11 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("collaborative", &TrainConfig::collaborative, any_value(),
             "Also fit BPR matrix-factorisation factors and save them in the bundle (bpr/), "
             "the collaborative part of the serving blend.");
+  train.add("refit", &TrainConfig::refit, any_value(),
+            "Once early stopping has chosen the best epoch on the validation part, train the "
+            "towers and the BPR factors again on training + validation for that many epochs "
+            "(the bundle records it); the blend weights are fitted before, on the validation "
+            "part.");
   // One set of BPR options: the bundle's collaborative factors are the evaluated bpr row.
   auto bpr = train.nested("bpr", &TrainConfig::bpr);
   bpr.add("factors", &BprConfig::factors, between(1, 4096),

@@ -4,13 +4,16 @@
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "bundle/bundle_io.h"
 #include "pipeline/catalog.h"
+#include "pipeline/refit.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
+#include "towerrec/files.h"
 #include "train/trainer.h"
 #include "util/fs.h"
 
@@ -29,10 +32,20 @@ void write_catalogue(const Config& config, const PipelineOutput& data, const Bun
   catalog.save(out.serving_dir());
 }
 
-// BPR factors on the same data, within what is left of train.max_seconds.
-void write_collaborative(const Config& config, const PipelineOutput& data, const BundleLayout& out,
-                         std::chrono::steady_clock::time_point started) {
+// What the BPR fit chose: its best epoch and the rate of each epoch run.
+struct CollaborativeFit {
+  int64_t best_epoch = 0;
+  std::vector<double> rates;
+};
+
+// BPR factors on the same data, within what is left of train.max_seconds; a refit
+// replays `rates` (empty: the plateau schedule on the validation part).
+CollaborativeFit write_collaborative(const Config& config, const PipelineOutput& data,
+                                     const BundleLayout& out,
+                                     std::chrono::steady_clock::time_point started,
+                                     const std::vector<double>& rates) {
   BprOptions options = bpr_options(config.train);
+  options.rates = rates;
   const auto start = std::chrono::steady_clock::now();
   options.max_seconds = collaborative_budget(config.train, seconds_since(started));
   BprBaseline bpr(options);
@@ -47,6 +60,7 @@ void write_collaborative(const Config& config, const PipelineOutput& data, const
       "{}@{} {:.4f}",
       bpr.epochs_run(), seconds_since(start), budget, bpr.best_epoch(), options.metric,
       options.metric_k, bpr.best_validation_ndcg());
+  return {bpr.best_epoch(), bpr.rates()};
 }
 
 // The index of `parts` over the item embeddings already written to `out`.
@@ -87,6 +101,18 @@ void link_or_copy(const std::string& from, const std::string& to) {
   if (ec) fs::copy_file(from, to);
 }
 
+TrainingSummary training_summary(const TrainResult& result) {
+  TrainingSummary summary;
+  summary.metric = result.metric_name;
+  summary.best_epoch = result.best_epoch;
+  summary.epochs_run = result.epochs_run;
+  summary.train_seconds = result.seconds;
+  summary.stopped_early = result.stopped_early;
+  summary.timed_out = result.timed_out;
+  if (!std::isnan(result.best_metric)) summary.validation = result.best_metric;
+  return summary;
+}
+
 BundleManifest manifest_of(const Config& config, const PipelineOutput& data,
                            const TrainResult& result) {
   const Dataset& d = data.dataset;
@@ -101,22 +127,18 @@ BundleManifest manifest_of(const Config& config, const PipelineOutput& data,
   manifest.num_items = d.items.size();
   manifest.num_train_interactions = d.train.size();
   manifest.data_fingerprint = data_fingerprint(config.data);
-  TrainingSummary& summary = manifest.metrics;
-  summary.metric = result.metric_name;
-  summary.best_epoch = result.best_epoch;
-  summary.epochs_run = result.epochs_run;
-  summary.train_seconds = result.seconds;
-  summary.stopped_early = result.stopped_early;
-  summary.timed_out = result.timed_out;
-  if (!std::isnan(result.best_metric)) summary.validation = result.best_metric;
+  manifest.metrics = training_summary(result);
   return manifest;
 }
 
-// Writes the parts besides the towers into the staging folder `out`.
+// Writes the parts besides the towers into the staging folder `out`; the BPR fit's
+// choice lands in `collaborative` (when fitted).
 std::unique_ptr<ItemIndex> write_parts(const Config& config, const PipelineOutput* data,
                                        const BundleParts& parts, const BundleManifest& manifest,
                                        const BundleLayout& out,
-                                       std::chrono::steady_clock::time_point started) {
+                                       std::chrono::steady_clock::time_point started,
+                                       const RefitPlan* refit = nullptr,
+                                       CollaborativeFit* collaborative_fit = nullptr) {
   const bool collaborative = parts.collaborative && config.train.collaborative;
   check(data != nullptr || (!parts.catalogue && !collaborative),
         "the serving catalogue and collaborative factors need the training data");
@@ -126,10 +148,58 @@ std::unique_ptr<ItemIndex> write_parts(const Config& config, const PipelineOutpu
   }
   if (collaborative) {
     spdlog::info("fitting collaborative (BPR) factors");
-    write_collaborative(config, *data, out, started);
+    const CollaborativeFit fit = write_collaborative(
+        config, *data, out, started, refit ? refit->bpr_rates : std::vector<double>{});
+    if (collaborative_fit) *collaborative_fit = fit;
   }
   if (parts.index_spec.empty()) return nullptr;
   return write_index(parts, manifest, out);
+}
+
+// One training pass into the staging folder `stage`: towers, catalogue, factors,
+// index; the manifest (returned) is not written yet.
+struct Pass {
+  TrainResult training;
+  BundleManifest manifest;
+  CollaborativeFit collaborative;
+};
+
+Pass run_pass(const Config& config, const PipelineOutput& data, const TrainPaths& paths,
+              const BuildBundleOptions& options, const BundleParts& parts, const RefitPlan* refit) {
+  Pass pass;
+  TrainOptions train = options.train;
+  if (refit) {
+    train.resume = false;
+    train.replay_rates = refit->rates;
+  }
+  pass.training = train_model_files(config, data, paths, train);
+  pass.manifest = manifest_of(config, data, pass.training);
+  write_parts(config, &data, parts, pass.manifest, BundleLayout(paths.model_dir), options.started,
+              refit, &pass.collaborative);
+  return pass;
+}
+
+// Fits the blend weights on the validation part with the pass in `stage` (its manifest
+// written first, so that it loads as a bundle) and stores them there.
+std::optional<FittedBlend> fit_blend(const BuildBundleOptions& options, const PipelineOutput& data,
+                                     const BundleParts& parts, Pass& pass,
+                                     const std::string& stage) {
+  if (!options.fit_blend || !parts.catalogue || data.dataset.validation.size() == 0) {
+    return std::nullopt;
+  }
+  write_manifest(stage, pass.manifest);
+  FittedBlend blend = options.fit_blend(stage, data);
+  fs::remove(BundleLayout(stage).manifest());
+  write_fitted_blend(stage, blend);
+  return blend;
+}
+
+// The bundle's record of the refit: the first fit's choice and the refit itself.
+void record_refit(const TrainResult& first, const Pass& refit, BundleManifest* manifest) {
+  manifest->metrics = training_summary(first);
+  manifest->metrics.refit = RefitSummary{
+      refit.training.epochs_run, refit.training.seconds,
+      static_cast<int64_t>(refit.collaborative.rates.size()), refit.manifest.num_train_interactions};
 }
 
 }  // namespace
@@ -143,27 +213,60 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
                          const std::string& out_dir, const BuildBundleOptions& options) {
   check(!out_dir.empty(), "the output model directory is empty");
   const BundleLayout target(out_dir);
-  TrainOptions train = options.train;
+  BuildBundleOptions first_options = options;
   WarmStartPlan warm;  // before anything is written: a mismatch leaves no trace
   if (!options.warm_start_from.empty()) {
     warm = plan_warm_start(config, data, read_warm_start_base(options.warm_start_from));
-    train.warm_start_checkpoint = warm.checkpoint;
-    train.train_rows = std::move(warm.train_rows);
+    first_options.train.warm_start_checkpoint = warm.checkpoint;
+    first_options.train.train_rows = std::move(warm.train_rows);
   }
-  StagedDirectory stage(target.dir());
-  const BundleLayout staged(stage.path());
+  // A warm start keeps its one fit (see bundle_builder.h).
+  const bool refit = options.warm_start_from.empty() && refit_wanted(config, data);
   BuiltBundle built;
-  built.training = train_model_files(config, data, {stage.path(), target}, train);
-  BundleManifest manifest = manifest_of(config, data, built.training);
-  manifest.base_model_version = warm.base_model_version;
-  write_parts(config, &data, options.parts, manifest, staged, options.started);
-  if (options.before_manifest) options.before_manifest(stage.path());
-  write_manifest(stage.path(), manifest);
-  stage.commit();
+  auto stage = std::make_unique<StagedDirectory>(target.dir());
+  // The first pass's index would be thrown away with it.
+  BundleParts first_parts = options.parts;
+  if (refit) first_parts.index_spec.clear();
+  Pass pass =
+      run_pass(config, data, {stage->path(), target}, first_options, first_parts, nullptr);
+  pass.manifest.base_model_version = warm.base_model_version;
+  built.training = pass.training;
+  built.blend = fit_blend(options, data, first_parts, pass, stage->path());
+  if (refit) {
+    const BundleLayout first(stage->path());
+    const std::string first_log = fs::exists(first.train_log()) ? read_file(first.train_log()) : "";
+    const std::string first_config = read_file(first.config());
+    const RefitPlan plan =
+        refit_plan(pass.training, pass.collaborative.best_epoch, pass.collaborative.rates);
+    stage.reset();
+    const Config refit_cfg = refit_config(config, plan);
+    spdlog::info("refit: training again on training + validation for {} epochs{}", plan.epochs,
+                 plan.bpr_epochs > 0 ? fmt::format(" ({} BPR epochs)", plan.bpr_epochs) : "");
+    const PipelineOutput merged =
+        options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
+    stage = std::make_unique<StagedDirectory>(target.dir());
+    // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
+    const BundleLayout refit_layout(target.dir() + ".refit");
+    Pass second =
+        run_pass(refit_cfg, merged, {stage->path(), refit_layout}, options, options.parts, &plan);
+    fs::remove_all(refit_layout.training_dir());
+    const BundleLayout staged(stage->path());
+    // What the user configured, and the training log whose validation chose the epochs.
+    write_text_file(staged.config(), first_config);
+    if (!first_log.empty()) write_text_file(staged.train_log(), first_log);
+    if (built.blend) write_fitted_blend(stage->path(), *built.blend);
+    record_refit(pass.training, second, &second.manifest);
+    built.training.refit_epochs = second.training.epochs_run;
+    built.training.refit_seconds = second.training.seconds;
+    pass = std::move(second);
+  }
+  if (options.before_manifest) options.before_manifest(stage->path());
+  write_manifest(stage->path(), pass.manifest);
+  stage->commit();
   // Only now: until the bundle is in place, --resume continues from this checkpoint.
   fs::remove_all(target.training_dir());
   built.dir = target.dir();
-  built.model_version = manifest.model_version;
+  built.model_version = pass.manifest.model_version;
   spdlog::info("bundle {} written to {}", built.model_version, built.dir);
   return built;
 }

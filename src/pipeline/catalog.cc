@@ -63,6 +63,11 @@ const std::vector<HistoryEntry>& Catalog::history(const std::string& user_id) co
 }
 
 void Catalog::add_training_data(const Config& config, const Dataset& data) {
+  add_training_data(config, data, {&data.train, &data.validation, &data.test});
+}
+
+void Catalog::add_training_data(const Config& config, const Dataset& data,
+                                const std::vector<const Interactions*>& parts) {
   for (int64_t i = 0; i < data.items.size(); ++i) {
     const int64_t row = find(data.items.id(i));
     if (row < 0) continue;
@@ -72,7 +77,7 @@ void Catalog::add_training_data(const Config& config, const Dataset& data) {
     }
   }
   std::vector<std::set<int64_t>> users_per_item(ids_.size());
-  for (const Interactions* part : {&data.train, &data.validation, &data.test}) {
+  for (const Interactions* part : parts) {
     add_history(*part, data, *this, &histories_, &users_per_item);
   }
   for (size_t row = 0; row < users_per_item.size(); ++row) {

@@ -39,6 +39,10 @@ class Catalog {
   // parts: everything the user is known to have consumed) from the data set built
   // for the model. Items of `data` missing from the catalogue are skipped.
   void add_training_data(const Config& config, const Dataset& data);
+  // Same, with the histories and popularity of `parts` alone (parts of `data`): what a
+  // held-out evaluation may know, e.g. the train part when validation is scored.
+  void add_training_data(const Config& config, const Dataset& data,
+                         const std::vector<const Interactions*>& parts);
 
   // History without ratings (a bundle's seen items when its training data is not at
   // hand); each listed row also counts one user towards the item's popularity.

@@ -9,10 +9,10 @@
 #include <spdlog/spdlog.h>
 
 #include "towerrec/bundle_builder.h"
+#include "towerrec/csv_writer.h"
 #include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/tune.h"
-#include "towerrec/csv_writer.h"
 #include "util/fs.h"
 
 namespace towerrec {
@@ -104,7 +104,11 @@ TuneResult run_tune(const TuneRequest& request) {
     spdlog::info("trial {}/{}", n + 1, plan.size());
     const std::string trial_dir = request.output_dir + "/.trial-" + std::to_string(n + 1);
     fs::remove_all(trial_dir);
-    const TrainResult trained = build_bundle(config, data, trial_dir, options).training;
+    // A trial is scored on the validation part; refitting it would double its cost
+    // (`towerrec train --config best.yaml` refits the chosen settings).
+    Config trial_config = config;
+    trial_config.train.refit = false;
+    const TrainResult trained = build_bundle(trial_config, data, trial_dir, options).training;
     TuneTrial trial{static_cast<int64_t>(n) + 1, plan[n],
                     trained.best_metric,         trained.epochs_run,
                     trained.best_epoch,          trained.seconds};

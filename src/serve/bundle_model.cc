@@ -106,6 +106,7 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   auto state = make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index),
                                   spec, options.index_threads);
   state->data = config.data;
+  if (auto blend = read_fitted_blend(model->dir())) state->fitted_weights = blend->weights;
   return state;
 }
 
@@ -133,6 +134,8 @@ TrainedBundle train_bundle(const TrainRequest& request, const JobProgress& progr
   build.train.progress = false;
   build.train.on_progress = [&progress](const TrainProgress& p) { progress.step(p); };
   build.train.cancel = progress.cancel();
+  build.fit_blend = blend_fitter();
+  build.rebuild_data = [&tables](const Config& refit) { return build_dataset(refit, tables); };
   const TrainResult result = build_bundle(config, data, out, build).training;
   std::map<std::string, double> metrics = {{"epochs_run", double(result.epochs_run)},
                                            {"seconds", result.seconds}};

@@ -229,7 +229,7 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
         "exactly one of user_id and user_features is required");
   check(request.limit >= 1, "limit must be at least 1, got " + std::to_string(request.limit));
   const auto state = require_state();
-  BlendWeights weights = this->weights();
+  BlendWeights weights = this->weights(state.get());
   // Signals of algorithms with weight zero are not computed (content is, for reasons).
   const SignalNeeds needs{weights.collaborative > 0, weights.content > 0 || request.explain};
   std::shared_lock<std::shared_mutex> items_lock(state->items_mutex);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -53,6 +54,8 @@ struct ServingState {
 
   UserEmbeddingCache user_cache;
   FoldInCache fold_in_cache;  // users with posted events (serve/fold_in.h)
+  // The bundle's blend weights fitted at training (blend.json), when it has them.
+  std::optional<BlendWeights> fitted_weights;
 
   explicit ServingState(const IdMap& items) : catalog(items) {}
   // Algorithms this state can run: "two_tower", "collaborative" (with factors),

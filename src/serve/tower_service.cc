@@ -57,8 +57,11 @@ std::shared_ptr<ServingState> TowerService::require_state() const {
   return state;
 }
 
-BlendWeights TowerService::weights() const {
+BlendWeights TowerService::weights(const ServingState* state) const {
   std::shared_lock<std::shared_mutex> lock(data_mutex_);
+  if (!weights_set_ && options_.fitted_weights && state && state->fitted_weights) {
+    return *state->fitted_weights;
+  }
   return weights_;
 }
 
@@ -224,7 +227,7 @@ void TowerService::on_trained(const TrainedBundle& bundle) {
 
 ServiceStatus TowerService::status() {
   ServiceStatus status;
-  status.weights = weights();
+  status.weights = weights(current().get());
   status.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   status.unknown_user_requests = unknown_user_requests_.load(std::memory_order_relaxed);
@@ -245,6 +248,7 @@ void TowerService::set_weights(const BlendWeights& weights) {
   check_weights(weights);
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
   weights_ = weights;
+  weights_set_ = true;
 }
 
 }  // namespace towerrec::serve

@@ -47,7 +47,14 @@ struct ServiceOptions {
   // false serves it cold (RecommendRequest::cold_start_features, else popular items),
   // true answers kNotFound. Counted either way (ServiceStatus::unknown_user_requests).
   bool reject_unknown_users = false;
+  // Serve a loaded bundle's fitted blend weights (ServingState::fitted_weights) in place
+  // of `weights` (serve.fitted_weights); set_weights overrides both.
+  bool fitted_weights = true;
 };
+
+// The options of serve: weights, fitted weights, over-fetch and the unknown-user policy
+// (loader, trainer and store left unset).
+ServiceOptions serve_options(const ServeConfig& serve);
 
 class TowerService : public RecommendationService {
  public:
@@ -92,7 +99,9 @@ class TowerService : public RecommendationService {
   };
 
   std::shared_ptr<ServingState> require_state() const;
-  BlendWeights weights() const;
+  // The weights a request on `state` is blended with: set_weights' when called, else
+  // the state's fitted ones (when used), else options.weights.
+  BlendWeights weights(const ServingState* state) const;
   UserContext resolve_user(const ServingState& state, const RecommendRequest& request,
                            const SignalNeeds& needs) const;
   std::vector<float> embed_item(const ServingState& state, const Features& features) const;
@@ -112,6 +121,7 @@ class TowerService : public RecommendationService {
 
   mutable std::shared_mutex data_mutex_;  // weights, users, events, posted items
   BlendWeights weights_;
+  bool weights_set_ = false;  // by set_weights
   std::unordered_map<std::string, Features> users_;
   std::unordered_map<std::string, std::vector<LiveEvent>> events_;
   // The latest features of each posted item, in posting order of their latest version

@@ -10,9 +10,9 @@
 
 #include "eval/baseline_common.h"
 #include "eval/validator.h"
-#include "train/bpr_rows.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
+#include "train/bpr_rows.h"
 #include "train/epoch_loop.h"
 #include "train/sparse_row_adam.h"
 
@@ -68,8 +68,8 @@ BlockScorer factor_scorer(const BprFactors& f) {
   return [&f](const std::vector<int64_t>& users, float* scores) {
     torch::NoGradGuard no_grad;
     const int64_t items = f.item.size(0);
-    auto out = torch::from_blob(scores, {static_cast<int64_t>(users.size()), items},
-                                torch::kFloat32);
+    auto out =
+        torch::from_blob(scores, {static_cast<int64_t>(users.size()), items}, torch::kFloat32);
     const auto rows = torch::tensor(users, torch::kInt64);
     torch::mm_out(out, f.user.index_select(0, rows), f.item.t()).add_(f.bias.t());
   };
@@ -205,10 +205,10 @@ void BprBaseline::fit(const Dataset& data) {
   BprFit fit(data, options_);
   num_users_ = data.users.size();
   num_items_ = data.items.size();
-  EpochLoopOptions loop_options{options_.max_epochs,     true,
-                                options_.patience,       Schedule::kPlateau,
-                                options_.learning_rate,  options_.max_seconds,
-                                !fit.validator().empty()};
+  EpochLoopOptions loop_options{options_.max_epochs,      true,
+                                options_.patience,        Schedule::kPlateau,
+                                options_.learning_rate,   options_.max_seconds,
+                                !fit.validator().empty(), options_.rates};
   LoopState state;
   Progress progress(true, options_.max_epochs, fit.validator().name(), {},
                     ProgressLines{"collaborative (BPR) fit", "bpr epoch", /*debug=*/true});
@@ -216,6 +216,8 @@ void BprBaseline::fit(const Dataset& data) {
   const LoopOutcome outcome = loop.run(fit.hooks(loop));
   epochs_run_ = state.epochs_done;
   best_epoch_ = state.best_epoch;
+  rates_.clear();
+  for (const EpochRecord& record : state.history) rates_.push_back(record.lr);
   best_ndcg_ = std::isnan(state.best_metric) ? 0 : state.best_metric;
   stopped_on_budget_ = outcome.timed_out;
   user_factors_ = to_vector(fit.factors().user);

@@ -23,8 +23,11 @@ EpochLoop::EpochLoop(EpochLoopOptions options, LoopState* state, Progress* progr
       schedule_(options_.schedule, options_.learning_rate, options_.epochs) {
   check(options_.patience >= 1, "patience must be >= 1");
   check(options_.max_seconds >= 0, "max_seconds must be >= 0");
+  check_internal(
+      options_.rates.empty() || static_cast<int64_t>(options_.rates.size()) >= options_.epochs,
+      "replayed rates must cover every planned epoch");
   if (state_->epochs_done == 0) {
-    state_->lr = options_.learning_rate;
+    state_->lr = options_.rates.empty() ? options_.learning_rate : options_.rates[0];
   } else {
     schedule_.restore(state_->lr, state_->schedule_best, state_->schedule_bad_epochs);
   }
@@ -82,6 +85,9 @@ bool EpochLoop::end_epoch(int64_t epoch, const EpochResult& result, double train
                      static_cast<double>(result.examples) / std::max(train_seconds, 1e-9),
                      epoch_seconds};
   s.lr = schedule_.after_epoch(epoch, metric);
+  if (!options_.rates.empty() && epoch < static_cast<int64_t>(options_.rates.size())) {
+    s.lr = options_.rates[static_cast<size_t>(epoch)];
+  }
   if (hooks.set_lr) hooks.set_lr(s.lr);
   s.schedule_best = schedule_.best();
   s.schedule_bad_epochs = schedule_.bad_epochs();

@@ -7,7 +7,9 @@
 //     `patience` epochs in a row without improvement stop the loop. The caller's
 //     keep_best() copies the state of each improving epoch and restore_best() puts the
 //     best one back when the loop ends;
-//   - the learning-rate schedule (LrSchedule), applied after every epoch;
+//   - the learning-rate schedule (LrSchedule), applied after every epoch, or the rates
+//     of an earlier fit replayed epoch by epoch (a refit on training + validation, where
+//     no validation metric can drive the schedule);
 //   - the time budget (max_seconds over the whole fit, resumed runs included): the epoch
 //     body polls out_of_time(); an epoch it interrupts is validated like a complete one
 //     and ends the loop;
@@ -47,9 +49,12 @@ struct EpochLoopOptions {
   bool early_stopping = true;
   int64_t patience = 3;
   Schedule schedule = Schedule::kPlateau;  // LrSchedule kind
-  double learning_rate = 1e-3;       // of the first epoch
-  double max_seconds = 0;            // 0 = no budget
-  bool has_validation = true;        // false: validate() returns NaN
+  double learning_rate = 1e-3;             // of the first epoch
+  double max_seconds = 0;                  // 0 = no budget
+  bool has_validation = true;              // false: validate() returns NaN
+  // When given (at least `epochs` of them): epoch e runs at rates[e - 1], the schedule
+  // is not consulted (a refit replaying the rates of the fit that chose its epochs).
+  std::vector<double> rates;
 };
 
 // What one epoch of training reports.

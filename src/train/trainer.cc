@@ -218,8 +218,9 @@ TrainResult Trainer::run() {
   if (!resumed && parallel_) parallel_->check_same_start(0, "no checkpoint");
   if (!resumed && writes()) fs::remove(log_path);
   const TrainConfig& t = config_.train;
-  EpochLoopOptions loop_options{t.epochs,        t.early_stopping, t.patience,          t.schedule,
-                                t.learning_rate, t.max_seconds,    !validator_->empty()};
+  EpochLoopOptions loop_options{
+      t.epochs,        t.early_stopping, t.patience,           t.schedule,
+      t.learning_rate, t.max_seconds,    !validator_->empty(), options_.replay_rates};
   loop_ = std::make_unique<EpochLoop>(loop_options, &state_, progress_.get());
   // The checkpoint holds the last epoch's weights (to continue training); the bundle
   // holds the best ones.

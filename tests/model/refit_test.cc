@@ -1,0 +1,136 @@
+// train.refit: the epoch loop replays a fit's learning rates, and build_bundle trains
+// again on training + validation (the data set rebuilt without a validation part) for
+// the epochs early stopping chose, recording it in the manifest while the bundle keeps
+// the configured config.yaml and the first fit's training log.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "pipeline/refit.h"
+#include "planted_data.h"
+#include "serve_bundle_data.h"
+#include "test_support.h"
+#include "towerrec/bundle.h"
+#include "towerrec/bundle_builder.h"
+#include "train/epoch_loop.h"
+
+namespace towerrec {
+namespace {
+
+TEST(RefitTest, EpochLoopReplaysTheGivenRatesInPlaceOfTheSchedule) {
+  EpochLoopOptions options;
+  options.epochs = 3;
+  options.schedule = Schedule::kCosine;  // would change the rate after every epoch
+  options.learning_rate = 1.0;
+  options.has_validation = false;
+  options.rates = {0.5, 0.25, 0.125};
+  LoopState state;
+  Progress progress(false, 3, "ndcg@10");
+  std::vector<double> trained_at;
+  double lr = 0;
+  EpochHooks hooks;
+  hooks.set_lr = [&lr](double rate) { lr = rate; };
+  hooks.train = [&](int64_t) {
+    trained_at.push_back(lr);
+    return EpochResult{};
+  };
+  hooks.validate = [] { return std::nan(""); };
+  EpochLoop loop(options, &state, &progress);
+  loop.run(hooks);
+  EXPECT_EQ(trained_at, (std::vector<double>{0.5, 0.25, 0.125}));
+  ASSERT_EQ(state.history.size(), 3u);
+  EXPECT_DOUBLE_EQ(state.history[1].lr, 0.25);
+}
+
+TEST(RefitTest, MergingAppendsTheValidationRowsToTheTrainPart) {
+  const PipelineOutput data = testing::planted_data();
+  const PipelineOutput merged = merge_validation(data);
+  const Interactions& train = merged.dataset.train;
+  const Interactions& validation = data.dataset.validation;
+  ASSERT_GT(validation.size(), 0);
+  EXPECT_EQ(train.size(), data.dataset.train.size() + validation.size());
+  EXPECT_EQ(merged.dataset.validation.size(), 0);
+  EXPECT_EQ(merged.dataset.test.size(), data.dataset.test.size());
+  const auto n = static_cast<size_t>(data.dataset.train.size());
+  EXPECT_EQ(train.user[n], validation.user[0]);
+  EXPECT_EQ(train.item.back(), validation.item.back());
+  EXPECT_EQ(train.label.size(), train.user.size());
+}
+
+class RefitBundleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    text_ = testing::write_block_data(dir_);
+    config_ = parse_config(
+        text_,
+        {"split.validation_ratio=0.25", "train.epochs=8", "train.patience=2", "train.bpr.epochs=6"},
+        dir_.path());
+    data_ = build_dataset(config_);
+    ASSERT_GT(data_.dataset.validation.size(), 0);
+  }
+
+  BuiltBundle build(const std::string& name) {
+    BuildBundleOptions options;
+    options.train.progress = false;
+    options.rebuild_data = [this](const Config& config) {
+      rebuilt_with_.push_back(config);
+      return build_dataset(config);
+    };
+    return build_bundle(config_, data_, dir_.path() + "/" + name, options);
+  }
+
+  testing::TempDir dir_;
+  std::string text_;
+  Config config_;
+  PipelineOutput data_;
+  std::vector<Config> rebuilt_with_;
+};
+
+int64_t lines_of(const std::string& path) {
+  std::ifstream in(path);
+  int64_t n = 0;
+  for (std::string line; std::getline(in, line);) n += line.empty() ? 0 : 1;
+  return n;
+}
+
+TEST_F(RefitBundleTest, RefitTrainsOnTheMergedDataForTheChosenEpochs) {
+  const BuiltBundle built = build("model");
+  const TrainResult& first = built.training;
+  ASSERT_GE(first.best_epoch, 1);
+  // The data set was rebuilt once, without a validation part, for the chosen epochs.
+  ASSERT_EQ(rebuilt_with_.size(), 1u);
+  EXPECT_EQ(rebuilt_with_[0].split.validation_ratio, 0);
+  EXPECT_EQ(rebuilt_with_[0].train.epochs, first.best_epoch);
+  EXPECT_EQ(first.refit_epochs, first.best_epoch);
+
+  const BundleManifest manifest = read_manifest(built.dir);
+  const int64_t merged = data_.dataset.train.size() + data_.dataset.validation.size();
+  EXPECT_EQ(manifest.num_train_interactions, merged);
+  ASSERT_TRUE(manifest.metrics.refit.has_value());
+  EXPECT_EQ(manifest.metrics.refit->epochs, first.best_epoch);
+  EXPECT_EQ(manifest.metrics.refit->train_interactions, merged);
+  EXPECT_GE(manifest.metrics.refit->collaborative_epochs, 1);
+  EXPECT_EQ(manifest.metrics.best_epoch, first.best_epoch);
+  EXPECT_TRUE(manifest.metrics.validation.has_value());
+
+  // The bundle keeps the configured split and the log of the fit that chose the epochs.
+  const Config saved = load_config(BundleLayout(built.dir).config());
+  EXPECT_DOUBLE_EQ(saved.split.validation_ratio, 0.25);
+  EXPECT_EQ(saved.train.epochs, 8);
+  EXPECT_EQ(lines_of(BundleLayout(built.dir).train_log()), first.epochs_run);
+}
+
+TEST_F(RefitBundleTest, WithoutRefitTheBundleHoldsTheFirstFit) {
+  config_.train.refit = false;
+  const BuiltBundle built = build("model");
+  EXPECT_TRUE(rebuilt_with_.empty());
+  EXPECT_EQ(built.training.refit_epochs, 0);
+  const BundleManifest manifest = read_manifest(built.dir);
+  EXPECT_EQ(manifest.num_train_interactions, data_.dataset.train.size());
+  EXPECT_FALSE(manifest.metrics.refit.has_value());
+}
+
+}  // namespace
+}  // namespace towerrec
