@@ -26,6 +26,9 @@ def parse_args():
     p.add_argument("--every", type=int, default=7, help="days between updates")
     p.add_argument("--epochs", type=int, default=0, help="train.epochs (0 = the config's)")
     p.add_argument("--tolerance", type=float, default=0.05, help="serve.update.tolerance")
+    p.add_argument("--holdout", default="100",
+                   help="serve.update.holdout: the gate's held-out events (keep it below a "
+                        "period's events, or the candidate never sees the new ones)")
     p.add_argument("--work", default="")
     return p.parse_args()
 
@@ -144,7 +147,7 @@ def run_variant(args, name, bundle, sets, days):
         "--set", "serve.database=" + work + "/state.db",
         "--set", "serve.model_root=" + work + "/models",
         "--set", "serve.admin_token=" + TOKEN, "--set", "serve.access_log=false",
-        "--set", "serve.update.mode=" + mode, "--set", "serve.update.holdout=1d",
+        "--set", "serve.update.mode=" + mode, "--set", "serve.update.holdout=" + args.holdout,
         "--set", "serve.update.tolerance=%g" % args.tolerance])
     hits, ndcgs, update_seconds, skipped = [], [], [], 0
     try:
@@ -170,6 +173,7 @@ def main():
     args.data = args.data or os.path.join(args.repo, "..", "shared", "data", "ml-100k")
     args.binary = args.binary or os.path.join(args.repo, "build", "towerrec")
     args.work = args.work or tempfile.mkdtemp(prefix="towerrec-replay-")
+    os.makedirs(args.work, exist_ok=True)
     rows = read_ratings(os.path.join(args.data, "u.data"))
     cut = int(len(rows) * 0.8)
     days = by_day(rows[cut:])
