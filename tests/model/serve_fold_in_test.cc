@@ -24,7 +24,6 @@ namespace {
 
 constexpr const char* kHistoryFeature = R"(  derived_user:
     - {name: history, kind: history, source: item_id, max_length: 6}
-    - {name: genre_shares, kind: share, source: genres}
 model:)";
 
 std::string build(const towerrec::testing::TempDir& dir, bool with_history) {
@@ -102,7 +101,12 @@ TEST_F(ServeFoldInTest, PostedEventsRefoldAKnownUserAsTheOfflinePathDoes) {
       {{"u0", "i6", "play", 1, 0}, {"u0", "i7", "play", 1, 0}, {"u0", "i8", "play", 1, 0}});
   const auto after = service.recommend(for_user("u0", 4));
   EXPECT_EQ(after.path, ServePath::kTwoTower);
-  EXPECT_NE(ids(after), ids(before));
+  // The same unseen items may stay on top; their scores move with the embedding.
+  double moved_scores = ids(after) == ids(before) ? 0 : 1;
+  for (size_t k = 0; k < after.items.size() && k < before.items.size(); ++k) {
+    moved_scores += std::abs(after.items[k].score - before.items[k].score);
+  }
+  EXPECT_GT(moved_scores, 1e-4);
   std::vector<std::string> history;
   for (const auto& entry : state->catalog.history("u0")) {
     history.push_back(state->catalog.id(entry.item));
