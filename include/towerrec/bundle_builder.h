@@ -59,7 +59,6 @@ void write_fitted_blend(const std::string& bundle_dir, const FittedBlend& blend)
 struct BuildBundleOptions {
   TrainOptions train;  // resume, progress
   BundleParts parts;
-  std::string warm_start_from;  // base bundle directory; "" = train from scratch
   // When the command began (before reading the data): the collaborative fit gets what
   // is left of train.max_seconds since then (collaborative_budget).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "serve/bundle_model.h"
 #include "serve/holdout_evaluation.h"
 #include "serve/tower_service.h"
@@ -90,7 +92,7 @@ TEST_F(LearningLoopTest, PostedEventsUsersAndItemsAreTrainingData) {
   EXPECT_GE(data.dataset.items.find("i50"), 0);
   EXPECT_EQ(data.dataset.users.size(), testing::kBlockUsers + 1);
   EXPECT_EQ(data.dataset.items.size(), testing::kBlockItems + 1);
-  const auto& tables = data.report.details["tables"];
+  const nlohmann::json tables = nlohmann::json::parse(data.report.details)["tables"];
   EXPECT_EQ(tables["interactions"]["extra"], "events of " + store_->path());
   EXPECT_EQ(tables["interactions"]["extra_rows_kept"], 3);
   EXPECT_EQ(tables["interactions"]["rows_kept"], testing::kBlockUsers * 4 + 3);
@@ -172,7 +174,7 @@ TEST_F(LearningLoopTest, TrainingJobsReadTheStoreAndCanBeCancelled) {
   store_->add_events({{"u77", "i1", "click", 1, 100}, {"u77", "i2", "click", 1, 101}});
   const Config cfg = config();
   const auto service = make_tower_service(cfg, store_.get());
-  const JobStatus done = wait_for(*service, service->start_training({yaml_, ""}));
+  const JobStatus done = wait_for(*service, service->start_training({yaml_, "", ""}));
   ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
   EXPECT_GE(TwoTowerModel::load(done.bundle_path)->users().find("u77"), 0);
   EXPECT_EQ(store_->list_models().back().mode, "train");
@@ -185,7 +187,7 @@ TEST_F(LearningLoopTest, TrainingJobsReadTheStoreAndCanBeCancelled) {
 
   std::string endless = yaml_;
   endless.replace(endless.find("epochs: 30, patience: 30"), 24, "epochs: 100000, patience: 100000");
-  const std::string job = service->start_training({endless, ""});
+  const std::string job = service->start_training({endless, "", ""});
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   service->cancel_training(job);
   const JobStatus cancelled = wait_for(*service, job);

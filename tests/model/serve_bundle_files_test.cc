@@ -57,7 +57,7 @@ TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
   std::vector<TrainProgress> steps;
   JobProgress progress([](int64_t, int64_t, const std::map<std::string, double>&) {},
                        [&](const TrainProgress& p) { steps.push_back(p); });
-  const TrainedBundle job = train_bundle({yaml_, ""}, progress, dir_.path());
+  const TrainedBundle job = train_bundle({yaml_, "", ""}, progress, dir_.path());
   for (const char* file :
        {"serving/catalog.json", "serving/items.jsonl", "serving/histories.jsonl"}) {
     EXPECT_EQ(read_file(cli + "/" + file), read_file(job.path + "/" + file)) << file;

@@ -175,7 +175,7 @@ TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
     }
     return status;
   };
-  const JobStatus status = wait(service.start_training({yaml_, ""}));
+  const JobStatus status = wait(service.start_training({yaml_, "", ""}));
   ASSERT_EQ(status.state, JobState::kSucceeded) << status.error;
   EXPECT_EQ(status.epochs, 30);
   EXPECT_GE(status.epoch, 1);
@@ -184,7 +184,7 @@ TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
   EXPECT_EQ(served.model_version, read_manifest(status.bundle_path).model_version);
   EXPECT_EQ(served.algorithms,
             (std::vector<std::string>{"two_tower", "collaborative", "content", "popular"}));
-  const JobStatus bad = wait(service.start_training({"train: {epochs: 0}\n", ""}));
+  const JobStatus bad = wait(service.start_training({"train: {epochs: 0}\n", "", ""}));
   EXPECT_EQ(bad.state, JobState::kFailed);
   EXPECT_NE(bad.error.find("train.epochs"), std::string::npos) << bad.error;
 }

@@ -106,12 +106,12 @@ TEST(ServeHardening, JobStatusNeverCarriesInternalDetailsOrLongMessages) {
     throw Error(ErrorCode::kInvalidArgument, "unknown key '" + std::string(5000, 'r') + "'");
   };
   TowerService service(options);
-  const JobStatus internal = wait_for(service, service.start_training({"internal", ""}));
+  const JobStatus internal = wait_for(service, service.start_training({"internal", "", ""}));
   EXPECT_EQ(internal.state, JobState::kFailed);
   EXPECT_EQ(internal.error.find("/srv/secret"), std::string::npos) << internal.error;
   EXPECT_EQ(internal.error.find("0x7f"), std::string::npos) << internal.error;
   EXPECT_NE(internal.error.find("server log"), std::string::npos) << internal.error;
-  const JobStatus user = wait_for(service, service.start_training({"user", ""}));
+  const JobStatus user = wait_for(service, service.start_training({"user", "", ""}));
   EXPECT_EQ(user.state, JobState::kFailed);
   EXPECT_EQ(user.error.rfind("unknown key 'rrr", 0), 0u) << user.error.substr(0, 50);
   EXPECT_LT(user.error.size(), 400u);

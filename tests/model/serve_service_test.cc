@@ -279,8 +279,8 @@ TEST(ServeService, TrainingJobReportsProgressAndSwapsIn) {
   };
   TowerService service(options);
   service.install(planted_state("v1"));
-  const std::string job = service.start_training({"model: {}", ""});
-  EXPECT_EQ(code_of([&] { service.start_training({"x", ""}); }), ErrorCode::kConflict);
+  const std::string job = service.start_training({"model: {}", "", ""});
+  EXPECT_EQ(code_of([&] { service.start_training({"x", "", ""}); }), ErrorCode::kConflict);
   release.set_value();
   const JobStatus done = wait_for(service, job);
   EXPECT_EQ(done.state, JobState::kSucceeded) << done.error;
@@ -288,7 +288,7 @@ TEST(ServeService, TrainingJobReportsProgressAndSwapsIn) {
   EXPECT_EQ(done.epochs, 2);
   EXPECT_DOUBLE_EQ(done.metrics.at("ndcg@10"), 0.5);
   EXPECT_EQ(service.status().model_version, "v9");
-  const JobStatus failed = wait_for(service, service.start_training({"bad", ""}));
+  const JobStatus failed = wait_for(service, service.start_training({"bad", "", ""}));
   EXPECT_EQ(failed.state, JobState::kFailed);
   EXPECT_EQ(failed.error, "config: unknown key 'bad'");
   EXPECT_EQ(code_of([&] { service.job_status("job-99"); }), ErrorCode::kNotFound);

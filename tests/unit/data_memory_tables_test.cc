@@ -111,7 +111,7 @@ TEST(MemoryTables, ExtraRowsFollowTheFilesThroughTheSameChecks) {
   const PipelineOutput out = build_dataset(config, tables);
   const Dataset& d = out.dataset;
   EXPECT_EQ(d.users.ids(), (std::vector<std::string>{"u1", "u2", "u3", "u4", "u5"}));
-  const auto& report = out.report.details["tables"];
+  const nlohmann::json report = nlohmann::json::parse(out.report.details)["tables"];
   EXPECT_EQ(report["interactions"]["rows_read"], 8);
   EXPECT_EQ(report["interactions"]["extra_rows_kept"], 1);  // u2,i2,1 is below the threshold
   EXPECT_EQ(report["users"]["replaced"], 1);
