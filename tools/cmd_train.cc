@@ -9,6 +9,8 @@
 #include "command.h"
 #include "towerrec/bundle_builder.h"
 #include "towerrec/config.h"
+#include "towerrec/distributed.h"
+#include "towerrec/error.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
@@ -22,11 +24,23 @@ struct TrainCommandOptions {
   std::string output;
   std::string index;  // index/ of this spec; "" = none
   bool resume = false;
+  int nproc = 0;  // > 0: start this many local ranks
+  double dist_timeout = kDefaultDistributedTimeout;
 };
 
 void run_train(const TrainCommandOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   Config config = load_config(o.config, o.overrides);
+  const DistributedEnv env = distributed_env_from_environment();
+  if (env.world_size > 1) {  // every rank logs to the same terminal
+    spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] [rank " + std::to_string(env.rank) +
+                        "] %v");
+  }
+  if (o.nproc > 0) {
+    check(env.world_size == 1, "--nproc starts its own ranks: unset WORLD_SIZE to use it");
+    launch_local_workers(o.nproc, o.dist_timeout);
+    return;
+  }
   int64_t threads = configure_threads(config.train.threads);
   spdlog::info("reading data ({} compute threads)", threads);
   PipelineOutput data = build_dataset(config);
@@ -42,6 +56,14 @@ void run_train(const TrainCommandOptions& o) {
   options.train.resume = o.resume;
   options.parts.index_spec = o.index;
   options.started = started;
+  if (env.world_size > 1) {
+    join_process_group(env, o.dist_timeout);
+    if (env.rank > 0) {  // rank 0 writes the bundle; the others train their replica
+      options.train.progress = false;
+      train_replica(config, data, o.output, options.train);
+      return;
+    }
+  }
   const BuiltBundle built = build_bundle(config, data, o.output, options);
   const TrainResult& result = built.training;
   std::cout << "model " << built.model_version << " written to " << built.dir << ": "
@@ -63,6 +85,13 @@ const bool kRegistered = register_command(
        app.add_option("--index", options->index,
                       "Also build the item index of this spec into the bundle (e.g. HNSW32)");
        app.add_flag("--resume", options->resume, "Continue from the output's checkpoint");
+       app.add_option("--nproc", options->nproc,
+                      "Train data-parallel on this many local processes (docs/distributed.md)")
+           ->check(CLI::Range(1, 1024));
+       app.add_option("--dist-timeout", options->dist_timeout,
+                      "Data-parallel runs: seconds a rank waits for the others at the "
+                      "rendezvous and in every exchange")
+           ->check(CLI::PositiveNumber);
        app.callback([options] { run_train(*options); });
      }});
 

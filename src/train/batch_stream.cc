@@ -23,6 +23,8 @@ BatchStream::BatchStream(const TrainingSource& source, const EpochPlan& plan)
   int64_t n = static_cast<int64_t>(order_.size());
   num_batches_ = (n + plan.batch_size - 1) / plan.batch_size;
   if (n > 1 && n % plan.batch_size == 1) --num_batches_;
+  const int64_t last = n - (num_batches_ - 1) * plan.batch_size;
+  if (plan.world_size > 1 && num_batches_ > 0 && last < plan.world_size) --num_batches_;
   producer_ = std::thread([this] { produce(); });
 }
 
@@ -36,11 +38,13 @@ BatchStream::~BatchStream() {
 }
 
 void BatchStream::produce() {
-  std::mt19937_64 rng(epoch_seed(plan_.seed ^ 0x5eed, plan_.epoch));
+  std::mt19937_64 rng(
+      epoch_seed(plan_.seed ^ 0x5eed ^ (static_cast<uint64_t>(plan_.rank) << 32), plan_.epoch));
   try {
     for (int64_t b = 0; b < num_batches_; ++b) {
       auto begin = order_.begin() + b * plan_.batch_size;
       auto end = b + 1 == num_batches_ ? order_.end() : begin + plan_.batch_size;
+      if (plan_.world_size > 1) rank_block(&begin, &end);
       if (!wait_for_round(b)) return;
       TrainBatch batch = make_batch(std::vector<int64_t>(begin, end), rng);
       std::unique_lock<std::mutex> lock(mutex_);
@@ -56,6 +60,15 @@ void BatchStream::produce() {
   std::lock_guard<std::mutex> lock(mutex_);
   done_ = true;
   changed_.notify_all();
+}
+
+void BatchStream::rank_block(std::vector<int64_t>::iterator* begin,
+                             std::vector<int64_t>::iterator* end) const {
+  const int64_t rows = *end - *begin;
+  const auto from = rows * plan_.rank / plan_.world_size;
+  const auto to = rows * (plan_.rank + 1) / plan_.world_size;
+  *end = *begin + to;
+  *begin += from;
 }
 
 bool BatchStream::wait_for_round(int64_t batch) {

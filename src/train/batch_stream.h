@@ -5,6 +5,12 @@
 // never example by example. The order is a seeded shuffle of the positives that depends
 // only on (seed, epoch), so a resumed run sees the same batches as an uninterrupted one.
 //
+// Data parallel (world_size > 1): the batches are global, of plan.batch_size rows, and
+// rank r builds the r-th of world_size contiguous blocks of each, so the ranks' rows in
+// rank order are the single-process batch. A last global batch with fewer rows than
+// ranks joins the
+// previous one. Each rank draws its negatives from its own generator.
+//
 // Samplers that mine from the model (hard negatives) are refreshed by the consumer between
 // steps: with plan.refresh_every = R the producer builds batch r * R only after the
 // consumer called release(r), so every batch sees the same mined state in every run.
@@ -69,6 +75,8 @@ struct EpochPlan {
   int64_t negatives = 0;      // K
   int64_t refresh_every = 0;  // R: batches between sampler refreshes (0 = none)
   size_t queue_capacity = 2;
+  int64_t rank = 0;  // data parallel: this rank's block of each global batch
+  int64_t world_size = 1;
 };
 
 class BatchStream {
@@ -88,6 +96,8 @@ class BatchStream {
   void produce();
   // Blocks until batch `batch` may be built; false when the stream is stopping.
   bool wait_for_round(int64_t batch);
+  // Narrows [begin, end) of a global batch to this rank's block.
+  void rank_block(std::vector<int64_t>::iterator* begin, std::vector<int64_t>::iterator* end) const;
   TrainBatch make_batch(const std::vector<int64_t>& positions, std::mt19937_64& rng) const;
 
   TrainingSource source_;

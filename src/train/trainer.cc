@@ -24,6 +24,9 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths pa
   check(t.epochs >= 1, "train.epochs must be >= 1");
   check(t.learning_rate > 0, "train.learning_rate must be positive");
   check(d.items.size() > 0 && d.users.size() > 0, "the dataset has no users or items");
+  if (auto communicator = process_communicator(); communicator && communicator->world_size() > 1) {
+    parallel_ = std::make_unique<DataParallel>(std::move(communicator));
+  }
   user_features_ = FeatureTable(d.user_features, d.users.size(), "user");
   item_features_ = FeatureTable(d.item_features, d.items.size(), "item");
   history_masks_ = history_masks(config.features, d.user_features);
@@ -165,6 +168,8 @@ bool Trainer::resume_from_checkpoint() {
     return false;
   }
   state_ = load_checkpoint(from, net_, *dense_, sparse_.get());
+  if (parallel_) parallel_->check_same_start(state_.epochs_done, from);
+  if (!writes()) return true;
   std::ofstream log(bundle.training_log(), std::ios::trunc);  // rewritten from the checkpoint
   for (const auto& record : state_.history) append_log(record);
   spdlog::info("resuming from {} after epoch {}", from, state_.epochs_done);
@@ -172,12 +177,12 @@ bool Trainer::resume_from_checkpoint() {
 }
 
 TrainResult Trainer::run() {
-  fs::create_directories(paths_.bundle.training_dir());
+  if (writes()) fs::create_directories(paths_.bundle.training_dir());
   const std::string checkpoint = paths_.bundle.training_checkpoint();
   const std::string log_path = paths_.bundle.training_log();
-  if (!options_.resume || !resume_from_checkpoint()) {
-    fs::remove(log_path);
-  }
+  const bool resumed = options_.resume && resume_from_checkpoint();
+  if (!resumed && parallel_) parallel_->check_same_start(0, "no checkpoint");
+  if (!resumed && writes()) fs::remove(log_path);
   const TrainConfig& t = config_.train;
   EpochLoopOptions loop_options{t.epochs,        t.early_stopping, t.patience,          t.schedule,
                                 t.learning_rate, t.max_seconds,    !validator_->empty()};
@@ -195,6 +200,7 @@ TrainResult Trainer::run() {
   result.metric_name = validator_->name();
   result.seconds = state_.elapsed_seconds;
   result.history = state_.history;
+  if (!writes()) return result;
   ModelFileInputs inputs{&config_, &data_, &user_features_, &item_features_, log_path, checkpoint};
   write_model_files(net_, inputs, paths_.model_dir);
   return result;
@@ -204,9 +210,10 @@ EpochHooks Trainer::epoch_hooks(const std::string& checkpoint) {
   EpochHooks hooks;
   hooks.train = [this](int64_t epoch) { return train_epoch(epoch); };
   hooks.validate = [this] {
+    if (parallel_ && !writes()) return parallel_->from_rank0(0);  // rank 0 validates
     double metric = validator_->evaluate(two_tower_scorer(net_, user_features_, item_features_));
     net_->train();
-    return metric;
+    return parallel_ ? parallel_->from_rank0(metric) : metric;
   };
   hooks.set_lr = [this](double lr) { set_lr(lr); };
   hooks.keep_best = [this] { state_.best_weights = snapshot_state(*net_); };
@@ -214,6 +221,14 @@ EpochHooks Trainer::epoch_hooks(const std::string& checkpoint) {
     if (!state_.best_weights.empty()) restore_state(*net_, state_.best_weights);
   };
   hooks.epoch_done = [this, checkpoint](const EpochRecord& record) {
+    if (parallel_) {
+      parallel_->broadcast_buffers(net_->buffers());
+      auto state = net_->parameters();
+      for (const auto& b : net_->buffers()) state.push_back(b);
+      parallel_->check_replicas(state, "after epoch " + std::to_string(record.epoch));
+      parallel_->end_epoch(record.epoch);
+      if (!writes()) return;
+    }
     append_log(record);
     int64_t every = config_.train.checkpoint_every;
     if (every > 0 && record.epoch % every == 0) {
@@ -221,7 +236,7 @@ EpochHooks Trainer::epoch_hooks(const std::string& checkpoint) {
     }
   };
   hooks.finished = [this, checkpoint] {
-    save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
+    if (writes()) save_checkpoint(checkpoint, net_, *dense_, sparse_.get(), state_);
   };
   return hooks;
 }
@@ -236,6 +251,10 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   plan.batch_size = config_.train.batch_size;
   plan.negatives = loss_->negatives_per_positive();
   if (config_.model.pair_head) plan.negatives = std::max<int64_t>(plan.negatives, 1);
+  if (parallel_) {
+    plan.rank = parallel_->rank();
+    plan.world_size = parallel_->world_size();
+  }
   plan.refresh_every = sampler_ ? sampler_->refresh_every() : 0;
   if (plan.refresh_every > 0) refresh_sampler();  // round 0: the epoch's starting weights
   TrainingSource source{&pos_users_,     &pos_items_,     &pos_weights_,
@@ -255,7 +274,9 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
   int64_t positives = 0;
   while (auto batch = stream.next()) {
     auto loss = step(*batch);
-    int64_t rows = batch->users.size(0);
+    int64_t rows = parallel_ ? parallel_->global_rows() : batch->users.size(0);
+    spdlog::debug("epoch {} step {}: loss {:.9g} over {} rows", epoch, step_count + 1,
+                  loss.item<double>(), rows);
     total += loss.item<double>() * static_cast<double>(rows);
     positives += rows;
     // An example is one scored (user, item) pair: a positive and each of its sampled
@@ -268,7 +289,10 @@ EpochResult Trainer::train_epoch(int64_t epoch) {
       refresh_sampler();
       stream.release(step_count / plan.refresh_every);
     }
-    if (loop_->out_of_time()) {
+    if (parallel_) parallel_->end_step(step_count);
+    bool out_of_time = loop_->out_of_time();  // a clock per rank: any rank's decides
+    if (parallel_ && config_.train.max_seconds > 0) out_of_time = parallel_->any(out_of_time);
+    if (out_of_time) {
       result.timed_out = true;
       break;
     }
@@ -299,10 +323,14 @@ torch::Tensor Trainer::step(const TrainBatch& batch) {
     input.shared_index = batch.shared;
     input.shared_known = batch.shared_known;
   }
+  if (parallel_) input = parallel_->global_input(input, batch.users, *known_positives_);
   auto loss = loss_->forward(input);
-  auto total = net_->pair_head ? loss + pair_head_loss(batch, user, item, negatives) : loss;
-  if (tasks_) total = total + tasks_->forward(*net_);
+  // Terms on the local rows only: their share, so the ranks' sum is the global mean.
+  const double share = parallel_ ? parallel_->local_share() : 1.0;
+  auto total = net_->pair_head ? loss + share * pair_head_loss(batch, user, item, negatives) : loss;
+  if (tasks_) total = total + share * tasks_->forward(*net_);
   total.backward();
+  if (parallel_) parallel_->exchange_gradients(net_->parameters());
   clip_gradients();
   dense_->step();
   if (sparse_) sparse_->step();

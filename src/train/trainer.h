@@ -21,6 +21,7 @@
 #include "towerrec/model.h"
 #include "train/batch_stream.h"
 #include "train/checkpoint.h"
+#include "train/data_parallel.h"
 #include "train/epoch_loop.h"
 #include "train/loss.h"
 #include "train/negative_sampler.h"
@@ -78,6 +79,8 @@ class Trainer {
   // The loop's hooks: validation, best weights, the log and checkpoints.
   EpochHooks epoch_hooks(const std::string& checkpoint);
   void append_log(const EpochRecord& record) const;
+  // Whether this process writes the log, checkpoints and model files (not a rank > 0).
+  bool writes() const { return !parallel_ || parallel_->writes(); }
 
   const Config& config_;
   const PipelineOutput& data_;
@@ -94,7 +97,8 @@ class Trainer {
   std::unique_ptr<TaskLoss> tasks_;  // null without train.tasks
   std::unique_ptr<Validator> validator_;
   std::unique_ptr<Progress> progress_;
-  std::unique_ptr<EpochLoop> loop_;  // built in run(), once the state is known
+  std::unique_ptr<EpochLoop> loop_;         // built in run(), once the state is known
+  std::unique_ptr<DataParallel> parallel_;  // null = one process
   std::vector<int64_t> pos_users_, pos_items_;
   std::vector<float> pos_weights_;
   // The training positives, built once; shared with the negative sampler.
