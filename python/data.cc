@@ -34,8 +34,11 @@ std::optional<TableText> table_text(const py::object& csv, const std::string& ta
 
 InputTables input_tables(const py::object& interactions, const py::object& users,
                          const py::object& items) {
-  return {table_text(interactions, "interactions"), table_text(users, "users"),
-          table_text(items, "items")};
+  InputTables tables;
+  tables.interactions = table_text(interactions, "interactions");
+  tables.users = table_text(users, "users");
+  tables.items = table_text(items, "items");
+  return tables;
 }
 
 void bind_data(py::module_& m) {

@@ -292,7 +292,10 @@ void HttpServer::Impl::register_routes() {
     if (route.method == "GET") server->Get(route.pattern, handler);
     if (route.method == "POST") server->Post(route.pattern, body_handler);
     if (route.method == "PUT") server->Put(route.pattern, body_handler);
-    if (route.method == "DELETE") server->Delete(route.pattern, handler);
+    if (route.method == "DELETE") {  // with a body or without
+      server->Delete(route.pattern, body_handler);
+      server->Delete(route.pattern, handler);
+    }
   }
   // Registered last: httplib tries patterns in order, so these see only the rest.
   auto unrouted = [this](const httplib::Request& request, httplib::Response& response) {

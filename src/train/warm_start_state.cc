@@ -12,15 +12,16 @@ namespace {
 using torch::serialize::InputArchive;
 
 // `saved` in the shape of `target`: equal shapes as they are; fewer rows fill the first
-// rows of zeros. Anything else is a schema difference.
+// rows, the others are zeros or, with keep_added_rows, target's own. Anything else is a
+// schema difference.
 torch::Tensor fit_rows(const torch::Tensor& saved, const torch::Tensor& target,
-                       const std::string& what) {
+                       const std::string& what, bool keep_added_rows = false) {
   if (saved.sizes() == target.sizes()) return saved;
   bool grows = saved.dim() == target.dim() && saved.dim() >= 1 && saved.size(0) < target.size(0);
   for (int64_t d = 1; grows && d < saved.dim(); ++d) grows = saved.size(d) == target.size(d);
   check(grows, what + " has shape " + c10::str(saved.sizes()) + ", the configured model " +
                    c10::str(target.sizes()));
-  torch::Tensor out = torch::zeros_like(target);
+  torch::Tensor out = keep_added_rows ? target.clone() : torch::zeros_like(target);
   out.narrow(0, 0, saved.size(0)).copy_(saved);
   return out;
 }
@@ -61,7 +62,9 @@ void load_weights(InputArchive& archive, TwoTowerNet& net, const std::string& so
     auto named = buffer ? net->named_buffers() : net->named_parameters();
     for (auto& item : named) {
       const torch::Tensor saved = read_tensor(weights, item.key(), !best, best || buffer, source);
-      item.value().copy_(fit_rows(saved, item.value(), source + ": '" + item.key() + "'"));
+      // Added rows keep their fresh initialisation (added moments start at zero).
+      item.value().copy_(fit_rows(saved, item.value(), source + ": '" + item.key() + "'",
+                                  /*keep_added_rows=*/true));
     }
   }
 }

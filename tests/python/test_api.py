@@ -142,7 +142,8 @@ class PythonApiTest(unittest.TestCase):
 
     def test_evaluate_matches_the_cli(self):
         metrics = towerrec.evaluate(self.model, k=[5, 10], baselines=["popularity"])
-        self.assertEqual(list(metrics), ["two_tower", "popularity"])
+        # The hybrid row is the served answer (blend, fallbacks, exclusions).
+        self.assertEqual(list(metrics), ["two_tower", "hybrid", "popularity"])
         self.assertIn("ndcg@10", metrics["two_tower"])
         self.assertIn("recall@5", metrics["popularity"])
         report = os.path.join(self.dir, "metrics.json")
@@ -194,7 +195,7 @@ class PythonApiTest(unittest.TestCase):
                                interactions=ratings)
         self.assertEqual(sorted(model.user_ids), sorted(self.model.user_ids))
         metrics = towerrec.evaluate(model, k=10, baselines=[], interactions=ratings)
-        self.assertEqual(list(metrics), ["two_tower"])
+        self.assertEqual(list(metrics), ["two_tower", "hybrid"])
 
     def test_errors_are_the_cli_messages(self):
         with self.assertRaises(ValueError) as caught:
