@@ -76,7 +76,9 @@ FittedBlend fit_blend_weights(std::shared_ptr<ServingState> state, const Config&
   const TrainConfig& t = config.train;
   const std::vector<std::string> available = available_algorithms(*state);
   auto service = held_out_service(state, config.serve);
-  const Validator validator(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
+  const int64_t users =
+      t.validation_users > 0 ? std::min(t.validation_users, kBlendFitUsers) : kBlendFitUsers;
+  const Validator validator(d, enum_name(t.metric), t.metric_k, users, t.seed);
   const BlockScorer scorer = served_block_scorer(*service, d, t.metric_k);
   FittedBlend best;
   best.metric = validator.name();

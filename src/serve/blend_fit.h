@@ -18,7 +18,12 @@
 
 namespace towerrec::serve {
 
-inline constexpr int kBlendGridSteps = 10;
+// Every point answers each validation user through the full served path (about 2 ms a
+// user), so the search is kept to 21 points (three algorithms) and a sample of users.
+inline constexpr int kBlendGridSteps = 5;
+// At most this many validation users (the Validator's seeded sample of
+// train.validation_users, 0 = all) score the points.
+inline constexpr int64_t kBlendFitUsers = 300;
 
 // The points searched for the algorithms named in `available` ("two_tower",
 // "collaborative", "content"): each alone, then every mixture on the grid.
