@@ -14,6 +14,7 @@
 #include "serve/bundle_model.h"
 #include "serve/tower_service.h"
 #include "serve_bundle_data.h"
+#include "serve_planted.h"
 #include "test_support.h"
 #include "towerrec/bundle_builder.h"
 #include "towerrec/model.h"
@@ -27,7 +28,7 @@ constexpr const char* kHistoryFeature = R"(  derived_user:
 model:)";
 
 std::string build(const towerrec::testing::TempDir& dir, bool with_history) {
-  std::string yaml = testing::write_block_data(dir);
+  std::string yaml = towerrec::testing::write_block_data(dir);
   if (with_history) yaml.replace(yaml.find("model:"), 6, kHistoryFeature);
   const Config config = parse_config(yaml, {}, dir.path());
   const std::string bundle = dir.path() + (with_history ? "/folding" : "/id_only");
@@ -37,18 +38,8 @@ std::string build(const towerrec::testing::TempDir& dir, bool with_history) {
   return bundle;
 }
 
-RecommendRequest for_user(const std::string& id, int64_t limit) {
-  RecommendRequest request;
-  request.user_id = id;
-  request.limit = limit;
-  return request;
-}
-
-std::vector<std::string> ids(const RecommendResponse& response) {
-  std::vector<std::string> out;
-  for (const auto& item : response.items) out.push_back(item.item_id);
-  return out;
-}
+using testing::for_user;
+using testing::ids;
 
 // The embedding the service cached for `user` after `events` posted events.
 std::vector<float> cached(const ServingState& state, const std::string& user, int64_t events) {

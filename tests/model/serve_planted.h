@@ -25,6 +25,7 @@
 #include "serve/tower_model.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "towerrec/service.h"
 
 namespace towerrec::serve::testing {
 
@@ -114,6 +115,21 @@ inline std::shared_ptr<ServingState> planted_state(const std::string& version,
   std::shared_ptr<const BprBaseline> bpr;
   if (!bpr_dir.empty()) bpr = std::make_shared<BprBaseline>(BprBaseline::load(bpr_dir));
   return make_serving_state(model, bpr, std::move(catalog), config.features, nullptr, spec);
+}
+
+// A recommendation request for `id`, `limit` items, everything else at its default.
+inline RecommendRequest for_user(const std::string& id, int64_t limit) {
+  RecommendRequest request;
+  request.user_id = id;
+  request.limit = limit;
+  return request;
+}
+
+// The item ids of an answer, in rank order.
+inline std::vector<std::string> ids(const RecommendResponse& response) {
+  std::vector<std::string> out;
+  for (const auto& item : response.items) out.push_back(item.item_id);
+  return out;
 }
 
 }  // namespace towerrec::serve::testing

@@ -18,18 +18,8 @@ namespace {
 
 using testing::planted_state;
 
-std::vector<std::string> ids(const RecommendResponse& response) {
-  std::vector<std::string> out;
-  for (const auto& item : response.items) out.push_back(item.item_id);
-  return out;
-}
-
-RecommendRequest for_user(const std::string& id, int64_t limit) {
-  RecommendRequest request;
-  request.user_id = id;
-  request.limit = limit;
-  return request;
-}
+using testing::for_user;
+using testing::ids;
 
 ServiceOptions with_weights(double tt, double cf, double cb) {
   ServiceOptions options;
