@@ -90,7 +90,7 @@ struct ColumnSchema {
   int64_t value_width = 0;
   int64_t cardinality = 0;
   int64_t embedding_dim = 0;
-  std::string pooling = "mean";
+  Pooling pooling = Pooling::kMean;
 };
 ColumnSchema column_schema(const FeatureColumn& column);
 std::vector<ColumnSchema> column_schemas(const std::vector<FeatureColumn>& columns);

@@ -24,6 +24,35 @@ enum class RankingMetric { kRecall, kNdcg };
 enum class EvalProtocol { kFull, kSampled };
 enum class TuneMethod { kRandom, kGrid };
 enum class Distribution { kChoice, kUniform, kLogUniform };
+enum class TableFormat { kAuto, kCsv, kTsv, kPipe };
+enum class TextEncoding { kUtf8, kLatin1 };
+enum class OnError { kFail, kSkip };
+enum class SplitMethod {
+  kRandom,
+  kStratifiedUser,
+  kStratifiedItem,
+  kTemporalGlobal,
+  kTemporalLastN,
+  kLeaveOneOut,
+  kNone,
+};
+enum class FeatureKind {
+  kId,
+  kCategorical,
+  kMultiHot,
+  kNumeric,
+  kBucketized,
+  kVector,
+  kValueConfidence,
+};
+enum class Pooling { kMean, kSum };
+enum class Extract { kNone, kYear };
+enum class Scale { kStandard, kMinMax, kNone };
+enum class Impute { kMedian, kPredict };
+enum class DerivedKind { kItemMean, kShare, kDiversity, kHistory };
+enum class CompatibilityKind { kAbsDiff, kDiff, kProduct };
+enum class UpdateMode { kFull, kIncremental };
+enum class UnknownUser { kColdStart, kReject };
 
 template <class E>
 struct EnumName {
@@ -55,16 +84,42 @@ template <>
 const std::vector<EnumName<TuneMethod>>& enum_names<TuneMethod>();
 template <>
 const std::vector<EnumName<Distribution>>& enum_names<Distribution>();
+template <>
+const std::vector<EnumName<TableFormat>>& enum_names<TableFormat>();
+template <>
+const std::vector<EnumName<TextEncoding>>& enum_names<TextEncoding>();
+template <>
+const std::vector<EnumName<OnError>>& enum_names<OnError>();
+template <>
+const std::vector<EnumName<SplitMethod>>& enum_names<SplitMethod>();
+template <>
+const std::vector<EnumName<FeatureKind>>& enum_names<FeatureKind>();
+template <>
+const std::vector<EnumName<Pooling>>& enum_names<Pooling>();
+template <>
+const std::vector<EnumName<Extract>>& enum_names<Extract>();
+template <>
+const std::vector<EnumName<Scale>>& enum_names<Scale>();
+template <>
+const std::vector<EnumName<Impute>>& enum_names<Impute>();
+template <>
+const std::vector<EnumName<DerivedKind>>& enum_names<DerivedKind>();
+template <>
+const std::vector<EnumName<CompatibilityKind>>& enum_names<CompatibilityKind>();
+template <>
+const std::vector<EnumName<UpdateMode>>& enum_names<UpdateMode>();
+template <>
+const std::vector<EnumName<UnknownUser>>& enum_names<UnknownUser>();
 
 // How one input table is read.
 struct TableSpec {
-  std::string file;                  // path relative to data.dir (or absolute); "" = absent
-  std::string format = "auto";       // auto | csv | tsv | pipe
-  bool header = true;                // first line names the columns
-  std::vector<std::string> columns;  // column names when header is false (or to rename)
-  std::string encoding = "utf-8";    // utf-8 | latin-1
-  std::string id_column;             // user or item id column in feature tables
-  std::string on_error = "fail";     // fail | skip (malformed rows skipped and counted)
+  std::string file;                         // path relative to data.dir (or absolute); "" = absent
+  TableFormat format = TableFormat::kAuto;  // auto: from the file name
+  bool header = true;                       // first line names the columns
+  std::vector<std::string> columns;         // column names when header is false (or to rename)
+  TextEncoding encoding = TextEncoding::kUtf8;
+  std::string id_column;              // user or item id column in feature tables
+  OnError on_error = OnError::kFail;  // skip: malformed rows skipped and counted
 };
 
 struct DataConfig {
@@ -87,9 +142,7 @@ struct DataConfig {
 };
 
 struct SplitConfig {
-  // random | stratified_user | stratified_item | temporal_global | temporal_last_n |
-  // leave_one_out | none
-  std::string method = "stratified_user";
+  SplitMethod method = SplitMethod::kStratifiedUser;
   double test_ratio = 0.25;
   double validation_ratio = 0.1;  // carved from the training part, per the same method
   int64_t last_n = 1;             // temporal_last_n: the last N per user are test
@@ -99,20 +152,19 @@ struct SplitConfig {
 // One declared feature column (users or items).
 struct FeatureSpec {
   std::string name;
-  // id | categorical | multi_hot | numeric | bucketized | vector | value_confidence
-  std::string kind;
-  std::vector<std::string> columns;  // source columns; default: {name}
+  FeatureKind kind = FeatureKind::kId;  // required in YAML
+  std::vector<std::string> columns;     // source columns; default: {name}
   // categorical / multi_hot / id
-  int64_t dim = 16;                 // embedding dimension
-  int64_t min_count = 1;            // rarer values map to "other"
-  std::string separator = "|";      // multi_hot in one column
-  int64_t max_length = 8;           // multi_hot: at most this many values per row
-  std::string pooling = "mean";     // multi_hot: mean | sum
-  std::vector<std::string> labels;  // multi_hot from 0/1 flag columns: a label per column
-  int64_t prefix = 0;               // categorical: keep the first N characters (0 = all)
+  int64_t dim = 16;                  // embedding dimension
+  int64_t min_count = 1;             // rarer values map to "other"
+  std::string separator = "|";       // multi_hot in one column
+  int64_t max_length = 8;            // multi_hot: at most this many values per row
+  Pooling pooling = Pooling::kMean;  // multi_hot
+  std::vector<std::string> labels;   // multi_hot from 0/1 flag columns: a label per column
+  int64_t prefix = 0;                // categorical: keep the first N characters (0 = all)
   // numeric / bucketized / value_confidence
-  std::string extract;             // "" | year (last 4-digit number in the text)
-  std::string scale = "standard";  // standard | minmax | none
+  Extract extract = Extract::kNone;  // year: the last 4-digit number in the text
+  Scale scale = Scale::kStandard;
   bool log1p = false;
   double clip_std = 0;             // clip at N standard deviations (0 = off)
   std::vector<double> boundaries;  // bucketized: bucket edges
@@ -121,7 +173,7 @@ struct FeatureSpec {
   int64_t vector_dim = 0;
   // value_confidence: columns holds values; confidence_columns the matching confidences
   std::vector<std::string> confidence_columns;
-  std::string impute = "median";          // median | predict (from the side's other features)
+  Impute impute = Impute::kMedian;        // predict: from the side's other features
   std::vector<std::string> predict_from;  // predict: input features ([] = all eligible others)
   double predicted_confidence = 0.8;      // predict: confidence ceiling of a predicted value
 };
@@ -129,19 +181,18 @@ struct FeatureSpec {
 // A user feature computed from the user's training interactions.
 struct DerivedFeatureSpec {
   std::string name;
-  // item_mean (average of an item numeric feature) | share | diversity | history
-  std::string kind;
-  std::string source;      // item feature name it aggregates
-  int64_t max_length = 0;  // history: the user's latest N items (0 = all)
-  int64_t dim = 0;         // history: embedding size (0 = the source feature's dim)
-  double dropout = 0;      // history: share of entries dropped from each training row
+  DerivedKind kind = DerivedKind::kItemMean;  // required in YAML
+  std::string source;                         // item feature name it aggregates
+  int64_t max_length = 0;                     // history: the user's latest N items (0 = all)
+  int64_t dim = 0;     // history: embedding size (0 = the source feature's dim)
+  double dropout = 0;  // history: share of entries dropped from each training row
 };
 
 // A per-pair feature comparing a user feature with an item feature (both numeric or
 // bucketized, compared as encoded values), fed to the pair head and the task heads.
 struct CompatibilitySpec {
   std::string name;
-  std::string kind;  // abs_diff |u - i| | diff u - i | product u * i
+  CompatibilityKind kind = CompatibilityKind::kAbsDiff;  // |u - i|, u - i or u * i
   std::string user;  // user feature name (declared or derived, e.g. avg_danceability)
   std::string item;  // item feature name (e.g. danceability)
 };
@@ -258,8 +309,8 @@ struct IndexConfig {
 // the files and the store, evaluate it and the live model on the held-out most recent
 // events, swap it in unless it is worse by more than `tolerance`.
 struct UpdateConfig {
-  std::string every = "0";       // duration between updates (parse_duration_seconds); 0 = off
-  std::string mode = "full";     // full | incremental (warm start from the live bundle)
+  std::string every = "0";  // duration between updates (parse_duration_seconds); 0 = off
+  UpdateMode mode = UpdateMode::kFull;  // incremental: warm start from the live bundle
   std::string holdout = "1000";  // parse_holdout: "N" = the last N events, "1d" = the last day
   double tolerance = 0.0;        // accept when candidate ndcg@10 >= live ndcg@10 - tolerance
 };
@@ -286,7 +337,7 @@ struct ServeConfig {
   int64_t max_body_bytes = 1 << 20;
   double read_timeout_seconds = 5;
   int64_t max_limit = 1000;
-  std::string unknown_user = "cold_start";  // cold_start | reject
+  UnknownUser unknown_user = UnknownUser::kColdStart;
   bool access_log = true;
   double weight_two_tower = 1.0;
   double weight_collaborative = 0.0;

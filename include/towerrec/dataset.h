@@ -15,18 +15,6 @@
 
 namespace towerrec {
 
-enum class FeatureKind {
-  kId,
-  kCategorical,
-  kMultiHot,
-  kNumeric,
-  kBucketized,
-  kVector,
-  kValueConfidence,
-};
-FeatureKind parse_feature_kind(const std::string& name);  // throws Error on unknown
-const char* feature_kind_name(FeatureKind kind);
-
 // One preprocessed feature, one row per entity (row r = dense index r).
 //  - kId, kCategorical: codes [rows x 1], values empty.
 //  - kMultiHot: codes [rows x code_width], padded with -1; pooling "mean" or "sum".
@@ -49,7 +37,7 @@ struct FeatureColumn {
   std::vector<float> values;
   int64_t cardinality = 0;
   int64_t embedding_dim = 0;
-  std::string pooling = "mean";
+  Pooling pooling = Pooling::kMean;
   std::vector<uint8_t> missing;
 };
 

@@ -26,7 +26,7 @@ struct ScalerState {
   bool clip = false;
   double clip_lo = 0, clip_hi = 0;
   bool log1p = false;
-  std::string scale = "none";
+  Scale scale = Scale::kNone;
   double shift = 0, factor = 1;
 };
 
@@ -73,8 +73,8 @@ struct FeatureState {
   std::vector<std::string> labels;
   std::string separator;
   int64_t max_length = 0;
-  std::string pooling;
-  std::string extract;
+  Pooling pooling = Pooling::kMean;  // multi_hot
+  Extract extract = Extract::kNone;  // numeric, bucketized, value_confidence
   ScalerState scaler;
   std::vector<double> boundaries;
   std::string file;  // absolute path of the vector file; "" = from columns
@@ -91,7 +91,7 @@ struct FeatureState {
 // (cardinality rows of size dim), item_codes maps an item id to its code.
 struct DerivedFeatureState {
   std::string name;
-  std::string kind;  // item_mean | share | diversity | history
+  DerivedKind kind = DerivedKind::kItemMean;
   std::string source;
   int64_t width = 0;
   std::vector<double> default_values;

@@ -51,7 +51,8 @@ KeyValues data_summary(const Config& config, const Dataset& data) {
           {"interactions (train / validation / test)",
            std::to_string(data.train.size()) + " / " + std::to_string(data.validation.size()) +
                " / " + std::to_string(data.test.size())},
-          {"split", config.split.method + ", seed " + std::to_string(config.split.seed)}};
+          {"split", std::string(enum_name(config.split.method)) + ", seed " +
+                        std::to_string(config.split.seed)}};
 }
 
 KeyValues config_summary(const Config& config) {

@@ -71,7 +71,7 @@ FeatureColumn read_column(Reader& in, const std::string& path) {
   c.value_width = in.int64();
   c.cardinality = in.int64();
   c.embedding_dim = in.int64();
-  c.pooling = in.text();
+  c.pooling = parse_enum<Pooling>(in.text(), path + ": pooling of column '" + c.name + "'");
   check(c.rows >= 0 && c.code_width >= 0 && c.value_width >= 0,
         path + " is corrupt: column '" + c.name + "' has a negative size");
   c.codes.resize(in.count(c.rows * c.code_width, sizeof(int64_t)));
@@ -97,7 +97,7 @@ void write_feature_columns(const std::string& path, const std::vector<FeatureCol
     for (int64_t v : {c.rows, c.code_width, c.value_width, c.cardinality, c.embedding_dim}) {
       out.int64(v);
     }
-    out.text(c.pooling);
+    out.text(enum_name(c.pooling));
     out.bytes(c.codes.data(), c.codes.size() * sizeof(int64_t));
     out.bytes(c.values.data(), c.values.size() * sizeof(float));
   }

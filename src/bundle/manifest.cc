@@ -58,7 +58,8 @@ ModelConfig model_from_json(const json& j) {
 json compatibility_to_json(const std::vector<CompatibilitySpec>& specs) {
   json out = json::array();
   for (const auto& s : specs) {
-    out.push_back({{"name", s.name}, {"kind", s.kind}, {"user", s.user}, {"item", s.item}});
+    out.push_back(
+        {{"name", s.name}, {"kind", enum_name(s.kind)}, {"user", s.user}, {"item", s.item}});
   }
   return out;
 }
@@ -66,7 +67,8 @@ json compatibility_to_json(const std::vector<CompatibilitySpec>& specs) {
 std::vector<CompatibilitySpec> compatibility_from_json(const json& j) {
   std::vector<CompatibilitySpec> specs;
   for (const auto& s : j) {
-    specs.push_back({s.at("name").get<std::string>(), s.at("kind").get<std::string>(),
+    specs.push_back({s.at("name").get<std::string>(),
+                     parse_enum<CompatibilityKind>(s.at("kind").get<std::string>(), "kind"),
                      s.at("user").get<std::string>(), s.at("item").get<std::string>()});
   }
   return specs;
@@ -96,12 +98,12 @@ json schema_to_json(const std::vector<ColumnSchema>& schema) {
   json out = json::array();
   for (const auto& c : schema) {
     out.push_back({{"name", c.name},
-                   {"kind", feature_kind_name(c.kind)},
+                   {"kind", enum_name(c.kind)},
                    {"code_width", c.code_width},
                    {"value_width", c.value_width},
                    {"cardinality", c.cardinality},
                    {"embedding_dim", c.embedding_dim},
-                   {"pooling", c.pooling}});
+                   {"pooling", enum_name(c.pooling)}});
   }
   return out;
 }
@@ -111,12 +113,12 @@ std::vector<ColumnSchema> schema_from_json(const json& j) {
   for (const auto& c : j) {
     ColumnSchema column;
     column.name = c.at("name").get<std::string>();
-    column.kind = parse_feature_kind(c.at("kind").get<std::string>());
+    column.kind = parse_enum<FeatureKind>(c.at("kind").get<std::string>(), "kind");
     column.code_width = c.at("code_width").get<int64_t>();
     column.value_width = c.at("value_width").get<int64_t>();
     column.cardinality = c.at("cardinality").get<int64_t>();
     column.embedding_dim = c.at("embedding_dim").get<int64_t>();
-    column.pooling = c.at("pooling").get<std::string>();
+    column.pooling = parse_enum<Pooling>(c.at("pooling").get<std::string>(), "pooling");
     schema.push_back(column);
   }
   return schema;

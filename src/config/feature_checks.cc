@@ -22,16 +22,17 @@ std::string count(std::size_t n) { return std::to_string(n); }
 
 void check_columns(const FeatureSpec& spec, const std::string& label) {
   const std::size_t n = spec.columns.size();
-  if (is_one_of(spec.kind, {"id", "categorical", "numeric", "bucketized"})) {
-    check(n == 1, label + ".columns: a " + spec.kind + " feature reads exactly one column, got " +
-                      count(n));
+  if (spec.kind == FeatureKind::kId || spec.kind == FeatureKind::kCategorical ||
+      spec.kind == FeatureKind::kNumeric || spec.kind == FeatureKind::kBucketized) {
+    check(n == 1, label + ".columns: a " + enum_name(spec.kind) +
+                      " feature reads exactly one column, got " + count(n));
   }
-  if (spec.kind == "multi_hot") {
+  if (spec.kind == FeatureKind::kMultiHot) {
     check(spec.labels.empty() || spec.labels.size() == n,
           label + ".labels: " + count(spec.labels.size()) + " labels for " + count(n) +
               " flag columns; give one label per column");
   }
-  if (spec.kind == "value_confidence") {
+  if (spec.kind == FeatureKind::kValueConfidence) {
     check(spec.confidence_columns.size() == n,
           label + ".confidence_columns: " + count(spec.confidence_columns.size()) +
               " confidence columns for " + count(n) + " value columns; they must match");
@@ -39,7 +40,7 @@ void check_columns(const FeatureSpec& spec, const std::string& label) {
 }
 
 void check_kind_fields(const FeatureSpec& spec, const std::string& label) {
-  if (spec.kind == "bucketized") {
+  if (spec.kind == FeatureKind::kBucketized) {
     check(!spec.boundaries.empty(), label + ".boundaries: required for a bucketized feature");
     for (std::size_t i = 1; i < spec.boundaries.size(); ++i) {
       check(spec.boundaries[i] > spec.boundaries[i - 1],
@@ -48,7 +49,7 @@ void check_kind_fields(const FeatureSpec& spec, const std::string& label) {
                 format_float(spec.boundaries[i - 1]));
     }
   }
-  if (spec.kind == "vector") {
+  if (spec.kind == FeatureKind::kVector) {
     if (spec.file.empty()) {
       check(spec.vector_dim == 0 || spec.vector_dim == static_cast<int64_t>(spec.columns.size()),
             label + ".vector_dim: " + std::to_string(spec.vector_dim) + " does not match the " +
@@ -65,10 +66,11 @@ void check_predict_inputs(const std::vector<FeatureSpec>& specs,
                           const std::map<std::string, std::string>& kinds,
                           const std::string& side) {
   for (const FeatureSpec& spec : specs) {
-    if (spec.kind != "value_confidence") continue;
+    if (spec.kind != FeatureKind::kValueConfidence) continue;
     const std::string label = "features." + side + "." + spec.name;
-    check(spec.impute == "predict" || spec.predict_from.empty(),
-          label + ".predict_from: only used with impute: predict (impute is " + spec.impute + ")");
+    check(spec.impute == Impute::kPredict || spec.predict_from.empty(),
+          label + ".predict_from: only used with impute: predict (impute is " +
+              enum_name(spec.impute) + ")");
     for (const std::string& input : spec.predict_from) {
       auto found = kinds.find(input);
       check(found != kinds.end(),
@@ -90,13 +92,13 @@ std::map<std::string, std::string> finish_side(std::vector<FeatureSpec>* specs,
   for (FeatureSpec& spec : *specs) {
     const std::string label = "features." + side + "." + spec.name;
     check(!spec.name.empty(), "features." + side + ": a feature has no name");
-    check(kinds.emplace(spec.name, spec.kind).second,
+    check(kinds.emplace(spec.name, enum_name(spec.kind)).second,
           "features." + side + ": duplicate feature name '" + spec.name + "'");
     if (spec.columns.empty()) spec.columns = {spec.name};
     for (const Field<FeatureSpec>& field : feature_fields()) {
       field.validate(spec, label + "." + field.path);
     }
-    if (spec.kind == "id" && ++ids > 1) {
+    if (spec.kind == FeatureKind::kId && ++ids > 1) {
       throw Error("features." + side + ": at most one id feature per side, found a second ('" +
                   spec.name + "')");
     }
@@ -121,18 +123,19 @@ void check_derived(const std::vector<DerivedFeatureSpec>& derived,
     auto source = item_kinds.find(spec.source);
     check(source != item_kinds.end(),
           label + ".source: no item feature named '" + spec.source + "'");
-    if (spec.kind == "history") {
+    if (spec.kind == DerivedKind::kHistory) {
       check(is_one_of(source->second, {"id", "categorical"}),
             label + ".source: history needs an id or categorical item feature, '" + spec.source +
                 "' is " + source->second);
-    } else if (spec.kind == "item_mean") {
+    } else if (spec.kind == DerivedKind::kItemMean) {
       check(is_one_of(source->second, {"numeric", "bucketized"}),
             label + ".source: item_mean needs a numeric or bucketized item feature, '" +
                 spec.source + "' is " + source->second);
     } else {
       check(is_one_of(source->second, {"categorical", "multi_hot"}),
-            label + ".source: " + spec.kind + " needs a categorical or multi_hot item feature, '" +
-                spec.source + "' is " + source->second);
+            label + ".source: " + enum_name(spec.kind) +
+                " needs a categorical or multi_hot item feature, '" + spec.source + "' is " +
+                source->second);
     }
   }
 }
@@ -152,7 +155,7 @@ void check_compatibility(const std::vector<CompatibilitySpec>& specs,
                          std::map<std::string, std::string> user_kinds,
                          const std::vector<DerivedFeatureSpec>& derived,
                          const std::map<std::string, std::string>& item_kinds) {
-  for (const DerivedFeatureSpec& spec : derived) user_kinds[spec.name] = spec.kind;
+  for (const DerivedFeatureSpec& spec : derived) user_kinds[spec.name] = enum_name(spec.kind);
   std::set<std::string> names;
   for (const CompatibilitySpec& spec : specs) {
     const std::string label = "features.compatibility." + spec.name;

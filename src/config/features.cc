@@ -24,8 +24,8 @@ std::vector<std::string> field_keys(const std::vector<Field<Root>>& fields,
   return keys;
 }
 
-std::string kind_of(const FeatureSpec& spec) { return spec.kind; }
-std::string kind_of(const DerivedFeatureSpec& spec) { return spec.kind; }
+std::string kind_of(const FeatureSpec& spec) { return enum_name(spec.kind); }
+std::string kind_of(const DerivedFeatureSpec& spec) { return enum_name(spec.kind); }
 std::string kind_of(const CompatibilitySpec&) { return ""; }
 std::string kind_of(const TaskSpec&) { return ""; }
 

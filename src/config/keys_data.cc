@@ -7,18 +7,18 @@ namespace {
 void add_table_keys(FieldBuilder<Config, TableSpec> table, const std::string& what) {
   table.add("file", &TableSpec::file, any_value(),
             "File of the " + what + ", relative to data.dir or absolute (\"\" = none).");
-  table.add("format", &TableSpec::format, one_of({"auto", "csv", "tsv", "pipe"}),
+  table.add("format", &TableSpec::format, any_value(),
             "Field separator: comma, tab, '|', or guessed from the first line (auto).");
   table.add("header", &TableSpec::header, any_value(),
             "Whether the first line holds the column names.");
   table.add("columns", &TableSpec::columns, any_value(),
             "Column names, in file order; required when header is false, else renames.");
-  table.add("encoding", &TableSpec::encoding, one_of({"utf-8", "latin-1"}),
+  table.add("encoding", &TableSpec::encoding, any_value(),
             "Text encoding; latin-1 text is converted to UTF-8 on reading.");
   table.add("id_column", &TableSpec::id_column, any_value(),
             "Column holding the user or item id (feature tables; \"\" = data.user_column "
             "or data.item_column).");
-  table.add("on_error", &TableSpec::on_error, one_of({"fail", "skip"}),
+  table.add("on_error", &TableSpec::on_error, any_value(),
             "Malformed rows stop the run (fail) or are skipped and counted (skip).");
 }
 

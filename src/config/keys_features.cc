@@ -14,9 +14,7 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
                                            [](FeatureSpec& s) -> FeatureSpec& { return s; });
   f.add("name", &FeatureSpec::name, any_value(),
         "Unique name of the feature on its side (required).");
-  f.add("kind", &FeatureSpec::kind,
-        one_of({"id", "categorical", "multi_hot", "numeric", "bucketized", "vector",
-                "value_confidence"}),
+  f.add("kind", &FeatureSpec::kind, any_value(),
         "How the feature is encoded (required; see the kinds below).");
   f.add("columns", &FeatureSpec::columns, any_value(),
         "Source columns of the users or items table ([] = a column named like the feature).");
@@ -28,7 +26,7 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
         "Separator of several values in one column.", {"multi_hot"});
   f.add("max_length", &FeatureSpec::max_length, between(1, 1024),
         "At most this many values per row are kept.", {"multi_hot"});
-  f.add("pooling", &FeatureSpec::pooling, one_of({"mean", "sum"}),
+  f.add("pooling", &FeatureSpec::pooling, any_value(),
         "How the value embeddings of a row are combined.", {"multi_hot"});
   f.add("labels", &FeatureSpec::labels, any_value(),
         "With several 0/1 flag columns: the value each column stands for ([] = column names).",
@@ -36,10 +34,10 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
   f.add("prefix", &FeatureSpec::prefix, at_least(0),
         "Keep only the first N characters of the value (0 = all), e.g. zip code areas.",
         {"categorical"});
-  f.add("extract", &FeatureSpec::extract, one_of({"", "year"}),
-        "Parse the number from text: year = the last 4-digit number (\"\" = plain number).",
+  f.add("extract", &FeatureSpec::extract, any_value(),
+        "Parse the number from text: year = the last 4-digit number, none = a plain number.",
         {"numeric", "bucketized"});
-  f.add("scale", &FeatureSpec::scale, one_of({"standard", "minmax", "none"}),
+  f.add("scale", &FeatureSpec::scale, any_value(),
         "Scaling fitted on training rows: z-score, to [0, 1], or none.", kNumbers);
   f.add("log1p", &FeatureSpec::log1p, any_value(),
         "Apply log(1 + x) before scaling (x must be > -1).", kNumbers);
@@ -53,7 +51,7 @@ std::vector<Field<FeatureSpec>> build_feature_fields() {
         "Length of each vector (0 = number of columns; required with file).", {"vector"});
   f.add("confidence_columns", &FeatureSpec::confidence_columns, any_value(),
         "One confidence column in [0, 1] per value column (required).", {"value_confidence"});
-  f.add("impute", &FeatureSpec::impute, one_of({"median", "predict"}),
+  f.add("impute", &FeatureSpec::impute, any_value(),
         "Missing values: the training median (confidence 0), or predicted from the side's "
         "other features by ridge regression (confidence from the predictor's held-out R^2).",
         {"value_confidence"});
@@ -74,7 +72,7 @@ std::vector<Field<DerivedFeatureSpec>> build_derived_fields() {
       &fields, "", [](DerivedFeatureSpec& s) -> DerivedFeatureSpec& { return s; });
   f.add("name", &DerivedFeatureSpec::name, any_value(),
         "Unique name among the user features (required).");
-  f.add("kind", &DerivedFeatureSpec::kind, one_of({"item_mean", "share", "diversity", "history"}),
+  f.add("kind", &DerivedFeatureSpec::kind, any_value(),
         "What is computed from the user's training interactions (required).");
   f.add("source", &DerivedFeatureSpec::source, any_value(),
         "The item feature it aggregates (required).");
@@ -95,7 +93,7 @@ std::vector<Field<CompatibilitySpec>> build_compatibility_fields() {
       &fields, "", [](CompatibilitySpec& s) -> CompatibilitySpec& { return s; });
   f.add("name", &CompatibilitySpec::name, any_value(),
         "Unique name of the pair feature (required).");
-  f.add("kind", &CompatibilitySpec::kind, one_of({"abs_diff", "diff", "product"}),
+  f.add("kind", &CompatibilitySpec::kind, any_value(),
         "How the two values are combined (required).");
   f.add("user", &CompatibilitySpec::user, any_value(),
         "A numeric or bucketized user feature, declared or derived (required).");

@@ -27,7 +27,7 @@ void register_serve_keys(ConfigRegistry& registry) {
             "how long an idle keep-alive connection stays open.");
   serve.add("max_limit", &ServeConfig::max_limit, at_least(1),
             "Largest number of recommendations one request may ask for.");
-  serve.add("unknown_user", &ServeConfig::unknown_user, one_of({"cold_start", "reject"}),
+  serve.add("unknown_user", &ServeConfig::unknown_user, any_value(),
             "A recommendation request for a user id the service has never seen: cold_start "
             "serves it from its user_type (when given) or the popular items, reject answers "
             "404.");
@@ -51,7 +51,7 @@ void register_serve_keys(ConfigRegistry& registry) {
              "or d: \"30m\", \"1d\"); 0 = off. Each trains a candidate on the data files "
              "and the store's users, items and events (less the held-out ones) and swaps it "
              "in when the evaluation gate passes (docs/serving.md).");
-  update.add("mode", &UpdateConfig::mode, one_of({"full", "incremental"}),
+  update.add("mode", &UpdateConfig::mode, any_value(),
              "full trains from scratch; incremental starts from the live bundle's weights "
              "(warm start).");
   update.add("holdout", &UpdateConfig::holdout, any_value(),

@@ -7,8 +7,8 @@
 #include "config/registry.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
-#include "util/fs.h"
 #include "towerrec/suggest.h"
+#include "util/fs.h"
 
 namespace towerrec {
 namespace config {
@@ -92,7 +92,7 @@ void check_eval_feature(const FeaturesConfig& features, const std::string& key,
   if (name.empty()) return;
   std::string valid;
   for (const FeatureSpec& spec : features.item) {
-    if (spec.kind != "categorical" && spec.kind != "multi_hot") continue;
+    if (spec.kind != FeatureKind::kCategorical && spec.kind != FeatureKind::kMultiHot) continue;
     if (spec.name == name) return;
     valid += (valid.empty() ? "" : ", ") + spec.name;
   }
@@ -110,8 +110,11 @@ void check_cross_keys(const Config& config) {
   check(serve.weight_two_tower + serve.weight_collaborative + serve.weight_content > 0,
         "serve.weight_two_tower, serve.weight_collaborative, serve.weight_content: at least "
         "one blend weight must be > 0");
-  check(config.split.method.rfind("temporal", 0) != 0 || !config.data.timestamp_column.empty(),
-        "split.method '" + config.split.method + "' needs data.timestamp_column to be set");
+  const bool temporal = config.split.method == SplitMethod::kTemporalGlobal ||
+                        config.split.method == SplitMethod::kTemporalLastN;
+  check(!temporal || !config.data.timestamp_column.empty(),
+        "split.method '" + std::string(enum_name(config.split.method)) +
+            "' needs data.timestamp_column to be set");
   for (const auto& [side, tower] :
        {std::pair{"user", &config.model.user_tower}, std::pair{"item", &config.model.item_tower}}) {
     check(tower->dropouts.empty() || tower->dropouts.size() == tower->hidden.size(),

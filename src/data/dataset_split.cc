@@ -44,7 +44,8 @@ void assign_splits(const SplitConfig& split, const InteractionTable& table, Data
       split_rows(input, positives, split.method, split.test_ratio, split.last_n, split.seed);
   SplitParts inner{outer.train, {}};
   if (split.validation_ratio > 0) {
-    const std::string method = split.method == "none" ? "random" : split.method;
+    const SplitMethod method =
+        split.method == SplitMethod::kNone ? SplitMethod::kRandom : split.method;
     inner =
         split_rows(input, outer.train, method, split.validation_ratio, split.last_n, split.seed);
   }

@@ -137,17 +137,17 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
   for (const auto& spec : specs) {
     const FeatureColumn& source = find_source(spec, item_features);
     FeatureColumn column;
-    if (spec.kind == "history") {
+    if (spec.kind == DerivedKind::kHistory) {
       DerivedFeatureState history;
       out.push_back(history_column(spec, source, items, train, n_users, &history));
       stats->push_back({{"name", spec.name},
-                        {"kind", spec.kind},
+                        {"kind", enum_name(spec.kind)},
                         {"source", spec.source},
                         {"width", history.width}});
       state->push_back(std::move(history));
       continue;
     }
-    if (spec.kind == "item_mean") {
+    if (spec.kind == DerivedKind::kItemMean) {
       check(source.value_width == 1 && !source.values.empty(),
             "derived feature '" + spec.name + "': source '" + spec.source +
                 "' is not a numeric item feature");
@@ -156,21 +156,19 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
           train, n_users, 1, [&](int64_t item, double* acc) { acc[0] += source.values[item]; },
           &sums);
       column = finish(spec.name, FeatureKind::kNumeric, 1, std::move(sums), counts, &fallback);
-    } else if (spec.kind == "share") {
+    } else if (spec.kind == DerivedKind::kShare) {
       column = share_column(spec, source, train, n_users);
-    } else if (spec.kind == "diversity") {
+    } else if (spec.kind == DerivedKind::kDiversity) {
       const FeatureColumn shares = share_column(spec, source, train, n_users);
-      column = {spec.name, FeatureKind::kNumeric, n_users, 0, 1, {}, {}, 0, 0, "mean", {}};
+      column = {spec.name, FeatureKind::kNumeric, n_users, 0, 1, {}, {}, 0, 0, Pooling::kMean, {}};
       column.values.resize(static_cast<size_t>(n_users));
       for (int64_t u = 0; u < n_users; ++u) {
         column.values[u] = static_cast<float>(
             entropy(shares.values.data() + u * shares.value_width, shares.value_width));
       }
     } else {
-      throw Error("derived feature '" + spec.name +
-                  "': kind must be item_mean, share or "
-                  "diversity, not '" +
-                  spec.kind + "'");
+      throw InternalError("derived feature '" + spec.name + "': kind " + enum_name(spec.kind) +
+                          " is not computed here");
     }
     const std::vector<double> mean = fill_defaults(train, &column);
     std::vector<double> all(column.values.begin(), column.values.end());
@@ -183,7 +181,7 @@ std::vector<FeatureColumn> derive_user_features(const std::vector<DerivedFeature
     fitted.default_values = mean;
     state->push_back(std::move(fitted));
     stats->push_back({{"name", spec.name},
-                      {"kind", spec.kind},
+                      {"kind", enum_name(spec.kind)},
                       {"source", spec.source},
                       {"mean", s.mean},
                       {"std", s.std},
@@ -236,14 +234,14 @@ std::vector<FeatureColumn> derived_for_rows(const std::vector<DerivedFeatureStat
                                             const RawTable& raw) {
   std::vector<FeatureColumn> out;
   for (const auto& spec : state) {
-    if (spec.kind == "history") {
+    if (spec.kind == DerivedKind::kHistory) {
       out.push_back(history_for_rows(spec, raw));
       continue;
     }
     FeatureColumn column;
     column.name = spec.name;
     const int64_t width = spec.width;
-    column.kind = spec.kind == "share" ? FeatureKind::kVector : FeatureKind::kNumeric;
+    column.kind = spec.kind == DerivedKind::kShare ? FeatureKind::kVector : FeatureKind::kNumeric;
     column.rows = raw.rows;
     column.value_width = width;
     check(static_cast<int64_t>(spec.default_values.size()) == width,

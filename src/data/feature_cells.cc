@@ -20,11 +20,9 @@ bool is_missing_text(std::string_view text) {
 
 bool is_blank(std::string_view text) { return trim(text).empty(); }
 
-bool numeric_cell(const RawTable& raw, int column, int64_t row, const std::string& extract,
-                  double* out) {
+bool numeric_cell(const RawTable& raw, int column, int64_t row, Extract extract, double* out) {
   const std::string& text = raw.cells[column][row];
-  if (extract == "year") return extract_year(text, out);
-  check(extract.empty(), "unknown extract '" + extract + "' (expected year or nothing)");
+  if (extract == Extract::kYear) return extract_year(text, out);
   if (is_missing_text(text)) return false;
   if (parse_double(text, out)) return true;
   throw Error(raw.where(row, raw.names[column]) + ": cannot parse '" + text + "' as a number");

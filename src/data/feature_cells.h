@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/raw_table.h"
+#include "towerrec/config.h"
 
 namespace towerrec::data {
 
@@ -15,10 +16,9 @@ bool is_missing_text(std::string_view text);
 // Only an empty (or all-space) cell is a missing category: "none" may be a real value.
 bool is_blank(std::string_view text);
 
-// The numeric value of a cell; false when missing (or no year found with extract
-// "year"). Throws Error naming file, line and column when the text is not a number.
-bool numeric_cell(const RawTable& raw, int column, int64_t row, const std::string& extract,
-                  double* out);
+// The numeric value of a cell; false when missing (or no year found with Extract::kYear).
+// Throws Error naming file, line and column when the text is not a number.
+bool numeric_cell(const RawTable& raw, int column, int64_t row, Extract extract, double* out);
 
 // The first n UTF-8 characters of text (all when n <= 0).
 std::string utf8_prefix(const std::string& text, int64_t n);

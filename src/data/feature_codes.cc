@@ -40,7 +40,7 @@ std::unordered_map<std::string, int64_t> code_table(const FeatureState& state) {
 FeatureState base_state(const FeatureSpec& spec) {
   FeatureState state;
   state.name = spec.name;
-  state.kind = parse_feature_kind(spec.kind);
+  state.kind = spec.kind;
   state.dim = spec.dim;
   return state;
 }
@@ -91,7 +91,7 @@ std::vector<std::string> multi_hot_columns(const FeatureSpec& spec) {
 }
 
 std::string single_column(const FeatureSpec& spec) {
-  check(spec.columns.size() <= 1, "feature '" + spec.name + "' (" + spec.kind +
+  check(spec.columns.size() <= 1, "feature '" + spec.name + "' (" + enum_name(spec.kind) +
                                       ") reads one column, got " +
                                       std::to_string(spec.columns.size()));
   return spec.columns.empty() ? spec.name : spec.columns[0];
@@ -125,8 +125,6 @@ FeatureState fit_multi_hot(const FeatureSpec& spec, const RawTable& raw,
                            const std::vector<int64_t>& fit_rows) {
   check(spec.min_count >= 1, "feature '" + spec.name + "': min_count must be >= 1");
   check(spec.max_length >= 1, "feature '" + spec.name + "': max_length must be >= 1");
-  check(spec.pooling == "mean" || spec.pooling == "sum",
-        "feature '" + spec.name + "': pooling must be mean or sum, not '" + spec.pooling + "'");
   FeatureState state = base_state(spec);
   const std::vector<std::string> columns = multi_hot_columns(spec);
   check(spec.labels.empty() || spec.labels.size() == columns.size(),

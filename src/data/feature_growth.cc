@@ -28,10 +28,10 @@ FeatureState grow_vocabulary(const FeatureState& base, const FeatureState& fresh
 
 FeatureState grow_feature(const FeatureState& base, const FeatureSpec& spec, const RawTable& raw,
                           const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
-  const FeatureKind kind = parse_feature_kind(spec.kind);
+  const FeatureKind kind = spec.kind;
   check(base.name == spec.name && base.kind == kind,
-        "warm start: feature '" + spec.name + "' (" + spec.kind + ") is '" + base.name + "' (" +
-            feature_kind_name(base.kind) + ") in the base model");
+        "warm start: feature '" + spec.name + "' (" + enum_name(spec.kind) + ") is '" + base.name +
+            "' (" + enum_name(base.kind) + ") in the base model");
   switch (kind) {
     case FeatureKind::kId:
       return fit_feature(spec, raw, fit_rows, ctx);
@@ -53,7 +53,7 @@ void keep_base_widths(const std::vector<DerivedFeatureState>& base,
     DerivedFeatureState& state = (*states)[k];
     FeatureColumn& column = (*columns)[k];
     const int64_t width = base[k].width;
-    if (state.kind != "share" || state.width <= width) continue;
+    if (state.kind != DerivedKind::kShare || state.width <= width) continue;
     std::vector<float> kept(static_cast<size_t>(column.rows * width));
     for (int64_t r = 0; r < column.rows; ++r) {
       for (int64_t j = 0; j < width; ++j) kept[r * width + j] = column.values[r * state.width + j];

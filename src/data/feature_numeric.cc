@@ -13,7 +13,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::vector<double> present_values(const RawTable& raw, int column, const std::string& extract,
+std::vector<double> present_values(const RawTable& raw, int column, Extract extract,
                                    const std::vector<int64_t>& rows) {
   std::vector<double> values;
   values.reserve(rows.size());
@@ -48,7 +48,7 @@ FeatureState fit_numeric(const FeatureSpec& spec, const RawTable& raw,
                          const std::vector<int64_t>& fit_rows) {
   FeatureState state;
   state.name = spec.name;
-  state.kind = parse_feature_kind(spec.kind);
+  state.kind = spec.kind;
   state.dim = spec.dim;
   state.column = single_column(spec);
   state.extract = spec.extract;
@@ -66,7 +66,7 @@ FeatureState fit_numeric(const FeatureSpec& spec, const RawTable& raw,
 void encode_numeric(const FeatureState& state, const RawTable& raw, FeatureColumn* out,
                     Json* stats) {
   const int c = require_column(raw, state.column, state.name);
-  const std::string& extract = state.extract;
+  const Extract extract = state.extract;
   const NumericTransform t(state.scaler);
   const bool buckets = state.kind == FeatureKind::kBucketized;
   const std::vector<double>& edges = state.boundaries;

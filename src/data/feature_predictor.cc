@@ -125,7 +125,7 @@ void FeaturePredictor::lay_out(const std::vector<const FeatureColumn*>& inputs,
         break;
       }
       default:
-        throw Error("feature '" + column->name + "' (" + feature_kind_name(column->kind) +
+        throw Error("feature '" + column->name + "' (" + enum_name(column->kind) +
                     ") cannot be an input of a feature predictor");
     }
     width_ += input.width();

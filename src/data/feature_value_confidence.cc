@@ -29,7 +29,7 @@ PredictionTargets read_values(const FeatureState& state, const RawTable& raw,
                               std::vector<double>* present) {
   const std::vector<std::string>& columns = state.columns;
   const std::vector<std::string>& confidences = state.confidence_columns;
-  const std::string& extract = state.extract;
+  const Extract extract = state.extract;
   const std::vector<NumericTransform> transforms = transforms_of(state);
   PredictionTargets t;
   t.columns = static_cast<int64_t>(columns.size());
@@ -43,7 +43,7 @@ PredictionTargets read_values(const FeatureState& state, const RawTable& raw,
       double v = 0, confidence = 1;
       if (!numeric_cell(raw, c, r, extract, &v)) continue;
       if (present) present->push_back(v);
-      if (cc >= 0 && !numeric_cell(raw, cc, r, "", &confidence)) confidence = 1;
+      if (cc >= 0 && !numeric_cell(raw, cc, r, Extract::kNone, &confidence)) confidence = 1;
       t.values[r * t.columns + j] = transforms[j].apply(v);
       t.weights[r * t.columns + j] = std::clamp(confidence, 0.0, 1.0);
     }
@@ -118,7 +118,7 @@ FeatureState fit_value_confidence(const FeatureSpec& spec, const RawTable& raw,
     }
     state.scalers.push_back(NumericTransform::fit(values, spec).state());
   }
-  if (spec.impute != "predict") return state;
+  if (spec.impute != Impute::kPredict) return state;
   check(!spec.predict_from.empty(), "feature '" + spec.name + "': impute: predict needs inputs");
   const auto inputs = encoded_inputs(spec.predict_from, ctx, spec.name);
   const PredictionTargets targets = read_values(state, raw, nullptr);

@@ -123,7 +123,7 @@ void encode_vector(const FeatureState& state, const RawTable& raw, const Feature
       bool any = false;
       for (int64_t k = 0; k < dim; ++k) {
         double v = 0;
-        if (numeric_cell(raw, cols[k], r, "", &v)) {
+        if (numeric_cell(raw, cols[k], r, Extract::kNone, &v)) {
           out->values[r * dim + k] = static_cast<float>(v);
           any = true;
         }

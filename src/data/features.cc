@@ -8,7 +8,7 @@
 namespace towerrec::data {
 
 std::vector<std::string> feature_source_columns(const FeatureSpec& spec) {
-  switch (parse_feature_kind(spec.kind)) {
+  switch (spec.kind) {
     case FeatureKind::kId:
       return {};
     case FeatureKind::kMultiHot:
@@ -26,7 +26,7 @@ std::vector<std::string> feature_source_columns(const FeatureSpec& spec) {
 }
 
 bool is_predicted(const FeatureSpec& spec) {
-  return spec.kind == "value_confidence" && spec.impute == "predict";
+  return spec.kind == FeatureKind::kValueConfidence && spec.impute == Impute::kPredict;
 }
 
 bool is_predicted(const FeatureState& state) { return state.predictor.has_value(); }
@@ -34,7 +34,7 @@ bool is_predicted(const FeatureState& state) { return state.predictor.has_value(
 namespace {
 
 bool usable_input(const FeatureSpec& spec) {
-  switch (parse_feature_kind(spec.kind)) {
+  switch (spec.kind) {
     case FeatureKind::kCategorical:
     case FeatureKind::kMultiHot:
     case FeatureKind::kNumeric:
@@ -68,7 +68,8 @@ std::vector<std::string> predictor_inputs(const FeatureSpec& spec,
     const std::string shared = shared_column(spec, other);
     if (declared) {
       check(usable_input(other), "feature '" + spec.name + "': predict_from input '" + other.name +
-                                     "' is " + other.kind + ", which a predictor cannot use");
+                                     "' is " + enum_name(other.kind) +
+                                     ", which a predictor cannot use");
       check(shared.empty(), "feature '" + spec.name + "': predict_from input '" + other.name +
                                 "' reads column '" + shared + "', one of the predicted columns");
     } else if (!usable_input(other) || !shared.empty()) {
@@ -87,7 +88,7 @@ std::vector<std::string> predictor_inputs(const FeatureSpec& spec,
 FeatureState fit_feature(const FeatureSpec& spec, const RawTable& raw,
                          const std::vector<int64_t>& fit_rows, const FeatureContext& ctx) {
   check(!spec.name.empty(), "a feature has no name");
-  switch (parse_feature_kind(spec.kind)) {
+  switch (spec.kind) {
     case FeatureKind::kId:
       return fit_id(spec, ctx);
     case FeatureKind::kCategorical:
@@ -102,7 +103,7 @@ FeatureState fit_feature(const FeatureSpec& spec, const RawTable& raw,
     case FeatureKind::kValueConfidence:
       return fit_value_confidence(spec, raw, fit_rows, ctx);
   }
-  throw Error(ErrorCode::kInternal, "unhandled feature kind " + spec.kind);
+  throw InternalError("unhandled feature kind " + std::string(enum_name(spec.kind)));
 }
 
 FeatureColumn encode_feature(const FeatureState& state, const RawTable& raw,
@@ -134,7 +135,7 @@ FeatureColumn encode_feature(const FeatureState& state, const RawTable& raw,
       encode_value_confidence(state, raw, ctx, &out, stats);
       break;
   }
-  if (stats) (*stats)["kind"] = feature_kind_name(out.kind);
+  if (stats) (*stats)["kind"] = enum_name(out.kind);
   return out;
 }
 

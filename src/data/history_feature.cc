@@ -20,7 +20,7 @@ FeatureColumn empty_column(const std::string& name, int64_t rows, int64_t width,
   column.codes.assign(static_cast<size_t>(rows * width), -1);
   column.cardinality = cardinality;
   column.embedding_dim = dim;
-  column.pooling = "mean";
+  column.pooling = Pooling::kMean;
   return column;
 }
 

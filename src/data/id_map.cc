@@ -38,42 +38,4 @@ void Interactions::push_back(int64_t u, int64_t i, float lab, float w, float r, 
   timestamp.push_back(ts);
 }
 
-FeatureKind parse_feature_kind(const std::string& name) {
-  static const std::pair<const char*, FeatureKind> kKinds[] = {
-      {"id", FeatureKind::kId},
-      {"categorical", FeatureKind::kCategorical},
-      {"multi_hot", FeatureKind::kMultiHot},
-      {"numeric", FeatureKind::kNumeric},
-      {"bucketized", FeatureKind::kBucketized},
-      {"vector", FeatureKind::kVector},
-      {"value_confidence", FeatureKind::kValueConfidence},
-  };
-  for (const auto& [text, kind] : kKinds) {
-    if (name == text) return kind;
-  }
-  throw Error("unknown feature kind '" + name +
-              "' (expected id, categorical, multi_hot, numeric, bucketized, vector or "
-              "value_confidence)");
-}
-
-const char* feature_kind_name(FeatureKind kind) {
-  switch (kind) {
-    case FeatureKind::kId:
-      return "id";
-    case FeatureKind::kCategorical:
-      return "categorical";
-    case FeatureKind::kMultiHot:
-      return "multi_hot";
-    case FeatureKind::kNumeric:
-      return "numeric";
-    case FeatureKind::kBucketized:
-      return "bucketized";
-    case FeatureKind::kVector:
-      return "vector";
-    case FeatureKind::kValueConfidence:
-      return "value_confidence";
-  }
-  return "?";
-}
-
 }  // namespace towerrec

@@ -13,7 +13,7 @@ namespace {
 // The values of one row, as the feature's encoder would see them before its vocabulary.
 std::vector<std::string> row_values(const FeatureSpec& spec, const RawTable& raw,
                                     const std::vector<int>& columns, int64_t row) {
-  if (spec.kind == "categorical") {
+  if (spec.kind == FeatureKind::kCategorical) {
     const std::string& cell = raw.cells[columns[0]][row];
     if (is_blank(cell)) return {};
     return {utf8_prefix(cell, spec.prefix)};
@@ -29,7 +29,7 @@ std::vector<std::string> row_values(const FeatureSpec& spec, const RawTable& raw
 }  // namespace
 
 ItemValues item_values(const FeatureSpec& spec, const RawTable& raw) {
-  const std::vector<std::string> names = spec.kind == "categorical"
+  const std::vector<std::string> names = spec.kind == FeatureKind::kCategorical
                                              ? std::vector<std::string>{single_column(spec)}
                                              : multi_hot_columns(spec);
   std::vector<int> columns;

@@ -43,9 +43,6 @@ double safe_log1p(double x) { return std::log1p(std::max(x, 0.0)); }
 }  // namespace
 
 NumericTransform NumericTransform::fit(const std::vector<double>& values, const FeatureSpec& spec) {
-  check(spec.scale == "standard" || spec.scale == "minmax" || spec.scale == "none",
-        "feature '" + spec.name + "': scale must be standard, minmax or none, not '" + spec.scale +
-            "'");
   check(spec.clip_std >= 0, "feature '" + spec.name + "': clip_std must be >= 0");
   ScalerState t;
   t.median = median_of(values);
@@ -64,10 +61,10 @@ NumericTransform NumericTransform::fit(const std::vector<double>& values, const 
     shaped.push_back(t.log1p ? safe_log1p(v) : v);
   }
   const NumericStats s = numeric_stats(shaped);
-  if (spec.scale == "standard") {
+  if (spec.scale == Scale::kStandard) {
     t.shift = s.mean;
     t.factor = s.std > 0 ? 1.0 / s.std : 1.0;
-  } else if (spec.scale == "minmax") {
+  } else if (spec.scale == Scale::kMinMax) {
     t.shift = s.min;
     t.factor = s.max > s.min ? 1.0 / (s.max - s.min) : 1.0;
   }

@@ -60,10 +60,10 @@ std::vector<std::string> needed_columns(const Side& side, const std::string& ext
 std::vector<std::string> numeric_columns(const Side& side) {
   std::vector<std::string> columns;
   for (const auto& spec : *side.specs) {
-    const FeatureKind kind = parse_feature_kind(spec.kind);
+    const FeatureKind kind = spec.kind;
     const bool numbers = (kind == FeatureKind::kNumeric || kind == FeatureKind::kBucketized ||
                           kind == FeatureKind::kValueConfidence) &&
-                         spec.extract.empty();
+                         spec.extract == Extract::kNone;
     if (!numbers && !(kind == FeatureKind::kVector && spec.file.empty())) continue;
     for (const auto& c : data::feature_source_columns(spec)) {
       if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
@@ -140,10 +140,10 @@ void fill_item_text(const Config& config, const Side& items, Dataset* dataset) {
     for (const auto& c : data::feature_source_columns(spec)) {
       dataset->item_raw[c] = raw.cells[raw.find(c)];
     }
-    if (spec.kind == "categorical" || spec.kind == "multi_hot") {
+    if (spec.kind == FeatureKind::kCategorical || spec.kind == FeatureKind::kMultiHot) {
       dataset->item_values[spec.name] = data::item_values(spec, raw);
     }
-    if (spec.kind != "multi_hot" || spec.labels.empty()) continue;
+    if (spec.kind != FeatureKind::kMultiHot || spec.labels.empty()) continue;
     std::vector<std::string> joined(raw.rows);
     const auto columns = data::feature_source_columns(spec);
     for (size_t k = 0; k < columns.size(); ++k) {
@@ -208,7 +208,7 @@ void fill_report(const Config& config, const data::InteractionTable& table,
                                               {"positives", task_positives}};
   }
   j["density"] = cells > 0 ? static_cast<double>(table.rows.size()) / cells : 0.0;
-  j["split"] = {{"method", config.split.method},
+  j["split"] = {{"method", enum_name(config.split.method)},
                 {"seed", config.split.seed},
                 {"train", d.train.size()},
                 {"validation", d.validation.size()},
@@ -244,8 +244,8 @@ PipelineOutput build(const Config& config, const InputTables& tables,
   read_side(config.data, config.data.item_title_column, &items);
   data::check_extra_items(table, items.stats, d.items);
   data::assign_splits(config.split, table, &d);
-  spdlog::debug("split {}: {} training, {} validation, {} test interactions", config.split.method,
-                d.train.size(), d.validation.size(), d.test.size());
+  spdlog::debug("split {}: {} training, {} validation, {} test interactions",
+                enum_name(config.split.method), d.train.size(), d.validation.size(), d.test.size());
 
   Json details;
   Json& stats = details["features"];

@@ -14,10 +14,19 @@ using Json = nlohmann::json;
 constexpr const char* kFormat = "towerrec.preprocessing";
 constexpr int kVersion = 1;
 
+// The file spells "no extraction" as "" (as every bundle written so far does).
+const char* extract_text(Extract extract) {
+  return extract == Extract::kNone ? "" : enum_name(extract);
+}
+
+Extract extract_of(const std::string& text) {
+  return text.empty() ? Extract::kNone : parse_enum<Extract>(text, "extract");
+}
+
 Json scaler_json(const ScalerState& s) {
   Json j = {{"median", s.median},
             {"log1p", s.log1p},
-            {"scale", s.scale},
+            {"scale", enum_name(s.scale)},
             {"shift", s.shift},
             {"factor", s.factor}};
   if (s.clip) j["clip"] = {s.clip_lo, s.clip_hi};
@@ -28,7 +37,7 @@ ScalerState scaler_of(const Json& j) {
   ScalerState s;
   s.median = j.at("median").get<double>();
   s.log1p = j.at("log1p").get<bool>();
-  s.scale = j.at("scale").get<std::string>();
+  s.scale = parse_enum<Scale>(j.at("scale").get<std::string>(), "scale");
   s.shift = j.at("shift").get<double>();
   s.factor = j.at("factor").get<double>();
   if (j.contains("clip")) {
@@ -93,7 +102,7 @@ void vocabulary_json(const FeatureState& f, Json* j) {
 }
 
 Json feature_json(const FeatureState& f) {
-  Json j = {{"name", f.name}, {"kind", feature_kind_name(f.kind)}};
+  Json j = {{"name", f.name}, {"kind", enum_name(f.kind)}};
   switch (f.kind) {
     case FeatureKind::kId:
       j.update({{"dim", f.dim}, {"column", f.column}, {"cardinality", f.cardinality}});
@@ -108,14 +117,14 @@ Json feature_json(const FeatureState& f) {
                 {"labels", f.labels},
                 {"separator", f.separator},
                 {"max_length", f.max_length},
-                {"pooling", f.pooling}});
+                {"pooling", enum_name(f.pooling)}});
       vocabulary_json(f, &j);
       break;
     case FeatureKind::kNumeric:
     case FeatureKind::kBucketized:
       j.update({{"dim", f.dim},
                 {"column", f.column},
-                {"extract", f.extract},
+                {"extract", extract_text(f.extract)},
                 {"transform", scaler_json(f.scaler)}});
       if (f.kind == FeatureKind::kBucketized) {
         j.update({{"boundaries", f.boundaries}, {"cardinality", f.cardinality}});
@@ -128,7 +137,7 @@ Json feature_json(const FeatureState& f) {
     case FeatureKind::kValueConfidence:
       j.update({{"columns", f.columns},
                 {"confidence_columns", f.confidence_columns},
-                {"extract", f.extract},
+                {"extract", extract_text(f.extract)},
                 {"transforms", Json::array()}});
       for (const auto& s : f.scalers) j["transforms"].push_back(scaler_json(s));
       if (f.predictor) {
@@ -145,7 +154,7 @@ using Strings = std::vector<std::string>;
 FeatureState feature_of(const Json& j) {
   FeatureState f;
   f.name = j.at("name").get<std::string>();
-  f.kind = parse_feature_kind(j.at("kind").get<std::string>());
+  f.kind = parse_enum<FeatureKind>(j.at("kind").get<std::string>(), "kind");
   f.dim = j.value("dim", int64_t{0});
   f.cardinality = j.value("cardinality", int64_t{0});
   f.column = j.value("column", std::string());
@@ -156,8 +165,8 @@ FeatureState feature_of(const Json& j) {
   if (j.contains("labels")) f.labels = j["labels"].get<Strings>();
   f.separator = j.value("separator", std::string());
   f.max_length = j.value("max_length", int64_t{0});
-  f.pooling = j.value("pooling", std::string());
-  f.extract = j.value("extract", std::string());
+  f.pooling = parse_enum<Pooling>(j.value("pooling", "mean"), "pooling");
+  f.extract = extract_of(j.value("extract", std::string()));
   if (j.contains("transform")) f.scaler = scaler_of(j["transform"]);
   if (j.contains("boundaries")) f.boundaries = j["boundaries"].get<std::vector<double>>();
   f.file = j.value("file", std::string());
@@ -175,8 +184,9 @@ FeatureState feature_of(const Json& j) {
 }
 
 Json derived_json(const DerivedFeatureState& d) {
-  Json j = {{"name", d.name}, {"kind", d.kind}, {"source", d.source}, {"width", d.width}};
-  if (d.kind == "history") {
+  Json j = {
+      {"name", d.name}, {"kind", enum_name(d.kind)}, {"source", d.source}, {"width", d.width}};
+  if (d.kind == DerivedKind::kHistory) {
     j.update({{"cardinality", d.cardinality}, {"dim", d.dim}, {"item_codes", d.item_codes}});
   } else {
     j["default"] = d.default_values;
@@ -187,10 +197,10 @@ Json derived_json(const DerivedFeatureState& d) {
 DerivedFeatureState derived_of(const Json& j) {
   DerivedFeatureState d;
   d.name = j.at("name").get<std::string>();
-  d.kind = j.at("kind").get<std::string>();
+  d.kind = parse_enum<DerivedKind>(j.at("kind").get<std::string>(), "kind");
   d.source = j.at("source").get<std::string>();
   d.width = j.at("width").get<int64_t>();
-  if (d.kind == "history") {
+  if (d.kind == DerivedKind::kHistory) {
     d.cardinality = j.at("cardinality").get<int64_t>();
     d.dim = j.at("dim").get<int64_t>();
     d.item_codes = j.at("item_codes").get<std::map<std::string, int64_t>>();

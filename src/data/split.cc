@@ -131,30 +131,37 @@ SplitParts keep_single_rows_in_train(const Interactions& data, const std::vector
 }
 
 SplitParts split_by_method(const SplitInput& input, const std::vector<int64_t>& rows,
-                           const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+                           SplitMethod method, double ratio, int64_t last_n, uint64_t seed) {
   check(ratio >= 0 && ratio < 1, "split ratio must be in [0, 1), got " + std::to_string(ratio));
   const Interactions& data = *input.rows;
-  if (method == "none") return {rows, {}};
-  if (method == "random") return random_split(rows, ratio, seed);
-  if (method == "stratified_user") return stratified(rows, data.user, input.user_rank, ratio, seed);
-  if (method == "stratified_item") return stratified(rows, data.item, input.item_rank, ratio, seed);
-  if (method == "leave_one_out") return last_n_per_user(input, rows, 1, seed);
-  if (method == "temporal_global" || method == "temporal_last_n") {
-    check(input.has_timestamps,
-          "split.method " + method + " needs timestamps: set data.timestamp_column");
-    if (method == "temporal_global") return temporal_global(data, rows, ratio);
-    check(last_n >= 1, "split.last_n must be >= 1, got " + std::to_string(last_n));
-    return last_n_per_user(input, rows, last_n, seed);
+  const bool temporal =
+      method == SplitMethod::kTemporalGlobal || method == SplitMethod::kTemporalLastN;
+  check(!temporal || input.has_timestamps, "split.method " + std::string(enum_name(method)) +
+                                               " needs timestamps: set data.timestamp_column");
+  switch (method) {
+    case SplitMethod::kNone:
+      return {rows, {}};
+    case SplitMethod::kRandom:
+      return random_split(rows, ratio, seed);
+    case SplitMethod::kStratifiedUser:
+      return stratified(rows, data.user, input.user_rank, ratio, seed);
+    case SplitMethod::kStratifiedItem:
+      return stratified(rows, data.item, input.item_rank, ratio, seed);
+    case SplitMethod::kLeaveOneOut:
+      return last_n_per_user(input, rows, 1, seed);
+    case SplitMethod::kTemporalGlobal:
+      return temporal_global(data, rows, ratio);
+    case SplitMethod::kTemporalLastN:
+      check(last_n >= 1, "split.last_n must be >= 1, got " + std::to_string(last_n));
+      return last_n_per_user(input, rows, last_n, seed);
   }
-  throw Error("unknown split.method '" + method +
-              "' (expected random, stratified_user, stratified_item, temporal_global, "
-              "temporal_last_n, leave_one_out or none)");
+  throw InternalError("split.method " + std::to_string(static_cast<int>(method)) + " unhandled");
 }
 
 }  // namespace
 
-SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
-                      const std::string& method, double ratio, int64_t last_n, uint64_t seed) {
+SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows, SplitMethod method,
+                      double ratio, int64_t last_n, uint64_t seed) {
   return keep_single_rows_in_train(*input.rows, rows,
                                    split_by_method(input, rows, method, ratio, last_n, seed));
 }

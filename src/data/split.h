@@ -36,9 +36,9 @@ struct SplitParts {
 
 // Splits `rows` (indices into input.rows) by `method` with `ratio` of them (per user,
 // item or globally, as the method says) in test. last_n is for temporal_last_n.
-// Throws Error for an unknown method or a temporal method without timestamps.
-SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows,
-                      const std::string& method, double ratio, int64_t last_n, uint64_t seed);
+// Throws Error for a temporal method without timestamps.
+SplitParts split_rows(const SplitInput& input, const std::vector<int64_t>& rows, SplitMethod method,
+                      double ratio, int64_t last_n, uint64_t seed);
 
 // Ranks of ids for SplitInput: numeric order when all ids parse as integers.
 std::vector<int64_t> id_sort_ranks(const std::vector<std::string>& ids);

@@ -64,16 +64,35 @@ Delimiter guess_delimiter(const std::string& path, std::string_view line) {
   return Delimiter::kComma;
 }
 
+namespace {
+
+Delimiter delimiter_of(TableFormat format) {
+  switch (format) {
+    case TableFormat::kCsv:
+      return Delimiter::kComma;
+    case TableFormat::kTsv:
+      return Delimiter::kTab;
+    case TableFormat::kPipe:
+      return Delimiter::kPipe;
+    case TableFormat::kAuto:
+      break;
+  }
+  throw InternalError("delimiter_of: format auto has no fixed delimiter");
+}
+
+}  // namespace
+
 TableReader::TableReader(const TableSpec& spec, const std::string& path)
     : TableReader(spec, path, read_file(path)) {}
 
 TableReader::TableReader(const TableSpec& spec, const std::string& path, std::string text)
-    : path_(path), text_(std::move(text)), skip_(spec.on_error == "skip"), header_(spec.header) {
-  check(spec.on_error == "fail" || spec.on_error == "skip",
-        path + ": on_error must be fail or skip, not '" + spec.on_error + "'");
-  if (spec.encoding == "latin-1" || spec.encoding == "latin1" || spec.encoding == "iso-8859-1") {
+    : path_(path),
+      text_(std::move(text)),
+      skip_(spec.on_error == OnError::kSkip),
+      header_(spec.header) {
+  if (spec.encoding == TextEncoding::kLatin1) {
     text_ = latin1_to_utf8(text_);
-  } else if (spec.encoding == "utf-8" || spec.encoding == "utf8") {
+  } else {
     if (text_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;  // byte order mark
     const size_t bad = find_invalid_utf8(text_);
     if (bad != std::string::npos) {
@@ -81,24 +100,14 @@ TableReader::TableReader(const TableSpec& spec, const std::string& path, std::st
                   ": invalid UTF-8 (byte " + std::to_string(bad) +
                   "); if the file is latin-1, set encoding: latin-1");
     }
-  } else {
-    throw Error(path + ": unknown encoding '" + spec.encoding + "' (expected utf-8 or latin-1)");
   }
   if (trim(std::string_view(text_).substr(pos_)).find_first_not_of("\r\n") ==
       std::string_view::npos) {
     throw Error(path + ": the table is empty");
   }
-  if (spec.format == "auto") {
-    delimiter_ = guess_delimiter(path, first_line(std::string_view(text_).substr(pos_)));
-  } else if (spec.format == "csv") {
-    delimiter_ = Delimiter::kComma;
-  } else if (spec.format == "tsv") {
-    delimiter_ = Delimiter::kTab;
-  } else if (spec.format == "pipe") {
-    delimiter_ = Delimiter::kPipe;
-  } else {
-    throw Error(path + ": unknown format '" + spec.format + "' (expected auto, csv, tsv or pipe)");
-  }
+  delimiter_ = spec.format == TableFormat::kAuto
+                   ? guess_delimiter(path, first_line(std::string_view(text_).substr(pos_)))
+                   : delimiter_of(spec.format);
   quoting_ = delimiter_ == Delimiter::kComma;
   columns_ = spec.columns;
   read_header();

@@ -103,10 +103,10 @@ namespace {
 TableReader open_table(const DataConfig& data, const TableSpec& spec, const TableText* text) {
   if (text == nullptr) return TableReader(spec, table_path(data, spec.file));
   TableSpec csv = spec;
-  csv.format = "csv";
+  csv.format = TableFormat::kCsv;
   csv.header = true;
   csv.columns.clear();
-  csv.encoding = "utf-8";
+  csv.encoding = TextEncoding::kUtf8;
   return TableReader(csv, text->name, text->csv);
 }
 

@@ -100,8 +100,8 @@ std::vector<std::string> split_cell(const std::string& cell) {
 std::vector<std::string> content_columns_of(const FeaturesConfig& features) {
   std::vector<std::string> columns;
   for (const auto& spec : features.item) {
-    if (spec.kind != "categorical" && spec.kind != "multi_hot") continue;
-    if (spec.kind == "multi_hot" && !spec.labels.empty()) {
+    if (spec.kind != FeatureKind::kCategorical && spec.kind != FeatureKind::kMultiHot) continue;
+    if (spec.kind == FeatureKind::kMultiHot && !spec.labels.empty()) {
       columns.push_back(spec.name);
     } else {
       const auto& sources =

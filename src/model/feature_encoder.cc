@@ -54,7 +54,7 @@ torch::Tensor FeatureEncoderImpl::forward(const torch::Tensor& codes, const torc
       auto present = codes.ge(0);
       auto rows = torch::where(present, codes, torch::full_like(codes, schema_.cardinality));
       auto pooled = embedding_(rows).sum(1);  // [B x dim]
-      if (schema_.pooling == "sum") return pooled;
+      if (schema_.pooling == Pooling::kSum) return pooled;
       auto count = present.sum(1, /*keepdim=*/true).clamp_min(1).to(torch::kFloat32);
       return pooled / count;
     }

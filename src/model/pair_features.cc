@@ -27,9 +27,6 @@ PairFeatures::PairFeatures(const std::vector<CompatibilitySpec>& specs,
                            const std::vector<ColumnSchema>& user_schema,
                            const std::vector<ColumnSchema>& item_schema) {
   for (const CompatibilitySpec& spec : specs) {
-    check(spec.kind == "abs_diff" || spec.kind == "diff" || spec.kind == "product",
-          "features.compatibility." + spec.name + ".kind: '" + spec.kind +
-              "' is not abs_diff|diff|product");
     kinds_.push_back(spec.kind);
     user_columns_.push_back(find_operand(user_schema, spec.user, "user", spec.name));
     item_columns_.push_back(find_operand(item_schema, spec.item, "item", spec.name));
@@ -59,12 +56,16 @@ torch::Tensor PairFeatures::combine(const torch::Tensor& user_operands,
   for (size_t c = 0; c < kinds_.size(); ++c) {
     const auto u = user_operands.select(1, static_cast<int64_t>(c));
     const auto i = item_operands.select(1, static_cast<int64_t>(c));
-    if (kinds_[c] == "abs_diff") {
-      parts.push_back((u - i).abs());
-    } else if (kinds_[c] == "diff") {
-      parts.push_back(u - i);
-    } else {
-      parts.push_back(u * i);
+    switch (kinds_[c]) {
+      case CompatibilityKind::kAbsDiff:
+        parts.push_back((u - i).abs());
+        break;
+      case CompatibilityKind::kDiff:
+        parts.push_back(u - i);
+        break;
+      case CompatibilityKind::kProduct:
+        parts.push_back(u * i);
+        break;
     }
   }
   return torch::stack(parts, 1);

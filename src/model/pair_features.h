@@ -43,7 +43,7 @@ class PairFeatures {
  private:
   static torch::Tensor operands(const FeatureBatch& batch, const std::vector<size_t>& columns);
 
-  std::vector<std::string> kinds_;
+  std::vector<CompatibilityKind> kinds_;
   std::vector<size_t> user_columns_, item_columns_;
 };
 

@@ -108,7 +108,7 @@ Attributes item_attributes(const FeaturesConfig& features, const Features& cells
   Attributes attributes;
   for (const auto& [column, cell] : cells) attributes[column] = split_cell(cell);
   for (const auto& spec : features.item) {
-    if (spec.kind != "multi_hot" || spec.labels.empty()) continue;
+    if (spec.kind != FeatureKind::kMultiHot || spec.labels.empty()) continue;
     std::vector<std::string> labels;
     for (size_t k = 0; k < spec.columns.size() && k < spec.labels.size(); ++k) {
       auto cell = cells.find(spec.columns[k]);

@@ -1,6 +1,7 @@
 // check_warm_start (towerrec/warm_start.h): the first difference between the model a
 // configuration describes and the base model a warm start grows.
 #include <sstream>
+#include <type_traits>
 
 #include "towerrec/error.h"
 #include "towerrec/warm_start.h"
@@ -17,9 +18,10 @@ std::string show(const std::vector<int64_t>& v) {
   for (size_t k = 0; k < v.size(); ++k) out << (k ? ", " : "") << v[k];
   return out.str() + "]";
 }
-std::string show(Activation v) { return enum_name(v); }
-std::string show(Norm v) { return enum_name(v); }
-std::string show(Optimizer v) { return enum_name(v); }
+template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+std::string show(E v) {
+  return enum_name(v);
+}
 
 // Compares one schema field after another; the first difference throws.
 class SchemaCheck {
@@ -47,7 +49,7 @@ class SchemaCheck {
 
   // The fields that shape a feature's parameters.
   void feature(const std::string& at, const FeatureSpec& base, const FeatureSpec& now) const {
-    const FeatureKind kind = parse_feature_kind(base.kind);
+    const FeatureKind kind = base.kind;
     if (kind == FeatureKind::kId || kind == FeatureKind::kCategorical ||
         kind == FeatureKind::kMultiHot || kind == FeatureKind::kBucketized) {
       same(at + ".dim", base.dim, now.dim);

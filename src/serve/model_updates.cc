@@ -30,13 +30,13 @@ double seconds_since(Clock::time_point start) {
 }
 
 // A new folder under `root` for a candidate: update-<UTC time>-<mode>[-N].
-std::string candidate_dir(const std::string& root, const std::string& mode) {
+std::string candidate_dir(const std::string& root, UpdateMode mode) {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-  const std::string base = root + "/update-" + stamp + "-" + mode;
+  const std::string base = root + "/update-" + stamp + "-" + enum_name(mode);
   std::string dir = base;
   for (int n = 2; std::filesystem::exists(dir) || std::filesystem::exists(dir + ".train"); ++n) {
     dir = base + "-" + std::to_string(n);
@@ -122,7 +122,7 @@ std::string ModelUpdater::Impl::train_candidate(const HoldoutSplit& split,
   const InputTables tables =
       event_input_tables(config, split.train, store.list_users(), store.list_items(), store.path());
   // An incremental update grows the live model's vocabularies (docs/learning-loop.md).
-  const bool incremental = config.serve.update.mode == "incremental";
+  const bool incremental = config.serve.update.mode == UpdateMode::kIncremental;
   const PipelineOutput data =
       incremental ? build_warm_start_dataset(config, read_warm_start_base(live.path), tables)
                   : build_dataset(config, tables);
@@ -150,7 +150,7 @@ ModelRecord ModelUpdater::Impl::run_once() {
   ModelRecord record;
   record.version = candidate->manifest().model_version;
   record.path = candidate->dir();
-  record.mode = config.serve.update.mode;
+  record.mode = enum_name(config.serve.update.mode);
   record.baseline_version = live.version;
   record.metrics = gate_metrics(comparison.candidate);
   record.metrics["users"] = static_cast<double>(comparison.users);

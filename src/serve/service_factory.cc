@@ -12,7 +12,7 @@ ServiceOptions serve_options(const ServeConfig& serve) {
   options.weights = {serve.weight_two_tower, serve.weight_collaborative, serve.weight_content};
   options.fitted_weights = serve.fitted_weights;
   options.overfetch = serve.overfetch;
-  options.reject_unknown_users = serve.unknown_user == "reject";
+  options.reject_unknown_users = serve.unknown_user == UnknownUser::kReject;
   return options;
 }
 

@@ -29,7 +29,7 @@ std::vector<HistoryMask> history_masks(const FeaturesConfig& features,
                                        const std::vector<FeatureColumn>& user_columns) {
   std::vector<HistoryMask> masks;
   for (const auto& spec : features.derived_user) {
-    if (spec.kind != "history" || spec.dropout <= 0) continue;
+    if (spec.kind != DerivedKind::kHistory || spec.dropout <= 0) continue;
     masks.push_back(HistoryMask{column_index(user_columns, spec.name), spec.dropout});
   }
   return masks;

@@ -39,7 +39,7 @@ TEST(FeatureEncoderTest, OutputShapesForEveryKind) {
     int64_t value_width = c.values.defined() ? c.values.size(1) : 0;
     FeatureEncoder encoder(schema(c.kind, code_width, value_width, 6), false);
     auto out = encoder->forward(c.codes, c.values);
-    EXPECT_EQ(out.sizes(), torch::IntArrayRef({3, c.width})) << feature_kind_name(c.kind);
+    EXPECT_EQ(out.sizes(), torch::IntArrayRef({3, c.width})) << enum_name(c.kind);
     EXPECT_EQ(encoder->output_dim(), c.width);
   }
 }

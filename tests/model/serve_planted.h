@@ -70,7 +70,7 @@ inline FeaturesConfig planted_features() {
   FeaturesConfig features;
   FeatureSpec genres;
   genres.name = "genres";
-  genres.kind = "multi_hot";
+  genres.kind = FeatureKind::kMultiHot;
   genres.columns = {"genres"};
   features.item.push_back(genres);
   return features;

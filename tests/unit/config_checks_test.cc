@@ -44,6 +44,68 @@ TEST(ConfigEnumTest, NamesRoundTripAndErrorsListTheValidNames) {
   EXPECT_EQ(parse_config(yaml).model.item_tower.norm, Norm::kLayer);
 }
 
+// Every value of E has exactly one name and every name parses back to its value; `last`
+// is the enum's last enumerator, so a value added without a name fails here.
+template <class E>
+void expect_complete_table(E last) {
+  const auto& names = enum_names<E>();
+  ASSERT_EQ(names.size(), static_cast<size_t>(last) + 1);
+  for (size_t k = 0; k < names.size(); ++k) {
+    EXPECT_EQ(static_cast<size_t>(names[k].value), k) << names[k].name;
+    EXPECT_EQ(parse_enum<E>(names[k].name, "key"), names[k].value);
+  }
+}
+
+TEST(ConfigEnumTest, EveryNameTableCoversItsEnum) {
+  expect_complete_table(Distribution::kLogUniform);
+  expect_complete_table(TableFormat::kPipe);
+  expect_complete_table(TextEncoding::kLatin1);
+  expect_complete_table(OnError::kSkip);
+  expect_complete_table(SplitMethod::kNone);
+  expect_complete_table(FeatureKind::kValueConfidence);
+  expect_complete_table(Pooling::kSum);
+  expect_complete_table(Extract::kYear);
+  expect_complete_table(Scale::kNone);
+  expect_complete_table(Impute::kPredict);
+  expect_complete_table(DerivedKind::kHistory);
+  expect_complete_table(CompatibilityKind::kProduct);
+  expect_complete_table(UpdateMode::kIncremental);
+  expect_complete_table(UnknownUser::kReject);
+}
+
+TEST(ConfigEnumTest, DataKeysParseToTheirEnumsAndRejectOtherNames) {
+  const Config config = parse_config(
+      "data:\n  interactions: {format: pipe, encoding: latin-1, on_error: skip}\n"
+      "split: {method: leave_one_out}\n"
+      "features:\n  item:\n"
+      "    - {name: year, kind: numeric, extract: year, scale: minmax}\n"
+      "    - {name: genres, kind: multi_hot, pooling: sum}\n"
+      "serve: {unknown_user: reject, update: {mode: incremental}}\n");
+  EXPECT_EQ(config.data.interactions.format, TableFormat::kPipe);
+  EXPECT_EQ(config.data.interactions.encoding, TextEncoding::kLatin1);
+  EXPECT_EQ(config.data.interactions.on_error, OnError::kSkip);
+  EXPECT_EQ(config.split.method, SplitMethod::kLeaveOneOut);
+  EXPECT_EQ(config.features.item[0].extract, Extract::kYear);
+  EXPECT_EQ(config.features.item[0].scale, Scale::kMinMax);
+  EXPECT_EQ(config.features.item[1].pooling, Pooling::kSum);
+  EXPECT_EQ(config.serve.unknown_user, UnknownUser::kReject);
+  EXPECT_EQ(config.serve.update.mode, UpdateMode::kIncremental);
+  const std::string yaml = config_to_yaml(config);
+  EXPECT_CONTAINS(yaml, "format: pipe");
+  EXPECT_CONTAINS(yaml, "method: leave_one_out");
+  EXPECT_EQ(parse_config(yaml).features.item[1].pooling, Pooling::kSum);
+  EXPECT_CONTAINS(parse_error("", {"split.method=by_moon"}),
+                  "key 'split.method': value 'by_moon' is not one of: random, stratified_user, "
+                  "stratified_item, temporal_global, temporal_last_n, leave_one_out, none");
+  EXPECT_CONTAINS(parse_error("", {"serve.update.mode=partial"}),
+                  "is not one of: full, incremental");
+  EXPECT_CONTAINS(
+      parse_error("features:\n  item:\n    - {name: y, kind: numeric, scale: zscore}\n"),
+      "is not one of: standard, minmax, none");
+  EXPECT_CONTAINS(parse_error("features:\n  item:\n    - {name: y, kind: wavelet}\n"),
+                  "is not one of: id, categorical, multi_hot");
+}
+
 TEST(ConfigRegistryNamesTest, UnknownNamesFailAtLoadBeforeAnyDataIsRead) {
   TempDir dir;
   const std::string missing = dir.path() + "/no-such-data";

@@ -47,11 +47,11 @@ TEST(ConfigFeaturesTest, ReadsEveryKindWithDefaults) {
   const Config config = parse_config(kFeatures);
   ASSERT_EQ(config.features.user.size(), 3u);
   const FeatureSpec& id = config.features.user[0];
-  EXPECT_EQ(id.kind, "id");
+  EXPECT_EQ(id.kind, FeatureKind::kId);
   EXPECT_EQ(id.dim, 32);
   EXPECT_EQ(id.columns, (std::vector<std::string>{"user_id"}));  // defaults to the name
   const FeatureSpec& age = config.features.user[1];
-  EXPECT_EQ(age.scale, "minmax");
+  EXPECT_EQ(age.scale, Scale::kMinMax);
   EXPECT_TRUE(age.log1p);
   EXPECT_EQ(age.clip_std, 3);
   EXPECT_EQ(config.features.user[2].columns, (std::vector<std::string>{"zip_code"}));
@@ -60,16 +60,16 @@ TEST(ConfigFeaturesTest, ReadsEveryKindWithDefaults) {
   ASSERT_EQ(config.features.item.size(), 6u);
   EXPECT_EQ(config.features.item[0].dim, 16);
   EXPECT_EQ(config.features.item[1].boundaries, (std::vector<double>{1960, 1980, 1990.5}));
-  EXPECT_EQ(config.features.item[1].extract, "year");
+  EXPECT_EQ(config.features.item[1].extract, Extract::kYear);
   EXPECT_EQ(config.features.item[2].labels, (std::vector<std::string>{"Action", "Comedy"}));
-  EXPECT_EQ(config.features.item[2].pooling, "sum");
+  EXPECT_EQ(config.features.item[2].pooling, Pooling::kSum);
   EXPECT_EQ(config.features.item[2].separator, "|");
   EXPECT_EQ(config.features.item[3].confidence_columns,
             (std::vector<std::string>{"conf_a", "conf_b"}));
   EXPECT_EQ(config.features.item[4].vector_dim, 384);
   EXPECT_EQ(config.features.item[5].columns.size(), 3u);
   ASSERT_EQ(config.features.derived_user.size(), 2u);
-  EXPECT_EQ(config.features.derived_user[1].kind, "share");
+  EXPECT_EQ(config.features.derived_user[1].kind, DerivedKind::kShare);
   EXPECT_EQ(config.features.derived_user[1].source, "genres");
 }
 
@@ -136,7 +136,7 @@ TEST(ConfigFeaturesTest, PredictedValueConfidenceInputs) {
                                                               "features.item.tags.predict_from="
                                                               "[genres, text]"});
   const FeatureSpec& tags = config.features.item[3];
-  EXPECT_EQ(tags.impute, "predict");
+  EXPECT_EQ(tags.impute, Impute::kPredict);
   EXPECT_EQ(tags.predict_from, (std::vector<std::string>{"genres", "text"}));
   EXPECT_DOUBLE_EQ(tags.predicted_confidence, 0.8);
   EXPECT_CONTAINS(parse_error(std::string(kFeatures), {"features.item.tags.predict_from=[genres]"}),
@@ -156,7 +156,7 @@ TEST(ConfigFeaturesTest, OverridesAddressFeaturesByName) {
   const Config config =
       parse_config(kFeatures, {"features.user.age.scale=none", "features.item.genres.dim=4",
                                "features.derived_user.mean_year.source=year"});
-  EXPECT_EQ(config.features.user[1].scale, "none");
+  EXPECT_EQ(config.features.user[1].scale, Scale::kNone);
   EXPECT_EQ(config.features.item[2].dim, 4);
   EXPECT_CONTAINS(parse_error(kFeatures, {"features.user.agee.scale=none"}),
                   "override 'features.user.agee.scale=none': no features.user entry named "

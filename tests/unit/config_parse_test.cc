@@ -24,7 +24,7 @@ std::string parse_error(const std::string& yaml, const std::vector<std::string>&
 TEST(ConfigParseTest, EmptyTextGivesDefaults) {
   const Config config = parse_config("");
   EXPECT_EQ(config.train.learning_rate, 1e-3);
-  EXPECT_EQ(config.split.method, "stratified_user");
+  EXPECT_EQ(config.split.method, SplitMethod::kStratifiedUser);
   EXPECT_EQ(config.eval.ks, (std::vector<int64_t>{10, 20, 50}));
   EXPECT_TRUE(config.features.user.empty());
 }
@@ -46,11 +46,11 @@ serve: {port: 0, weight_content: 0.5}
 )");
   EXPECT_EQ(config.data.dir, "/data/music");
   EXPECT_EQ(config.data.interactions.file, "plays.tsv");
-  EXPECT_EQ(config.data.interactions.format, "tsv");
+  EXPECT_EQ(config.data.interactions.format, TableFormat::kTsv);
   EXPECT_FALSE(config.data.interactions.header);
   EXPECT_EQ(config.data.interactions.columns, (std::vector<std::string>{"user", "track", "n"}));
   EXPECT_EQ(config.data.rating_column, "n");
-  EXPECT_EQ(config.split.method, "leave_one_out");
+  EXPECT_EQ(config.split.method, SplitMethod::kLeaveOneOut);
   EXPECT_EQ(config.split.seed, 18446744073709551615ull);
   EXPECT_EQ(config.model.embedding_dim, 32);
   EXPECT_EQ(config.model.user_tower.hidden, (std::vector<int64_t>{64}));
@@ -72,7 +72,7 @@ TEST(ConfigParseTest, OverridesAreYamlAndApplyInOrder) {
                    {"eval.ks=[5,10]", "split.method=none", "train.epochs=7", "train.epochs=9",
                     "data.rating_column=rating", "model.user_tower={hidden: [8, 4], dropout: 0}"});
   EXPECT_EQ(config.eval.ks, (std::vector<int64_t>{5, 10}));
-  EXPECT_EQ(config.split.method, "none");
+  EXPECT_EQ(config.split.method, SplitMethod::kNone);
   EXPECT_EQ(config.train.epochs, 9);
   EXPECT_EQ(config.data.rating_column, "rating");
   EXPECT_EQ(config.model.user_tower.hidden, (std::vector<int64_t>{8, 4}));

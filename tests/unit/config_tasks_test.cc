@@ -55,7 +55,7 @@ TEST(ConfigTasksTest, ParsesTasksAndCompatibilityFeatures) {
   EXPECT_EQ(config.train.tasks[1].weight, 0.5);
   EXPECT_EQ(config.train.tasks[2].threshold, 2);
   ASSERT_EQ(config.features.compatibility.size(), 2u);
-  EXPECT_EQ(config.features.compatibility[0].kind, "abs_diff");
+  EXPECT_EQ(config.features.compatibility[0].kind, CompatibilityKind::kAbsDiff);
   EXPECT_EQ(config.features.compatibility[0].user, "avg_tempo");
   EXPECT_EQ(config.features.compatibility[1].item, "tempo");
 }
@@ -67,7 +67,7 @@ TEST(ConfigTasksTest, RoundTripsThroughYaml) {
   EXPECT_EQ(again.train.tasks[1].weight, 2);
   EXPECT_EQ(again.train.tasks[2].threshold, 2);
   ASSERT_EQ(again.features.compatibility.size(), 2u);
-  EXPECT_EQ(again.features.compatibility[1].kind, "product");
+  EXPECT_EQ(again.features.compatibility[1].kind, CompatibilityKind::kProduct);
   EXPECT_EQ(config_to_yaml(again), config_to_yaml(config));
 }
 
@@ -76,7 +76,7 @@ TEST(ConfigTasksTest, OverridesReplaceTheListOrOneField) {
   ASSERT_EQ(config.train.tasks.size(), 1u);
   EXPECT_EQ(config.train.tasks[0].label_column, "bought");
   config = parse_config(kTasks, {"features.compatibility.tempo_gap.kind=diff"});
-  EXPECT_EQ(config.features.compatibility[0].kind, "diff");
+  EXPECT_EQ(config.features.compatibility[0].kind, CompatibilityKind::kDiff);
   EXPECT_NE(
       parse_error(kTasks, {"train.tasks.buy.weight=2"}).find("no train.tasks entry named 'buy'"),
       std::string::npos);

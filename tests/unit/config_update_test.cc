@@ -44,7 +44,7 @@ TEST(ConfigUpdate, KeysAreCheckedAtLoad) {
   const Config config = parse_config(
       "serve:\n  update: {every: 1d, mode: incremental, holdout: 2h, tolerance: 0.01}\n");
   EXPECT_EQ(config.serve.update.every, "1d");
-  EXPECT_EQ(config.serve.update.mode, "incremental");
+  EXPECT_EQ(config.serve.update.mode, UpdateMode::kIncremental);
   EXPECT_DOUBLE_EQ(config.serve.update.tolerance, 0.01);
   EXPECT_NE(error_of([] {
               parse_config("serve:\n  update: {every: weekly}\n");

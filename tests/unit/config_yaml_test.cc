@@ -47,7 +47,7 @@ serve: {admin_token: "s3cr:et #1", host: "~", database: "null", weight_content: 
   const Config again = parse_config(text);
   EXPECT_EQ(config_to_yaml(again), text);
   EXPECT_EQ(again.data.interactions.columns, (std::vector<std::string>{"user", "item"}));
-  EXPECT_EQ(again.data.items.encoding, "latin-1");
+  EXPECT_EQ(again.data.items.encoding, TextEncoding::kLatin1);
   EXPECT_EQ(again.data.item_title_column, "true");
   EXPECT_EQ(again.data.negative_threshold, 2.5);
   EXPECT_EQ(again.split.seed, 7u);

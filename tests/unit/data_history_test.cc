@@ -39,7 +39,7 @@ struct HistoryFixture {
 DerivedFeatureSpec history_spec(int64_t max_length, int64_t dim = 0) {
   DerivedFeatureSpec spec;
   spec.name = "recent";
-  spec.kind = "history";
+  spec.kind = DerivedKind::kHistory;
   spec.source = "item_id";
   spec.max_length = max_length;
   spec.dim = dim;
@@ -95,7 +95,7 @@ TEST(HistoryFeatureTest, RunsThroughDeriveUserFeatures) {
   ASSERT_EQ(columns.size(), 1u);
   EXPECT_EQ(columns[0].codes[0], 3);
   ASSERT_EQ(state.size(), 1u);
-  EXPECT_EQ(state[0].kind, "history");
+  EXPECT_EQ(state[0].kind, DerivedKind::kHistory);
   data::RawTable raw;
   raw.rows = 1;
   raw.names = {"recent"};

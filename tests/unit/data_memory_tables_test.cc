@@ -15,7 +15,7 @@ using testing::TempDir;
 FeatureSpec feature(const std::string& name, const std::string& kind) {
   FeatureSpec s;
   s.name = name;
-  s.kind = kind;
+  s.kind = parse_enum<FeatureKind>(kind, "kind");
   return s;
 }
 
@@ -33,7 +33,7 @@ Config file_config(const TempDir& dir) {
   c.data.item_column = "item";
   c.data.rating_column = "rating";
   c.data.rating_threshold = 3;
-  c.split.method = "random";
+  c.split.method = SplitMethod::kRandom;
   c.split.test_ratio = 0.3;
   c.split.validation_ratio = 0;
   c.features.user = {feature("user_id", "id"), feature("age", "numeric")};
@@ -91,7 +91,7 @@ TEST(MemoryTables, RowsFollowTheFileRulesAndErrorsNameTheTable) {
   EXPECT_NE(message.find("interactions (in memory):8: column 'rating' (3): cannot parse 'x'"),
             std::string::npos)
       << message;
-  config.data.interactions.on_error = "skip";
+  config.data.interactions.on_error = OnError::kSkip;
   const PipelineOutput out = build_dataset(config, tables);
   EXPECT_EQ(out.report.drop_reasons.at("interactions: unparsable number"), 1);
   tables.interactions = TableText{"interactions", "user,item\nu1,i1\n"};

@@ -22,7 +22,7 @@ const std::vector<std::string> kGenres = {
 FeatureSpec feature(const std::string& name, const std::string& kind) {
   FeatureSpec s;
   s.name = name;
-  s.kind = kind;
+  s.kind = parse_enum<FeatureKind>(kind, "kind");
   return s;
 }
 
@@ -51,7 +51,7 @@ Config movielens_config(const std::string& dir) {
   genres.max_length = 6;
   FeatureSpec year = feature("release_year", "bucketized");
   year.columns = {"release_date"};
-  year.extract = "year";
+  year.extract = Extract::kYear;
   year.boundaries = {1960, 1980, 1990, 1995};
   c.features.item = {feature("item_id", "id"), genres, year};
   return c;

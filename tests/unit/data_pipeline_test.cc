@@ -18,9 +18,9 @@ FeatureSpec feature(const std::string& name, const std::string& kind,
                     std::vector<std::string> columns = {}) {
   FeatureSpec s;
   s.name = name;
-  s.kind = kind;
+  s.kind = parse_enum<FeatureKind>(kind, "kind");
   s.columns = std::move(columns);
-  s.scale = "none";
+  s.scale = Scale::kNone;
   return s;
 }
 
@@ -36,7 +36,7 @@ Config small_config(const TempDir& dir, const std::string& item_score_2 = "3") {
   Config c;
   c.data.dir = dir.path();
   c.data.interactions.file = "interactions.csv";
-  c.data.interactions.on_error = "skip";
+  c.data.interactions.on_error = OnError::kSkip;
   c.data.users.file = "users.csv";
   c.data.items.file = "items.csv";
   c.data.user_column = "user";
@@ -46,7 +46,7 @@ Config small_config(const TempDir& dir, const std::string& item_score_2 = "3") {
   c.data.rating_threshold = 3;
   c.data.negative_threshold = 1;
   c.data.item_title_column = "title";
-  c.split.method = "none";
+  c.split.method = SplitMethod::kNone;
   c.split.validation_ratio = 0;
   c.features.user = {feature("user_id", "id"), feature("age", "numeric"),
                      feature("gender", "categorical")};
@@ -178,9 +178,9 @@ TEST(Pipeline, TestRowsNeverMoveTheScalers) {
   TempDir a, b;
   Config ca = small_config(a), cb = small_config(b, "1000");
   for (Config* c : {&ca, &cb}) {
-    c->split.method = "temporal_global";  // ts 200 (u1, i2) is the test part
+    c->split.method = SplitMethod::kTemporalGlobal;  // ts 200 (u1, i2) is the test part
     c->split.test_ratio = 0.25;
-    c->features.item[2].scale = "standard";
+    c->features.item[2].scale = Scale::kStandard;
   }
   const PipelineOutput x = build_dataset(ca), y = build_dataset(cb);
   ASSERT_EQ(x.dataset.test.size(), 1);
@@ -231,7 +231,7 @@ TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
   c.data.label_column = "label";
   c.data.weight_column = "w";
   c.data.negative_threshold = -1e30;
-  c.data.users.on_error = "skip";
+  c.data.users.on_error = OnError::kSkip;
   c.features.derived_user.clear();
   const PipelineOutput out = build_dataset(c);
   const Dataset& d = out.dataset;
@@ -247,7 +247,7 @@ TEST(Pipeline, LabelStrengthWeightsAndSkippedFeatureRows) {
   EXPECT_EQ(details["tables"]["users"]["imputed"], 1);     // u2's row was bad
   // u1 keeps its first row; u2 is imputed with the median of the training users' ages.
   EXPECT_EQ(column(d.user_features, "age").values, (std::vector<float>{20, 20, 33}));
-  c.data.users.on_error = "fail";
+  c.data.users.on_error = OnError::kFail;
   try {
     build_dataset(c);
     FAIL();
@@ -290,7 +290,7 @@ TEST(Pipeline, ThumbsStrengthBecomesTheTrainingWeight) {
 TEST(Pipeline, BadInputIsNamed) {
   TempDir dir;
   Config c = small_config(dir);
-  c.data.interactions.on_error = "fail";
+  c.data.interactions.on_error = OnError::kFail;
   try {
     build_dataset(c);
     FAIL();

@@ -90,9 +90,9 @@ Planted planted(int64_t n) {
 FeatureSpec spec(const std::string& name, const std::string& kind) {
   FeatureSpec s;
   s.name = name;
-  s.kind = kind;
+  s.kind = parse_enum<FeatureKind>(kind, "kind");
   s.columns = {name};
-  s.scale = "none";
+  s.scale = Scale::kNone;
   return s;
 }
 
@@ -233,12 +233,12 @@ Config pipeline_config(const towerrec::testing::TempDir& dir) {
   c.data.items.file = "items.csv";
   c.data.user_column = "user";
   c.data.item_column = "item";
-  c.split.method = "none";
+  c.split.method = SplitMethod::kNone;
   c.split.validation_ratio = 0;
   FeatureSpec audio = spec("audio", "value_confidence");
   audio.columns = {"energy"};
   audio.confidence_columns = {"energy_conf"};
-  audio.impute = "predict";
+  audio.impute = Impute::kPredict;
   c.features.user = {spec("user_id", "id")};
   c.features.item = {spec("item_id", "id"), audio, spec("genres", "multi_hot")};
   return c;

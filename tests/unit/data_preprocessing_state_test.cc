@@ -28,7 +28,7 @@ PipelineOutput music_dataset(const testing::TempDir& dir) {
       load_config(testing::source_dir() + "/configs/music-demo.yaml", {"data.dir=" + dir.path()});
   DerivedFeatureSpec history;
   history.name = "recent_tracks";
-  history.kind = "history";
+  history.kind = DerivedKind::kHistory;
   history.source = "track_id";
   history.max_length = 4;
   config.features.derived_user.push_back(history);
@@ -63,7 +63,7 @@ TEST(PreprocessingState, JsonRoundTripsByteForByte) {
   EXPECT_EQ(year->cardinality, 9);
   ASSERT_EQ(parsed.derived_user.size(), 8u);
   const DerivedFeatureState& recent = parsed.derived_user.back();
-  EXPECT_EQ(recent.kind, "history");
+  EXPECT_EQ(recent.kind, DerivedKind::kHistory);
   EXPECT_EQ(static_cast<int64_t>(recent.item_codes.size()), parsed.item.ids.size());
   EXPECT_EQ(recent.item_codes.at(parsed.item.ids.id(0)), 1);  // id code = index + 1
 }

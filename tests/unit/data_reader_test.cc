@@ -73,10 +73,10 @@ TEST(TableReader, Latin1IsConvertedAndBadUtf8IsLocated) {
   TempDir dir;
   const std::string path = dir.write("items.psv", "id|title\n1|Caf\xE9\n2|ok\n");
   TableSpec spec = spec_with("auto");
-  spec.encoding = "latin-1";
+  spec.encoding = TextEncoding::kLatin1;
   TableReader reader(spec, path);
   EXPECT_EQ(read_all(reader)[0][1], "Caf\xC3\xA9");
-  spec.encoding = "utf-8";
+  spec.encoding = TextEncoding::kUtf8;
   const std::string message = error_of([&] { TableReader bad(spec, path); });
   EXPECT_NE(message.find("items.psv:2: invalid UTF-8"), std::string::npos) << message;
   EXPECT_NE(message.find("encoding: latin-1"), std::string::npos) << message;
@@ -122,7 +122,7 @@ TEST(TableReader, SkipModeCountsMalformedRows) {
   TempDir dir;
   const std::string path = dir.write("t.csv", "a,b\n1,2\n3\n4,5,6\n7,8\n9,\"x\"y\n");
   TableSpec spec = spec_with("csv");
-  spec.on_error = "skip";
+  spec.on_error = OnError::kSkip;
   TableReader reader(spec, path);
   EXPECT_EQ(read_all(reader), (Rows{{"1", "2"}, {"7", "8"}}));
   EXPECT_EQ(reader.rows_read(), 5);

@@ -59,13 +59,14 @@ TEST(StratifiedSplit, EqualsPythonStratifiedSplit) {
   for (int64_t id : ids) dense.push_back(id == 10 ? 4 : id);
   const Interactions rows = make_rows(dense);
   const SplitInput input = input_for(rows, 5);
-  const SplitParts parts = split_rows(input, all_rows(rows), "stratified_user", 0.25, 1, 42);
+  const SplitParts parts =
+      split_rows(input, all_rows(rows), SplitMethod::kStratifiedUser, 0.25, 1, 42);
   // Recorded from the Python python_stratified_split(ratio=0.75, seed=42), same rows.
   EXPECT_EQ(parts.train, (std::vector<int64_t>{6, 4, 9, 10, 3, 7, 5, 0, 8, 14}));
   EXPECT_EQ(parts.test, (std::vector<int64_t>{1, 11, 2, 12, 13}));
   // Splitting train again (ratio 0.9): Python gives fit [6 9 7 3 5 8] + val [4 10 0 14];
   // here user 10's single remaining row stays in train.
-  const SplitParts inner = split_rows(input, parts.train, "stratified_user", 0.1, 1, 42);
+  const SplitParts inner = split_rows(input, parts.train, SplitMethod::kStratifiedUser, 0.1, 1, 42);
   EXPECT_EQ(inner.train, (std::vector<int64_t>{6, 9, 7, 3, 5, 8, 14}));
   EXPECT_EQ(inner.test, (std::vector<int64_t>{4, 10, 0}));
 }
@@ -80,7 +81,8 @@ TEST(StratifiedSplit, ItemVariantKeepsPerItemShare) {
   for (int64_t r = 0; r < 40; ++r) rows.push_back(r % 7, r % 4, 1, 1, 5, 0);
   SplitInput input = input_for(rows, 7);
   input.item_rank = {0, 1, 2, 3};
-  const SplitParts parts = split_rows(input, all_rows(rows), "stratified_item", 0.2, 1, 3);
+  const SplitParts parts =
+      split_rows(input, all_rows(rows), SplitMethod::kStratifiedItem, 0.2, 1, 3);
   expect_partition(parts, 40);
   std::vector<int> test_per_item(4, 0);
   for (int64_t r : parts.test) ++test_per_item[rows.item[r]];
@@ -90,9 +92,9 @@ TEST(StratifiedSplit, ItemVariantKeepsPerItemShare) {
 TEST(RandomSplit, SizesAndDeterminism) {
   const Interactions rows = make_rows(std::vector<int64_t>(100, 0));
   const SplitInput input = input_for(rows, 1);
-  const SplitParts a = split_rows(input, all_rows(rows), "random", 0.3, 1, 5);
-  const SplitParts b = split_rows(input, all_rows(rows), "random", 0.3, 1, 5);
-  const SplitParts c = split_rows(input, all_rows(rows), "random", 0.3, 1, 6);
+  const SplitParts a = split_rows(input, all_rows(rows), SplitMethod::kRandom, 0.3, 1, 5);
+  const SplitParts b = split_rows(input, all_rows(rows), SplitMethod::kRandom, 0.3, 1, 5);
+  const SplitParts c = split_rows(input, all_rows(rows), SplitMethod::kRandom, 0.3, 1, 6);
   EXPECT_EQ(a.train.size(), 70u);
   EXPECT_EQ(a.test.size(), 30u);
   expect_partition(a, 100);
@@ -104,9 +106,9 @@ TEST(RandomSplit, SingleRowUsersStayInTrain) {
   // User 0 has one row, at the latest time: a global cut would put it in test.
   const Interactions rows = make_rows({1, 1, 1, 1, 0}, {1, 2, 3, 4, 5});
   const SplitInput input = input_for(rows, 2, true);
-  for (const char* method : {"random", "temporal_global"}) {
+  for (SplitMethod method : {SplitMethod::kRandom, SplitMethod::kTemporalGlobal}) {
     const SplitParts parts = split_rows(input, all_rows(rows), method, 0.5, 1, 42);
-    EXPECT_EQ(std::count(parts.test.begin(), parts.test.end(), 4), 0) << method;
+    EXPECT_EQ(std::count(parts.test.begin(), parts.test.end(), 4), 0) << enum_name(method);
     expect_partition(parts, 5);
   }
 }
@@ -114,7 +116,8 @@ TEST(RandomSplit, SingleRowUsersStayInTrain) {
 TEST(TemporalSplit, GlobalCutKeepsTiesTogether) {
   const Interactions rows = make_rows({0, 0, 1, 1, 2, 2, 0, 1}, {5, 1, 2, 3, 4, 6, 6, 7});
   const SplitInput input = input_for(rows, 3, true);
-  const SplitParts parts = split_rows(input, all_rows(rows), "temporal_global", 0.25, 1, 42);
+  const SplitParts parts =
+      split_rows(input, all_rows(rows), SplitMethod::kTemporalGlobal, 0.25, 1, 42);
   // 6 of 8 in train: times 1..6 -> the cut at time 6 also takes the other row at time 6.
   EXPECT_EQ(parts.test, (std::vector<int64_t>{7}));
   expect_partition(parts, 8);
@@ -123,10 +126,10 @@ TEST(TemporalSplit, GlobalCutKeepsTiesTogether) {
 TEST(TemporalSplit, LastNPerUserAndSingleRowsStayInTrain) {
   const Interactions rows = make_rows({0, 0, 0, 1, 1, 2}, {30, 10, 20, 5, 1, 9});
   const SplitInput input = input_for(rows, 3, true);
-  const SplitParts last2 = split_rows(input, all_rows(rows), "temporal_last_n", 0, 2, 42);
+  const SplitParts last2 = split_rows(input, all_rows(rows), SplitMethod::kTemporalLastN, 0, 2, 42);
   EXPECT_EQ(last2.train, (std::vector<int64_t>{1, 4, 5}));
   EXPECT_EQ(last2.test, (std::vector<int64_t>{2, 0, 3}));
-  const SplitParts loo = split_rows(input, all_rows(rows), "leave_one_out", 0, 1, 42);
+  const SplitParts loo = split_rows(input, all_rows(rows), SplitMethod::kLeaveOneOut, 0, 1, 42);
   EXPECT_EQ(loo.test, (std::vector<int64_t>{0, 3}));
   EXPECT_EQ(loo.train, (std::vector<int64_t>{1, 2, 4, 5}));
 }
@@ -134,8 +137,8 @@ TEST(TemporalSplit, LastNPerUserAndSingleRowsStayInTrain) {
 TEST(TemporalSplit, LeaveOneOutWithoutTimestampsIsSeeded) {
   const Interactions rows = make_rows({0, 0, 0, 0, 1, 1, 1});
   const SplitInput input = input_for(rows, 2, false);
-  const SplitParts a = split_rows(input, all_rows(rows), "leave_one_out", 0, 1, 42);
-  const SplitParts b = split_rows(input, all_rows(rows), "leave_one_out", 0, 1, 42);
+  const SplitParts a = split_rows(input, all_rows(rows), SplitMethod::kLeaveOneOut, 0, 1, 42);
+  const SplitParts b = split_rows(input, all_rows(rows), SplitMethod::kLeaveOneOut, 0, 1, 42);
   EXPECT_EQ(a.test.size(), 2u);
   EXPECT_EQ(a.test, b.test);
   // Draws for seed 42: rows 0..3 -> .375 .951 .732 .599; rows 4..6 -> .156 .156 .058.
@@ -145,15 +148,16 @@ TEST(TemporalSplit, LeaveOneOutWithoutTimestampsIsSeeded) {
 TEST(Split, NoneAndErrors) {
   const Interactions rows = make_rows({0, 1});
   const SplitInput input = input_for(rows, 2, false);
-  const SplitParts none = split_rows(input, all_rows(rows), "none", 0.25, 1, 42);
+  const SplitParts none = split_rows(input, all_rows(rows), SplitMethod::kNone, 0.25, 1, 42);
   EXPECT_EQ(none.train.size(), 2u);
   EXPECT_TRUE(none.test.empty());
-  EXPECT_THROW(split_rows(input, all_rows(rows), "temporal_global", 0.2, 1, 1), Error);
-  try {
-    split_rows(input, all_rows(rows), "by_moon", 0.2, 1, 1);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("by_moon"), std::string::npos);
+  for (SplitMethod temporal : {SplitMethod::kTemporalGlobal, SplitMethod::kTemporalLastN}) {
+    try {
+      split_rows(input, all_rows(rows), temporal, 0.2, 1, 1);
+      FAIL() << enum_name(temporal);
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("needs timestamps"), std::string::npos) << e.what();
+    }
   }
 }
 

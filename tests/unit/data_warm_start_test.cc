@@ -17,7 +17,7 @@ using testing::TempDir;
 FeatureSpec feature(const std::string& name, const std::string& kind) {
   FeatureSpec s;
   s.name = name;
-  s.kind = kind;
+  s.kind = parse_enum<FeatureKind>(kind, "kind");
   return s;
 }
 
@@ -28,13 +28,13 @@ Config config(const TempDir& dir, const std::string& events) {
   c.data.items.file = "items.csv";
   c.data.user_column = "user";
   c.data.item_column = "item";
-  c.split.method = "none";
+  c.split.method = SplitMethod::kNone;
   c.split.validation_ratio = 0;
   c.features.user = {feature("user_id", "id")};
   FeatureSpec genre = feature("genre", "categorical");
   genre.min_count = 2;
   FeatureSpec score = feature("score", "numeric");
-  score.scale = "standard";
+  score.scale = Scale::kStandard;
   c.features.item = {feature("item_id", "id"), genre, score};
   return c;
 }
@@ -107,7 +107,7 @@ TEST(WarmStartData, OtherFeaturesThanTheBaseAreRefused) {
   other.features.item.pop_back();
   EXPECT_THROW(build_dataset(other, {}, g.base.preprocessing), Error);
   other = config(dir, "all.csv");
-  other.features.item[1].kind = "multi_hot";
+  other.features.item[1].kind = FeatureKind::kMultiHot;
   EXPECT_THROW(build_dataset(other, {}, g.base.preprocessing), Error);
 }
 

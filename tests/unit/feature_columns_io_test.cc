@@ -19,7 +19,7 @@ TEST(FeatureColumnsIo, RoundTripKeepsCodesValuesAndShape) {
   history.codes = {4, 2, -1, 3, -1, -1};
   history.cardinality = 7;
   history.embedding_dim = 8;
-  history.pooling = "sum";
+  history.pooling = Pooling::kSum;
   FeatureColumn shares;
   shares.name = "genre_shares";
   shares.kind = FeatureKind::kVector;
@@ -37,7 +37,7 @@ TEST(FeatureColumnsIo, RoundTripKeepsCodesValuesAndShape) {
   EXPECT_EQ(back[0].code_width, 3);
   EXPECT_EQ(back[0].cardinality, 7);
   EXPECT_EQ(back[0].embedding_dim, 8);
-  EXPECT_EQ(back[0].pooling, "sum");
+  EXPECT_EQ(back[0].pooling, Pooling::kSum);
   EXPECT_EQ(back[1].values, shares.values);
   EXPECT_EQ(back[1].value_width, 2);
   EXPECT_EQ(back[1].rows, 2);

@@ -17,13 +17,5 @@ TEST(IdMapTest, AssignsDenseIndicesInFirstSeenOrder) {
   EXPECT_EQ(map.id(1), "u3");
 }
 
-TEST(FeatureKindTest, ParsesEveryKindAndRejectsUnknown) {
-  for (const char* name :
-       {"id", "categorical", "multi_hot", "numeric", "bucketized", "vector", "value_confidence"}) {
-    EXPECT_STREQ(feature_kind_name(parse_feature_kind(name)), name);
-  }
-  EXPECT_THROW(parse_feature_kind("catgorical"), Error);
-}
-
 }  // namespace
 }  // namespace towerrec

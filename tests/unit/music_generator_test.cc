@@ -455,13 +455,13 @@ TEST(MusicDemoConfigTest, ParsesWithTheConfigLoader) {
             std::filesystem::path(testing::source_dir() + "/build/demo/music").lexically_normal());
   EXPECT_EQ(config.data.item_column, "track_id");
   EXPECT_EQ(config.data.label_column, "thumbs");
-  EXPECT_EQ(config.split.method, "temporal_last_n");
+  EXPECT_EQ(config.split.method, SplitMethod::kTemporalLastN);
   ASSERT_EQ(config.features.user.size(), 26u);
   ASSERT_EQ(config.features.item.size(), 17u);
   ASSERT_EQ(config.features.derived_user.size(), 7u);
   std::map<std::string, FeatureSpec> items;
   for (const FeatureSpec& spec : config.features.item) items[spec.name] = spec;
-  EXPECT_EQ(items.at("audio").kind, "value_confidence");
+  EXPECT_EQ(items.at("audio").kind, FeatureKind::kValueConfidence);
   EXPECT_EQ(items.at("audio").columns.size(), 8u);
   EXPECT_EQ(items.at("audio").confidence_columns.size(), 8u);
   EXPECT_EQ(items.at("artist").min_count, 2);
