@@ -4,8 +4,8 @@
 #      committed seed corpus;
 #   2. the torch-free unit tests (core_tests, label unit, not slow) under ASan+UBSan, from
 #      the same build directory as the fuzzers;
-#   3. the HTTP server, connection and concurrency tests under TSan (a core_tests narrowed
-#      to tests/unit/http_* and index_concurrency_test.cc).
+#   3. the HTTP server, connection-gate and concurrency tests under TSan (a core_tests
+#      narrowed to tests/unit/http_*).
 # Exits non-zero on any fuzzer crash, leak, hang or sanitizer report and on any failing
 # test; each step prints its wall time. The machine is set up first (clang and libFuzzer:
 # TOWERREC_FUZZ_DEPS=1 scripts/setup.sh).
@@ -23,7 +23,9 @@ export OMP_WAIT_POLICY=PASSIVE
 # A report stops the process with a non-zero status; UBSan would otherwise go on.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# Debian's cpp-httplib and spdlog are not instrumented: TSan judges TowerRec's code only,
+# not the memory functions those libraries call (it cannot see their synchronisation).
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1
 
 TOWERREC_FUZZ_DEPS=1 bash scripts/setup.sh
 
@@ -80,12 +82,10 @@ if wants asan; then
     -j"$JOBS" --timeout 600 --output-on-failure)
 fi
 if wants tsan; then
-  step "building the HTTP and concurrency tests (clang, thread, $TSAN_BUILD)"
-  configure "$TSAN_BUILD" thread \
-    "-DTOWERREC_CORE_TEST_SOURCES=unit/http_*.cc;unit/index_concurrency_test.cc"
+  step "building the HTTP tests (clang, thread, $TSAN_BUILD)"
+  configure "$TSAN_BUILD" thread "-DTOWERREC_CORE_TEST_SOURCES=unit/http_*.cc"
   cmake --build "$TSAN_BUILD" -j"$JOBS" --target core_tests
-  step "HTTP, connection and concurrency tests under TSan"
-  (cd "$TSAN_BUILD" && ctest -L unit -R '^(Http|IndexConcurrency)' -j"$JOBS" --timeout 600 \
-    --output-on-failure)
+  step "HTTP server, connection-gate and concurrency tests under TSan"
+  (cd "$TSAN_BUILD" && ctest -L unit -R '^Http' -j"$JOBS" --timeout 600 --output-on-failure)
 fi
 step "done"
