@@ -36,6 +36,12 @@ wants() { [[ " $HARDENING_STEPS " == *" $1 "* ]]; }
 configure() {  # <build dir> <sanitizers> [cmake options...]
   local dir=$1 sanitizers=$2
   shift 2
+  # CMake drops the cache, and with it these options, when a directory configured with
+  # another compiler is switched to clang: start such a directory afresh.
+  if [ -f "$dir/CMakeCache.txt" ] && ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-14$' "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DTOWERREC_BUILD_PYTHON=OFF \
     -DTOWERREC_USE_PCH=OFF -DCMAKE_CXX_COMPILER=clang++-14 "-DTOWERREC_SANITIZE=$sanitizers" \
     "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
@@ -64,7 +70,6 @@ run_fuzzers() {
   fi
 }
 
-mkdir -p "$ASAN_BUILD" "$TSAN_BUILD"
 if wants fuzz || wants asan; then
   step "building the fuzzers and core_tests (clang, address;undefined, $ASAN_BUILD)"
   configure "$ASAN_BUILD" "address;undefined" -DTOWERREC_FUZZ=ON
