@@ -44,7 +44,7 @@ configure() {  # <build dir> <sanitizers> [cmake options...]
   mkdir -p "$dir"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DTOWERREC_BUILD_PYTHON=OFF \
     -DTOWERREC_USE_PCH=OFF -DCMAKE_CXX_COMPILER=clang++-14 "-DTOWERREC_SANITIZE=$sanitizers" \
-    "$@" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
+    "$@" >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; return 1; }
 }
 
 run_fuzzers() {
