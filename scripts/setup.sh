@@ -14,6 +14,10 @@ packages=(
 if [ "${TOWERREC_BENCH_DEPS:-0}" = 1 ]; then
   packages+=(python3-torch python3-sklearn wrk)
 fi
+# clang with libFuzzer and the sanitizer runtimes, for scripts/ci_hardening.sh.
+if [ "${TOWERREC_FUZZ_DEPS:-0}" = 1 ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

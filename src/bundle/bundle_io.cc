@@ -50,15 +50,19 @@ void write_f32_matrix(const std::string& path, const std::vector<float>& data) {
 
 std::vector<float> read_f32_matrix(const std::string& path, int64_t rows, int64_t cols) {
   std::string bytes = read_file(path);
-  size_t expected = static_cast<size_t>(rows * cols) * sizeof(float);
-  if (bytes.size() != expected) {
+  // rows x cols past what any file holds is refused before it is multiplied (no overflow).
+  const bool fits = rows >= 0 && cols >= 0 &&
+                    (cols == 0 || static_cast<uint64_t>(rows) <=
+                                      bytes.size() / sizeof(float) / static_cast<uint64_t>(cols));
+  const size_t expected = fits ? static_cast<size_t>(rows * cols) * sizeof(float) : 0;
+  if (!fits || bytes.size() != expected) {
     throw Error(ErrorCode::kInvalidArgument, path + " is corrupt: " + std::to_string(bytes.size()) +
                                                  " bytes, expected " + std::to_string(expected) +
                                                  " (" + std::to_string(rows) + " x " +
                                                  std::to_string(cols) + " float32)");
   }
   std::vector<float> data(static_cast<size_t>(rows * cols));
-  std::memcpy(data.data(), bytes.data(), expected);
+  if (expected > 0) std::memcpy(data.data(), bytes.data(), expected);
   return data;
 }
 
@@ -115,15 +119,23 @@ UserItems read_seen(const std::string& path, int64_t num_users, int64_t num_item
     throw corrupt("bad header");
   }
   std::memcpy(header, bytes.data() + sizeof(kSeenMagic), sizeof(header));
-  if (header[0] != num_users || header[1] < 0) throw corrupt("user count does not match");
-  size_t body = sizeof(kSeenMagic) + sizeof(header);
-  size_t expected = body + static_cast<size_t>(num_users + 1 + header[1]) * sizeof(int64_t);
+  if (header[0] != num_users || num_users < 0) throw corrupt("user count does not match");
+  const size_t body = sizeof(kSeenMagic) + sizeof(header);
+  // Counts are checked against the file's size before they are added (no overflow).
+  const uint64_t room = (bytes.size() - body) / sizeof(int64_t);
+  if (header[1] < 0 || static_cast<uint64_t>(num_users) >= room ||
+      static_cast<uint64_t>(header[1]) > room - static_cast<uint64_t>(num_users) - 1) {
+    throw corrupt("wrong size");
+  }
+  const size_t expected = body + static_cast<size_t>(num_users + 1 + header[1]) * sizeof(int64_t);
   if (bytes.size() != expected) throw corrupt("wrong size");
   std::vector<int64_t> offsets(static_cast<size_t>(num_users + 1));
   std::vector<int64_t> items(static_cast<size_t>(header[1]));
   std::memcpy(offsets.data(), bytes.data() + body, offsets.size() * sizeof(int64_t));
-  std::memcpy(items.data(), bytes.data() + body + offsets.size() * sizeof(int64_t),
-              items.size() * sizeof(int64_t));
+  if (!items.empty()) {  // an empty vector's data() may be null: no memcpy to it
+    std::memcpy(items.data(), bytes.data() + body + offsets.size() * sizeof(int64_t),
+                items.size() * sizeof(int64_t));
+  }
   try {
     return UserItems::from_csr(std::move(offsets), std::move(items), num_items);
   } catch (const Error& e) {

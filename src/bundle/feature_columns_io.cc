@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "towerrec/error.h"
 #include "towerrec/files.h"
@@ -33,6 +34,7 @@ class Reader {
   Reader(std::string bytes, std::string path) : bytes_(std::move(bytes)), path_(std::move(path)) {}
   void bytes(void* out, size_t size) {
     check(size <= bytes_.size() - at_, path_ + " is truncated");
+    if (size == 0) return;  // an empty column's data() may be null: no memcpy from it
     std::memcpy(out, bytes_.data() + at_, size);
     at_ += size;
   }
@@ -60,6 +62,13 @@ class Reader {
   size_t at_ = 0;
 };
 
+// rows x width elements; a product past int64 is refused (no such file fits in memory).
+int64_t cell_count(int64_t rows, int64_t width, const std::string& what) {
+  check(width == 0 || rows <= std::numeric_limits<int64_t>::max() / width,
+        what + " is corrupt: a length runs past the end of the file");
+  return rows * width;
+}
+
 FeatureColumn read_column(Reader& in, const std::string& path) {
   FeatureColumn c;
   c.name = in.text();
@@ -74,9 +83,9 @@ FeatureColumn read_column(Reader& in, const std::string& path) {
   c.pooling = parse_enum<Pooling>(in.text(), path + ": pooling of column '" + c.name + "'");
   check(c.rows >= 0 && c.code_width >= 0 && c.value_width >= 0,
         path + " is corrupt: column '" + c.name + "' has a negative size");
-  c.codes.resize(in.count(c.rows * c.code_width, sizeof(int64_t)));
+  c.codes.resize(in.count(cell_count(c.rows, c.code_width, path), sizeof(int64_t)));
   in.bytes(c.codes.data(), c.codes.size() * sizeof(int64_t));
-  c.values.resize(in.count(c.rows * c.value_width, sizeof(float)));
+  c.values.resize(in.count(cell_count(c.rows, c.value_width, path), sizeof(float)));
   in.bytes(c.values.data(), c.values.size() * sizeof(float));
   return c;
 }
@@ -110,7 +119,8 @@ std::vector<FeatureColumn> read_feature_columns(const std::string& path) {
   char magic[sizeof(kMagic)];
   in.bytes(magic, sizeof(magic));
   check(std::memcmp(magic, kMagic, sizeof(kMagic)) == 0, path + " is not a feature column file");
-  std::vector<FeatureColumn> columns(in.count(in.int64(), 1));
+  // Each column takes at least its eight int64 fields.
+  std::vector<FeatureColumn> columns(in.count(in.int64(), 8 * sizeof(int64_t)));
   for (FeatureColumn& c : columns) c = read_column(in, path);
   check(in.done(), path + " is corrupt: bytes after the last column");
   return columns;

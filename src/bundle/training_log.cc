@@ -12,6 +12,9 @@ namespace towerrec {
 
 namespace {
 
+// Far beyond any training run; keeps the conversion to int64 defined.
+constexpr double kMaxEpoch = 1e9;
+
 double number(const nlohmann::json& line, const char* key, const std::string& where) {
   check(line.contains(key), where + ": missing '" + key + "'");
   const nlohmann::json& value = line[key];
@@ -39,7 +42,9 @@ TrainingLog read_training_log(const std::string& dir) {
     }
     check(line.is_object(), where + ": not a JSON object");
     EpochRecord r;
-    r.epoch = static_cast<int64_t>(number(line, "epoch", where));
+    const double epoch = number(line, "epoch", where);
+    check(epoch >= 0 && epoch <= kMaxEpoch, where + ": 'epoch' must be a number in [0, 1e9]");
+    r.epoch = static_cast<int64_t>(epoch);
     r.loss = number(line, "loss", where);
     r.val_metric = number(line, "val_metric", where);
     r.lr = number(line, "lr", where);

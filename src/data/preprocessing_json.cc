@@ -245,8 +245,8 @@ std::string preprocessing_to_json(const PreprocessingState& state) {
 PreprocessingState preprocessing_from_json(const std::string& text, const std::string& source) {
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   check(!j.is_discarded(), source + " is not valid JSON");
-  check(j.is_object() && j.value("format", "") == kFormat,
-        source + " is not a TowerRec preprocessing state");
+  const auto format = j.is_object() ? j.find("format") : j.end();
+  check(format != j.end() && *format == kFormat, source + " is not a TowerRec preprocessing state");
   PreprocessingState state;
   try {
     check(j.at("version").get<int>() == kVersion, source + ": preprocessing version " +

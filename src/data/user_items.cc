@@ -85,7 +85,9 @@ UserItems UserItems::from_csr(std::vector<int64_t> offsets, std::vector<int64_t>
             offsets.back() == static_cast<int64_t>(items.size()),
         "offsets do not start at 0 and end at the item count");
   for (size_t u = 0; u + 1 < offsets.size(); ++u) {
-    check(offsets[u] <= offsets[u + 1], "offsets not ascending");
+    // Bounded by the item count before the items are read (offsets {0, 2, 0} over no items).
+    check(offsets[u] <= offsets[u + 1] && offsets[u + 1] <= static_cast<int64_t>(items.size()),
+          "offsets not ascending");
     for (int64_t k = offsets[u]; k < offsets[u + 1]; ++k) {
       check(items[k] >= 0 && items[k] < num_items, "item index out of range");
       check(k == offsets[u] || items[k - 1] < items[k], "a user's items are not ascending");

@@ -52,6 +52,11 @@ std::optional<FittedBlend> read_fitted_blend(const std::string& bundle_dir) {
                    weight_of(w, "content", path)};
   check(blend.weights.two_tower + blend.weights.collaborative + blend.weights.content > 0,
         path + ": the weights must not all be zero");
+  check(!json.contains("metric") || json["metric"].is_string(), path + ": metric must be a string");
+  check(!json.contains("validation") || json["validation"].is_number(),
+        path + ": validation must be a number");
+  check(!json.contains("users") || json["users"].is_number_integer(),
+        path + ": users must be an integer");
   blend.metric = json.value("metric", "");
   blend.validation = json.value("validation", 0.0);
   blend.users = json.value("users", int64_t{0});

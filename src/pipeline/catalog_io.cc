@@ -89,10 +89,15 @@ void Catalog::save(const std::string& dir) const {
 Catalog Catalog::load(const std::string& dir, const IdMap& items) {
   const std::string meta_path = dir + "/catalog.json";
   const nlohmann::json meta = nlohmann::json::parse(read_file(meta_path), nullptr, false);
-  check(!meta.is_discarded() && meta.value("format", "") == kFormat,
+  check(meta.is_object() && meta.contains("format") && meta["format"] == kFormat,
         "'" + meta_path + "' is not a " + kFormat + " file");
+  const auto columns = meta.find("content_columns");
+  check(columns != meta.end() && columns->is_array() &&
+            std::all_of(columns->begin(), columns->end(),
+                        [](const nlohmann::json& column) { return column.is_string(); }),
+        "'" + meta_path + "': content_columns must be a list of column names");
   Catalog catalog(items);
-  catalog.set_content_columns(meta.at("content_columns").get<std::vector<std::string>>());
+  catalog.set_content_columns(columns->get<std::vector<std::string>>());
   const std::string items_path = dir + "/items.jsonl";
   int64_t row = 0;
   read_json_lines(items_path, [&](int64_t line, const nlohmann::json& item) {

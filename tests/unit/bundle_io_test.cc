@@ -42,6 +42,38 @@ TEST(F32MatrixTest, PointerAndVectorWritesReadBack) {
   EXPECT_THROW(read_f32_matrix(dir.path() + "/b.f32", 3, 2), Error);
 }
 
+// Users without items and a matrix without rows: nothing is copied from or into an empty
+// vector (its data() may be null; UBSan reports such a memcpy).
+TEST(SeenFileTest, EmptyListsAndMatricesReadBack) {
+  testing::TempDir dir;
+  const std::string seen = dir.path() + "/seen.bin";
+  write_seen(seen, UserItems::from_csr({0, 0, 0}, {}, 5));
+  EXPECT_EQ(read_seen(seen, 2, 5).offsets(), (std::vector<int64_t>{0, 0, 0}));
+  write_f32_matrix(dir.path() + "/empty.f32", std::vector<float>{});
+  EXPECT_TRUE(read_f32_matrix(dir.path() + "/empty.f32", 0, 8).empty());
+}
+
+// Counts whose products wrap around int64 (2^62 x 4 floats; 2^61 seen items, so that
+// (users + 1 + items) x 8 bytes wraps to the size of the offsets alone) are refused as
+// corrupt, not read as a matching size (before: an empty matrix, a std::length_error).
+TEST(SeenFileTest, CountsThatOverflowAreRefused) {
+  testing::TempDir dir;
+  const std::string matrix = dir.write("huge.f32", "");
+  EXPECT_THROW(read_f32_matrix(matrix, int64_t{1} << 62, 4), Error);
+
+  std::string bytes = "TRSEEN01";
+  auto put = [&bytes](int64_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof(v)); };
+  for (int64_t v : {int64_t{2}, int64_t{1} << 61, int64_t{0}, int64_t{0}, int64_t{0}}) put(v);
+  const std::string seen = dir.write("seen.bin", bytes);
+  try {
+    read_seen(seen, 2, 5);
+    FAIL() << "2^61 items in a file of 3 offsets were accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(seen + " is corrupt: wrong size"), std::string::npos)
+        << e.what();
+  }
+}
+
 // What `sha256sum FILE` prints before the file name.
 std::string sha256sum(const std::string& path) {
   std::FILE* pipe = ::popen(("sha256sum '" + path + "'").c_str(), "r");

@@ -46,5 +46,23 @@ TEST(TrainingLogTest, MalformedLinesAreNamed) {
   EXPECT_THROW(read_training_log(empty.path()), Error);
 }
 
+// An epoch past int64 (or null, or negative) is refused naming the line; converting it
+// to an integer was undefined behaviour before.
+TEST(TrainingLogTest, EpochOutOfRangeIsRefused) {
+  const std::string rest =
+      R"(, "loss": 1, "val_metric": 1, "lr": 1, "examples_per_second": 1, "seconds": 1})";
+  for (const std::string epoch : {"1e300", "null", "-1"}) {
+    testing::TempDir dir;
+    dir.write("train_log.jsonl", R"({"epoch": 1)" + rest + "\n{\"epoch\": " + epoch + rest + "\n");
+    try {
+      read_training_log(dir.path());
+      ADD_FAILURE() << "accepted epoch " << epoch;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("train_log.jsonl:2: 'epoch' must be"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace towerrec

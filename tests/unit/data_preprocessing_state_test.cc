@@ -83,7 +83,10 @@ TEST(PreprocessingState, EncodesRowsAsTheDataPipelineDid) {
 TEST(PreprocessingState, MalformedJsonNamesTheSource) {
   for (const std::string text :
        {"not json", "{}", R"({"format": "towerrec.preprocessing", "version": 1})",
-        R"({"format": "towerrec.preprocessing", "version": 9, "user": {}, "item": {}})"}) {
+        R"({"format": "towerrec.preprocessing", "version": 9, "user": {}, "item": {}})",
+        // A format that is not a string, a document that is not an object: nlohmann's
+        // type_error escaped before.
+        R"({"format": 1})", R"(["towerrec.preprocessing"])"}) {
     try {
       preprocessing_from_json(text, "bundle/preprocessing.json");
       FAIL() << text;

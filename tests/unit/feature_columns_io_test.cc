@@ -49,5 +49,45 @@ TEST(FeatureColumnsIo, RoundTripKeepsCodesValuesAndShape) {
   EXPECT_THROW(read_feature_columns(dir.path() + "/other.bin"), Error);
 }
 
+// The bytes of a file with one column of `rows` x `code_width` codes and no values (the
+// layout of docs/bundle.md), with the codes left out: only the header matters here.
+std::string one_column_header(int64_t rows, int64_t code_width) {
+  std::string bytes = "TRCOLS01";
+  auto put = [&bytes](int64_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof(v)); };
+  put(1);
+  put(1);
+  bytes += "c";
+  put(static_cast<int64_t>(FeatureKind::kMultiHot));
+  for (int64_t v : {rows, code_width, int64_t{0}, int64_t{5}, int64_t{4}}) put(v);
+  put(3);
+  bytes += "sum";
+  return bytes;
+}
+
+// A column of no rows has empty code and value arrays: read back without copying from them
+// (a null pointer; UBSan reports the copy).
+TEST(FeatureColumnsIo, ColumnWithoutRowsReadsBack) {
+  testing::TempDir dir;
+  const std::string path = dir.write("empty.bin", one_column_header(0, 3));
+  const auto back = read_feature_columns(path);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].rows, 0);
+  EXPECT_EQ(back[0].code_width, 3);
+  EXPECT_TRUE(back[0].codes.empty());
+}
+
+// rows x code_width past int64 (2^62 x 4) is refused naming the file, not wrapped around to
+// an empty column that claims 2^62 rows.
+TEST(FeatureColumnsIo, SizesWhoseProductOverflowsAreRefused) {
+  testing::TempDir dir;
+  const std::string path = dir.write("huge.bin", one_column_header(int64_t{1} << 62, 4));
+  try {
+    read_feature_columns(path);
+    FAIL() << "a column of 2^62 x 4 codes was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + " is corrupt"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace towerrec

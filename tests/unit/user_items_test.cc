@@ -97,5 +97,12 @@ TEST(UserItemsTest, AdoptingACsrChecksItsShape) {
   EXPECT_TRUE(none.items_of(0).empty());
 }
 
+// An offset past the item count is refused before any item is read (a seen.bin with the
+// offsets {0, 2, 0} and no items read items[0] of an empty list).
+TEST(UserItemsTest, OffsetsPastTheItemsAreRefusedBeforeReading) {
+  EXPECT_THROW(UserItems::from_csr({0, 2, 0}, {}, 5), Error);
+  EXPECT_THROW(UserItems::from_csr({0, 3, 2}, {1, 4}, 5), Error);
+}
+
 }  // namespace
 }  // namespace towerrec
