@@ -51,7 +51,8 @@ template <class Root>
 void write_list_fields(std::ostringstream& out, const std::vector<Field<Root>>& fields) {
   out << "\n| Field | Type | Default | Allowed | Meaning |\n|---|---|---|---|---|\n";
   for (const Field<Root>& field : fields) {
-    const bool required = field.default_text.empty() || field.default_text == "\"\"";
+    const bool required = field.default_text.empty() || field.default_text == "\"\"" ||
+                          field.path == "kind";  // read first, always given (features.cc)
     out << "| " << code(field.path) << " | " << config::value_type_name(field.type) << " | "
         << (required ? "required" : code(field.default_text)) << " | " << allowed(field.rule)
         << " | " << cell(field.doc) << " |\n";

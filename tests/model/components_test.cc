@@ -15,7 +15,7 @@ namespace towerrec {
 namespace {
 
 ColumnSchema schema(FeatureKind kind, int64_t code_width, int64_t value_width, int64_t dim) {
-  return ColumnSchema{"f", kind, code_width, value_width, /*cardinality=*/5, dim, "mean"};
+  return ColumnSchema{"f", kind, code_width, value_width, /*cardinality=*/5, dim, Pooling::kMean};
 }
 
 TEST(FeatureEncoderTest, OutputShapesForEveryKind) {
@@ -46,17 +46,17 @@ TEST(FeatureEncoderTest, OutputShapesForEveryKind) {
 
 TEST(FeatureEncoderTest, MultiHotPoolsPresentCodesOnly) {
   auto codes = torch::tensor({{1, 2, -1}, {4, -1, -1}, {-1, -1, -1}}, torch::kInt64);
-  for (std::string pooling : {"mean", "sum"}) {
+  for (Pooling pooling : {Pooling::kMean, Pooling::kSum}) {
     auto s = schema(FeatureKind::kMultiHot, 3, 0, 4);
     s.pooling = pooling;
     FeatureEncoder encoder(s, false);
     auto w = encoder->table();
     EXPECT_EQ(w.size(0), 6);  // 5 codes + the padding row
     auto out = encoder->forward(codes, {});
-    double scale = pooling == "mean" ? 0.5 : 1.0;
-    EXPECT_TRUE(torch::allclose(out[0], (w[1] + w[2]) * scale)) << pooling;
-    EXPECT_TRUE(torch::allclose(out[1], w[4])) << pooling;
-    EXPECT_TRUE(torch::allclose(out[2], torch::zeros({4}))) << pooling;
+    double scale = pooling == Pooling::kMean ? 0.5 : 1.0;
+    EXPECT_TRUE(torch::allclose(out[0], (w[1] + w[2]) * scale)) << enum_name(pooling);
+    EXPECT_TRUE(torch::allclose(out[1], w[4])) << enum_name(pooling);
+    EXPECT_TRUE(torch::allclose(out[2], torch::zeros({4}))) << enum_name(pooling);
   }
 }
 

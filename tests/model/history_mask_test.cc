@@ -49,9 +49,12 @@ TEST(HistoryMask, SameSeedSameMasks) {
 
 TEST(HistoryMask, OnlyHistoriesWithDropoutAreMaskedAndMissingColumnsAreNamed) {
   FeaturesConfig features;
-  features.derived_user.push_back(DerivedFeatureSpec{"seen", "history", "item_id", 0, 0, 0.25});
-  features.derived_user.push_back(DerivedFeatureSpec{"recent", "history", "item_id", 5, 0, 0});
-  features.derived_user.push_back(DerivedFeatureSpec{"share", "share", "genres", 0, 0, 0});
+  features.derived_user.push_back(
+      DerivedFeatureSpec{"seen", DerivedKind::kHistory, "item_id", 0, 0, 0.25});
+  features.derived_user.push_back(
+      DerivedFeatureSpec{"recent", DerivedKind::kHistory, "item_id", 5, 0, 0});
+  features.derived_user.push_back(
+      DerivedFeatureSpec{"share", DerivedKind::kShare, "genres", 0, 0, 0});
   std::vector<FeatureColumn> users(3);
   users[0].name = "user_id";
   users[1].name = "recent";
@@ -97,7 +100,7 @@ TEST(HistoryMask, TowerOnHistoryWithDropoutLearnsThePlantedBlocks) {
   auto data = history_only_data();
   Config config = testing::planted_config();
   config.features.derived_user.push_back(
-      DerivedFeatureSpec{"seen", "history", "item_id", 0, 16, 0.5});
+      DerivedFeatureSpec{"seen", DerivedKind::kHistory, "item_id", 0, 16, 0.5});
   TrainResult result = train_two_tower(config, data, dir.path() + "/model", testing::quiet());
   EXPECT_GT(result.best_metric, 0.9);
   // Unseen block items come first for every user, from the history alone.

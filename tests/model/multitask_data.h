@@ -191,7 +191,7 @@ inline Config compatibility_config(bool with_feature) {
   config.train.num_negatives = 4;
   config.train.validation_users = 50;
   if (with_feature) {
-    config.features.compatibility.push_back({"x_gap", "abs_diff", "avg_x", "x"});
+    config.features.compatibility.push_back({"x_gap", CompatibilityKind::kAbsDiff, "avg_x", "x"});
   }
   return config;
 }
@@ -235,7 +235,8 @@ inline Config gap_task_config(bool with_feature, int64_t epochs = 8) {
   config.train.batch_size = 128;
   config.train.validation_users = 50;
   config.train.tasks = {{"fits", "fits", 1, 1}};
-  if (with_feature) config.features.compatibility.push_back({"gap", "abs_diff", "pref", "x"});
+  if (with_feature)
+    config.features.compatibility.push_back({"gap", CompatibilityKind::kAbsDiff, "pref", "x"});
   return config;
 }
 

@@ -186,8 +186,8 @@ TEST(CompatibilityTest, OperandsMustBeOneNumberFeaturesOfTheModel) {
   const auto user_schema = column_schemas(data.dataset.user_features);
   const auto item_schema = column_schemas(data.dataset.item_features);
   auto resolve = [&](const std::string& user, const std::string& item) {
-    return PairFeatures({CompatibilitySpec{"gap", "abs_diff", user, item}}, user_schema,
-                        item_schema);
+    return PairFeatures({CompatibilitySpec{"gap", CompatibilityKind::kAbsDiff, user, item}},
+                        user_schema, item_schema);
   };
   try {
     resolve("user_block", "price");

@@ -238,8 +238,8 @@ TEST_F(WarmStartTest, NoNewEventsIsAnError) {
 TEST(WarmStartState, WeightsAndOptimiserStateCarryOverIntoGrownTables) {
   TempDir dir;
   auto schema = [](int64_t users, int64_t items) {
-    ColumnSchema u{"user_id", FeatureKind::kId, 1, 0, users, 8, "mean"};
-    ColumnSchema i{"item_id", FeatureKind::kId, 1, 0, items, 8, "mean"};
+    ColumnSchema u{"user_id", FeatureKind::kId, 1, 0, users, 8, Pooling::kMean};
+    ColumnSchema i{"item_id", FeatureKind::kId, 1, 0, items, 8, Pooling::kMean};
     return std::pair{std::vector<ColumnSchema>{u}, std::vector<ColumnSchema>{i}};
   };
   ModelConfig model;

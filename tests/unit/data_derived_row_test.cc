@@ -28,8 +28,8 @@ TEST(DerivedRow, RecomputesOneUserAsTrainingDoes) {
   const std::vector<FeatureColumn> items = {
       codes_column("item_id", FeatureKind::kId, 1, {2, 3, 4}, 5),
       codes_column("genres", FeatureKind::kMultiHot, 2, {2, -1, 2, 3, 3, -1}, 4)};
-  DerivedFeatureSpec history{"history", "history", "item_id"};
-  DerivedFeatureSpec shares{"genre_shares", "share", "genres"};
+  DerivedFeatureSpec history{"history", DerivedKind::kHistory, "item_id"};
+  DerivedFeatureSpec shares{"genre_shares", DerivedKind::kShare, "genres"};
   FeatureColumn trained_history = codes_column("history", FeatureKind::kMultiHot, 2, {-1, -1}, 5);
   FeatureColumn trained_shares;
   trained_shares.kind = FeatureKind::kVector;

@@ -30,14 +30,25 @@ FeatureSpec feature(const std::string& name, const std::string& kind) {
 Config movielens_config(const std::string& dir) {
   Config c;
   c.data.dir = dir;
-  c.data.interactions = {"u.data", "tsv", false, {"user_id", "item_id", "rating", "timestamp"},
-                         "utf-8",  "",    "fail"};
-  c.data.users = {"u.user", "pipe",    false, {"user_id", "age", "gender", "occupation", "zip"},
-                  "utf-8",  "user_id", "fail"};
+  c.data.interactions = {"u.data",
+                         TableFormat::kTsv,
+                         false,
+                         {"user_id", "item_id", "rating", "timestamp"},
+                         TextEncoding::kUtf8,
+                         "",
+                         OnError::kFail};
+  c.data.users = {"u.user",
+                  TableFormat::kPipe,
+                  false,
+                  {"user_id", "age", "gender", "occupation", "zip"},
+                  TextEncoding::kUtf8,
+                  "user_id",
+                  OnError::kFail};
   std::vector<std::string> item_columns = {"item_id", "title", "release_date", "video_release_date",
                                            "url"};
   item_columns.insert(item_columns.end(), kGenres.begin(), kGenres.end());
-  c.data.items = {"u.item", "pipe", false, item_columns, "latin-1", "item_id", "fail"};
+  c.data.items = {"u.item",  TableFormat::kPipe, false, item_columns, TextEncoding::kLatin1,
+                  "item_id", OnError::kFail};
   c.data.rating_column = "rating";
   c.data.timestamp_column = "timestamp";
   c.data.item_title_column = "title";

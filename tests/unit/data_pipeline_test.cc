@@ -52,9 +52,9 @@ Config small_config(const TempDir& dir, const std::string& item_score_2 = "3") {
                      feature("gender", "categorical")};
   c.features.item = {feature("item_id", "id"), feature("genre", "multi_hot"),
                      feature("score", "numeric")};
-  c.features.derived_user = {{"avg_score", "item_mean", "score"},
-                             {"genre_share", "share", "genre"},
-                             {"genre_div", "diversity", "genre"}};
+  c.features.derived_user = {{"avg_score", DerivedKind::kItemMean, "score"},
+                             {"genre_share", DerivedKind::kShare, "genre"},
+                             {"genre_div", DerivedKind::kDiversity, "genre"}};
   return c;
 }
 
@@ -205,7 +205,7 @@ TEST(Pipeline, ValidationIsCarvedFromTraining) {
   c.features.derived_user.clear();
   for (const char* method : {"random", "stratified_user", "stratified_item", "temporal_global",
                              "temporal_last_n", "leave_one_out", "none"}) {
-    c.split.method = method;
+    c.split.method = parse_enum<SplitMethod>(method, "split.method");
     c.split.validation_ratio = 0.2;
     const Dataset d = build_dataset(c).dataset;
     EXPECT_EQ(d.train.size() + d.validation.size() + d.test.size(), 200) << method;

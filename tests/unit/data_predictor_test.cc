@@ -100,7 +100,7 @@ std::vector<FeatureSpec> planted_specs(const std::string& impute) {
   FeatureSpec vc = spec("audio", "value_confidence");
   vc.columns = {"v"};
   vc.confidence_columns = {"v_conf"};
-  vc.impute = impute;
+  vc.impute = parse_enum<Impute>(impute, "impute");
   FeatureSpec copy = spec("v_copy", "numeric");  // reads the predicted column: no input
   copy.columns = {"v"};
   return {spec("genres", "multi_hot"), spec("label", "categorical"), spec("x", "numeric"), copy,

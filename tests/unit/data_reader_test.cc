@@ -24,7 +24,7 @@ Rows read_all(TableReader& reader) {
 TableSpec spec_with(const std::string& format, bool header = true,
                     std::vector<std::string> columns = {}) {
   TableSpec spec;
-  spec.format = format;
+  spec.format = parse_enum<TableFormat>(format, "format");
   spec.header = header;
   spec.columns = std::move(columns);
   return spec;
@@ -140,7 +140,9 @@ TEST(TableReader, HeaderMustMatchDeclaredColumns) {
             std::string::npos);
   TableReader renamed(spec_with("csv", true, {"x", "y"}), path);
   EXPECT_EQ(renamed.find_column("y"), 1);
-  EXPECT_NE(error_of([&] { TableReader r(spec_with("xml"), path); }).find("unknown format 'xml'"),
+  EXPECT_NE(error_of([&] {
+              TableReader r(spec_with("xml"), path);
+            }).find("format: 'xml' is not one of: auto, csv, tsv, pipe"),
             std::string::npos);
 }
 
