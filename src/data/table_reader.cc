@@ -66,7 +66,8 @@ Delimiter guess_delimiter(const std::string& path, std::string_view line) {
 
 namespace {
 
-Delimiter delimiter_of(TableFormat format) {
+// The declared format's delimiter; auto guesses from the file name and first line.
+Delimiter delimiter_of(TableFormat format, const std::string& path, std::string_view text) {
   switch (format) {
     case TableFormat::kCsv:
       return Delimiter::kComma;
@@ -77,7 +78,7 @@ Delimiter delimiter_of(TableFormat format) {
     case TableFormat::kAuto:
       break;
   }
-  throw InternalError("delimiter_of: format auto has no fixed delimiter");
+  return guess_delimiter(path, first_line(text));
 }
 
 }  // namespace
@@ -105,9 +106,7 @@ TableReader::TableReader(const TableSpec& spec, const std::string& path, std::st
       std::string_view::npos) {
     throw Error(path + ": the table is empty");
   }
-  delimiter_ = spec.format == TableFormat::kAuto
-                   ? guess_delimiter(path, first_line(std::string_view(text_).substr(pos_)))
-                   : delimiter_of(spec.format);
+  delimiter_ = delimiter_of(spec.format, path, std::string_view(text_).substr(pos_));
   quoting_ = delimiter_ == Delimiter::kComma;
   columns_ = spec.columns;
   read_header();
