@@ -102,7 +102,9 @@ class Server:
         deadline = started + 3600
         while True:
             line = self.next_line(deadline)
-            if line.startswith("model update"):
+            if "model update failed" in line:  # a log line: "[time] [warning] model update ..."
+                raise RuntimeError(line)
+            if "model update (" in line:
                 return time.time() - started, line
 
     def stop(self):

@@ -19,7 +19,10 @@ class FlatIdIndex {
  public:
   // Indexes the ids already in *ids (not owned; must outlive this object).
   explicit FlatIdIndex(IdMap* ids) : ids_(ids) {
-    rehash(64);
+    // At most half full, as add() keeps it: a full table would make insert() spin.
+    uint64_t capacity = 64;
+    while (capacity < static_cast<uint64_t>(ids->size()) * 2 + 2) capacity *= 2;
+    rehash(capacity);
     for (int64_t k = 0; k < ids->size(); ++k) insert(hash(ids->id(k)), k);
   }
 
