@@ -6,7 +6,8 @@
 # its start to the "serving ... on http://" line (it listens from then on) and prints the
 # RSS at that point.
 #
-#   bench/restart_items.sh [N]          (TOWERREC=<binary> overrides build/towerrec)
+#   bench/restart_items.sh [N]          (TOWERREC=<binary> overrides build/towerrec;
+#                                        INDEX=Flat trains the bundle with that index spec)
 set -euo pipefail
 n=${1:-68000}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,8 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' 
 "$bin" generate music --output "$work/music" --users 1000 --items 800 --events-per-user 20 \
   --text-dim 32 --seed 11 >/dev/null
 "$bin" train --config "$root/configs/music-demo.yaml" --output "$work/models/b1" \
-  --set data.dir="$work/music" --set train.epochs=2 --log-level warn >/dev/null
+  --set data.dir="$work/music" --set train.epochs=2 ${INDEX:+--index "$INDEX"} \
+  --log-level warn >/dev/null
 
 serve() {  # starts the server, waits for its "serving" line; sets took (seconds)
   local start; start=$(date +%s.%N)
