@@ -28,8 +28,8 @@ struct ServeOptions {
   std::vector<std::string> overrides;
   std::string host;
   int port = -1;
-  std::string config_root;  // "" = the model root
-  int64_t max_connections_per_address = towerrec::http::ServerOptions{}.max_connections_per_address;
+  std::string config_root;                  // "" = serve.config_root
+  int64_t max_connections_per_address = 0;  // 0 = serve.max_connections_per_address
 };
 
 towerrec::Config serve_config(const ServeOptions& options) {
@@ -44,6 +44,14 @@ towerrec::Config serve_config(const ServeOptions& options) {
   const fs::path bundle_parent = fs::canonical(options.model).parent_path();
   if (fs::path(config.serve.model_root).is_relative()) {
     config.serve.model_root = (bundle_parent / config.serve.model_root).lexically_normal().string();
+  }
+  if (!config.serve.config_root.empty() && fs::path(config.serve.config_root).is_relative()) {
+    config.serve.config_root =
+        (bundle_parent / config.serve.config_root).lexically_normal().string();
+  }
+  if (!options.config_root.empty()) config.serve.config_root = options.config_root;
+  if (options.max_connections_per_address > 0) {
+    config.serve.max_connections_per_address = options.max_connections_per_address;
   }
   if (fs::path(config.serve.database).is_relative()) {
     config.serve.database = (fs::path(config.serve.model_root) / config.serve.database).string();
@@ -96,8 +104,6 @@ void run_serve(const ServeOptions& options) {
               static_cast<long long>(restored.items), static_cast<long long>(restored.events),
               static_cast<long long>(restored.skipped));
   auto server_options = towerrec::http::ServerOptions::from_config(config.serve);
-  server_options.config_root = options.config_root;
-  server_options.max_connections_per_address = options.max_connections_per_address;
   towerrec::http::HttpServer server(server_options, *service, store);
   const int port = server.start();
   towerrec::serve::ModelUpdater updates(config, *service, store);
@@ -128,11 +134,11 @@ const bool kRegistered = towerrec::cli::register_command(
            ->check(CLI::Range(0, 65535));
        app.add_option("--config-root", options->config_root,
                       "Training configs named by path, and the data they read, must be below "
-                      "this folder (default: serve.model_root)")
+                      "this folder (default: serve.config_root, else serve.model_root)")
            ->check(CLI::ExistingDirectory);
        app.add_option("--max-connections-per-address", options->max_connections_per_address,
-                      "Open connections one client address may hold; more get 503")
-           ->capture_default_str()
+                      "Open connections one client address may hold; more get 503 (default: "
+                      "serve.max_connections_per_address, 64)")
            ->check(CLI::Range(1, 65536));
        app.callback([options] { run_serve(*options); });
      }});

@@ -334,6 +334,8 @@ struct ServeConfig {
   std::string admin_token;       // "" = use env TOWERREC_ADMIN_TOKEN, else open
   std::string model_root = ".";  // bundles load only from below this folder
   std::string database = "towerrec.db";
+  std::string config_root;                   // "" = model_root; --config-root overrides
+  int64_t max_connections_per_address = 64;  // --max-connections-per-address overrides
   int64_t max_body_bytes = 1 << 20;
   double read_timeout_seconds = 5;
   int64_t max_limit = 1000;

@@ -30,11 +30,11 @@ struct ServerOptions {
   // (idle and slow connections wait in the connection gate, docs/security.md).
   int threads = static_cast<int>(ServeConfig{}.threads);
   // Open connections one client address may hold; more are refused with 503.
-  int64_t max_connections_per_address = 64;  // `towerrec serve --max-connections-per-address`
+  int64_t max_connections_per_address = ServeConfig{}.max_connections_per_address;
   std::string admin_token;  // "" = take TOWERREC_ADMIN_TOKEN; both empty = open (loopback only)
   std::string model_root = ServeConfig{}.model_root;  // bundles load only from below it
   // Training configs named by path load only from below it ("" = the model root).
-  std::string config_root;                                // `towerrec serve --config-root`
+  std::string config_root = ServeConfig{}.config_root;    // serve.config_root
   int64_t max_body_bytes = ServeConfig{}.max_body_bytes;  // larger bodies get 413
   // Total time for one request's head and body, from its first byte; also how long an
   // idle keep-alive connection stays open.

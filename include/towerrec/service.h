@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace towerrec {
@@ -157,6 +158,12 @@ class RecommendationService {
   virtual void upsert_user(const std::string& user_id, const Features& features) = 0;
   // Adds or replaces an item: embeds it and puts it into the index before returning.
   virtual void upsert_item(const std::string& item_id, const Features& features) = 0;
+  // upsert_item for each item in order, all or none on error, as one batch where the
+  // service can (the two-tower service embeds them in one pass): the restore of a
+  // store with many posted items. The default calls upsert_item for each.
+  virtual void upsert_items(const std::vector<std::pair<std::string, Features>>& items) {
+    for (const auto& [item_id, features] : items) upsert_item(item_id, features);
+  }
   // Takes the events into account at once (exclude-seen, collaborative signal).
   virtual void record_events(const std::vector<Event>& events) = 0;
   // Validation without effect: each throws exactly the error the matching write above

@@ -6,6 +6,9 @@
 // an older file applies the missing migrations in order, each in a transaction.
 // Every query is a prepared statement with bound parameters.
 //
+// Idempotency keys of event batches (docs/api.md) are kept in the same file, written in the
+// transaction of the events they acknowledge, for kIdempotencyRetentionSeconds.
+//
 // Thread safety: one connection guarded by a mutex; every method may be called from
 // any thread. Ownership: the Store owns the connection and closes it on destruction.
 // Errors: towerrec::Error (kIo when SQLite fails, naming the database file and the
@@ -46,6 +49,19 @@ struct ModelRecord {
   std::map<std::string, double> baseline_metrics;  // that model on the same held-out events
 };
 
+// An idempotency key of an event batch: the client's key, a fingerprint of the request
+// it came with, and the answer given (how many events were accepted).
+struct IdempotencyRecord {
+  std::string key;
+  std::string fingerprint;
+  int64_t accepted = 0;
+  int64_t created_at = 0;  // seconds since the epoch; 0 = now when stored
+};
+
+// How long a key is remembered: a retry after that is a new batch. Expired keys are
+// deleted when a new key is stored.
+constexpr int64_t kIdempotencyRetentionSeconds = 24 * 3600;
+
 class Store {
  public:
   // Opens (creating if needed) the database at path and migrates it to the latest
@@ -69,8 +85,13 @@ class Store {
   std::vector<EntityRecord> list_users();
   std::vector<EntityRecord> list_items();
 
-  // Appends all events in one transaction (all or none).
-  void add_events(const std::vector<Event>& events);
+  // Appends all events in one transaction (all or none); with a key, the key is stored
+  // in the same transaction (and expired keys are deleted), so a batch and its key are
+  // durable together. kConflict when the key is already stored and not expired.
+  void add_events(const std::vector<Event>& events, const IdempotencyRecord* key = nullptr);
+  // The stored key, unless absent or older than kIdempotencyRetentionSeconds.
+  std::optional<IdempotencyRecord> find_idempotency_key(const std::string& key);
+  int64_t idempotency_key_count();
   // Events of one user, oldest first (by timestamp, then insertion order).
   std::vector<Event> events_for_user(const std::string& user_id);
   // The whole event log in the order the events were added.

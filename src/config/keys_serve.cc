@@ -20,6 +20,14 @@ void register_serve_keys(ConfigRegistry& registry) {
   serve.add("database", &ServeConfig::database, any_value(),
             "SQLite file for posted users, items and events; relative to serve.model_root, "
             "never to the working directory.");
+  serve.add("config_root", &ServeConfig::config_root, any_value(),
+            "Training configs named by path, and the data they read, must be below this "
+            "folder (\"\" = serve.model_root); relative to the folder holding the bundle, "
+            "like serve.model_root. `towerrec serve --config-root` overrides it.");
+  serve.add("max_connections_per_address", &ServeConfig::max_connections_per_address,
+            between(1, 65536),
+            "Open connections one client address may hold; more get 503. `towerrec serve "
+            "--max-connections-per-address` overrides it.");
   serve.add("max_body_bytes", &ServeConfig::max_body_bytes, between(1, 1 << 30),
             "Largest accepted request body.");
   serve.add("read_timeout_seconds", &ServeConfig::read_timeout_seconds, greater_than(0),

@@ -159,6 +159,8 @@ ServerOptions ServerOptions::from_config(const ServeConfig& serve) {
   options.read_timeout_seconds = serve.read_timeout_seconds;
   options.max_limit = serve.max_limit;
   options.access_log = serve.access_log;
+  options.config_root = serve.config_root;
+  options.max_connections_per_address = serve.max_connections_per_address;
   return options;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "http/api_codec.h"
+#include "http/idempotency.h"
 #include "http/json_fields.h"
 #include "http/registry_view.h"
 #include "http/route_table.h"
@@ -65,10 +66,16 @@ void upsert_item(RouteContext& context, const Request& request, Response& respon
   send_json(response, 200, {{"item_id", upsert.id}, {"updated_at", updated_at}});
 }
 
+// With an Idempotency-Key header, a retried batch is answered as before and stored once.
 void record_events(RouteContext& context, const Request& request, Response& response) {
-  const auto events = parse_events(parse_body(request.body), now_seconds());
-  context.log.record_events(events);
-  send_json(response, 200, {{"accepted", events.size()}});
+  const std::string key = parse_idempotency_key(request.has_header(kIdempotencyKeyHeader),
+                                                request.get_header_value(kIdempotencyKeyHeader));
+  const nlohmann::json body = parse_body(request.body);
+  const auto events = parse_events(body, now_seconds());
+  const auto answer =
+      context.log.record_events(events, key, key.empty() ? "" : body_fingerprint(body));
+  if (answer.replayed) response.set_header("Idempotency-Replayed", "true");
+  send_json(response, 200, {{"accepted", answer.accepted}});
 }
 
 // Refusals of a confined path as HTTP statuses.

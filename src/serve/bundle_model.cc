@@ -68,6 +68,10 @@ std::vector<float> BundleTowerModel::embed_item(const Features& features) const 
   return model_->embed_items(encode_rows(model_->preprocessing(), "item", {features}));
 }
 
+std::vector<float> BundleTowerModel::embed_items(const std::vector<Features>& rows) const {
+  return model_->embed_items(encode_rows(model_->preprocessing(), "item", rows));
+}
+
 namespace {
 
 // The folder `folder` of the bundle, which serving cannot do without.

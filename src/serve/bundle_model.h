@@ -36,6 +36,7 @@ class BundleTowerModel : public TowerModel {
   std::vector<float> user_embedding(int64_t user) const override;
   std::vector<float> embed_user(const Features& features) const override;
   std::vector<float> embed_item(const Features& features) const override;
+  std::vector<float> embed_items(const std::vector<Features>& rows) const override;
   std::vector<float> fold_in(int64_t user, const Features& declared,
                              const std::vector<int64_t>& positives) const override;
   const std::vector<float>& item_embeddings() const override { return model_->item_embeddings(); }

@@ -34,6 +34,16 @@ class TowerModel {
   // when a value cannot be encoded.
   virtual std::vector<float> embed_user(const Features& features) const = 0;
   virtual std::vector<float> embed_item(const Features& features) const = 0;
+  // embed_item for many items in one pass: row-major [rows.size() x dim()]. The default
+  // runs embed_item row by row.
+  virtual std::vector<float> embed_items(const std::vector<Features>& rows) const {
+    std::vector<float> out;
+    for (const Features& row : rows) {
+      const std::vector<float> one = embed_item(row);
+      out.insert(out.end(), one.begin(), one.end());
+    }
+    return out;
+  }
   // Real-time fold-in (serve/fold_in.h): the user tower with the derived user features
   // recomputed from `positives` (dense item indices, oldest first, non-empty) on the
   // trained inputs of `user` (dense index), or for user -1 on the encoding of

@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <set>
+#include <thread>
 
 #include "towerrec/error.h"
 
 namespace towerrec::serve {
 namespace {
+
+// Items embedded in one pass of the item tower (restores, model swaps).
+constexpr size_t kEmbedBatch = 1024;
 
 void check_weights(const BlendWeights& w) {
   for (double v : {w.two_tower, w.collaborative, w.content}) {
@@ -108,6 +113,57 @@ void TowerService::add_item_to_state(ServingState& state, const std::string& ite
                                      const Features& features) const {
   // The tower runs before the lock: requests keep flowing while it computes.
   const std::vector<float> embedding = embed_item(state, features);
+  insert_item(state, item_id, features, embedding.data());
+}
+
+void TowerService::add_items_to_state(
+    ServingState& state, const std::vector<std::pair<std::string, Features>>& items) const {
+  // Every item is embedded before any is inserted: an item the tower refuses leaves the
+  // state unchanged.
+  const int64_t dim = state.model->dim();
+  std::vector<float> embeddings;
+  embeddings.reserve(items.size() * static_cast<size_t>(dim));
+  for (size_t start = 0; start < items.size(); start += kEmbedBatch) {
+    const size_t end = std::min(items.size(), start + kEmbedBatch);
+    std::vector<Features> rows;
+    for (size_t i = start; i < end; ++i) rows.push_back(items[i].second);
+    const std::vector<float> batch = state.model->embed_items(rows);
+    check(static_cast<int64_t>(batch.size()) == static_cast<int64_t>(rows.size()) * dim,
+          "item tower returned " + std::to_string(batch.size()) + " floats for " +
+              std::to_string(rows.size()) + " items of dimension " + std::to_string(dim));
+    embeddings.insert(embeddings.end(), batch.begin(), batch.end());
+  }
+  // One index add for the whole batch, on every core (an HNSW graph inserts in parallel).
+  std::vector<Attributes> attributes;
+  for (const auto& item : items) attributes.push_back(item_attributes(state.features, item.second));
+  std::unique_lock<std::shared_mutex> lock(state.items_mutex);
+  std::vector<int64_t> rows;
+  std::set<int64_t> distinct;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto title = items[i].second.find("title");
+    const int64_t row = state.catalog.upsert_item(
+        items[i].first, attributes[i], title == items[i].second.end() ? "" : title->second);
+    if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
+      state.item_vectors.resize((row + 1) * dim);
+    }
+    std::copy(embeddings.begin() + static_cast<int64_t>(i) * dim,
+              embeddings.begin() + static_cast<int64_t>(i + 1) * dim,
+              state.item_vectors.begin() + row * dim);
+    rows.push_back(row);
+    distinct.insert(row);
+  }
+  if (distinct.size() == rows.size()) {
+    state.index->add(rows, embeddings, static_cast<int>(std::thread::hardware_concurrency()));
+    return;
+  }
+  for (size_t i = 0; i < items.size(); ++i) {  // an id twice: in order, the last one wins
+    state.index->add({rows[i]}, std::vector<float>(embeddings.begin() + i * dim,
+                                                   embeddings.begin() + (i + 1) * dim));
+  }
+}
+
+void TowerService::insert_item(ServingState& state, const std::string& item_id,
+                               const Features& features, const float* embedding) const {
   const int64_t dim = state.model->dim();
   const Attributes attributes = item_attributes(state.features, features);
   auto title = features.find("title");
@@ -117,8 +173,8 @@ void TowerService::add_item_to_state(ServingState& state, const std::string& ite
   if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
     state.item_vectors.resize((row + 1) * dim);
   }
-  std::copy(embedding.begin(), embedding.end(), state.item_vectors.begin() + row * dim);
-  state.index->add({row}, embedding);
+  std::copy(embedding, embedding + dim, state.item_vectors.begin() + row * dim);
+  state.index->add({row}, std::vector<float>(embedding, embedding + dim));
 }
 
 void TowerService::check_item(const std::string& item_id, const Features& features) {
@@ -135,6 +191,15 @@ void TowerService::upsert_item(const std::string& item_id, const Features& featu
   posted_items_[item_id] = {features, ++posted_seq_};
 }
 
+void TowerService::upsert_items(const std::vector<std::pair<std::string, Features>>& items) {
+  for (const auto& item : items) check_id(item.first, "item");
+  std::lock_guard<std::mutex> swap(swap_mutex_);
+  const auto state = require_state();
+  add_items_to_state(*state, items);
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
+  for (const auto& [item_id, features] : items) posted_items_[item_id] = {features, ++posted_seq_};
+}
+
 uint64_t TowerService::apply_posted_items(ServingState& state, uint64_t after) const {
   std::vector<std::pair<uint64_t, std::pair<std::string, Features>>> newer;
   uint64_t newest = after;
@@ -147,7 +212,9 @@ uint64_t TowerService::apply_posted_items(ServingState& state, uint64_t after) c
   }
   std::sort(newer.begin(), newer.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [seq, item] : newer) add_item_to_state(state, item.first, item.second);
+  std::vector<std::pair<std::string, Features>> items;
+  for (auto& entry : newer) items.push_back(std::move(entry.second));
+  add_items_to_state(state, items);
   return newest;
 }
 

@@ -70,6 +70,7 @@ class TowerService : public RecommendationService {
   SimilarResponse similar_items(const std::string& item_id, int64_t limit) override;
   void upsert_user(const std::string& user_id, const Features& features) override;
   void upsert_item(const std::string& item_id, const Features& features) override;
+  void upsert_items(const std::vector<std::pair<std::string, Features>>& items) override;
   void record_events(const std::vector<Event>& events) override;
   // check_item runs the item tower once (the write runs it again): posting items is
   // rare, and a stored item the model cannot encode would fail every restart.
@@ -107,6 +108,13 @@ class TowerService : public RecommendationService {
   std::vector<float> embed_item(const ServingState& state, const Features& features) const;
   void add_item_to_state(ServingState& state, const std::string& item_id,
                          const Features& features) const;
+  // add_item_to_state for many items, embedded kEmbedBatch at a time (restores and
+  // model swaps with many posted items).
+  void add_items_to_state(ServingState& state,
+                          const std::vector<std::pair<std::string, Features>>& items) const;
+  // Puts an embedded item into the catalogue, the item vectors and the index.
+  void insert_item(ServingState& state, const std::string& item_id, const Features& features,
+                   const float* embedding) const;
   void on_trained(const TrainedBundle& bundle);
   // Applies the posted items newer than `after` to `state`; returns the newest seq.
   uint64_t apply_posted_items(ServingState& state, uint64_t after) const;

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "towerrec/error.h"
+
 namespace towerrec {
 namespace {
 
@@ -34,11 +36,32 @@ int64_t EventLog::upsert_item(const std::string& item_id, const Features& featur
   return now;
 }
 
-void EventLog::record_events(const std::vector<Event>& events) {
+void EventLog::record_events(const std::vector<Event>& events) { record_events(events, "", ""); }
+
+EventLog::EventsAnswer EventLog::record_events(const std::vector<Event>& events,
+                                               const std::string& key,
+                                               const std::string& fingerprint) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!key.empty()) {
+    if (const auto stored = store_.find_idempotency_key(key)) {
+      if (stored->fingerprint != fingerprint) {
+        throw Error(ErrorCode::kConflict,
+                    "idempotency key '" + key +
+                        "' was used with a different request body; use a new key for a new batch");
+      }
+      return {stored->accepted, true};
+    }
+  }
   service_.check_events(events);
-  store_.add_events(events);
+  const int64_t accepted = static_cast<int64_t>(events.size());
+  if (key.empty()) {
+    store_.add_events(events);
+  } else {
+    const IdempotencyRecord record{key, fingerprint, accepted, 0};
+    store_.add_events(events, &record);
+  }
   service_.record_events(events);
+  return {accepted, false};
 }
 
 }  // namespace towerrec

@@ -20,6 +20,12 @@
 // and the stored event is replayed on restart like any other (skipped with a warning
 // while the loaded model does not know its item).
 //
+// Idempotency: record_events with a key looks the key up under the same mutex. A stored
+// key with the same fingerprint returns the stored answer and writes and applies
+// nothing (a retried batch); with another fingerprint it is refused (kConflict); an
+// unknown key is stored with the events in their one transaction (step 2), so after a
+// crash either both or neither are durable.
+//
 // Ownership: borrows the service and the store, which must outlive the log.
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -43,6 +49,17 @@ class EventLog {
   int64_t upsert_user(const std::string& user_id, const Features& features);
   int64_t upsert_item(const std::string& item_id, const Features& features);
   void record_events(const std::vector<Event>& events);
+
+  // The answer to an event batch: how many events it accepted, and whether that answer
+  // was given before under the same idempotency key (nothing stored or applied now).
+  struct EventsAnswer {
+    int64_t accepted = 0;
+    bool replayed = false;
+  };
+  // key and fingerprint: the client's idempotency key and a fingerprint of its request
+  // (requests are the same when their fingerprints are). An empty key = no key.
+  EventsAnswer record_events(const std::vector<Event>& events, const std::string& key,
+                             const std::string& fingerprint);
 
  private:
   RecommendationService& service_;

@@ -35,6 +35,12 @@ const char* const kMigrations[] = {
     ALTER TABLE models ADD COLUMN baseline_version TEXT NOT NULL DEFAULT '';
     ALTER TABLE models ADD COLUMN baseline_metrics TEXT NOT NULL DEFAULT '{}';
     )sql",
+    // Idempotency keys of event batches, with the answer given and an expiry by age.
+    R"sql(
+    CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+                                   accepted INTEGER NOT NULL, created_at INTEGER NOT NULL);
+    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+    )sql",
 };
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -82,7 +88,29 @@ struct Store::Impl {
               int64_t updated_at);
   std::optional<EntityRecord> get(const char* table, const std::string& id);
   std::vector<EntityRecord> list(const char* table);
+  void add_idempotency_key(const IdempotencyRecord& key);
 };
+
+// Inside the caller's transaction: deletes expired keys, then stores this one.
+void Store::Impl::add_idempotency_key(const IdempotencyRecord& key) {
+  const int64_t now = now_seconds();
+  sql::Statement(db, "DELETE FROM idempotency_keys WHERE created_at < ?")
+      .bind(1, now - kIdempotencyRetentionSeconds)
+      .run();
+  sql::Statement exists(db, "SELECT 1 FROM idempotency_keys WHERE key = ?");
+  exists.bind(1, key.key);
+  if (exists.step()) {
+    throw Error(ErrorCode::kConflict, "idempotency key '" + key.key + "' is already stored");
+  }
+  sql::Statement(db,
+                 "INSERT INTO idempotency_keys (key, fingerprint, accepted, created_at) "
+                 "VALUES (?, ?, ?, ?)")
+      .bind(1, key.key)
+      .bind(2, key.fingerprint)
+      .bind(3, key.accepted)
+      .bind(4, key.created_at ? key.created_at : now)
+      .run();
+}
 
 int Store::Impl::read_version() {
   sql::Statement query(db, "SELECT version FROM schema_version");
@@ -200,9 +228,10 @@ std::vector<EntityRecord> Store::list_users() { return impl_->list("users"); }
 
 std::vector<EntityRecord> Store::list_items() { return impl_->list("items"); }
 
-void Store::add_events(const std::vector<Event>& events) {
+void Store::add_events(const std::vector<Event>& events, const IdempotencyRecord* key) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   sql::Transaction transaction(impl_->db);
+  if (key) impl_->add_idempotency_key(*key);
   sql::Statement insert(impl_->db,
                         "INSERT INTO events (user_id, item_id, type, value, ts) "
                         "VALUES (?, ?, ?, ?, ?)");
@@ -215,6 +244,22 @@ void Store::add_events(const std::vector<Event>& events) {
         .run();
   }
   transaction.commit();
+}
+
+std::optional<IdempotencyRecord> Store::find_idempotency_key(const std::string& key) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db,
+                       "SELECT fingerprint, accepted, created_at FROM idempotency_keys "
+                       "WHERE key = ? AND created_at >= ?");
+  query.bind(1, key).bind(2, now_seconds() - kIdempotencyRetentionSeconds);
+  if (!query.step()) return std::nullopt;
+  return IdempotencyRecord{key, query.column_text(0), query.column_int(1), query.column_int(2)};
+}
+
+int64_t Store::idempotency_key_count() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  sql::Statement query(impl_->db, "SELECT COUNT(*) FROM idempotency_keys");
+  return query.step() ? query.column_int(0) : 0;
 }
 
 std::vector<Event> Store::events_for_user(const std::string& user_id) {

@@ -11,6 +11,7 @@ namespace towerrec {
 namespace {
 
 constexpr size_t kEventBatch = 4096;
+constexpr size_t kItemBatch = 4096;
 
 // Records a batch; when the service refuses it, records its events one by one and
 // skips the refused ones.
@@ -34,6 +35,29 @@ void replay_events(RecommendationService& service, const std::vector<Event>& bat
   }
 }
 
+// Upserts a batch of items in one call; when the service refuses it, upserts them one
+// by one and skips the refused ones.
+void replay_items(RecommendationService& service, const std::vector<EntityRecord>& batch,
+                  RestoreCounts& counts) {
+  std::vector<std::pair<std::string, Features>> items;
+  for (const EntityRecord& item : batch) items.emplace_back(item.id, item.features);
+  try {
+    service.upsert_items(items);
+    counts.items += static_cast<int64_t>(batch.size());
+    return;
+  } catch (const Error&) {
+  }
+  for (const EntityRecord& item : batch) {
+    try {
+      service.upsert_item(item.id, item.features);
+      ++counts.items;
+    } catch (const Error& e) {
+      spdlog::warn("stored item '{}' not restored: {}", item.id, e.what());
+      ++counts.skipped;
+    }
+  }
+}
+
 }  // namespace
 
 RestoreCounts restore_service(Store& store, RecommendationService& service) {
@@ -42,14 +66,11 @@ RestoreCounts restore_service(Store& store, RecommendationService& service) {
     service.upsert_user(user.id, user.features);
     ++counts.users;
   }
-  for (const EntityRecord& item : store.list_items()) {
-    try {
-      service.upsert_item(item.id, item.features);
-      ++counts.items;
-    } catch (const Error& e) {
-      spdlog::warn("stored item '{}' not restored: {}", item.id, e.what());
-      ++counts.skipped;
-    }
+  const std::vector<EntityRecord> items = store.list_items();
+  for (size_t start = 0; start < items.size(); start += kItemBatch) {
+    const size_t end = std::min(items.size(), start + kItemBatch);
+    replay_items(service, std::vector<EntityRecord>(items.begin() + start, items.begin() + end),
+                 counts);
   }
   const std::vector<Event> events = store.all_events();
   for (size_t start = 0; start < events.size(); start += kEventBatch) {

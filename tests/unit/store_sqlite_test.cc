@@ -30,7 +30,7 @@ TEST(StoreSqlite, CreatesFileInWalModeAtLatestSchema) {
   EXPECT_TRUE(std::filesystem::exists(path));
   EXPECT_EQ(store.journal_mode(), "wal");
   EXPECT_EQ(store.schema_version(), Store::latest_schema_version());
-  EXPECT_EQ(Store::latest_schema_version(), 3);
+  EXPECT_EQ(Store::latest_schema_version(), 4);
 }
 
 TEST(StoreSqlite, UsersAndItemsRoundTripAndSurviveReopen) {
@@ -191,16 +191,17 @@ TEST(StoreSqlite, MigratesAnOlderFileInOrder) {
   const std::string path = dir.path() + "/state.db";
   { Store store(path); }
   // Make it look like a version-1 file: without the index migration 2 adds and the
-  // registry columns of migration 3, with a model registered then.
+  // registry columns of migration 3 and the idempotency keys of 4, with a model
+  // registered then.
   raw_sql(path,
           "DROP INDEX events_by_user; ALTER TABLE models DROP COLUMN mode; "
           "ALTER TABLE models DROP COLUMN decision; ALTER TABLE models DROP COLUMN reason; "
           "ALTER TABLE models DROP COLUMN baseline_version; "
-          "ALTER TABLE models DROP COLUMN baseline_metrics; "
+          "ALTER TABLE models DROP COLUMN baseline_metrics; DROP TABLE idempotency_keys; "
           "INSERT INTO models VALUES ('v1', '/m/v1', '{}', 1000, 1); "
           "UPDATE schema_version SET version = 1;");
   Store store(path);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), Store::latest_schema_version());
   const auto models = store.list_models();
   ASSERT_EQ(models.size(), 1u);  // an old row reads as an accepted model of no mode
   EXPECT_EQ(models[0].decision, "accepted");
