@@ -4,6 +4,7 @@ import math
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,7 +30,12 @@ def parse_args():
     p.add_argument("--holdout", default="100",
                    help="serve.update.holdout: the gate's held-out events (keep it below a "
                         "period's events, or the candidate never sees the new ones)")
-    p.add_argument("--work", default="")
+    p.add_argument("--work", default="",
+                   help="working folder; a base model already trained there is reused")
+    p.add_argument("--variants", default="static,foldin,incremental,full",
+                   help="comma-separated servers to run (the last line reports 0 for the others)")
+    p.add_argument("--set", action="append", default=[], dest="sets", metavar="KEY=VALUE",
+                   help="a config override of the servers (not of the base model)")
     return p.parse_args()
 
 
@@ -102,9 +108,10 @@ class Server:
         deadline = started + 3600
         while True:
             line = self.next_line(deadline)
-            if "model update failed" in line:  # a log line: "[time] [warning] model update ..."
+            # The server's own report of the update (its log lines repeat it in brackets).
+            if line.startswith("model update failed"):
                 raise RuntimeError(line)
-            if "model update (" in line:
+            if line.startswith("model update ("):
                 return time.time() - started, line
 
     def stop(self):
@@ -143,9 +150,11 @@ def score_day(server, day, k=10):
 
 def run_variant(args, name, bundle, sets, days):
     work = os.path.join(args.work, name)
-    os.makedirs(work + "/models", exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # a fresh store and registry each run
+    os.makedirs(work + "/models")
     mode = {"incremental": "incremental"}.get(name, "full")
-    server = Server(args, ["--model", bundle] + sets + [
+    extra = [x for kv in args.sets for x in ("--set", kv)]
+    server = Server(args, ["--model", bundle] + sets + extra + [
         "--set", "serve.database=" + work + "/state.db",
         "--set", "serve.model_root=" + work + "/models",
         "--set", "serve.admin_token=" + TOKEN, "--set", "serve.access_log=false",
@@ -187,18 +196,24 @@ def main():
     sets = ["--config", os.path.join(args.repo, "configs", "movielens-100k.yaml"),
             "--set", "data.dir=" + os.path.abspath(args.data),
             "--set", "data.interactions.file=" + train,
-            "--set", "split.method=none", "--set", "split.validation_ratio=0"]
+            "--set", "split.method=none"]  # the replay is the test; validation as configured
     if args.epochs > 0:
         sets += ["--set", "train.epochs=%d" % args.epochs,
                  "--set", "train.bpr.epochs=%d" % args.epochs]
     bundle = os.path.join(args.work, "static")
     started = time.time()
-    subprocess.run([args.binary, "train", "--output", bundle] + sets, check=True,
-                   stdout=subprocess.DEVNULL)
+    if os.path.exists(os.path.join(bundle, "manifest.json")):
+        print("replay: reusing the base model in %s" % bundle, flush=True)
+    else:
+        subprocess.run([args.binary, "train", "--output", bundle] + sets, check=True,
+                       stdout=subprocess.DEVNULL)
     print("replay: %d training ratings, %d days (%d ratings) replayed, base model %.1f s, work %s"
           % (cut, len(days), sum(map(len, days)), time.time() - started, args.work), flush=True)
-    results = {}
-    for name in ("static", "foldin", "incremental", "full"):
+    empty = {"hit": 0.0, "ndcg": 0.0, "cases": 0, "update_seconds": [], "skipped": 0}
+    results = {name: empty for name in ("static", "foldin", "incremental", "full")}
+    for name in args.variants.split(","):
+        if name not in results:
+            sys.exit("replay: unknown variant '%s' (static, foldin, incremental, full)" % name)
         results[name] = run_variant(args, name, bundle, sets, days)
         r = results[name]
         print("%-12s HitRate@10 %.4f  NDCG@10 %.4f  over %d user-days, updates %s s, %d events refused"

@@ -7,9 +7,12 @@
 # N days (SIGUSR1 to `towerrec serve`: one scheduled update now). Its last line reads
 #   replay: static=<ndcg> foldin=<ndcg> incremental=<ndcg> full=<ndcg> incremental_seconds=<s> full_seconds=<s>
 #
-# Usage: bench/replay.sh [--days D] [--every N] [--epochs E] [--work DIR] [--tolerance T] [--holdout H]
+# Usage: bench/replay.sh [--days D] [--every N] [--epochs E] [--work DIR] [--tolerance T]
+#                        [--holdout H] [--variants static,foldin,incremental,full] [--set K=V]
 #   --days D    replay only the first D days after the cut (default: all, ~1-2 hours on
 #               2 cores; a short proof: --days 3 --every 2 --epochs 2)
+#   --work DIR  keeps the base model: a second run with the same DIR reuses it
+#   --set K=V   a config override of the servers (their updates), not of the base model
 # Reads ../shared/data/ml-100k relative to the checkout (or --data DIR) and build/towerrec.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -4,7 +4,8 @@
 # recommendations, event batches with idempotency keys, item upserts and hot swaps
 # between the two bundles (POST /api/v1/models/load). Prints requests, failures and
 # p50/p99 latency by kind and the server's RSS at the start and the end. Exits non-zero
-# on any failed request or an RSS growth above --max-rss-growth-mib (default 100).
+# on any failed request or an RSS growth after the warm-up (the first quarter) above
+# --max-rss-growth-mib (default 100).
 #
 #   bench/soak.sh [--seconds 60] [--max-rss-growth-mib 100]
 # Uses build/towerrec (TOWERREC=<binary> to override); everything lives in a temporary

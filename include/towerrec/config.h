@@ -248,6 +248,7 @@ struct BprConfig {
 // per new event are drawn (seeded by train.seed) so the model does not forget them.
 struct WarmStartConfig {
   double replay_ratio = 1.0;  // old events replayed per new event (0 = new events only)
+  int64_t epochs = 1;         // passes of a warm start (0 = train.epochs)
 };
 
 struct TrainConfig {

@@ -135,6 +135,10 @@ void register_train_keys(ConfigRegistry& registry) {
            "Warm start (train --from BUNDLE): training events of pairs the base model has "
            "not seen are all kept; of the others, this many per new event are drawn at "
            "random (seeded by train.seed) and replayed (0 = new events only).");
+  warm.add("epochs", &WarmStartConfig::epochs, between(0, 100000),
+           "Warm start: passes over the new and replayed events (0 = train.epochs). The base "
+           "has converged; more passes over a small recent sample pull it away from what it "
+           "knew (docs/learning-loop.md has the measurement behind the default).");
 }
 
 }  // namespace towerrec::config

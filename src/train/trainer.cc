@@ -77,7 +77,7 @@ Trainer::Trainer(const Config& config, const PipelineOutput& data, TrainPaths pa
   build_sampler();
   validator_ =
       std::make_unique<Validator>(d, enum_name(t.metric), t.metric_k, t.validation_users, t.seed);
-  progress_ = std::make_unique<Progress>(options.progress, t.epochs, validator_->name(),
+  progress_ = std::make_unique<Progress>(options.progress, epochs(), validator_->name(),
                                          options.on_progress);
 }
 
@@ -208,6 +208,12 @@ bool Trainer::resume_from_checkpoint() {
   return true;
 }
 
+int64_t Trainer::epochs() const {
+  const TrainConfig& t = config_.train;
+  const bool warm = !options_.warm_start_checkpoint.empty() && t.warm_start.epochs > 0;
+  return warm ? t.warm_start.epochs : t.epochs;
+}
+
 TrainResult Trainer::run() {
   if (writes()) fs::create_directories(paths_.bundle.training_dir());
   const std::string checkpoint = paths_.bundle.training_checkpoint();
@@ -220,7 +226,7 @@ TrainResult Trainer::run() {
   if (!resumed && writes()) fs::remove(log_path);
   const TrainConfig& t = config_.train;
   EpochLoopOptions loop_options{
-      t.epochs,        t.early_stopping, t.patience,           t.schedule,
+      epochs(),        t.early_stopping, t.patience,           t.schedule,
       t.learning_rate, t.max_seconds,    !validator_->empty(), options_.replay_rates};
   loop_ = std::make_unique<EpochLoop>(loop_options, &state_, progress_.get());
   // The checkpoint holds the last epoch's weights (to continue training); the bundle

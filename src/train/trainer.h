@@ -54,6 +54,8 @@ class Trainer {
   TrainResult run();
 
  private:
+  // train.epochs, or train.warm_start.epochs for a warm start that sets it.
+  int64_t epochs() const;
   void collect_positives();
   // The known-positive pairs and explicit negatives the loss asks for (if any).
   void collect_loss_pairs();

@@ -107,7 +107,8 @@ class WarmStartTest : public ::testing::Test {
     dir_->write("all.yaml", config_yaml("all.csv"));
     base_run_ = new testing::CliRun(train("--config " + path("base.yaml"), "base"));
     warm_run_ = new testing::CliRun(
-        train("--config " + path("all.yaml") + " --from " + path("base") + " --set train.epochs=8",
+        train("--config " + path("all.yaml") + " --from " + path("base") +
+                  " --set train.warm_start.epochs=8",
               "warm"));
   }
   static void TearDownTestSuite() {
@@ -223,6 +224,22 @@ TEST_F(WarmStartTest, SchemaMismatchNamesTheFirstDifferenceAndWritesNothing) {
       train("--config " + path("all.yaml") + " --from " + path("nope"), "mismatch");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_FALSE(fs::exists(path("mismatch")));
+}
+
+// A warm start runs train.warm_start.epochs passes (1 by default), or train.epochs when
+// that key is 0; a run from scratch ignores the key.
+TEST_F(WarmStartTest, RunsTheWarmStartEpochs) {
+  EXPECT_EQ(TwoTowerModel::load(path("warm"))->manifest().metrics.epochs_run, 8);
+  const std::string from = " --from " + path("base");
+  ASSERT_EQ(train("--config " + path("all.yaml") + from, "warm_default").exit_code, 0);
+  EXPECT_EQ(TwoTowerModel::load(path("warm_default"))->manifest().metrics.epochs_run, 1);
+  ASSERT_EQ(train("--config " + path("all.yaml") + from +
+                      " --set train.warm_start.epochs=0 --set train.epochs=3",
+                  "warm_zero")
+                .exit_code,
+            0);
+  EXPECT_EQ(TwoTowerModel::load(path("warm_zero"))->manifest().metrics.epochs_run, 3);
+  EXPECT_EQ(TwoTowerModel::load(path("base"))->manifest().metrics.epochs_run, 30);
 }
 
 TEST_F(WarmStartTest, NoNewEventsIsAnError) {
