@@ -106,10 +106,9 @@ class WarmStartTest : public ::testing::Test {
     dir_->write("base.yaml", config_yaml("base.csv", "base_items.csv"));
     dir_->write("all.yaml", config_yaml("all.csv"));
     base_run_ = new testing::CliRun(train("--config " + path("base.yaml"), "base"));
-    warm_run_ = new testing::CliRun(
-        train("--config " + path("all.yaml") + " --from " + path("base") +
-                  " --set train.warm_start.epochs=8",
-              "warm"));
+    warm_run_ = new testing::CliRun(train("--config " + path("all.yaml") + " --from " +
+                                              path("base") + " --set train.warm_start.epochs=8",
+                                          "warm"));
   }
   static void TearDownTestSuite() {
     delete base_run_;
