@@ -200,7 +200,7 @@ def main():
     if args.epochs > 0:
         sets += ["--set", "train.epochs=%d" % args.epochs,
                  "--set", "train.bpr.epochs=%d" % args.epochs]
-    bundle = os.path.join(args.work, "static")
+    bundle = os.path.join(args.work, "base")
     started = time.time()
     if os.path.exists(os.path.join(bundle, "manifest.json")):
         print("replay: reusing the base model in %s" % bundle, flush=True)
