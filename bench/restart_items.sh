@@ -10,14 +10,7 @@
 #                                        INDEX=Flat trains the bundle with that index spec)
 set -euo pipefail
 n=${1:-68000}
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${TOWERREC:-$root/build/towerrec}
-export OMP_WAIT_POLICY=PASSIVE
-work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-"$bin" generate music --output "$work/music" --users 1000 --items 800 --events-per-user 20 \
-  --text-dim 32 --seed 11 >/dev/null
+source "$(dirname "$0")/music_fixture.sh"
 "$bin" train --config "$root/configs/music-demo.yaml" --output "$work/models/b1" \
   --set data.dir="$work/music" --set train.epochs=2 ${INDEX:+--index "$INDEX"} \
   --log-level warn >/dev/null

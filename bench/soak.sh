@@ -19,15 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--seconds N] [--max-rss-growth-mib MIB]" >&2; exit 2 ;;
   esac
 done
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${TOWERREC:-$root/build/towerrec}
-export OMP_WAIT_POLICY=PASSIVE
-work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-
-"$bin" generate music --output "$work/music" --users 1000 --items 800 --events-per-user 20 \
-  --text-dim 32 --seed 11 >/dev/null
+source "$(dirname "$0")/music_fixture.sh"
 for seed in 1 2; do
   "$bin" train --config "$root/configs/music-demo.yaml" --output "$work/models/b$seed" \
     --set data.dir="$work/music" --set train.epochs=2 --set train.seed=$seed \

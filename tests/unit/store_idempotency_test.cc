@@ -1,11 +1,10 @@
 // Idempotency keys of event batches: a retried batch is stored and applied once, also
 // across a restart; a key reused for another batch is refused; old files gain the table.
-#include <sqlite3.h>
-
 #include <memory>
 
 #include <gtest/gtest.h>
 #include "http_fake_service.h"
+#include "raw_sql.h"
 #include "store/event_log.h"
 #include "test_support.h"
 #include "towerrec/error.h"
@@ -13,16 +12,6 @@
 
 namespace towerrec::testing {
 namespace {
-
-void raw_sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* message = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-      << (message ? message : "");
-  sqlite3_free(message);
-  sqlite3_close(db);
-}
 
 const std::vector<Event> kBatch = {{"u1", "i1", "view", 1, 10}, {"u1", "i3", "click", 1, 11}};
 

@@ -5,23 +5,13 @@
 
 #include <gtest/gtest.h>
 #include "http_fake_service.h"
+#include "raw_sql.h"
 #include "test_support.h"
 #include "towerrec/error.h"
 #include "towerrec/store.h"
 
 namespace towerrec::testing {
 namespace {
-
-// Runs one statement on the raw file, outside the Store (to set up old or odd files).
-void raw_sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* message = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-      << (message ? message : "");
-  sqlite3_free(message);
-  sqlite3_close(db);
-}
 
 TEST(StoreSqlite, CreatesFileInWalModeAtLatestSchema) {
   TempDir dir;
