@@ -24,7 +24,7 @@ def parse_args():
     p.add_argument("--data", default="")
     p.add_argument("--binary", default="")
     p.add_argument("--days", type=int, default=0, help="days replayed (0 = all)")
-    p.add_argument("--every", type=int, default=7, help="days between updates")
+    p.add_argument("--every", type=int, default=16, help="days between updates")
     p.add_argument("--epochs", type=int, default=0, help="train.epochs (0 = the config's)")
     p.add_argument("--tolerance", type=float, default=0.05, help="serve.update.tolerance")
     p.add_argument("--holdout", default="100",

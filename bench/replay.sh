@@ -9,8 +9,9 @@
 #
 # Usage: bench/replay.sh [--days D] [--every N] [--epochs E] [--work DIR] [--tolerance T]
 #                        [--holdout H] [--variants static,foldin,incremental,full] [--set K=V]
-#   --days D    replay only the first D days after the cut (default: all, ~1-2 hours on
+#   --days D    replay only the first D days after the cut (default: all, ~30 min on
 #               2 cores; a short proof: --days 3 --every 2 --epochs 2)
+#   --every N   days between updates (default 16: two updates over the 47 days)
 #   --work DIR  keeps the base model: a second run with the same DIR reuses it
 #   --set K=V   a config override of the servers (their updates), not of the base model
 # Reads ../shared/data/ml-100k relative to the checkout (or --data DIR) and build/towerrec.
