@@ -214,6 +214,10 @@ TEST_F(LearningLoopTest, HoldoutTakesTheMostRecentEventsByCountOrDuration) {
 }
 
 TEST_F(LearningLoopTest, WorseCandidateIsRejectedAndBetterOneSwappedIn) {
+  // Registry times have whole seconds, and a --model written in the same second as a
+  // decision wins: the suite's bundle must be older than the update below (a one-pass
+  // warm start can finish within the second the bundle was written).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   post_next_items();
   const Config strict = config({"serve.update.holdout=16", "serve.update.tolerance=-1"});
   const auto service = make_tower_service(strict, store_.get());
