@@ -10,50 +10,31 @@
 namespace towerrec {
 namespace {
 
-constexpr size_t kEventBatch = 4096;
-constexpr size_t kItemBatch = 4096;
+constexpr size_t kBatch = 4096;
 
-// Records a batch; when the service refuses it, records its events one by one and
-// skips the refused ones.
-void replay_events(RecommendationService& service, const std::vector<Event>& batch,
-                   RestoreCounts& counts) {
-  try {
-    service.record_events(batch);
-    counts.events += static_cast<int64_t>(batch.size());
-    return;
-  } catch (const Error&) {
-  }
-  for (const Event& event : batch) {
+// Applies `records` kBatch at a time with `apply_batch`; when the service refuses a
+// batch, applies its records one by one with `apply_one` and skips (and logs) the
+// refused ones. Counts go to *applied and *skipped.
+template <class T, class Batch, class One, class Describe>
+void replay(const std::vector<T>& records, Batch apply_batch, One apply_one, Describe describe,
+            int64_t* applied, int64_t* skipped) {
+  for (size_t start = 0; start < records.size(); start += kBatch) {
+    const std::vector<T> batch(records.begin() + start,
+                               records.begin() + std::min(records.size(), start + kBatch));
     try {
-      service.record_events({event});
-      ++counts.events;
-    } catch (const Error& e) {
-      spdlog::warn("stored event of user '{}' on item '{}' not restored: {}", event.user_id,
-                   event.item_id, e.what());
-      ++counts.skipped;
+      apply_batch(batch);
+      *applied += static_cast<int64_t>(batch.size());
+      continue;
+    } catch (const Error&) {
     }
-  }
-}
-
-// Upserts a batch of items in one call; when the service refuses it, upserts them one
-// by one and skips the refused ones.
-void replay_items(RecommendationService& service, const std::vector<EntityRecord>& batch,
-                  RestoreCounts& counts) {
-  std::vector<std::pair<std::string, Features>> items;
-  for (const EntityRecord& item : batch) items.emplace_back(item.id, item.features);
-  try {
-    service.upsert_items(items);
-    counts.items += static_cast<int64_t>(batch.size());
-    return;
-  } catch (const Error&) {
-  }
-  for (const EntityRecord& item : batch) {
-    try {
-      service.upsert_item(item.id, item.features);
-      ++counts.items;
-    } catch (const Error& e) {
-      spdlog::warn("stored item '{}' not restored: {}", item.id, e.what());
-      ++counts.skipped;
+    for (const T& record : batch) {
+      try {
+        apply_one(record);
+        ++*applied;
+      } catch (const Error& e) {
+        spdlog::warn("stored {} not restored: {}", describe(record), e.what());
+        ++*skipped;
+      }
     }
   }
 }
@@ -66,18 +47,23 @@ RestoreCounts restore_service(Store& store, RecommendationService& service) {
     service.upsert_user(user.id, user.features);
     ++counts.users;
   }
-  const std::vector<EntityRecord> items = store.list_items();
-  for (size_t start = 0; start < items.size(); start += kItemBatch) {
-    const size_t end = std::min(items.size(), start + kItemBatch);
-    replay_items(service, std::vector<EntityRecord>(items.begin() + start, items.begin() + end),
-                 counts);
-  }
-  const std::vector<Event> events = store.all_events();
-  for (size_t start = 0; start < events.size(); start += kEventBatch) {
-    const size_t end = std::min(events.size(), start + kEventBatch);
-    replay_events(service, std::vector<Event>(events.begin() + start, events.begin() + end),
-                  counts);
-  }
+  replay(
+      store.list_items(),
+      [&](const std::vector<EntityRecord>& batch) {
+        std::vector<std::pair<std::string, Features>> items;
+        for (const EntityRecord& item : batch) items.emplace_back(item.id, item.features);
+        service.upsert_items(items);
+      },
+      [&](const EntityRecord& item) { service.upsert_item(item.id, item.features); },
+      [](const EntityRecord& item) { return "item '" + item.id + "'"; }, &counts.items,
+      &counts.skipped);
+  replay(
+      store.all_events(), [&](const std::vector<Event>& batch) { service.record_events(batch); },
+      [&](const Event& event) { service.record_events({event}); },
+      [](const Event& event) {
+        return "event of user '" + event.user_id + "' on item '" + event.item_id + "'";
+      },
+      &counts.events, &counts.skipped);
   return counts;
 }
 
