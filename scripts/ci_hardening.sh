@@ -10,12 +10,13 @@
 # test; each step prints its wall time. The machine is set up first (clang and libFuzzer:
 # TOWERREC_FUZZ_DEPS=1 scripts/setup.sh).
 #
-# Environment: JOBS (2), FUZZ_SECONDS (45), ASAN_BUILD (build-asan), TSAN_BUILD
+# Environment: JOBS (2), FUZZ_SECONDS (45), FUZZ_SEED (1), ASAN_BUILD (build-asan), TSAN_BUILD
 # (build-tsan), HARDENING_STEPS ("fuzz asan tsan": a subset runs only those steps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-45}
+FUZZ_SEED=${FUZZ_SEED:-1}
 ASAN_BUILD=${ASAN_BUILD:-build-asan}
 TSAN_BUILD=${TSAN_BUILD:-build-tsan}
 HARDENING_STEPS=${HARDENING_STEPS:-fuzz asan tsan}
@@ -56,7 +57,8 @@ run_fuzzers() {
     local work="$ASAN_BUILD/fuzz-work/$name"
     mkdir -p "$work" "$ASAN_BUILD/fuzz-artifacts"
     step "fuzzing $name for ${FUZZ_SECONDS} s"
-    if ! "$ASAN_BUILD/fuzz/${name}_fuzzer" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+    # A fixed seed: a run explores the same inputs as the last one, up to its time budget.
+    if ! "$ASAN_BUILD/fuzz/${name}_fuzzer" -seed="$FUZZ_SEED" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
       -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -print_funcs=0 \
       -artifact_prefix="$ASAN_BUILD/fuzz-artifacts/$name-" "$work" "$corpus" \
       >"$ASAN_BUILD/fuzz-artifacts/$name.log" 2>&1; then
