@@ -4,7 +4,8 @@
 # items table the server fills from POST /api/v1/items: the features of a generated track
 # under a new id; a schema made by the server itself), then times `towerrec serve` from
 # its start to the "serving ... on http://" line (it listens from then on) and prints the
-# RSS at that point.
+# RSS at that point: once embedding every item (no items snapshot yet), once more reading
+# the snapshot that start wrote (docs/serving.md#restarts).
 #
 #   bench/restart_items.sh [N]          (TOWERREC=<binary> overrides build/towerrec;
 #                                        INDEX=Flat trains the bundle with that index spec)
@@ -39,9 +40,16 @@ with sqlite3.connect(sys.argv[2]) as db:
                    ((f"posted-{i:06d}", json.dumps(features[i % len(features)]), now)
                     for i in range(int(sys.argv[3]))))
 PY
-serve; full=$took
+serve; full=$took  # embeds every item, then writes the items snapshot
 rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)
 restored=$(grep -o 'restored from .*' "$work/serve.log" || true)
 stop
-printf 'empty store: %.2f s to listen\n%d posted items: %.2f s to listen, RSS %s MiB\n%s\n' \
-  "$empty" "$n" "$full" "$rss" "$restored"
+serve; fast=$took  # the same model and items: reads the snapshot
+fast_rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)
+fast_restored=$(grep -o 'restored from .*' "$work/serve.log" || true)
+stop
+printf 'empty store: %.2f s to listen\n' "$empty"
+printf '%d posted items, embedded: %.2f s to listen, RSS %s MiB\n%s\n' "$n" "$full" "$rss" \
+  "$restored"
+printf '%d posted items, from the snapshot: %.2f s to listen, RSS %s MiB\n%s\n' "$n" "$fast" \
+  "$fast_rss" "$fast_restored"

@@ -84,6 +84,28 @@ void run_update_now(towerrec::serve::ModelUpdater& updates) {
   std::fflush(stdout);
 }
 
+// The posted items' snapshot lives beside the database (serve/items_snapshot.h).
+std::string items_snapshot_path(const towerrec::Config& config) {
+  return config.serve.database + ".items";
+}
+
+// After the last request: the posted items as the store holds them, so the next start
+// reads their vectors and index instead of embedding them again.
+void save_items_snapshot(towerrec::Store& store, towerrec::RecommendationService& service,
+                         const std::string& dir) {
+  std::vector<std::pair<std::string, towerrec::Features>> items;
+  for (const towerrec::EntityRecord& item : store.list_items()) {
+    items.emplace_back(item.id, item.features);
+  }
+  try {
+    if (!items.empty() && service.save_items_snapshot(dir, items)) {
+      std::printf("saved the snapshot of %zu posted items to %s\n", items.size(), dir.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::printf("items snapshot not saved: %s\n", e.what());
+  }
+}
+
 void run_serve(const ServeOptions& options) {
   const towerrec::Config config = serve_config(options);
   towerrec::configure_threads(1);  // parallelism comes from concurrent requests
@@ -98,11 +120,13 @@ void run_serve(const ServeOptions& options) {
   }
   const std::string version = service->load_model(bundle);
   towerrec::serve::mark_live(store, version, bundle, "startup");
-  const towerrec::RestoreCounts restored = towerrec::restore_service(store, *service);
-  std::printf("restored from %s: %lld users, %lld items, %lld events (%lld skipped)\n",
+  const std::string snapshot = items_snapshot_path(config);
+  const towerrec::RestoreCounts restored = towerrec::restore_service(store, *service, snapshot);
+  std::printf("restored from %s: %lld users, %lld items%s, %lld events (%lld skipped)\n",
               config.serve.database.c_str(), static_cast<long long>(restored.users),
-              static_cast<long long>(restored.items), static_cast<long long>(restored.events),
-              static_cast<long long>(restored.skipped));
+              static_cast<long long>(restored.items),
+              restored.items_from_snapshot ? " (from the items snapshot)" : "",
+              static_cast<long long>(restored.events), static_cast<long long>(restored.skipped));
   auto server_options = towerrec::http::ServerOptions::from_config(config.serve);
   towerrec::http::HttpServer server(server_options, *service, store);
   const int port = server.start();
@@ -116,6 +140,7 @@ void run_serve(const ServeOptions& options) {
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGUSR1) run_update_now(updates);
   server.stop();
+  save_items_snapshot(store, *service, snapshot);
 }
 
 const bool kRegistered = towerrec::cli::register_command(

@@ -164,6 +164,23 @@ class RecommendationService {
   virtual void upsert_items(const std::vector<std::pair<std::string, Features>>& items) {
     for (const auto& [item_id, features] : items) upsert_item(item_id, features);
   }
+  // Fast restart: takes `items` (every stored posted item) from the snapshot folder
+  // `dir` written by save_items_snapshot, instead of upsert_items, when it was taken of
+  // the loaded model and of these same items. Returns false, changing nothing, when it
+  // cannot be used (none, another model, items changed since; the reason is logged).
+  // Call it on a service with no posted items yet. The default returns false.
+  virtual bool restore_items_snapshot(const std::string& dir,
+                                      const std::vector<std::pair<std::string, Features>>& items) {
+    return false;
+  }
+  // Saves what restore_items_snapshot reads for `items` (all posted before) into `dir`,
+  // atomically. Returns false, writing nothing, when the service cannot (no model, an
+  // item it does not hold). Throws Error(kIo) when the folder cannot be written. The
+  // default returns false.
+  virtual bool save_items_snapshot(const std::string& dir,
+                                   const std::vector<std::pair<std::string, Features>>& items) {
+    return false;
+  }
   // Takes the events into account at once (exclude-seen, collaborative signal).
   virtual void record_events(const std::vector<Event>& events) = 0;
   // Validation without effect: each throws exactly the error the matching write above

@@ -118,11 +118,17 @@ struct RestoreCounts {
   int64_t items = 0;
   int64_t events = 0;
   int64_t skipped = 0;
+  bool items_from_snapshot = false;  // the items came from `items_snapshot`
 };
 
 // Replays the store into a service that has a model loaded, so a restarted server
 // knows everything posted before: users, then items (embedded and indexed), then the
 // event log (exclude-seen, collaborative signal). Writes nothing to the store.
-RestoreCounts restore_service(Store& store, RecommendationService& service);
+// With `items_snapshot` (a folder), the items are first offered to the service's
+// restore_items_snapshot; when they are embedded instead, every one of them is taken and
+// there are any, save_items_snapshot writes the folder for the next start. A snapshot
+// that cannot be written is logged, not thrown.
+RestoreCounts restore_service(Store& store, RecommendationService& service,
+                              const std::string& items_snapshot = "");
 
 }  // namespace towerrec

@@ -19,7 +19,8 @@ void register_serve_keys(ConfigRegistry& registry) {
             "--config-root`).");
   serve.add("database", &ServeConfig::database, any_value(),
             "SQLite file for posted users, items and events; relative to serve.model_root, "
-            "never to the working directory.");
+            "never to the working directory. The folder <database>.items beside it keeps "
+            "the posted items' vectors and index for a fast restart.");
   serve.add("config_root", &ServeConfig::config_root, any_value(),
             "Training configs named by path, and the data they read, must be below this "
             "folder (\"\" = serve.model_root); relative to the folder holding the bundle, "

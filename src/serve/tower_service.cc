@@ -6,6 +6,9 @@
 #include <set>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
+#include "serve/items_snapshot.h"
 #include "towerrec/error.h"
 
 namespace towerrec::serve {
@@ -23,6 +26,21 @@ void check_weights(const BlendWeights& w) {
 
 void check_id(const std::string& id, const std::string& what) {
   check(!id.empty(), what + " id must not be empty");
+}
+
+// Puts an item and its embedding into the catalogue and the item vectors (not the
+// index); returns its row. Caller holds state.items_mutex exclusively.
+int64_t put_in_catalog(ServingState& state, const std::string& item_id, const Features& features,
+                       const Attributes& attributes, const float* embedding) {
+  const int64_t dim = state.model->dim();
+  const auto title = features.find("title");
+  const int64_t row =
+      state.catalog.upsert_item(item_id, attributes, title == features.end() ? "" : title->second);
+  if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
+    state.item_vectors.resize((row + 1) * dim);
+  }
+  std::copy(embedding, embedding + dim, state.item_vectors.begin() + row * dim);
+  return row;
 }
 
 }  // namespace
@@ -140,15 +158,8 @@ void TowerService::add_items_to_state(
   std::vector<int64_t> rows;
   std::set<int64_t> distinct;
   for (size_t i = 0; i < items.size(); ++i) {
-    const auto title = items[i].second.find("title");
-    const int64_t row = state.catalog.upsert_item(
-        items[i].first, attributes[i], title == items[i].second.end() ? "" : title->second);
-    if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
-      state.item_vectors.resize((row + 1) * dim);
-    }
-    std::copy(embeddings.begin() + static_cast<int64_t>(i) * dim,
-              embeddings.begin() + static_cast<int64_t>(i + 1) * dim,
-              state.item_vectors.begin() + row * dim);
+    const int64_t row = put_in_catalog(state, items[i].first, items[i].second, attributes[i],
+                                       embeddings.data() + static_cast<int64_t>(i) * dim);
     rows.push_back(row);
     distinct.insert(row);
   }
@@ -166,14 +177,8 @@ void TowerService::insert_item(ServingState& state, const std::string& item_id,
                                const Features& features, const float* embedding) const {
   const int64_t dim = state.model->dim();
   const Attributes attributes = item_attributes(state.features, features);
-  auto title = features.find("title");
   std::unique_lock<std::shared_mutex> lock(state.items_mutex);
-  const int64_t row =
-      state.catalog.upsert_item(item_id, attributes, title == features.end() ? "" : title->second);
-  if (static_cast<int64_t>(state.item_vectors.size()) < (row + 1) * dim) {
-    state.item_vectors.resize((row + 1) * dim);
-  }
-  std::copy(embedding, embedding + dim, state.item_vectors.begin() + row * dim);
+  const int64_t row = put_in_catalog(state, item_id, features, attributes, embedding);
   state.index->add({row}, std::vector<float>(embedding, embedding + dim));
 }
 
@@ -198,6 +203,47 @@ void TowerService::upsert_items(const std::vector<std::pair<std::string, Feature
   add_items_to_state(*state, items);
   std::unique_lock<std::shared_mutex> lock(data_mutex_);
   for (const auto& [item_id, features] : items) posted_items_[item_id] = {features, ++posted_seq_};
+}
+
+bool TowerService::restore_items_snapshot(const std::string& dir, const PostedItems& items) {
+  std::lock_guard<std::mutex> swap(swap_mutex_);
+  const auto state = require_state();
+  std::optional<ItemsSnapshot> snapshot;
+  try {
+    snapshot = read_items_snapshot(dir);
+  } catch (const Error& e) {
+    spdlog::warn("items snapshot not used: {}", e.what());
+    return false;
+  }
+  if (!snapshot) return false;
+  if (const std::string why = snapshot_mismatch(*snapshot, *state, items); !why.empty()) {
+    spdlog::info("items snapshot {} not used: {}", dir, why);
+    return false;
+  }
+  std::unordered_map<std::string, const Features*> features;
+  for (const auto& item : items) features[item.first] = &item.second;
+  std::vector<Attributes> attributes;
+  for (const std::string& id : snapshot->ids) {
+    attributes.push_back(item_attributes(state->features, *features.at(id)));
+  }
+  const int64_t dim = state->model->dim();
+  {
+    std::unique_lock<std::shared_mutex> lock(state->items_mutex);
+    for (size_t i = 0; i < snapshot->ids.size(); ++i) {
+      const int64_t row = put_in_catalog(*state, snapshot->ids[i], *features.at(snapshot->ids[i]),
+                                         attributes[i], snapshot->vectors.data() + i * dim);
+      check_internal(row == snapshot->rows[i], "items snapshot rows were checked");
+    }
+    state->index = std::move(snapshot->index);
+  }
+  std::unique_lock<std::shared_mutex> lock(data_mutex_);
+  for (const std::string& id : snapshot->ids) posted_items_[id] = {*features.at(id), ++posted_seq_};
+  return true;
+}
+
+bool TowerService::save_items_snapshot(const std::string& dir, const PostedItems& items) {
+  const auto state = current();
+  return state && write_items_snapshot(dir, *state, items);
 }
 
 uint64_t TowerService::apply_posted_items(ServingState& state, uint64_t after) const {

@@ -71,6 +71,11 @@ class TowerService : public RecommendationService {
   void upsert_user(const std::string& user_id, const Features& features) override;
   void upsert_item(const std::string& item_id, const Features& features) override;
   void upsert_items(const std::vector<std::pair<std::string, Features>>& items) override;
+  // Snapshots of the posted items (serve/items_snapshot.h).
+  bool restore_items_snapshot(const std::string& dir,
+                              const std::vector<std::pair<std::string, Features>>& items) override;
+  bool save_items_snapshot(const std::string& dir,
+                           const std::vector<std::pair<std::string, Features>>& items) override;
   void record_events(const std::vector<Event>& events) override;
   // check_item runs the item tower once (the write runs it again): posting items is
   // rare, and a stored item the model cannot encode would fail every restart.

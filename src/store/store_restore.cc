@@ -39,24 +39,44 @@ void replay(const std::vector<T>& records, Batch apply_batch, One apply_one, Des
   }
 }
 
+// Offers the items to the service's snapshot, else replays them and saves a snapshot.
+void restore_items(const std::vector<EntityRecord>& records, RecommendationService& service,
+                   const std::string& snapshot, RestoreCounts* counts) {
+  std::vector<std::pair<std::string, Features>> items;
+  for (const EntityRecord& item : records) items.emplace_back(item.id, item.features);
+  if (!snapshot.empty() && !items.empty() && service.restore_items_snapshot(snapshot, items)) {
+    counts->items = static_cast<int64_t>(items.size());
+    counts->items_from_snapshot = true;
+    return;
+  }
+  replay(
+      records,
+      [&](const std::vector<EntityRecord>& batch) {
+        std::vector<std::pair<std::string, Features>> batch_items;
+        for (const EntityRecord& item : batch) batch_items.emplace_back(item.id, item.features);
+        service.upsert_items(batch_items);
+      },
+      [&](const EntityRecord& item) { service.upsert_item(item.id, item.features); },
+      [](const EntityRecord& item) { return "item '" + item.id + "'"; }, &counts->items,
+      &counts->skipped);
+  if (snapshot.empty() || items.empty() || counts->skipped > 0) return;
+  try {
+    service.save_items_snapshot(snapshot, items);
+  } catch (const Error& e) {
+    spdlog::warn("items snapshot not written: {}", e.what());
+  }
+}
+
 }  // namespace
 
-RestoreCounts restore_service(Store& store, RecommendationService& service) {
+RestoreCounts restore_service(Store& store, RecommendationService& service,
+                              const std::string& items_snapshot) {
   RestoreCounts counts;
   for (const EntityRecord& user : store.list_users()) {
     service.upsert_user(user.id, user.features);
     ++counts.users;
   }
-  replay(
-      store.list_items(),
-      [&](const std::vector<EntityRecord>& batch) {
-        std::vector<std::pair<std::string, Features>> items;
-        for (const EntityRecord& item : batch) items.emplace_back(item.id, item.features);
-        service.upsert_items(items);
-      },
-      [&](const EntityRecord& item) { service.upsert_item(item.id, item.features); },
-      [](const EntityRecord& item) { return "item '" + item.id + "'"; }, &counts.items,
-      &counts.skipped);
+  restore_items(store.list_items(), service, items_snapshot, &counts);
   replay(
       store.all_events(), [&](const std::vector<Event>& batch) { service.record_events(batch); },
       [&](const Event& event) { service.record_events({event}); },

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "serve/tower_service.h"
 #include "test_support.h"
 #include "towerrec/bundle_builder.h"
+#include "towerrec/files.h"
 #include "towerrec/http_server.h"
 #include "towerrec/store.h"
 
@@ -27,10 +29,12 @@ using nlohmann::json;
 // One server process's worth: store, service with the bundle loaded, HTTP server.
 class Server {
  public:
-  Server(const std::string& database, const std::string& bundle, bool restore)
+  // `snapshot`: the items snapshot folder the restore may read and write.
+  Server(const std::string& database, const std::string& bundle, bool restore,
+         const std::string& snapshot = "")
       : store_(database), service_(options()) {
     service_.load_model(bundle);
-    if (restore) restored_ = restore_service(store_, service_);
+    if (restore) restored_ = restore_service(store_, service_, snapshot);
     http::ServerOptions server_options;
     server_options.port = 0;
     server_options.threads = 4;
@@ -47,6 +51,12 @@ class Server {
     if (!result) return {};
     EXPECT_EQ(result->status, expected) << path << " " << body << ": " << result->body;
     return json::parse(result->body);
+  }
+  json get(const std::string& path) {
+    httplib::Client client("127.0.0.1", port_);
+    auto result = client.Get(path);
+    EXPECT_TRUE(result && result->status == 200) << path;
+    return result ? json::parse(result->body) : json();
   }
   const RestoreCounts& restored() const { return restored_; }
   ServiceStatus status() { return service_.status(); }
@@ -124,6 +134,75 @@ TEST(ServeRestartTest, PostedUsersItemsAndEventsSurviveARestart) {
   EXPECT_TRUE(
       ids(second.call("/api/v1/recommendations", {{"user_id", "u0"}, {"filters", jazz_only}}))
           .empty());
+}
+
+// Every user's ranked answer (ids and scores in order) and the new item's neighbours.
+json answers(Server& server) {
+  json all = json::array();
+  for (int u = 0; u < towerrec::testing::kBlockUsers; ++u) {
+    all.push_back(server.call("/api/v1/recommendations",
+                              {{"user_id", "u" + std::to_string(u)}, {"limit", 5}})["items"]);
+  }
+  all.push_back(server.get("/api/v1/items/fresh/similar?limit=5")["items"]);
+  return all;
+}
+
+TEST(ServeRestartTest, ItemsSnapshotStandsInForEmbeddingOnlyWhileNothingChanged) {
+  towerrec::testing::TempDir dir;
+  const Config config = parse_config(towerrec::testing::write_block_data(dir), {}, dir.path());
+  const std::string bundle = dir.path() + "/bundle";
+  BuildBundleOptions build;
+  build.train.progress = false;
+  build_bundle(config, build_dataset(config), bundle, build);
+  const std::string database = dir.path() + "/serve.db";
+  const std::string snapshot = database + ".items";
+  {
+    Server first(database, bundle, /*restore=*/false);
+    first.call("/api/v1/items", {{"item_id", "fresh"}, {"features", {{"genres", "Rock"}}}});
+    first.call("/api/v1/items", {{"item_id", "calm"}, {"features", {{"genres", "Jazz"}}}});
+    // A bundle item posted again keeps its row.
+    first.call("/api/v1/items", {{"item_id", "i0"}, {"features", {{"genres", "Rock"}}}});
+  }
+  json embedded;
+  {
+    Server second(database, bundle, /*restore=*/true, snapshot);
+    EXPECT_FALSE(second.restored().items_from_snapshot);  // none yet: embedded, then saved
+    EXPECT_EQ(second.restored().items, 3);
+    embedded = answers(second);
+  }
+  ASSERT_TRUE(std::filesystem::exists(snapshot + "/snapshot.json"));
+  {
+    Server third(database, bundle, /*restore=*/true, snapshot);
+    EXPECT_TRUE(third.restored().items_from_snapshot);
+    EXPECT_EQ(third.restored().items, 3);
+    EXPECT_EQ(third.status().index_size, towerrec::testing::kBlockItems + 2);
+    EXPECT_EQ(answers(third), embedded);
+    // The stored items change: the snapshot no longer describes them.
+    third.call("/api/v1/items", {{"item_id", "fresh"}, {"features", {{"genres", "Jazz"}}}});
+  }
+  {
+    Server fourth(database, bundle, /*restore=*/true, snapshot);
+    EXPECT_FALSE(fourth.restored().items_from_snapshot);
+    // Embedded again from its new features: fresh is Jazz now.
+    const json jazz =
+        fourth.call("/api/v1/recommendations",
+                    {{"user_id", "u8"}, {"limit", 20}, {"filters", {{"genres", {"Jazz"}}}}});
+    const auto jazz_ids = ids(jazz);
+    EXPECT_NE(std::find(jazz_ids.begin(), jazz_ids.end(), "fresh"), jazz_ids.end()) << jazz;
+  }
+  // Taken of another model, or unreadable: not used, and the restore still completes.
+  json meta = json::parse(towerrec::read_file(snapshot + "/snapshot.json"));
+  meta["model_version"] = "another-model";
+  towerrec::write_file_atomic(snapshot + "/snapshot.json", meta.dump());
+  {
+    Server fifth(database, bundle, /*restore=*/true, snapshot);
+    EXPECT_FALSE(fifth.restored().items_from_snapshot);
+    EXPECT_EQ(fifth.restored().items, 3);
+  }
+  towerrec::write_file_atomic(snapshot + "/vectors.f32", "short");
+  Server sixth(database, bundle, /*restore=*/true, snapshot);
+  EXPECT_FALSE(sixth.restored().items_from_snapshot);
+  EXPECT_EQ(sixth.restored().items, 3);
 }
 
 }  // namespace
