@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <pthread.h>
 
 #include "command.h"
@@ -127,6 +128,7 @@ void run_serve(const ServeOptions& options) {
               static_cast<long long>(restored.items),
               restored.items_from_snapshot ? " (from the items snapshot)" : "",
               static_cast<long long>(restored.events), static_cast<long long>(restored.skipped));
+  malloc_trim(0);  // the restore's parsing buffers: hand them back before serving
   auto server_options = towerrec::http::ServerOptions::from_config(config.serve);
   towerrec::http::HttpServer server(server_options, *service, store);
   const int port = server.start();

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace towerrec {
 
@@ -88,11 +87,14 @@ std::vector<std::string> ContentProfile::shared_top_values(const Attributes& att
 double history_weight(double rating) { return std::isnan(rating) ? 1.0 : rating; }
 
 std::vector<std::string> split_cell(const std::string& cell) {
+  // A scan, not a stream: every posted item's cells pass through here on a restore.
   std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(cell);
-  while (std::getline(in, part, '|')) {
-    if (!part.empty()) parts.push_back(part);
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find('|', start);
+    if (end == std::string::npos) end = cell.size();
+    if (end > start) parts.emplace_back(cell, start, end - start);
+    start = end + 1;
   }
   return parts;
 }
