@@ -11,14 +11,16 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${BUILD:-$ROOT/build}/towerrec"
-PEERS="${PEERS:-/work/shared/peers}"
-DATA="${DATA:-/work/shared/data/ml-100k}"
+PEERS="${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}"
+DATA="${DATA:-$(cd "$ROOT/.." && pwd)/shared/data/ml-100k}"
 WORK="${WORK:-$(mktemp -d /tmp/towerrec-serve-bench.XXXXXX)}"
 DURATION="${DURATION:-10s}"
 TRAIN_SECONDS="${TRAIN_SECONDS:-120}"
 PORT="${PORT:-18180}"
 PEER_PORT="${PEER_PORT:-18190}"
 export OMP_WAIT_POLICY=PASSIVE
+# wrk, and the peer's PyTorch and scikit-learn.
+TOWERREC_BENCH_DEPS=1 bash "$ROOT/scripts/setup.sh"
 
 SERVER_PID=""
 cleanup() { if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi; }
