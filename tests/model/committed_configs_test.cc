@@ -1,20 +1,21 @@
 // Every committed config (configs/*.yaml) loads and trains one short epoch with every
 // registered loss, as `--set train.loss=NAME` would on the command line. The data are
 // small stand-ins with the same columns: a generated music catalogue for the music
-// configs and a slice of MovieLens 100K for the MovieLens ones.
+// configs, a slice of MovieLens 100K for the MovieLens ones and of CiteULike-a for its.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "towerrec/music_generator.h"
 #include "planted_data.h"
 #include "test_support.h"
 #include "towerrec/config.h"
 #include "towerrec/model.h"
+#include "towerrec/music_generator.h"
 #include "towerrec/pipeline.h"
 #include "train/loss.h"
 
@@ -50,13 +51,36 @@ class CommittedConfigsTest : public ::testing::Test {
       fs::copy_file(ml + "/u.item", dir_->path() + "/ml/u.item");
       copy_head(ml + "/u.data", dir_->path() + "/ml/u.data", 4000);
     }
+    const std::string citeulike = testing::citeulike_dir();
+    if (!citeulike.empty()) slice_citeulike(citeulike, dir_->path() + "/citeulike", 3000);
   }
   static void TearDownTestSuite() { delete dir_; }
+
+  // The first `rows` saves of CiteULike-a and the articles they name, in `to`.
+  static void slice_citeulike(const std::string& from, const std::string& to, int rows) {
+    fs::create_directories(to);
+    copy_head(from + "/interactions.tsv", to + "/interactions.tsv", rows + 1);
+    std::ifstream saves(to + "/interactions.tsv");
+    std::set<std::string> items;
+    std::string line;
+    std::getline(saves, line);  // header
+    while (std::getline(saves, line)) items.insert(line.substr(line.find('\t') + 1));
+    std::ifstream in(from + "/items.tsv");
+    std::ofstream out(to + "/items.tsv");
+    std::getline(in, line);
+    out << line << '\n';
+    while (std::getline(in, line)) {
+      if (items.count(line.substr(0, line.find('\t')))) out << line << '\n';
+    }
+  }
 
   // The small data folder standing in for the one `config` names ("" = none available).
   static std::string stand_in(const Config& config) {
     if (config.data.interactions.file == "u.data") {
       return testing::movielens_dir().empty() ? "" : dir_->path() + "/ml";
+    }
+    if (config.data.interactions.file == "interactions.tsv") {
+      return testing::citeulike_dir().empty() ? "" : dir_->path() + "/citeulike";
     }
     return dir_->path() + "/music";
   }
@@ -75,7 +99,7 @@ TEST_F(CommittedConfigsTest, EveryConfigTrainsWithEveryLoss) {
   for (const std::string& path : paths) {
     const std::string data_dir = stand_in(load_config(path));
     if (data_dir.empty()) {
-      std::cout << "skipping " << path << ": needs MovieLens 100K\n";
+      std::cout << "skipping " << path << ": needs its data set in ../shared/data\n";
       continue;
     }
     const std::vector<std::string> small = {"data.dir=" + data_dir,      "train.epochs=1",

@@ -48,6 +48,11 @@ std::string movielens_dir() {
   return fs::exists(p / "u.data") ? fs::canonical(p).string() : "";
 }
 
+std::string citeulike_dir() {
+  fs::path p = fs::path(source_dir()) / ".." / "shared" / "data" / "citeulike-a";
+  return fs::exists(p / "interactions.tsv") ? fs::canonical(p).string() : "";
+}
+
 std::string towerrec_binary() {
   if (const char* binary = std::getenv("TOWERREC_BINARY")) return binary;
   std::error_code ec;

@@ -29,6 +29,9 @@ std::string source_dir();
 // ../shared/data/ml-100k beside the repository, or "" when it is missing.
 std::string movielens_dir();
 
+// ../shared/data/citeulike-a beside the repository, or "" when it is missing.
+std::string citeulike_dir();
+
 // The towerrec executable: $TOWERREC_BINARY, else the build tree's binary (the test
 // executables live in <build>/tests/); "" when neither exists.
 std::string towerrec_binary();
