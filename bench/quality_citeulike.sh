@@ -28,22 +28,28 @@ protocol() { "$python" bench/citeulike_protocol.py "$@"; }
 field() { sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p" "$3"; }
 seconds() { echo $(( $(date +%s) - $1 )); }
 
+# train <split>: trains the config on $work/<split> into $work/<split>-model; sets took.
+train() {
+  local start
+  start=$(date +%s)
+  "$towerrec" train --config "$config" --set "data.dir=$work/$1" --set split.method=none \
+    --output "$work/$1-model" "${extra[@]}"
+  took=$(seconds "$start")
+}
+extra=("$@")
+
 echo "== warm: 80/20 of each user's saves"
 protocol warm-split "$data" "$work/warm"
-start=$(date +%s)
-"$towerrec" train --config "$config" --set "data.dir=$work/warm" --set split.method=none \
-  --output "$work/warm-model" "$@"
-warm_train=$(seconds "$start")
+train warm
+warm_train=$took
 "$towerrec" recommend --model "$work/warm-model" --all-users --k 50 --exclude-seen \
   --output "$work/warm-recs.csv"
 protocol warm-score "$work/warm-recs.csv" "$work/warm" | tee "$work/warm.txt"
 
 echo "== cold: 20% of the articles held out entirely"
 protocol cold-split "$data" "$work/cold"
-start=$(date +%s)
-"$towerrec" train --config "$config" --set "data.dir=$work/cold" --set split.method=none \
-  --output "$work/cold-model" "$@"
-cold_train=$(seconds "$start")
+train cold
+cold_train=$took
 mkdir "$work/emb"
 "$towerrec" embed --model "$work/cold-model" --what users --output "$work/emb/users.csv"
 "$towerrec" embed --model "$work/cold-model" --what items --output "$work/emb/items.csv"
