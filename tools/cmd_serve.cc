@@ -90,23 +90,6 @@ std::string items_snapshot_path(const towerrec::Config& config) {
   return config.serve.database + ".items";
 }
 
-// After the last request: the posted items as the store holds them, so the next start
-// reads their vectors and index instead of embedding them again.
-void save_items_snapshot(towerrec::Store& store, towerrec::RecommendationService& service,
-                         const std::string& dir) {
-  std::vector<std::pair<std::string, towerrec::Features>> items;
-  for (const towerrec::EntityRecord& item : store.list_items()) {
-    items.emplace_back(item.id, item.features);
-  }
-  try {
-    if (!items.empty() && service.save_items_snapshot(dir, items)) {
-      std::printf("saved the snapshot of %zu posted items to %s\n", items.size(), dir.c_str());
-    }
-  } catch (const std::exception& e) {
-    std::printf("items snapshot not saved: %s\n", e.what());
-  }
-}
-
 void run_serve(const ServeOptions& options) {
   const towerrec::Config config = serve_config(options);
   towerrec::configure_threads(1);  // parallelism comes from concurrent requests
@@ -142,7 +125,14 @@ void run_serve(const ServeOptions& options) {
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGUSR1) run_update_now(updates);
   server.stop();
-  save_items_snapshot(store, *service, snapshot);
+  try {  // after the last request, so the next start reads the items instead of embedding
+    if (const int64_t saved = towerrec::save_items_snapshot(store, *service, snapshot)) {
+      std::printf("items snapshot of %lld posted items up to date in %s\n",
+                  static_cast<long long>(saved), snapshot.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::printf("items snapshot not saved: %s\n", e.what());
+  }
 }
 
 const bool kRegistered = towerrec::cli::register_command(

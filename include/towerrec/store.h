@@ -131,4 +131,11 @@ struct RestoreCounts {
 RestoreCounts restore_service(Store& store, RecommendationService& service,
                               const std::string& items_snapshot = "");
 
+// The service's save_items_snapshot of every stored item into `items_snapshot` (when a
+// server stops: the next start reads it). Returns how many items it holds; 0 when there
+// are none or the service cannot save them. Throws Error(kIo) when the folder cannot be
+// written.
+int64_t save_items_snapshot(Store& store, RecommendationService& service,
+                            const std::string& items_snapshot);
+
 }  // namespace towerrec

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <numeric>
 #include <set>
 #include <shared_mutex>
 
@@ -35,6 +34,22 @@ bool rows_of(const ServingState& state, const PostedItems& items, std::vector<in
   return true;
 }
 
+// Whether `dir` already holds the snapshot `meta` describes (same model, index and items):
+// a server that stops without changes then writes nothing. Any read error: false.
+bool already_saved(const std::string& dir, const nlohmann::json& meta) {
+  try {
+    const std::string file = dir + "/snapshot.json";
+    if (!std::filesystem::exists(file)) return false;
+    const nlohmann::json saved = nlohmann::json::parse(read_file(file));
+    for (const char* key : {"format", "model_version", "index_spec", "dim", "digest"}) {
+      if (!saved.contains(key) || saved.at(key) != meta.at(key)) return false;
+    }
+    return std::filesystem::exists(dir + "/vectors.f32") && std::filesystem::exists(dir + "/index");
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 template <class T>
 std::vector<T> json_array(const nlohmann::json& json, const char* key, const std::string& file) {
   check(json.contains(key) && json.at(key).is_array(), file + ": '" + key + "' is not a list");
@@ -64,29 +79,29 @@ std::string posted_items_digest(const PostedItems& items) {
 bool write_items_snapshot(const std::string& dir, const ServingState& state,
                           const PostedItems& items) {
   if (items.empty()) return false;
-  StagedDirectory staged(dir);
   const int64_t dim = state.model->dim();
   nlohmann::json meta = {{"format", kFormat},
                          {"model_version", state.model->version()},
                          {"dim", dim},
                          {"digest", posted_items_digest(items)}};
-  {
-    std::shared_lock<std::shared_mutex> lock(state.items_mutex);
-    std::vector<int64_t> rows;
-    std::vector<std::string> ids;
-    if (!rows_of(state, items, &rows, &ids)) return false;
-    std::vector<float> vectors;
-    vectors.reserve(rows.size() * static_cast<size_t>(dim));
-    for (int64_t row : rows) {
-      const auto begin = state.item_vectors.begin() + row * dim;
-      vectors.insert(vectors.end(), begin, begin + dim);
-    }
-    meta["index_spec"] = state.index->spec();
-    meta["ids"] = ids;
-    meta["rows"] = rows;
-    write_f32_matrix(staged.file("vectors.f32"), vectors);
-    state.index->save(staged.file("index"));
+  std::shared_lock<std::shared_mutex> lock(state.items_mutex);
+  meta["index_spec"] = state.index->spec();
+  std::vector<int64_t> rows;
+  std::vector<std::string> ids;
+  if (!rows_of(state, items, &rows, &ids)) return false;
+  if (already_saved(dir, meta)) return true;
+  StagedDirectory staged(dir);
+  std::vector<float> vectors;
+  vectors.reserve(rows.size() * static_cast<size_t>(dim));
+  for (int64_t row : rows) {
+    const auto begin = state.item_vectors.begin() + row * dim;
+    vectors.insert(vectors.end(), begin, begin + dim);
   }
+  meta["ids"] = ids;
+  meta["rows"] = rows;
+  write_f32_matrix(staged.file("vectors.f32"), vectors);
+  state.index->save(staged.file("index"));
+  lock.unlock();
   write_text_file(staged.file("snapshot.json"), meta.dump());
   staged.commit();
   return true;

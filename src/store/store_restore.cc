@@ -1,6 +1,10 @@
 // restore_service: the store's users, items and events replayed into a freshly started
-// service, so a restart loses nothing that was posted through the API.
+// service, so a restart loses nothing that was posted through the API; and the items
+// snapshot a stopping server leaves for the next start.
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -39,25 +43,29 @@ void replay(const std::vector<T>& records, Batch apply_batch, One apply_one, Des
   }
 }
 
-// Offers the items to the service's snapshot, else replays them and saves a snapshot.
-void restore_items(const std::vector<EntityRecord>& records, RecommendationService& service,
-                   const std::string& snapshot, RestoreCounts* counts) {
+// The stored items as the service takes them.
+std::vector<std::pair<std::string, Features>> posted_items(Store& store) {
   std::vector<std::pair<std::string, Features>> items;
-  for (const EntityRecord& item : records) items.emplace_back(item.id, item.features);
+  for (EntityRecord& item : store.list_items()) {
+    items.emplace_back(std::move(item.id), std::move(item.features));
+  }
+  return items;
+}
+
+// Offers the items to the service's snapshot, else replays them and saves a snapshot.
+void restore_items(const std::vector<std::pair<std::string, Features>>& items,
+                   RecommendationService& service, const std::string& snapshot,
+                   RestoreCounts* counts) {
   if (!snapshot.empty() && !items.empty() && service.restore_items_snapshot(snapshot, items)) {
     counts->items = static_cast<int64_t>(items.size());
     counts->items_from_snapshot = true;
     return;
   }
+  using Item = std::pair<std::string, Features>;
   replay(
-      records,
-      [&](const std::vector<EntityRecord>& batch) {
-        std::vector<std::pair<std::string, Features>> batch_items;
-        for (const EntityRecord& item : batch) batch_items.emplace_back(item.id, item.features);
-        service.upsert_items(batch_items);
-      },
-      [&](const EntityRecord& item) { service.upsert_item(item.id, item.features); },
-      [](const EntityRecord& item) { return "item '" + item.id + "'"; }, &counts->items,
+      items, [&](const std::vector<Item>& batch) { service.upsert_items(batch); },
+      [&](const Item& item) { service.upsert_item(item.first, item.second); },
+      [](const Item& item) { return "item '" + item.first + "'"; }, &counts->items,
       &counts->skipped);
   if (snapshot.empty() || items.empty() || counts->skipped > 0) return;
   try {
@@ -76,7 +84,7 @@ RestoreCounts restore_service(Store& store, RecommendationService& service,
     service.upsert_user(user.id, user.features);
     ++counts.users;
   }
-  restore_items(store.list_items(), service, items_snapshot, &counts);
+  restore_items(posted_items(store), service, items_snapshot, &counts);
   replay(
       store.all_events(), [&](const std::vector<Event>& batch) { service.record_events(batch); },
       [&](const Event& event) { service.record_events({event}); },
@@ -85,6 +93,14 @@ RestoreCounts restore_service(Store& store, RecommendationService& service,
       },
       &counts.events, &counts.skipped);
   return counts;
+}
+
+int64_t save_items_snapshot(Store& store, RecommendationService& service,
+                            const std::string& items_snapshot) {
+  const auto items = posted_items(store);
+  return !items.empty() && service.save_items_snapshot(items_snapshot, items)
+             ? static_cast<int64_t>(items.size())
+             : 0;
 }
 
 }  // namespace towerrec
