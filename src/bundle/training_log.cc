@@ -37,7 +37,8 @@ TrainingLog read_training_log(const std::string& dir) {
     nlohmann::json line;
     try {
       line = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+      // parse_error and out_of_range alike (a number too large for a double is 406).
       throw Error(where + ": invalid JSON: " + e.what());
     }
     check(line.is_object(), where + ": not a JSON object");

@@ -78,6 +78,8 @@ MetricReport MetricReport::from_json(const std::string& text) {
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("metric report: invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("metric report: invalid JSON: ") + e.what());
   }
   check(doc.is_object(), "metric report: top level is not a JSON object");
   for (const char* key : {"models", "metrics", "rows"}) {

@@ -64,6 +64,8 @@ BprBaseline BprBaseline::load(const std::string& dir) {
     meta = nlohmann::json::parse(read_file(meta_path));
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("'" + meta_path + "': invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("'" + meta_path + "': invalid JSON: " + e.what());
   }
   check(meta.is_object(), "'" + meta_path + "': not a JSON object");
   BprOptions options;

@@ -64,5 +64,15 @@ TEST(TrainingLogTest, EpochOutOfRangeIsRefused) {
   }
 }
 
+// A number too large for a double makes the JSON library throw out_of_range rather than
+// parse_error; the reader names the line instead of letting it escape (found by fuzzing).
+TEST(TrainingLogTest, NumberPastDoubleRangeIsNamed) {
+  testing::TempDir dir;
+  dir.write("train_log.jsonl", "{\"epoch\": 1, \"loss\": 2.5, \"metric\": 8e888888}\n");
+  const std::string message = testing::error_of([&] { read_training_log(dir.path()); });
+  EXPECT_NE(message.find("train_log.jsonl:1: invalid JSON"), std::string::npos) << message;
+}
+
 }  // namespace
+
 }  // namespace towerrec
