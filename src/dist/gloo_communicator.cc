@@ -1,6 +1,8 @@
 // The Communicator over torch.distributed's c10d: a TCPStore for the rendezvous (hosted
 // by rank 0) and a ProcessGroupGloo for the collectives. A heartbeat per rank in the
 // store lets a rank whose collective failed name the rank that stopped answering.
+#include <algorithm>
+
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -81,19 +83,28 @@ class GlooCommunicator : public Communicator {
 
   torch::Tensor all_gather_rows(const torch::Tensor& local) override {
     // Gloo gathers equal shapes: the row counts first, then rows padded to the largest.
-    const auto counts = gather_equal(torch::tensor({local.size(0)}, torch::kInt64));
-    int64_t most = 0;
-    for (const auto& c : counts) most = std::max(most, c.item<int64_t>());
+    std::vector<int64_t> counts;
+    for (const auto& c : gather_equal(torch::tensor({local.size(0)}, torch::kInt64))) {
+      counts.push_back(c.item<int64_t>());
+    }
+    return all_gather_rows(local, counts);
+  }
+
+  torch::Tensor all_gather_rows(const torch::Tensor& local,
+                                const std::vector<int64_t>& counts) override {
+    check_internal(counts.size() == static_cast<size_t>(env_.world_size) &&
+                       counts[static_cast<size_t>(env_.rank)] == local.size(0),
+                   "all_gather_rows: the row counts do not match the ranks' rows");
+    const int64_t most = *std::max_element(counts.begin(), counts.end());
     auto shape = local.sizes().vec();
+    if (most == 0) return local.clone();  // every rank knows there is nothing to send
     shape[0] = most;
     auto padded = torch::zeros(shape, local.options());
     padded.slice(0, 0, local.size(0)).copy_(local);
     traffic_.all_gather += bytes_of(padded);
     const auto parts = gather_equal(padded);
     std::vector<torch::Tensor> rows;
-    for (size_t r = 0; r < parts.size(); ++r) {
-      rows.push_back(parts[r].slice(0, 0, counts[r].item<int64_t>()));
-    }
+    for (size_t r = 0; r < parts.size(); ++r) rows.push_back(parts[r].slice(0, 0, counts[r]));
     return torch::cat(rows, 0);
   }
 

@@ -1,5 +1,7 @@
 #include "train/data_parallel.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "data/user_items.h"
@@ -13,21 +15,60 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// All-gather whose backward keeps the slice of the rank's own rows: every rank computes
-// the same global loss, so the gradient of rank r's rows is complete on rank r.
+// All-gather (row counts known) whose backward keeps the slice of the rank's own rows:
+// every rank computes the same global loss, so the gradient of rank r's rows is complete
+// on rank r.
 struct GatherRows : public torch::autograd::Function<GatherRows> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& local, Communicator* comm,
-                               int64_t offset) {
+                               const std::vector<int64_t>& counts, int64_t offset) {
     ctx->saved_data["offset"] = offset;
     ctx->saved_data["rows"] = local.size(0);
-    return comm->all_gather_rows(local.detach().contiguous());
+    return comm->all_gather_rows(local.detach().contiguous(), counts);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const int64_t offset = ctx->saved_data["offset"].toInt();
     const int64_t rows = ctx->saved_data["rows"].toInt();
-    return {grads[0].slice(0, offset, offset + rows), torch::Tensor(), torch::Tensor()};
+    return {grads[0].slice(0, offset, offset + rows), torch::Tensor(), torch::Tensor(),
+            torch::Tensor()};
   }
+};
+
+// Elements per row of `t` [n x ...] (also when n = 0).
+int64_t trailing_size(const torch::Tensor& t) {
+  int64_t n = 1;
+  for (int64_t d = 1; d < t.dim(); ++d) n *= t.size(d);
+  return n;
+}
+
+// Row-aligned tensors [b x ...] side by side as one [b x sum(widths)] block of one
+// dtype, so that one collective carries them all; split() undoes it (autograd flows
+// through both).
+class RowPack {
+ public:
+  void add(const torch::Tensor& t) {
+    widths_.push_back(trailing_size(t));
+    shapes_.push_back(t.sizes().vec());
+    parts_.push_back(t.reshape({t.size(0), widths_.back()}));
+  }
+  torch::Tensor packed() const { return torch::cat(parts_, 1); }
+  // The parts of a gathered block [B x sum(widths)], each reshaped to [B x ...].
+  std::vector<torch::Tensor> split(const torch::Tensor& block) const {
+    std::vector<torch::Tensor> out;
+    int64_t at = 0;
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      auto shape = shapes_[i];
+      shape[0] = block.size(0);
+      out.push_back(block.narrow(1, at, widths_[i]).reshape(shape));
+      at += widths_[i];
+    }
+    return out;
+  }
+
+ private:
+  std::vector<torch::Tensor> parts_;
+  std::vector<int64_t> widths_;
+  std::vector<std::vector<int64_t>> shapes_;
 };
 
 std::vector<int64_t> to_vector(const torch::Tensor& t) {
@@ -54,50 +95,71 @@ DataParallel::DataParallel(std::shared_ptr<Communicator> comm) : comm_(std::move
 }
 
 void DataParallel::gather_counts(int64_t rows) {
-  counts_ = to_vector(comm_->all_gather_rows(torch::tensor({rows}, torch::kInt64)));
+  counts_ = to_vector(comm_->all_gather_rows(torch::tensor({rows}, torch::kInt64), ones()));
   offset_ = 0;
   for (int r = 0; r < rank(); ++r) offset_ += counts_[static_cast<size_t>(r)];
   global_rows_ = 0;
   for (int64_t c : counts_) global_rows_ += c;
 }
 
-torch::Tensor DataParallel::gather_with_grad(const torch::Tensor& local) {
-  return GatherRows::apply(local, comm_.get(), offset_);
+std::vector<int64_t> DataParallel::ones() const {
+  return std::vector<int64_t>(static_cast<size_t>(world_size()), 1);
 }
 
+// Three collectives carry the batch: the row counts, the float block (embeddings, with
+// autograd, and weights) and the index block.
 LossInput DataParallel::global_input(const LossInput& local, const torch::Tensor& users,
                                      const UserItems& known) {
   gather_counts(local.item_index.size(0));
+  const bool negatives = local.negatives.defined();
+  const bool need_users = local.known_positive.defined() || local.shared.defined();
+  RowPack floats, indices;
+  floats.add(local.user);
+  floats.add(local.item);
+  floats.add(local.weight.to(local.user.scalar_type()));
+  indices.add(local.item_index);
+  if (negatives) {
+    floats.add(local.negatives);
+    indices.add(local.negative_index);
+  }
+  if (need_users) indices.add(users);
+  const auto f = floats.split(GatherRows::apply(floats.packed(), comm_.get(), counts_, offset_));
+  const auto i = indices.split(comm_->all_gather_rows(indices.packed(), counts_));
   LossInput g = local;
-  g.user = gather_with_grad(local.user);
-  g.item = gather_with_grad(local.item);
-  g.item_index = comm_->all_gather_rows(local.item_index);
-  g.weight = comm_->all_gather_rows(local.weight);
-  if (local.negatives.defined()) {
-    g.negatives = gather_with_grad(local.negatives);
-    g.negative_index = comm_->all_gather_rows(local.negative_index);
+  g.user = f[0];
+  g.item = f[1];
+  g.weight = f[2].detach().to(local.weight.scalar_type());
+  g.item_index = i[0];
+  if (negatives) {
+    g.negatives = f[3];
+    g.negative_index = i[1];
   }
-  const bool shared = local.shared.defined();
-  std::vector<int64_t> global_users;
-  if (local.known_positive.defined() || shared) {
-    global_users = to_vector(comm_->all_gather_rows(users));
-  }
+  if (!need_users) return g;
+  const std::vector<int64_t> global_users = to_vector(i.back());
   if (local.known_positive.defined()) {
     g.known_positive = positive_mask(known, global_users, to_vector(g.item_index));
   }
-  if (shared) {
+  if (local.shared.defined()) {
     // Shared draws are the ranks' own (same position in the product of the global
     // embeddings); the mask is rebuilt over the global rows and all shared items.
-    g.shared = gather_with_grad(local.shared);
-    g.shared_index = comm_->all_gather_rows(local.shared_index);
+    const auto shared_counts = to_vector(
+        comm_->all_gather_rows(torch::tensor({local.shared.size(0)}, torch::kInt64), ones()));
+    int64_t shared_offset = 0;
+    for (int r = 0; r < rank(); ++r) shared_offset += shared_counts[static_cast<size_t>(r)];
+    g.shared = GatherRows::apply(local.shared, comm_.get(), shared_counts, shared_offset);
+    g.shared_index = comm_->all_gather_rows(local.shared_index, shared_counts);
     g.shared_known = positive_mask(known, global_users, to_vector(g.shared_index));
   }
   return g;
 }
 
+// Sparse gradients of every table travel together: one collective for the per-table row
+// counts, one for the row ids, one for the flattened row values; dense ones in one
+// all-reduce.
 void DataParallel::exchange_gradients(const std::vector<torch::Tensor>& params) {
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> dense;
+  std::vector<torch::Tensor> dense, sparse_params, rows, values;
+  std::vector<int64_t> nnz;
   for (const auto& p : params) {
     const auto& grad = p.grad();
     if (!grad.defined()) continue;
@@ -106,12 +168,59 @@ void DataParallel::exchange_gradients(const std::vector<torch::Tensor>& params) 
       continue;
     }
     auto local = grad.coalesce();
-    auto rows = comm_->all_gather_rows(local.indices()[0].contiguous());
-    auto values = comm_->all_gather_rows(local.values().contiguous());
-    auto global = torch::sparse_coo_tensor(rows.unsqueeze(0), values, grad.sizes()).coalesce();
-    p.mutable_grad() = global;
+    sparse_params.push_back(p);
+    rows.push_back(local.indices()[0].contiguous());
+    values.push_back(local.values().reshape({-1}).to(torch::kFloat32));
+    nnz.push_back(rows.back().size(0));
   }
-  if (dense.empty()) return;
+  if (!sparse_params.empty()) exchange_sparse(sparse_params, rows, values, nnz);
+  if (!dense.empty()) all_reduce_dense(dense);
+}
+
+void DataParallel::exchange_sparse(const std::vector<torch::Tensor>& params,
+                                   const std::vector<torch::Tensor>& rows,
+                                   const std::vector<torch::Tensor>& values,
+                                   const std::vector<int64_t>& nnz) {
+  const size_t tables = params.size();
+  // [world x tables]: rows of table t sent by rank r.
+  const auto counts =
+      comm_->all_gather_rows(torch::tensor(nnz, torch::kInt64).unsqueeze(0), ones());
+  std::vector<int64_t> row_totals, value_totals;
+  for (int r = 0; r < world_size(); ++r) {
+    int64_t n = 0, v = 0;
+    for (size_t t = 0; t < tables; ++t) {
+      const int64_t c = counts[r][static_cast<int64_t>(t)].item<int64_t>();
+      n += c;
+      v += c * trailing_size(params[t]);
+    }
+    row_totals.push_back(n);
+    value_totals.push_back(v);
+  }
+  const auto all_rows = comm_->all_gather_rows(torch::cat(rows), row_totals);
+  const auto all_values = comm_->all_gather_rows(torch::cat(values), value_totals);
+  std::vector<std::vector<torch::Tensor>> table_rows(tables), table_values(tables);
+  int64_t row_at = 0, value_at = 0;
+  for (int r = 0; r < world_size(); ++r) {
+    for (size_t t = 0; t < tables; ++t) {
+      const int64_t c = counts[r][static_cast<int64_t>(t)].item<int64_t>();
+      const int64_t width = trailing_size(params[t]);
+      table_rows[t].push_back(all_rows.narrow(0, row_at, c));
+      table_values[t].push_back(all_values.narrow(0, value_at, c * width).view({c, width}));
+      row_at += c;
+      value_at += c * width;
+    }
+  }
+  for (size_t t = 0; t < tables; ++t) {
+    const auto& p = params[t];
+    auto shape = p.sizes().vec();
+    shape[0] = -1;
+    auto v = torch::cat(table_values[t]).view(shape).to(p.grad().scalar_type());
+    p.mutable_grad() =
+        torch::sparse_coo_tensor(torch::cat(table_rows[t]).unsqueeze(0), v, p.sizes()).coalesce();
+  }
+}
+
+void DataParallel::all_reduce_dense(const std::vector<torch::Tensor>& dense) {
   // One flat buffer: one collective for every dense parameter.
   std::vector<torch::Tensor> flat{torch::cat(
       [&] {
@@ -122,7 +231,7 @@ void DataParallel::exchange_gradients(const std::vector<torch::Tensor>& params) 
       0)};
   comm_->all_reduce_sum(flat);
   int64_t at = 0;
-  for (auto& g : dense) {
+  for (auto g : dense) {
     const int64_t n = g.numel();
     g.copy_(flat[0].slice(0, at, at + n).view(g.sizes()));
     at += n;
@@ -164,7 +273,8 @@ void DataParallel::check_same_start(int64_t epochs_done, const std::string& from
 void DataParallel::check_replicas(const std::vector<torch::Tensor>& tensors,
                                   const std::string& what) {
   const uint64_t digest = digest_of(tensors);
-  auto all = comm_->all_gather_rows(torch::tensor({static_cast<int64_t>(digest)}, torch::kInt64));
+  auto all =
+      comm_->all_gather_rows(torch::tensor({static_cast<int64_t>(digest)}, torch::kInt64), ones());
   const auto digests = to_vector(all);
   for (size_t r = 0; r < digests.size(); ++r) {
     if (digests[r] != digests[0]) {

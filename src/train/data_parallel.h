@@ -82,8 +82,13 @@ class DataParallel {
   void end_epoch(int64_t epoch);
 
  private:
-  torch::Tensor gather_with_grad(const torch::Tensor& local);
   void gather_counts(int64_t rows);
+  // A count of 1 per rank (for gathers of one row each).
+  std::vector<int64_t> ones() const;
+  void exchange_sparse(const std::vector<torch::Tensor>& params,
+                       const std::vector<torch::Tensor>& rows,
+                       const std::vector<torch::Tensor>& values, const std::vector<int64_t>& nnz);
+  void all_reduce_dense(const std::vector<torch::Tensor>& dense);
 
   std::shared_ptr<Communicator> comm_;
   std::vector<int64_t> counts_;  // rows per rank of the current global batch

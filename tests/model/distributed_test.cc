@@ -27,6 +27,7 @@
 #include "train/communicator.h"
 #include "train/data_parallel.h"
 #include "train/loss.h"
+#include "train/negative_sampler.h"
 #include "train/sparse_row_adam.h"
 
 namespace towerrec {
@@ -161,40 +162,97 @@ TEST(DataParallelTest, GlobalSoftmaxLossAndGradientsMatchTheConcatenatedBatch) {
   });
 }
 
+// Every row-aligned field of the batch crosses in the packed gathers: embeddings keep
+// autograd to the local rows, indices and weights arrive in rank order, and the
+// known-positive mask is rebuilt over the global rows.
+TEST(DataParallelTest, GlobalInputCarriesNegativesIndicesWeightsAndMask) {
+  torch::manual_seed(3);
+  constexpr int64_t kRows = 6, kDim = 3, kNeg = 2, kItems = 5, kHalf = kRows / 2;
+  const auto user = unit_rows(kRows, kDim), item = unit_rows(kRows, kDim);
+  const auto negatives = torch::randn({kRows, kNeg, kDim});
+  const auto index = torch::tensor({0, 1, 2, 3, 4, 0}, torch::kInt64);
+  const auto negative_index = torch::randint(kItems, {kRows, kNeg}, torch::kInt64);
+  const auto users = torch::tensor({0, 1, 2, 0, 1, 2}, torch::kInt64);
+  const auto weight = torch::rand({kRows}) + 0.5;
+  const auto coefficient = torch::randn({kRows, kNeg, kDim});
+  // User 0 liked items 0 and 3, user 2 item 4.
+  const UserItems known = UserItems::from_pairs({0, 0, 2}, {0, 3, 4}, 3, kItems);
+  const auto mask = positive_mask(known, {0, 1, 2, 0, 1, 2}, {0, 1, 2, 3, 4, 0});
+
+  on_two_ranks([&](int rank, DataParallel& parallel) {
+    const int64_t from = rank * kHalf;
+    auto rows = [&](const torch::Tensor& t) { return t.slice(0, from, from + kHalf); };
+    auto local_negatives = rows(negatives).clone().requires_grad_();
+    LossInput local;
+    local.user = rows(user);
+    local.item = rows(item);
+    local.negatives = local_negatives;
+    local.item_index = rows(index);
+    local.negative_index = rows(negative_index);
+    local.weight = rows(weight);
+    local.known_positive = torch::ones({kHalf, kHalf}, torch::kBool);  // asks for the mask
+    const LossInput g = parallel.global_input(local, rows(users), known);
+    EXPECT_TRUE(torch::equal(g.user, user));
+    EXPECT_TRUE(torch::equal(g.item, item));
+    EXPECT_TRUE(torch::equal(g.negatives, negatives));
+    EXPECT_TRUE(torch::equal(g.item_index, index));
+    EXPECT_TRUE(torch::equal(g.negative_index, negative_index));
+    EXPECT_TRUE(torch::equal(g.weight, weight));
+    EXPECT_TRUE(torch::equal(g.known_positive, mask));
+    (g.negatives * coefficient).sum().backward();
+    EXPECT_TRUE(torch::equal(local_negatives.grad(), rows(coefficient)));
+  });
+}
+
 torch::Tensor sparse_rows(const std::vector<int64_t>& rows, const torch::Tensor& values) {
   return torch::sparse_coo_tensor(torch::tensor(rows, torch::kInt64).unsqueeze(0), values, {6, 3});
 }
 
+// Two tables travel in one exchange: the second is 2 wide and only rank 0 touches it.
 TEST(DataParallelTest, SparseRowsAreSummedAndAppliedIdenticallyOnEveryRank) {
   torch::manual_seed(9);
-  const auto start = torch::randn({6, 3});
+  const auto start = torch::randn({6, 3}), start_narrow = torch::randn({4, 2});
   // Rank 0 touches rows 1 and 3, rank 1 rows 3 and 5.
   const std::vector<std::vector<int64_t>> rows = {{1, 3}, {3, 5}};
   const std::vector<torch::Tensor> values = {torch::randn({2, 3}), torch::randn({2, 3})};
   const std::vector<torch::Tensor> dense = {torch::randn({2}), torch::randn({2})};
+  const auto narrow_values = torch::randn({2, 2});
+  auto narrow_rows = [&](int rank) {
+    if (rank == 1)
+      return torch::sparse_coo_tensor(torch::zeros({1, 0}, torch::kInt64), torch::zeros({0, 2}),
+                                      {4, 2});
+    return torch::sparse_coo_tensor(torch::tensor({{0, 2}}, torch::kInt64), narrow_values, {4, 2});
+  };
 
-  auto reference = start.clone();
-  SparseRowAdam single({reference}, {});
+  auto reference = start.clone(), reference_narrow = start_narrow.clone();
+  SparseRowAdam single({reference, reference_narrow}, {});
   reference.mutable_grad() =
       sparse_rows({1, 3, 3, 5}, torch::cat({values[0], values[1]})).coalesce();
+  reference_narrow.mutable_grad() = narrow_rows(0).coalesce();
   single.step();
 
-  std::vector<torch::Tensor> tables(2), dense_grads(2);
+  std::vector<torch::Tensor> tables(2), narrow(2), dense_grads(2);
   on_two_ranks([&](int rank, DataParallel& parallel) {
-    auto table = start.clone();
+    auto table = start.clone(), narrow_table = start_narrow.clone();
     auto bias = torch::zeros({2});
     table.mutable_grad() = sparse_rows(rows[rank], values[rank]);
+    narrow_table.mutable_grad() = narrow_rows(rank);
     bias.mutable_grad() = dense[rank].clone();
-    parallel.exchange_gradients({table, bias});
-    SparseRowAdam adam({table}, {});
+    parallel.exchange_gradients({table, bias, narrow_table});
+    SparseRowAdam adam({table, narrow_table}, {});
     adam.step();
     tables[rank] = table;
+    narrow[rank] = narrow_table;
     dense_grads[rank] = bias.grad();
   });
   ASSERT_TRUE(tables[0].defined() && tables[1].defined());
   EXPECT_TRUE(torch::equal(tables[0], tables[1]));
   EXPECT_TRUE(torch::allclose(tables[0], reference, 1e-6, 1e-7));
   EXPECT_TRUE(torch::equal(tables[0][0], start[0]));  // untouched row
+  EXPECT_TRUE(torch::equal(narrow[0], narrow[1]));
+  EXPECT_TRUE(torch::allclose(narrow[1], reference_narrow, 1e-6, 1e-7));
+  EXPECT_TRUE(torch::equal(narrow[1][1], start_narrow[1]));
+  EXPECT_FALSE(torch::equal(narrow[1][2], start_narrow[2]));  // rank 0's row reached rank 1
   EXPECT_TRUE(torch::allclose(dense_grads[0], dense[0] + dense[1]));
   EXPECT_TRUE(torch::equal(dense_grads[0], dense_grads[1]));
 }
