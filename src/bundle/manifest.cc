@@ -6,6 +6,7 @@
 #include "towerrec/bundle.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
+#include "util/json_int.h"
 
 namespace towerrec {
 
@@ -23,7 +24,7 @@ json tower_to_json(const TowerConfig& tower) {
 
 TowerConfig tower_from_json(const json& j) {
   TowerConfig tower;
-  tower.hidden = j.at("hidden").get<std::vector<int64_t>>();
+  tower.hidden = json_ints<int64_t>(j.at("hidden"));
   tower.activation = parse_enum<Activation>(j.at("activation").get<std::string>(),
                                             "manifest model tower activation");
   tower.dropout = j.at("dropout").get<double>();
@@ -43,14 +44,14 @@ json model_to_json(const ModelConfig& model) {
 
 ModelConfig model_from_json(const json& j) {
   ModelConfig model;
-  model.embedding_dim = j.at("embedding_dim").get<int64_t>();
+  model.embedding_dim = json_int<int64_t>(j.at("embedding_dim"));
   model.temperature = j.at("temperature").get<double>();
   model.user_tower = tower_from_json(j.at("user_tower"));
   model.item_tower = tower_from_json(j.at("item_tower"));
   model.pair_head = j.at("pair_head").get<bool>();
-  model.pair_head_hidden = j.at("pair_head_hidden").get<std::vector<int64_t>>();
+  model.pair_head_hidden = json_ints<int64_t>(j.at("pair_head_hidden"));
   if (j.contains("task_head_hidden")) {
-    model.task_head_hidden = j.at("task_head_hidden").get<std::vector<int64_t>>();
+    model.task_head_hidden = json_ints<int64_t>(j.at("task_head_hidden"));
   }
   return model;
 }
@@ -114,10 +115,10 @@ std::vector<ColumnSchema> schema_from_json(const json& j) {
     ColumnSchema column;
     column.name = c.at("name").get<std::string>();
     column.kind = parse_enum<FeatureKind>(c.at("kind").get<std::string>(), "kind");
-    column.code_width = c.at("code_width").get<int64_t>();
-    column.value_width = c.at("value_width").get<int64_t>();
-    column.cardinality = c.at("cardinality").get<int64_t>();
-    column.embedding_dim = c.at("embedding_dim").get<int64_t>();
+    column.code_width = json_int<int64_t>(c.at("code_width"));
+    column.value_width = json_int<int64_t>(c.at("value_width"));
+    column.cardinality = json_int<int64_t>(c.at("cardinality"));
+    column.embedding_dim = json_int<int64_t>(c.at("embedding_dim"));
     column.pooling = parse_enum<Pooling>(c.at("pooling").get<std::string>(), "pooling");
     schema.push_back(column);
   }
@@ -145,8 +146,8 @@ json summary_to_json(const TrainingSummary& s) {
 TrainingSummary summary_from_json(const json& j) {
   TrainingSummary s;
   s.metric = j.value("metric", std::string());
-  s.best_epoch = j.value("best_epoch", int64_t{0});
-  s.epochs_run = j.value("epochs_run", int64_t{0});
+  s.best_epoch = json_int_or<int64_t>(j, "best_epoch", 0);
+  s.epochs_run = json_int_or<int64_t>(j, "epochs_run", 0);
   s.train_seconds = j.value("train_seconds", 0.0);
   s.stopped_early = j.value("stopped_early", false);
   s.timed_out = j.value("timed_out", false);
@@ -155,9 +156,9 @@ TrainingSummary summary_from_json(const json& j) {
   }
   if (j.contains("refit")) {
     const json& r = j["refit"];
-    s.refit = RefitSummary{r.at("epochs").get<int64_t>(), r.at("seconds").get<double>(),
-                           r.at("collaborative_epochs").get<int64_t>(),
-                           r.at("train_interactions").get<int64_t>()};
+    s.refit = RefitSummary{json_int<int64_t>(r.at("epochs")), r.at("seconds").get<double>(),
+                           json_int<int64_t>(r.at("collaborative_epochs")),
+                           json_int<int64_t>(r.at("train_interactions"))};
   }
   return s;
 }
@@ -206,7 +207,7 @@ json manifest_to_json(const BundleManifest& m) {
 BundleManifest manifest_from_json(const json& j, const std::string& source) {
   try {
     BundleManifest m;
-    m.format_version = j.at("format_version").get<int64_t>();
+    m.format_version = json_int<int64_t>(j.at("format_version"));
     if (m.format_version != kBundleFormatVersion) {
       throw Error(ErrorCode::kInvalidArgument,
                   source + ": format_version " + std::to_string(m.format_version) +
@@ -222,16 +223,16 @@ BundleManifest manifest_from_json(const json& j, const std::string& source) {
     // Bundles without heads may omit these lists.
     if (j.contains("compatibility")) m.compatibility = compatibility_from_json(j["compatibility"]);
     if (j.contains("tasks")) m.tasks = tasks_from_json(j["tasks"]);
-    m.embedding_dim = j.at("embedding_dim").get<int64_t>();
-    m.num_users = j.at("counts").at("users").get<int64_t>();
-    m.num_items = j.at("counts").at("items").get<int64_t>();
-    m.num_train_interactions = j.at("counts").at("train_interactions").get<int64_t>();
+    m.embedding_dim = json_int<int64_t>(j.at("embedding_dim"));
+    m.num_users = json_int<int64_t>(j.at("counts").at("users"));
+    m.num_items = json_int<int64_t>(j.at("counts").at("items"));
+    m.num_train_interactions = json_int<int64_t>(j.at("counts").at("train_interactions"));
     m.data_fingerprint = j.at("data_fingerprint").get<std::string>();
     m.metrics = summary_from_json(j.at("metrics"));
     m.base_model_version = j.value("base_model_version", std::string());
     for (const auto& [name, digest] : j.at("files").items()) {
       m.files[name] =
-          FileDigest{digest.at("bytes").get<int64_t>(), digest.at("sha256").get<std::string>()};
+          FileDigest{json_int<int64_t>(digest.at("bytes")), digest.at("sha256").get<std::string>()};
     }
     check(m.embedding_dim > 0 && m.num_users >= 0 && m.num_items > 0,
           source + ": embedding_dim and counts must be positive");

@@ -4,6 +4,7 @@
 
 #include "towerrec/error.h"
 #include "towerrec/preprocessing.h"
+#include "util/json_int.h"
 
 namespace towerrec {
 
@@ -69,17 +70,17 @@ Json predictor_json(const PredictorState& p) {
 
 PredictorState predictor_of(const Json& j) {
   PredictorState p;
-  p.width = j.at("width").get<int32_t>();
+  p.width = json_int<int32_t>(j.at("width"));
   for (const Json& in : j.at("inputs")) {
     PredictorInputState input;
     input.name = in.at("name").get<std::string>();
     input.kind = in.at("kind").get<std::string>();
-    input.first = in.at("first").get<int32_t>();
+    input.first = json_int<int32_t>(in.at("first"));
     if (input.kind == "dense") {
       input.mean = in.at("mean").get<std::vector<double>>();
       input.inverse = in.at("inverse").get<std::vector<double>>();
     } else {
-      input.codes = in.at("codes").get<std::vector<int64_t>>();
+      input.codes = json_ints<int64_t>(in.at("codes"));
     }
     p.inputs.push_back(std::move(input));
   }
@@ -155,22 +156,22 @@ FeatureState feature_of(const Json& j) {
   FeatureState f;
   f.name = j.at("name").get<std::string>();
   f.kind = parse_enum<FeatureKind>(j.at("kind").get<std::string>(), "kind");
-  f.dim = j.value("dim", int64_t{0});
-  f.cardinality = j.value("cardinality", int64_t{0});
+  f.dim = json_int_or<int64_t>(j, "dim", 0);
+  f.cardinality = json_int_or<int64_t>(j, "cardinality", 0);
   f.column = j.value("column", std::string());
   if (j.contains("columns")) f.columns = j["columns"].get<Strings>();
-  f.prefix = j.value("prefix", int64_t{0});
+  f.prefix = json_int_or<int64_t>(j, "prefix", 0);
   if (j.contains("vocab")) f.vocab = j["vocab"].get<Strings>();
   if (j.contains("rare")) f.rare = j["rare"].get<Strings>();
   if (j.contains("labels")) f.labels = j["labels"].get<Strings>();
   f.separator = j.value("separator", std::string());
-  f.max_length = j.value("max_length", int64_t{0});
+  f.max_length = json_int_or<int64_t>(j, "max_length", 0);
   f.pooling = parse_enum<Pooling>(j.value("pooling", "mean"), "pooling");
   f.extract = extract_of(j.value("extract", std::string()));
   if (j.contains("transform")) f.scaler = scaler_of(j["transform"]);
   if (j.contains("boundaries")) f.boundaries = j["boundaries"].get<std::vector<double>>();
   f.file = j.value("file", std::string());
-  f.vector_dim = j.value("vector_dim", int64_t{0});
+  f.vector_dim = json_int_or<int64_t>(j, "vector_dim", 0);
   if (j.contains("confidence_columns"))
     f.confidence_columns = j["confidence_columns"].get<Strings>();
   if (j.contains("transforms")) {
@@ -199,11 +200,11 @@ DerivedFeatureState derived_of(const Json& j) {
   d.name = j.at("name").get<std::string>();
   d.kind = parse_enum<DerivedKind>(j.at("kind").get<std::string>(), "kind");
   d.source = j.at("source").get<std::string>();
-  d.width = j.at("width").get<int64_t>();
+  d.width = json_int<int64_t>(j.at("width"));
   if (d.kind == DerivedKind::kHistory) {
-    d.cardinality = j.at("cardinality").get<int64_t>();
-    d.dim = j.at("dim").get<int64_t>();
-    d.item_codes = j.at("item_codes").get<std::map<std::string, int64_t>>();
+    d.cardinality = json_int<int64_t>(j.at("cardinality"));
+    d.dim = json_int<int64_t>(j.at("dim"));
+    d.item_codes = json_int_map<int64_t>(j.at("item_codes"));
   } else {
     d.default_values = j.at("default").get<std::vector<double>>();
   }
@@ -249,9 +250,9 @@ PreprocessingState preprocessing_from_json(const std::string& text, const std::s
   check(format != j.end() && *format == kFormat, source + " is not a TowerRec preprocessing state");
   PreprocessingState state;
   try {
-    check(j.at("version").get<int>() == kVersion, source + ": preprocessing version " +
-                                                      j.at("version").dump() + ", expected " +
-                                                      std::to_string(kVersion));
+    check(json_int<int>(j.at("version")) == kVersion, source + ": preprocessing version " +
+                                                          j.at("version").dump() + ", expected " +
+                                                          std::to_string(kVersion));
     state.user = side_of(j.at("user"));
     state.item = side_of(j.at("item"));
     for (const Json& d : j.at("derived_user")) state.derived_user.push_back(derived_of(d));

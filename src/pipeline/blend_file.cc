@@ -8,6 +8,7 @@
 #include "towerrec/bundle_builder.h"
 #include "towerrec/error.h"
 #include "towerrec/files.h"
+#include "util/json_int.h"
 
 namespace towerrec {
 namespace {
@@ -59,7 +60,7 @@ std::optional<FittedBlend> read_fitted_blend(const std::string& bundle_dir) {
         path + ": users must be an integer");
   blend.metric = json.value("metric", "");
   blend.validation = json.value("validation", 0.0);
-  blend.users = json.value("users", int64_t{0});
+  blend.users = json_int_or<int64_t>(json, "users", 0);
   if (json.contains("components") && json["components"].is_object()) {
     for (const auto& [name, value] : json["components"].items()) {
       if (value.is_number()) blend.components[name] = value.get<double>();

@@ -9,6 +9,7 @@
 #include "pipeline/catalog.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
+#include "util/json_int.h"
 
 namespace towerrec::serve {
 namespace {
@@ -115,7 +116,7 @@ Catalog Catalog::load(const std::string& dir, const IdMap& items) {
                                    " items, the model has " + std::to_string(catalog.size()));
   const std::string histories_path = dir + "/histories.jsonl";
   read_json_lines(histories_path, [&](int64_t line, const nlohmann::json& user) {
-    const auto rows = user.at("items").get<std::vector<int64_t>>();
+    const auto rows = json_ints<int64_t>(user.at("items"));
     const nlohmann::json* ratings = user.contains("ratings") ? &user.at("ratings") : nullptr;
     check(!ratings || ratings->size() == rows.size(),
           "'" + histories_path + "' line " + std::to_string(line) + ": ratings and items differ");
@@ -129,7 +130,7 @@ Catalog Catalog::load(const std::string& dir, const IdMap& items) {
     }
     const size_t first = history.size() - rows.size();
     for (const auto& position : user.value("negatives", nlohmann::json::array())) {
-      const auto k = position.get<size_t>();
+      const auto k = json_int<size_t>(position);
       check(k < rows.size(), "'" + histories_path + "' line " + std::to_string(line) +
                                  ": negative position " + std::to_string(k) + " is out of range");
       history[first + k].polarity = Polarity::kNegative;

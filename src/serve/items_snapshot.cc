@@ -10,6 +10,7 @@
 #include "bundle/bundle_io.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
+#include "util/json_int.h"
 
 namespace towerrec::serve {
 namespace {
@@ -116,13 +117,13 @@ std::optional<ItemsSnapshot> read_items_snapshot(const std::string& dir) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::kInvalidArgument, file + ": not valid JSON (" + e.what() + ")");
   }
-  check(meta.is_object() && meta.value("format", 0) == kFormat,
-        file + ": not an items snapshot of format " + std::to_string(kFormat));
   ItemsSnapshot snapshot;
   try {
+    check(meta.is_object() && json_int_or<int>(meta, "format", 0) == kFormat,
+          file + ": not an items snapshot of format " + std::to_string(kFormat));
     snapshot.model_version = meta.at("model_version").get<std::string>();
     snapshot.index_spec = meta.at("index_spec").get<std::string>();
-    snapshot.dim = meta.at("dim").get<int64_t>();
+    snapshot.dim = json_int<int64_t>(meta.at("dim"));
     snapshot.digest = meta.at("digest").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::kInvalidArgument, file + ": " + e.what());

@@ -9,6 +9,7 @@
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
 #include "util/fs.h"
+#include "util/json_int.h"
 
 namespace towerrec {
 
@@ -77,7 +78,7 @@ BprBaseline BprBaseline::load(const std::string& dir) {
   bpr.item_factors_ = read_floats(dir + "/item_factors.f32", bpr.num_items_ * options.dim);
   bpr.item_bias_ = read_floats(dir + "/item_bias.f32", bpr.num_items_);
   try {
-    bpr.best_epoch_ = meta.value("best_epoch", int64_t{0});
+    bpr.best_epoch_ = json_int_or<int64_t>(meta, "best_epoch", 0);
     bpr.best_ndcg_ = meta.value("best_validation_ndcg", 0.0);
   } catch (const nlohmann::json::exception&) {
     throw Error("'" + meta_path + "': best_epoch / best_validation_ndcg must be numbers");

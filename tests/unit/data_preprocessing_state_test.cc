@@ -1,5 +1,7 @@
 // The typed preprocessing state and its preprocessing.json form: every kind of feature
 // and derived feature goes through JSON and back unchanged, byte for byte.
+#include <regex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -96,6 +98,27 @@ TEST(PreprocessingState, MalformedJsonNamesTheSource) {
     }
   }
   EXPECT_THROW(PreprocessingState().side("shop"), Error);
+}
+
+// A float where a count belongs (3e70 as a width, 2.5 as a dimension) is refused with
+// the source named; converting it to an integer was undefined behaviour (found by
+// fuzzing).
+TEST(PreprocessingState, FloatCountsAreRefused) {
+  testing::TempDir dir;
+  const std::string text = preprocessing_to_json(music_dataset(dir).preprocessing);
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"width", "3e70"}, {"dim", "2.5"}}) {
+    const std::regex first("\"" + key + "\": [0-9]+");
+    ASSERT_TRUE(std::regex_search(text, first)) << key;
+    const std::string bad = std::regex_replace(text, first, "\"" + key + "\": " + value,
+                                               std::regex_constants::format_first_only);
+    const std::string message =
+        testing::error_of([&] { preprocessing_from_json(bad, "bundle/preprocessing.json"); });
+    EXPECT_NE(message.find("bundle/preprocessing.json: malformed preprocessing state"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("expected an integer"), std::string::npos) << message;
+  }
 }
 
 }  // namespace
