@@ -6,7 +6,7 @@
 namespace towerrec {
 
 void ContentProfile::add(const std::string& column, const std::string& value, double weight) {
-  double& w = weights_[{column, value}];
+  double& w = weights_[column][value];
   norm_squared_ += (w + weight) * (w + weight) - w * w;
   w += weight;
 }
@@ -50,14 +50,16 @@ double ContentProfile::score(const Attributes& attributes,
                              const std::vector<std::string>& columns) const {
   if (norm_squared_ <= 0) return 0;
   double dot = 0;
-  int64_t count = 0;
+  size_t count = 0;
   for (const auto& column : columns) {
     auto values = attributes.find(column);
     if (values == attributes.end()) continue;
+    count += values->second.size();
+    auto profile = weights_.find(column);
+    if (profile == weights_.end()) continue;
     for (const auto& value : values->second) {
-      ++count;
-      auto it = weights_.find({column, value});
-      if (it != weights_.end()) dot += it->second;
+      auto it = profile->second.find(value);
+      if (it != profile->second.end()) dot += it->second;
     }
   }
   if (count == 0) return 0;
@@ -68,8 +70,10 @@ std::vector<std::string> ContentProfile::shared_top_values(const Attributes& att
                                                            const std::string& column,
                                                            size_t top) const {
   std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& [key, weight] : weights_) {
-    if (key.first == column && weight > 0) ranked.emplace_back(-weight, key.second);
+  auto profile = weights_.find(column);
+  if (profile == weights_.end()) return {};
+  for (const auto& [value, weight] : profile->second) {
+    if (weight > 0) ranked.emplace_back(-weight, value);
   }
   std::sort(ranked.begin(), ranked.end());
   if (ranked.size() > top) ranked.resize(top);

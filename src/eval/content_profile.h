@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,7 +50,9 @@ class ContentProfile {
  private:
   void add(const std::string& column, const std::string& value, double weight);
 
-  std::map<std::pair<std::string, std::string>, double> weights_;
+  // column -> value -> weight: score() looks values up without building keys (it runs
+  // for every item of the catalogue when a blend is fitted or content ranks alone).
+  std::map<std::string, std::unordered_map<std::string, double>, std::less<>> weights_;
   double norm_squared_ = 0;
 };
 
