@@ -57,7 +57,7 @@ run_fuzzers() {
     local work="$ASAN_BUILD/fuzz-work/$name"
     mkdir -p "$work" "$ASAN_BUILD/fuzz-artifacts"
     step "fuzzing $name for ${FUZZ_SECONDS} s"
-    # A fixed seed: a run explores the same inputs as the last one, up to its time budget.
+    # A fixed seed (0 = random); runs still differ (scratch files, timings): see docs/security.md.
     if ! "$ASAN_BUILD/fuzz/${name}_fuzzer" -seed="$FUZZ_SEED" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
       -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -print_funcs=0 \
       -artifact_prefix="$ASAN_BUILD/fuzz-artifacts/$name-" "$work" "$corpus" \
