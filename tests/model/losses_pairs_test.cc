@@ -34,14 +34,17 @@ LossInput two_rows() {
 
 double softplus(double x) { return std::log1p(std::exp(x)); }
 
-TEST(CosineLossTest, PullsPositivesToOneAndHingesNegativesAtTheMargin) {
+TEST(CosineLossTest, HingesPositivesAtHalfAndNegativesAtTheMargin) {
   auto loss = make_loss("cosine", context(0.1));
-  // Row 0: (1 - 0.6) + max(0, 0.8 - 0.1) + max(0, 0 - 0.1) = 1.1; row 1: 0 + 0.7 + 0.
-  // Mean over 1 + K = 3 pairs per row, weighted 1 and 3.
-  EXPECT_NEAR(loss->forward(two_rows()).item<double>(), (1.1 + 3 * 0.7) / (4 * 3), 1e-6);
-  // A margin above every negative cosine leaves only the positive terms.
-  EXPECT_NEAR(make_loss("cosine", context(0.9))->forward(two_rows()).item<double>(), 0.4 / (4 * 3),
-              1e-6);
+  // Positive cosines .6 and 1 are past 0.5: no cost. Negatives: row 0 max(0, .8 - .1) +
+  // max(0, 0 - .1) = .7; row 1 the same. Mean over 1 + K = 3 pairs per row, weighted 1, 3.
+  EXPECT_NEAR(loss->forward(two_rows()).item<double>(), (0.7 + 3 * 0.7) / (4 * 3), 1e-6);
+  // A positive at cosine .2 costs .5 - .2; a margin above every negative cosine leaves
+  // only that term.
+  LossInput in = two_rows();
+  in.item = rows({{0.2f, std::sqrt(0.96f)}, {0, 1}});
+  EXPECT_NEAR(make_loss("cosine", context(0.9))->forward(in).item<double>(), 0.3 / (4 * 3), 1e-6);
+  EXPECT_NEAR(loss->forward(in).item<double>(), (0.3 + 0.7 + 3 * 0.7) / (4 * 3), 1e-6);
   EXPECT_EQ(loss->negatives_per_positive(), 2);
   EXPECT_TRUE(loss->uses_explicit_negatives());
 }
