@@ -3,8 +3,9 @@
 # budget (EPOCHS epochs, early stopping and the time budget off) on MovieLens 100K
 # (configs/movielens-100k.yaml, its default split) and on the synthetic music data set
 # (configs/music-demo.yaml on data generated as scripts/demo.sh does), each scored with
-# `towerrec evaluate --baselines none --k 10` on the test split. Prints one markdown row
-# per run: data set, loss, negatives, NDCG@10, Recall@10, training seconds (the training
+# `towerrec evaluate --k 10` on the test split. Prints one markdown row per run, and per
+# data set one of the most-popular baseline (the bar every objective must clear): data
+# set, loss, negatives, NDCG@10, Recall@10, training seconds (the training
 # loop and its validations, from the bundle's manifest) and examples/s (scored pairs -
 # positives plus per-row sampled negatives - per second, mean over the train_log.jsonl
 # epochs).
@@ -65,11 +66,20 @@ print(f"{row['ndcg@10']:.4f} {row['recall@10']:.4f} {metrics['train_seconds']:.1
 PY
 }
 
+popular() {  # prints: ndcg@10 recall@10 of the popularity baseline
+  "$python" - "$1" <<'PY'
+import json, sys
+row = json.load(open(sys.argv[1]))["rows"]["popularity"]
+print(f"{row['ndcg@10']:.4f} {row['recall@10']:.4f}")
+PY
+}
+
 echo "| data set | loss | negatives | NDCG@10 | Recall@10 | training s | examples/s |"
 echo "|---|---|---|---|---|---|---|"
 for dataset in $datasets; do
   line=$(config_of "$dataset")
   read -r -a source <<<"$line"
+  baselines=popularity  # scored once per data set, beside the first model
   for pair in "${pairs[@]}"; do
     loss=${pair%%:*}
     negatives=${pair#*:}
@@ -84,8 +94,13 @@ for dataset in $datasets; do
       cat "$work/train.log" >&2
       exit 1
     fi
-    "$towerrec" evaluate --model "$out" --k 10 --baselines none --output "$work/eval.json" \
-      >/dev/null
+    "$towerrec" evaluate --model "$out" --k 10 --baselines "$baselines" \
+      --output "$work/eval.json" >/dev/null
+    if [ "$baselines" = popularity ]; then
+      read -r ndcg recall <<<"$(popular "$work/eval.json")"
+      echo "| $dataset | most-popular | - | $ndcg | $recall | - | - |"
+      baselines=none
+    fi
     read -r ndcg recall seconds eps <<<"$(summary "$out" "$work/eval.json")"
     echo "| $dataset | $loss | $negatives | $ndcg | $recall | $seconds | $eps |"
     rm -rf "$out"

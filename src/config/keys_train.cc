@@ -34,12 +34,12 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("loss", &TrainConfig::loss, one_of(loss_choices()),
             "Loss registry name: softmax (in-batch sampled softmax), bce (binary "
             "cross-entropy), cosine (cosine embedding), margin (triplet margin ranking), "
-            "pairwise (BPR) or batch_hard (batch-hard triplet).");
+            "pairwise (BPR) or batch_hard (soft-margin batch-hard triplet).");
   train.add("negatives", &TrainConfig::negatives, one_of(sampler_choices()),
             "Negative sampler registry name: auto (uniform for losses that take sampled "
             "negatives, in_batch for the others), in_batch (the batch's other items), uniform, "
             "popularity (count^alpha), mixed (in_batch plus shared uniform items) or hard "
-            "(the model's top-ranked non-positives).");
+            "(the model's top-ranked semi-hard non-positives).");
   train.add("num_negatives", &TrainConfig::num_negatives, between(0, 10000),
             "Negatives per positive for losses that score sampled negatives (e.g. bce).");
   train.add("popularity_alpha", &TrainConfig::popularity_alpha, between(0, 1),
@@ -52,21 +52,23 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("hard_negative_share", &TrainConfig::hard_negative_share, between(0, 1),
             "Share of a row's negatives drawn from its hard pool; the rest are uniform.");
   train.add("hard_pool", &TrainConfig::hard_pool, between(1, 100000),
-            "Top-ranked non-positive items kept per user to draw hard negatives from.");
+            "Top-ranked non-positive items kept per user to draw hard negatives from, among "
+            "those scored no higher than the user's lowest-scored positive (semi-hard).");
   train.add("positive_weight", &TrainConfig::positive_weight, at_least(0),
             "Weight of positives relative to negatives in bce (0 = automatic: the negatives "
             "per positive, so both classes weigh the same in total).");
   train.add("margin", &TrainConfig::margin, between(0, 2),
             "Cosine margin of the cosine, margin and batch_hard losses: cosine pushes negative "
-            "pairs below it, margin and batch_hard want positives this much above negatives.");
+            "pairs below it, margin and batch_hard want positives this much above negatives "
+            "(batch_hard on logits: margin / model.temperature).");
   train.add("logq_correction", &TrainConfig::logq_correction, any_value(),
             "Subtract log sampling probability from scores of sampled items.");
   train.add("popularity_boost", &TrainConfig::popularity_boost, between(0, 2),
             "A popularity prior on item scores: the learned scores carry this times log(item "
             "training frequency) more popularity than the loss's optimum (trades novelty and "
             "coverage for accuracy when popular items are what users go on to consume). Used "
-            "by the losses on logits (softmax, bce, pairwise); the cosine-margin losses "
-            "(cosine, margin, batch_hard) ignore it with a warning.");
+            "by the losses on logits (softmax, bce, pairwise, batch_hard); the cosine-margin "
+            "losses (cosine, margin) ignore it with a warning.");
   train.add("mask_accidental_hits", &TrainConfig::mask_accidental_hits, any_value(),
             "Ignore sampled negatives that are the row's own positive.");
   train.add("explicit_negatives", &TrainConfig::explicit_negatives, between(0, 64),

@@ -1,11 +1,18 @@
 // Hard negatives: items the current model ranks highly for a user who never interacted
 // with them. Every refresh scores every user against every item with the model's own
 // embeddings (an exact scan, in user chunks) and keeps each user's top train.hard_pool
-// non-positives. A row then draws train.hard_negative_share of its K negatives uniformly
-// from its user's pool and the rest uniformly from the catalogue: the random share keeps
-// the easy negatives the model must still push down, and stops training from chasing
-// only the items it currently confuses. Until the first refresh every negative is uniform.
+// semi-hard non-positives: those scored no higher than the user's lowest-scored training
+// positive (Schroff et al., "FaceNet", 2015: negatives farther than the positive). The
+// items a model ranks above everything the user liked are its best recommendations, and
+// where held-out interactions follow the training ones many of them are interactions to
+// come: mined as negatives (false negatives) they pushed the model's own hits down, and
+// hard negatives scored far below uniform ones. A row then draws train.hard_negative_share
+// of its K negatives uniformly from its user's pool and the rest uniformly from the
+// catalogue: the random share keeps the easy negatives the model must still push down, and
+// stops training from chasing only the items it currently confuses. Until the first
+// refresh every negative is uniform.
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "towerrec/error.h"
@@ -79,20 +86,35 @@ class HardSampler : public NegativeSampler {
     return pools_;
   }
 
-  // scores: [U x I] of users first .. first + U. Each user's pool holds the top items
-  // other than the user's positives; slots past the valid ones are -1 and never drawn.
+  // scores: [U x I] of users first .. first + U. Each user's pool holds the top semi-hard
+  // items (semi_hard_exclusions); slots past the valid ones are -1 and never drawn.
   void mine_chunk(torch::Tensor scores, int64_t first, HardPools* pools) const {
     scores = scores.contiguous();
     const int64_t num_items = scores.size(1);
     const float* rows = scores.data_ptr<float>();
     for (int64_t u = 0; u < scores.size(0); ++u) {
-      const ItemSpan seen = positives().items_of(first + u);
-      std::vector<int64_t> top =
-          top_k(rows + u * num_items, num_items, pool_, seen.data(), seen.size());
+      const float* row = rows + u * num_items;
+      std::vector<int64_t> excluded = semi_hard_exclusions(row, num_items, first + u);
+      std::vector<int64_t> top = top_k(row, num_items, pool_, excluded.data(), excluded.size());
       pools->valid.push_back(static_cast<int64_t>(top.size()));
       top.resize(static_cast<size_t>(pool_), -1);
       pools->items.insert(pools->items.end(), top.begin(), top.end());
     }
+  }
+
+  // The items a user's pool must skip: the user's positives and every item scored above
+  // the user's lowest-scored positive (none for a user without positives).
+  std::vector<int64_t> semi_hard_exclusions(const float* row, int64_t num_items,
+                                            int64_t user) const {
+    const ItemSpan seen = positives().items_of(user);
+    std::vector<int64_t> excluded(seen.begin(), seen.end());
+    if (seen.empty()) return excluded;
+    float floor = std::numeric_limits<float>::infinity();
+    for (int64_t item : seen) floor = std::min(floor, row[item]);
+    for (int64_t item = 0; item < num_items; ++item) {
+      if (row[item] > floor) excluded.push_back(item);
+    }
+    return excluded;
   }
 
   int64_t draw_hard(const HardPools& pools, int64_t user, std::mt19937_64& rng) const {

@@ -6,8 +6,8 @@
 //   popularity  P(item) proportional to count(item)^train.popularity_alpha
 //   in_batch    the other rows' positive items (no catalogue draw)
 //   mixed       in_batch plus train.mixed_negatives uniform items shared by the batch
-//   hard        the model's own top-ranked non-positives (hard_sampler.h), mixed with a
-//               share of uniform ones
+//   hard        the model's own top-ranked semi-hard non-positives (hard_sampler.cc),
+//               mixed with a share of uniform ones
 // To add one: derive from NegativeSampler (or ItemProposal for a plain distribution over
 // items) in a new file and add a line to the registry in negative_sampler.cc.
 //

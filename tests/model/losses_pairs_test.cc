@@ -34,14 +34,17 @@ LossInput two_rows() {
 
 double softplus(double x) { return std::log1p(std::exp(x)); }
 
-TEST(CosineLossTest, PullsPositivesToOneAndHingesNegativesAtTheMargin) {
+TEST(CosineLossTest, HingesPositivesAtHalfAndNegativesAtTheMargin) {
   auto loss = make_loss("cosine", context(0.1));
-  // Row 0: (1 - 0.6) + max(0, 0.8 - 0.1) + max(0, 0 - 0.1) = 1.1; row 1: 0 + 0.7 + 0.
-  // Mean over 1 + K = 3 pairs per row, weighted 1 and 3.
-  EXPECT_NEAR(loss->forward(two_rows()).item<double>(), (1.1 + 3 * 0.7) / (4 * 3), 1e-6);
-  // A margin above every negative cosine leaves only the positive terms.
-  EXPECT_NEAR(make_loss("cosine", context(0.9))->forward(two_rows()).item<double>(), 0.4 / (4 * 3),
-              1e-6);
+  // Positive cosines .6 and 1 are past 0.5: no cost. Negatives: row 0 max(0, .8 - .1) +
+  // max(0, 0 - .1) = .7; row 1 the same. Mean over 1 + K = 3 pairs per row, weighted 1, 3.
+  EXPECT_NEAR(loss->forward(two_rows()).item<double>(), (0.7 + 3 * 0.7) / (4 * 3), 1e-6);
+  // A positive at cosine .2 costs .5 - .2; a margin above every negative cosine leaves
+  // only that term.
+  LossInput in = two_rows();
+  in.item = rows({{0.2f, std::sqrt(0.96f)}, {0, 1}});
+  EXPECT_NEAR(make_loss("cosine", context(0.9))->forward(in).item<double>(), 0.3 / (4 * 3), 1e-6);
+  EXPECT_NEAR(loss->forward(in).item<double>(), (0.3 + 0.7 + 3 * 0.7) / (4 * 3), 1e-6);
   EXPECT_EQ(loss->negatives_per_positive(), 2);
   EXPECT_TRUE(loss->uses_explicit_negatives());
 }
@@ -80,18 +83,57 @@ LossInput three_rows() {
   return in;
 }
 
-TEST(BatchHardLossTest, UsesTheHardestPositiveAndNegativeOfTheBatch) {
+double log_sum_exp(double a, double b) { return std::log(std::exp(a) + std::exp(b)); }
+
+TEST(BatchHardLossTest, SoftplusOfTheMarginOverTheRowsOwnPositiveAndItsSmoothHardest) {
   auto loss = make_loss("batch_hard", context(0.3, 0));
   EXPECT_TRUE(loss->needs_known_positives());
+  EXPECT_TRUE(loss->uses_popularity_prior());
   EXPECT_EQ(loss->negatives_per_positive(), 0);
-  // Row 0: hardest positive .6 (i0, not i1's .8), hardest negative 0 -> max(0, .3 - .6) = 0.
-  // Row 1: positive .6, hardest negative 1 (i2) -> .3 + .4 = .7.
-  // Row 2: positive 0, hardest negative .8 (i1) -> .3 + .8 = 1.1.
+  // Row 0: own positive .6 (i1 at .8 is a known positive, not a negative), negative i2 (0).
+  // Row 1: own positive .6, negatives i0 .8 and i2 1. Row 2: own positive 0, i0 .6, i1 .8.
+  double row0 = softplus(0.3 + 0 - 0.6);
+  double row1 = softplus(0.3 + log_sum_exp(0.8, 1.0) - 0.6);
+  double row2 = softplus(0.3 + log_sum_exp(0.6, 0.8) - 0);
   LossInput in = three_rows();
-  EXPECT_NEAR(loss->forward(in).item<double>(), (0 + 0.7 + 1.1) / 3, 1e-6);
-  // Were i1 not known to row 0's user, it would be row 0's hardest negative: .3 + .2.
+  EXPECT_NEAR(loss->forward(in).item<double>(), (row0 + row1 + row2) / 3, 1e-6);
+  // Were i1 not known to row 0's user, it would be one of row 0's negatives.
   in.known_positive[0][1] = false;
-  EXPECT_NEAR(loss->forward(in).item<double>(), (0.5 + 0.7 + 1.1) / 3, 1e-6);
+  double row0_more = softplus(0.3 + log_sum_exp(0.8, 0) - 0.6);
+  EXPECT_NEAR(loss->forward(in).item<double>(), (row0_more + row1 + row2) / 3, 1e-6);
+}
+
+TEST(BatchHardLossTest, AtALowTemperatureIsTheHingeOnTheHardestNegative) {
+  // temperature t: loss * t -> max(0, margin - (own positive - hardest negative)).
+  LossInput in = three_rows();
+  in.temperature = 0.002;
+  double scaled = make_loss("batch_hard", context(0.3, 0))->forward(in).item<double>() * 0.002;
+  // Rows: max(0, .3 - .6 + 0) = 0, .3 - .6 + 1 = .7, .3 - 0 + .8 = 1.1.
+  EXPECT_NEAR(scaled, (0 + 0.7 + 1.1) / 3, 1e-3);
+}
+
+TEST(BatchHardLossTest, CorrectsInBatchLogitsByLogQAndThePopularityPrior) {
+  LossContext c = context(0.3, 0);
+  c.item_log_prob = torch::tensor({std::log(0.5f), std::log(0.25f), std::log(0.25f)});
+  LossInput in = three_rows();
+  // z = cos - log q: i0 gains log 2, i1 and i2 log 4.
+  const double l2 = std::log(2.0), l4 = std::log(4.0);
+  double row0 = softplus(0.3 + (0 + l4) - (0.6 + l2));
+  double row1 = softplus(0.3 + log_sum_exp(0.8 + l2, 1.0 + l4) - (0.6 + l4));
+  double row2 = softplus(0.3 + log_sum_exp(0.6 + l2, 0.8 + l4) - (0 + l4));
+  double corrected = (row0 + row1 + row2) / 3;
+  EXPECT_NEAR(make_loss("batch_hard", c)->forward(in).item<double>(), corrected, 1e-5);
+  // A boost of 1 subtracts log p once more: every logit gains twice as much.
+  c.train.popularity_boost = 1;
+  row0 = softplus(0.3 + (0 + 2 * l4) - (0.6 + 2 * l2));
+  row1 = softplus(0.3 + log_sum_exp(0.8 + 2 * l2, 1.0 + 2 * l4) - (0.6 + 2 * l4));
+  row2 = softplus(0.3 + log_sum_exp(0.6 + 2 * l2, 0.8 + 2 * l4) - (0 + 2 * l4));
+  EXPECT_NEAR(make_loss("batch_hard", c)->forward(in).item<double>(), (row0 + row1 + row2) / 3,
+              1e-5);
+  c.train.popularity_boost = 0;
+  c.train.logq_correction = false;
+  double plain = make_loss("batch_hard", context(0.3, 0))->forward(in).item<double>();
+  EXPECT_NEAR(make_loss("batch_hard", c)->forward(in).item<double>(), plain, 1e-6);
 }
 
 TEST(BatchHardLossTest, RowsWithoutANegativeAddNothingAndGradientsStayFinite) {
@@ -99,7 +141,9 @@ TEST(BatchHardLossTest, RowsWithoutANegativeAddNothingAndGradientsStayFinite) {
   in.user = in.user.clone().requires_grad_(true);
   in.known_positive[2] = torch::ones({3}, torch::kBool);  // row 2: every item is a positive
   auto value = make_loss("batch_hard", context(0.3, 0))->forward(in);
-  EXPECT_NEAR(value.item<double>(), 0.7 / 3, 1e-6);
+  double row0 = softplus(0.3 + 0 - 0.6);
+  double row1 = softplus(0.3 + log_sum_exp(0.8, 1.0) - 0.6);
+  EXPECT_NEAR(value.item<double>(), (row0 + row1) / 3, 1e-6);
   value.backward();
   EXPECT_TRUE(torch::isfinite(in.user.grad()).all().item<bool>());
   EXPECT_EQ(in.user.grad()[2].abs().sum().item<float>(), 0.0f);
