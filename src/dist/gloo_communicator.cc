@@ -81,20 +81,12 @@ class GlooCommunicator : public Communicator {
     run("all-reduce", [&] { return group_->allreduce(tensors); });
   }
 
-  torch::Tensor all_gather_rows(const torch::Tensor& local) override {
-    // Gloo gathers equal shapes: the row counts first, then rows padded to the largest.
-    std::vector<int64_t> counts;
-    for (const auto& c : gather_equal(torch::tensor({local.size(0)}, torch::kInt64))) {
-      counts.push_back(c.item<int64_t>());
-    }
-    return all_gather_rows(local, counts);
-  }
-
   torch::Tensor all_gather_rows(const torch::Tensor& local,
                                 const std::vector<int64_t>& counts) override {
     check_internal(counts.size() == static_cast<size_t>(env_.world_size) &&
                        counts[static_cast<size_t>(env_.rank)] == local.size(0),
                    "all_gather_rows: the row counts do not match the ranks' rows");
+    // Gloo gathers equal shapes: rows padded to the largest count.
     const int64_t most = *std::max_element(counts.begin(), counts.end());
     auto shape = local.sizes().vec();
     if (most == 0) return local.clone();  // every rank knows there is nothing to send

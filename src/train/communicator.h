@@ -37,11 +37,9 @@ class Communicator {
 
   // Sums each tensor element-wise over the ranks, in place (contiguous CPU tensors).
   virtual void all_reduce_sum(std::vector<torch::Tensor>& tensors) = 0;
-  // Every rank's `local` [n_r x ...] concatenated along dim 0 in rank order. The row
-  // counts may differ between ranks; the trailing dimensions and dtype may not.
-  virtual torch::Tensor all_gather_rows(const torch::Tensor& local) = 0;
-  // The same when every rank's row count is known beforehand (counts[r]: rank r's rows,
-  // the same vector on every rank): one collective instead of two.
+  // Every rank's `local` [n_r x ...] concatenated along dim 0 in rank order; counts[r]
+  // is rank r's row count (the same vector on every rank). The row counts may differ
+  // between ranks; the trailing dimensions and dtype may not.
   virtual torch::Tensor all_gather_rows(const torch::Tensor& local,
                                         const std::vector<int64_t>& counts) = 0;
   // Copies root's tensor into every rank's (same shape and dtype everywhere), in place.

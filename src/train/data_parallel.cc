@@ -71,6 +71,13 @@ class RowPack {
   std::vector<std::vector<int64_t>> shapes_;
 };
 
+// The first global row of `rank` when ranks hold counts[r] rows each.
+int64_t rows_before(const std::vector<int64_t>& counts, int rank) {
+  int64_t offset = 0;
+  for (int r = 0; r < rank; ++r) offset += counts[static_cast<size_t>(r)];
+  return offset;
+}
+
 std::vector<int64_t> to_vector(const torch::Tensor& t) {
   auto c = t.contiguous();
   return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
@@ -96,10 +103,8 @@ DataParallel::DataParallel(std::shared_ptr<Communicator> comm) : comm_(std::move
 
 void DataParallel::gather_counts(int64_t rows) {
   counts_ = to_vector(comm_->all_gather_rows(torch::tensor({rows}, torch::kInt64), ones()));
-  offset_ = 0;
-  for (int r = 0; r < rank(); ++r) offset_ += counts_[static_cast<size_t>(r)];
-  global_rows_ = 0;
-  for (int64_t c : counts_) global_rows_ += c;
+  offset_ = rows_before(counts_, rank());
+  global_rows_ = rows_before(counts_, world_size());
 }
 
 std::vector<int64_t> DataParallel::ones() const {
@@ -144,9 +149,8 @@ LossInput DataParallel::global_input(const LossInput& local, const torch::Tensor
     // embeddings); the mask is rebuilt over the global rows and all shared items.
     const auto shared_counts = to_vector(
         comm_->all_gather_rows(torch::tensor({local.shared.size(0)}, torch::kInt64), ones()));
-    int64_t shared_offset = 0;
-    for (int r = 0; r < rank(); ++r) shared_offset += shared_counts[static_cast<size_t>(r)];
-    g.shared = GatherRows::apply(local.shared, comm_.get(), shared_counts, shared_offset);
+    g.shared = GatherRows::apply(local.shared, comm_.get(), shared_counts,
+                                 rows_before(shared_counts, rank()));
     g.shared_index = comm_->all_gather_rows(local.shared_index, shared_counts);
     g.shared_known = positive_mask(known, global_users, to_vector(g.shared_index));
   }
@@ -182,32 +186,29 @@ void DataParallel::exchange_sparse(const std::vector<torch::Tensor>& params,
                                    const std::vector<torch::Tensor>& values,
                                    const std::vector<int64_t>& nnz) {
   const size_t tables = params.size();
-  // [world x tables]: rows of table t sent by rank r.
-  const auto counts =
-      comm_->all_gather_rows(torch::tensor(nnz, torch::kInt64).unsqueeze(0), ones());
-  std::vector<int64_t> row_totals, value_totals;
-  for (int r = 0; r < world_size(); ++r) {
-    int64_t n = 0, v = 0;
+  // counts[r * tables + t]: rows of table t sent by rank r.
+  const std::vector<int64_t> counts =
+      to_vector(comm_->all_gather_rows(torch::tensor(nnz, torch::kInt64).unsqueeze(0), ones()));
+  std::vector<int64_t> widths;
+  for (const auto& p : params) widths.push_back(trailing_size(p));
+  std::vector<int64_t> row_totals(static_cast<size_t>(world_size())), value_totals(row_totals);
+  for (size_t r = 0; r < row_totals.size(); ++r) {
     for (size_t t = 0; t < tables; ++t) {
-      const int64_t c = counts[r][static_cast<int64_t>(t)].item<int64_t>();
-      n += c;
-      v += c * trailing_size(params[t]);
+      row_totals[r] += counts[r * tables + t];
+      value_totals[r] += counts[r * tables + t] * widths[t];
     }
-    row_totals.push_back(n);
-    value_totals.push_back(v);
   }
   const auto all_rows = comm_->all_gather_rows(torch::cat(rows), row_totals);
   const auto all_values = comm_->all_gather_rows(torch::cat(values), value_totals);
   std::vector<std::vector<torch::Tensor>> table_rows(tables), table_values(tables);
   int64_t row_at = 0, value_at = 0;
-  for (int r = 0; r < world_size(); ++r) {
+  for (size_t r = 0; r < row_totals.size(); ++r) {
     for (size_t t = 0; t < tables; ++t) {
-      const int64_t c = counts[r][static_cast<int64_t>(t)].item<int64_t>();
-      const int64_t width = trailing_size(params[t]);
+      const int64_t c = counts[r * tables + t];
       table_rows[t].push_back(all_rows.narrow(0, row_at, c));
-      table_values[t].push_back(all_values.narrow(0, value_at, c * width).view({c, width}));
+      table_values[t].push_back(all_values.narrow(0, value_at, c * widths[t]).view({c, widths[t]}));
       row_at += c;
-      value_at += c * width;
+      value_at += c * widths[t];
     }
   }
   for (size_t t = 0; t < tables; ++t) {

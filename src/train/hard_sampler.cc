@@ -102,17 +102,20 @@ class HardSampler : public NegativeSampler {
     }
   }
 
-  // The items a user's pool must skip: the user's positives and every item scored above
-  // the user's lowest-scored positive (none for a user without positives).
+  // The items a user's pool must skip, ascending (as top_k takes them without sorting):
+  // the user's positives and every item scored above the user's lowest-scored positive
+  // (only the positives for a user without any).
   std::vector<int64_t> semi_hard_exclusions(const float* row, int64_t num_items,
                                             int64_t user) const {
-    const ItemSpan seen = positives().items_of(user);
-    std::vector<int64_t> excluded(seen.begin(), seen.end());
-    if (seen.empty()) return excluded;
+    const ItemSpan seen = positives().items_of(user);  // sorted
     float floor = std::numeric_limits<float>::infinity();
     for (int64_t item : seen) floor = std::min(floor, row[item]);
+    std::vector<int64_t> excluded;
+    size_t next = 0;
     for (int64_t item = 0; item < num_items; ++item) {
-      if (row[item] > floor) excluded.push_back(item);
+      const bool positive = next < seen.size() && seen[next] == item;
+      next += positive ? 1 : 0;
+      if (positive || row[item] > floor) excluded.push_back(item);
     }
     return excluded;
   }
