@@ -10,8 +10,10 @@ export OMP_WAIT_POLICY := PASSIVE
 setup:
 	@bash scripts/setup.sh
 
+# Ninja compiles a layer's files while the layers below it still link (make's generator
+# waits for each library in turn), which keeps both cores busy through the build.
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)

@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 case "$protocol" in
   ms) split=split k=10 seen=--exclude-seen score=score ;;
-  tfrs) split=tfrs-split k=100 seen= score=top100 ;;
+  tfrs) split=tfrs-split k=100 seen=--towers-only score=top100 ;;
   *) echo "error: PROTOCOL must be ms or tfrs, not '$protocol'" >&2; exit 2 ;;
 esac
 /usr/bin/python3 bench/movielens_protocol.py "$split" "$data" "$work/split"

@@ -44,7 +44,8 @@ configure() {  # <build dir> <sanitizers> [cmake options...]
   fi
   mkdir -p "$dir"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DTOWERREC_BUILD_PYTHON=OFF \
-    -DTOWERREC_USE_PCH=OFF -DCMAKE_CXX_COMPILER=clang++-14 "-DTOWERREC_SANITIZE=$sanitizers" \
+    -DTOWERREC_USE_PCH=OFF -DTOWERREC_UNITY_BUILD=OFF -DCMAKE_CXX_COMPILER=clang++-14 \
+    "-DTOWERREC_SANITIZE=$sanitizers" \
     "$@" >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; return 1; }
 }
 

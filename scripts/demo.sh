@@ -28,8 +28,11 @@ user=$(sed -n 2p "$demo/music/users.csv" | cut -d, -f1)
 
 echo "== serving it over HTTP: a sample API call"
 log="$demo/serve.log"
-"$towerrec" serve --model "$demo/model" --port 0 --set "serve.model_root=$demo" \
-  --set "serve.database=$demo/towerrec.db" >"$log" 2>&1 &
+# serve.model_root is relative to the bundle's folder and serve.database to model_root:
+# absolute paths keep the database in the demo folder whatever the working directory.
+root=$(realpath -m "$demo")
+"$towerrec" serve --model "$demo/model" --port 0 --set "serve.model_root=$root" \
+  --set "serve.database=$root/towerrec.db" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -40,7 +43,7 @@ done
 port=$(sed -n 's|^serving .* on http://[^:]*:\([0-9]*\).*|\1|p' "$log")
 body="{\"user_id\": \"$user\", \"limit\": 3, \"explain\": true}"
 echo "curl -s -X POST http://127.0.0.1:$port/api/v1/recommendations -d '$body'"
-curl -s -X POST "http://127.0.0.1:$port/api/v1/recommendations" \
+curl -sS --fail-with-body -X POST "http://127.0.0.1:$port/api/v1/recommendations" \
   -H 'Content-Type: application/json' -d "$body"
 echo
 kill $server 2>/dev/null || true

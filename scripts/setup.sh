@@ -5,7 +5,7 @@
 # faster). Idempotent: packages already present are not touched, so a second run is quick.
 set -euo pipefail
 packages=(
-  build-essential cmake ccache pkg-config curl
+  build-essential cmake ninja-build ccache pkg-config curl
   libtorch-dev libopenblas0-pthread libgloo-dev libhnswlib-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libcpp-httplib-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev

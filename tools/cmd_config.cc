@@ -25,7 +25,7 @@ void setup_config_command(CLI::App& app) {
   });
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kConfigRegistered = towerrec::cli::register_command(
     {"config", "Show the configuration reference or an applied configuration",
      /*needs_torch_threads=*/false, setup_config_command});
 

@@ -37,7 +37,7 @@ void run_embed(const EmbedOptions& o) {
   write_file_atomic(o.output, csv.str());
 }
 
-const bool kRegistered = register_command(
+const bool kEmbedRegistered = register_command(
     {"embed", "Write a model's user or item embeddings as CSV", true, [](CLI::App& app) {
        auto options = std::make_shared<EmbedOptions>();
        app.add_option("--model", options->model, "Model bundle directory")->required();

@@ -30,7 +30,7 @@ void run_evaluate(const towerrec::EvaluationRequest& request, const std::string&
   if (!output.empty()) run.report.save(output);
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kEvaluateRegistered = towerrec::cli::register_command(
     {"evaluate", "Score a trained model and the baselines on the test split, side by side",
      /*needs_torch_threads=*/true, [](CLI::App& app) {
        auto options = std::make_shared<towerrec::EvaluationRequest>();

@@ -30,7 +30,7 @@ void run_export(const EventsOptions& options) {
               options.output.c_str());
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kEventsRegistered = towerrec::cli::register_command(
     {"events", "Work with a server database's event log", /*needs_torch_threads=*/false,
      [](CLI::App& app) {
        auto options = std::make_shared<EventsOptions>();

@@ -42,7 +42,7 @@ void add_music(CLI::App& generate) {
   });
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kGenerateRegistered = towerrec::cli::register_command(
     {"generate", "Write a synthetic data set (generate music --output DIR)", false,
      [](CLI::App& app) {
        app.require_subcommand(1);

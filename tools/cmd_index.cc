@@ -117,7 +117,7 @@ void add_common(CLI::App* app, const std::shared_ptr<IndexOptions>& options) {
   app->add_option("--threads", options->threads, "Build threads")->check(CLI::Range(1, 64));
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kIndexRegistered = towerrec::cli::register_command(
     {"index", "Build a bundle's item index, or measure it against exact search",
      /*needs_torch_threads=*/false, [](CLI::App& app) {
        auto options = std::make_shared<IndexOptions>();

@@ -27,7 +27,7 @@ void run_inspect(const InspectOptions& options) {
   }
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kInspectRegistered = towerrec::cli::register_command(
     {"inspect", "Read the configured data and print counts, splits and feature statistics",
      /*needs_torch_threads=*/false, [](CLI::App& app) {
        auto options = std::make_shared<InspectOptions>();

@@ -18,7 +18,7 @@ void run_report(const towerrec::EvaluationRequest& request, const std::string& o
   std::cout << "report written to " << output << "\n";
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kReportRegistered = towerrec::cli::register_command(
     {"report", "Write an HTML report of a trained model: curves, metrics, baselines, charts",
      /*needs_torch_threads=*/true, [](CLI::App& app) {
        auto options = std::make_shared<towerrec::EvaluationRequest>();

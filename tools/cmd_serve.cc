@@ -135,7 +135,7 @@ void run_serve(const ServeOptions& options) {
   }
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kServeRegistered = towerrec::cli::register_command(
     {"serve", "Serve a model bundle over HTTP", /*needs_torch_threads=*/true, [](CLI::App& app) {
        auto options = std::make_shared<ServeOptions>();
        app.add_option("--model", options->model, "Model bundle directory")

@@ -40,7 +40,7 @@ void run_similar(const SimilarOptions& options) {
   }
 }
 
-const bool kRegistered = towerrec::cli::register_command(
+const bool kSimilarRegistered = towerrec::cli::register_command(
     {"similar", "Print the items nearest one item in a bundle's embedding space",
      /*needs_torch_threads=*/false, [](CLI::App& app) {
        auto options = std::make_shared<SimilarOptions>();

@@ -15,9 +15,9 @@
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
 #include "towerrec/runtime.h"
+#include "towerrec/serving.h"
 #include "towerrec/store.h"
 #include "towerrec/store_tables.h"
-#include "towerrec/serving.h"
 
 namespace towerrec::cli {
 namespace {
@@ -30,7 +30,7 @@ struct TrainCommandOptions {
   bool resume = false;
   int nproc = 0;  // > 0: start this many local ranks
   double dist_timeout = kDefaultDistributedTimeout;
-  std::string from;  // base bundle of a warm start; "" = from scratch
+  std::string from;    // base bundle of a warm start; "" = from scratch
   std::string events;  // a server database whose events, users and items join the data
 };
 
@@ -53,7 +53,8 @@ void run_train(const TrainCommandOptions& o) {
   }
   if (env.world_size > 1 && config.train.refit) {
     // Every rank must run the same passes, and the replicas run one.
-    spdlog::info("train.refit is off in data-parallel runs: the bundle holds the early-stopped fit");
+    spdlog::info(
+        "train.refit is off in data-parallel runs: the bundle holds the early-stopped fit");
     config.train.refit = false;
   }
   if (o.nproc > 0) {
@@ -117,7 +118,7 @@ void run_train(const TrainCommandOptions& o) {
   std::cout << "\n";
 }
 
-const bool kRegistered = register_command(
+const bool kTrainRegistered = register_command(
     {"train", "Train a two-tower model and write a model bundle", true, [](CLI::App& app) {
        auto options = std::make_shared<TrainCommandOptions>();
        app.add_option("--config", options->config, "Experiment YAML file")->required();

@@ -54,7 +54,7 @@ void run_tune_command(const TuneCommandOptions& o) {
             << o.output << "/trials.csv, its model to " << o.output << "/best_model\n";
 }
 
-const bool kRegistered = register_command(
+const bool kTuneRegistered = register_command(
     {"tune", "Search hyper-parameters (tune.space), scored on the validation part", true,
      [](CLI::App& app) {
        auto options = std::make_shared<TuneCommandOptions>();

@@ -5,6 +5,7 @@
 
 #include "data/feature_cells.h"
 #include "data/feature_kinds.h"
+#include "data/features.h"
 #include "towerrec/error.h"
 
 namespace towerrec::data {
@@ -13,7 +14,6 @@ namespace {
 
 constexpr int64_t kUnknown = 0;
 constexpr int64_t kOther = 1;
-constexpr int64_t kFirstCode = 2;
 
 using Json = nlohmann::json;
 

@@ -2,13 +2,12 @@
 
 #include <set>
 
+#include "data/features.h"
 #include "towerrec/error.h"
 
 namespace towerrec::data {
 
 namespace {
-
-constexpr int64_t kFirstCode = 2;  // 0 unknown, 1 other (features.h)
 
 FeatureState grow_vocabulary(const FeatureState& base, const FeatureState& fresh) {
   FeatureState grown = base;

@@ -35,6 +35,9 @@
 
 namespace towerrec::data {
 
+// The first vocabulary code of categorical and multi_hot features (0 unknown, 1 other).
+inline constexpr int64_t kFirstCode = 2;
+
 struct FeatureContext {
   const IdMap* ids = nullptr;  // the side's entities
   std::string id_column;       // RawTable column holding each row's entity id

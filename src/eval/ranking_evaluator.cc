@@ -19,7 +19,7 @@ RankingTask test_ranking_task(const Dataset& data) {
   const int64_t users = data.users.size(), items = data.items.size();
   RankingTask task;
   task.exclude =
-      UserItems::build({&data.train, &data.validation}, users, items, InteractionRule::kPositive);
+      UserItems::build({&data.train, &data.validation}, users, items, InteractionRule::kAny);
   task.relevant = UserItems::build({&data.test}, users, items, InteractionRule::kPositive);
   task.users = task.relevant.users_with_items();
   return task;
@@ -28,7 +28,7 @@ RankingTask test_ranking_task(const Dataset& data) {
 RankingTask validation_ranking_task(const Dataset& data, int64_t max_users, uint64_t seed) {
   const int64_t users = data.users.size(), items = data.items.size();
   RankingTask task;
-  task.exclude = UserItems::build({&data.train}, users, items, InteractionRule::kPositive);
+  task.exclude = UserItems::build({&data.train}, users, items, InteractionRule::kAny);
   task.relevant = UserItems::build({&data.validation}, users, items, InteractionRule::kPositive);
   task.users = seeded_sample(task.relevant.users_with_items(), max_users, seed);
   return task;

@@ -4,11 +4,13 @@
 // (ranking_metrics, docs/metrics.md). `towerrec evaluate` (evaluate_full), the
 // two-tower trainer's validation and the BPR fit's validation all run through it.
 //
-// Protocols (a RankingTask each), both over positives (data/user_items.h):
-//   test        users with a test positive; excluded: their train + validation
-//               positives; relevant: their test positives.
+// Protocols (a RankingTask each; data/user_items.h):
+//   test        users with a test positive; excluded: every train + validation item of
+//               theirs; relevant: their test positives.
 //   validation  users with a validation positive (optionally a seeded sample); excluded:
-//               their training positives; relevant: their validation positives.
+//               every training item of theirs; relevant: their validation positives.
+// Excluded is what the server excludes (InteractionRule::kAny: a skipped or disliked item
+// is not recommended again), so offline lists are the lists users get.
 // A held-out positive that is also excluded stays relevant (it cannot be ranked, so it
 // counts as a miss), as in the Microsoft Recommenders protocol.
 //

@@ -2,7 +2,6 @@
 // event log for posted users, items and events, the store's model registry), answer
 // JSON. Errors propagate as exceptions; HttpServer maps them to statuses.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 
 #include "http/api_codec.h"
@@ -12,18 +11,13 @@
 #include "http/route_table.h"
 #include "towerrec/config.h"
 #include "towerrec/error.h"
+#include "util/clock.h"
 
 namespace towerrec::http {
 namespace {
 
 using httplib::Request;
 using httplib::Response;
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void reject_query(const Request& request, const std::vector<std::string>& allowed) {
   for (const auto& [name, value] : request.params) {
@@ -71,7 +65,7 @@ void record_events(RouteContext& context, const Request& request, Response& resp
   const std::string key = parse_idempotency_key(request.has_header(kIdempotencyKeyHeader),
                                                 request.get_header_value(kIdempotencyKeyHeader));
   const nlohmann::json body = parse_body(request.body);
-  const auto events = parse_events(body, now_seconds());
+  const auto events = parse_events(body, unix_seconds());
   const auto answer =
       context.log.record_events(events, key, key.empty() ? "" : body_fingerprint(body));
   if (answer.replayed) response.set_header("Idempotency-Replayed", "true");

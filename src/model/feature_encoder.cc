@@ -7,8 +7,8 @@ namespace towerrec {
 namespace {
 
 torch::nn::Embedding make_table(int64_t rows, int64_t dim, bool sparse, bool with_padding) {
-  // Multi-hot padding (-1) is remapped to an extra last row that stays zero and never
-  // receives gradient.
+  // Multi-hot tables have an extra last row for the padding code (-1), zero and never
+  // trained: pool() skips padding, the row keeps the table shape bundles store.
   auto options = torch::nn::EmbeddingOptions(rows + (with_padding ? 1 : 0), dim).sparse(sparse);
   if (with_padding) options.padding_idx(rows);
   torch::nn::Embedding table(options);
@@ -50,14 +50,8 @@ torch::Tensor FeatureEncoderImpl::forward(const torch::Tensor& codes, const torc
     case FeatureKind::kId:
     case FeatureKind::kCategorical:
       return embedding_(codes.select(1, 0));
-    case FeatureKind::kMultiHot: {
-      auto present = codes.ge(0);
-      auto rows = torch::where(present, codes, torch::full_like(codes, schema_.cardinality));
-      auto pooled = embedding_(rows).sum(1);  // [B x dim]
-      if (schema_.pooling == Pooling::kSum) return pooled;
-      auto count = present.sum(1, /*keepdim=*/true).clamp_min(1).to(torch::kFloat32);
-      return pooled / count;
-    }
+    case FeatureKind::kMultiHot:
+      return pool(codes);
     case FeatureKind::kNumeric:
       return values;
     case FeatureKind::kBucketized:
@@ -67,6 +61,18 @@ torch::Tensor FeatureEncoderImpl::forward(const torch::Tensor& codes, const torc
       return projection_(values);
   }
   return values;
+}
+
+torch::Tensor FeatureEncoderImpl::pool(const torch::Tensor& codes) {
+  // Only the present codes are embedded: a padded [B x W] lookup costs B x the longest
+  // list, which for a `history` column is the heaviest user's history on every row.
+  const torch::Tensor present = codes.ge(0);
+  const torch::Tensor lengths = present.sum(1);
+  const torch::Tensor offsets = lengths.cumsum(0) - lengths;      // [B], exclusive
+  const int64_t mode = schema_.pooling == Pooling::kSum ? 0 : 1;  // sum or mean; empty -> 0
+  return std::get<0>(torch::embedding_bag(embedding_->weight, codes.masked_select(present), offsets,
+                                          /*scale_grad_by_freq=*/false, mode,
+                                          embedding_->options.sparse()));
 }
 
 torch::Tensor FeatureEncoderImpl::table() const {

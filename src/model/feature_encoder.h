@@ -30,6 +30,10 @@ class FeatureEncoderImpl : public torch::nn::Module {
   torch::Tensor table() const;
 
  private:
+  // Sum or mean of the embeddings of the present codes of each row ([B x W], -1 = pad)
+  // -> [B x dim]; a row without codes pools to zeros.
+  torch::Tensor pool(const torch::Tensor& codes);
+
   ColumnSchema schema_;
   int64_t output_dim_ = 0;
   torch::nn::Embedding embedding_{nullptr};

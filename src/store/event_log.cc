@@ -1,19 +1,9 @@
 #include "store/event_log.h"
 
-#include <chrono>
-
 #include "towerrec/error.h"
+#include "util/clock.h"
 
 namespace towerrec {
-namespace {
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 EventLog::EventLog(RecommendationService& service, Store& store)
     : service_(service), store_(store) {}
@@ -21,7 +11,7 @@ EventLog::EventLog(RecommendationService& service, Store& store)
 int64_t EventLog::upsert_user(const std::string& user_id, const Features& features) {
   std::lock_guard<std::mutex> lock(mutex_);
   service_.check_user(user_id, features);
-  const int64_t now = now_seconds();
+  const int64_t now = unix_seconds();
   store_.upsert_user(user_id, features, now);
   service_.upsert_user(user_id, features);
   return now;
@@ -30,7 +20,7 @@ int64_t EventLog::upsert_user(const std::string& user_id, const Features& featur
 int64_t EventLog::upsert_item(const std::string& item_id, const Features& features) {
   std::lock_guard<std::mutex> lock(mutex_);
   service_.check_item(item_id, features);
-  const int64_t now = now_seconds();
+  const int64_t now = unix_seconds();
   store_.upsert_item(item_id, features, now);
   service_.upsert_item(item_id, features);
   return now;

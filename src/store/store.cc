@@ -1,12 +1,12 @@
 #include "towerrec/store.h"
 
-#include <chrono>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite.h"
 #include "towerrec/error.h"
+#include "util/clock.h"
 
 namespace towerrec {
 namespace {
@@ -43,12 +43,6 @@ const char* const kMigrations[] = {
     )sql",
 };
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string features_to_json(const Features& features) { return nlohmann::json(features).dump(); }
 
@@ -93,7 +87,7 @@ struct Store::Impl {
 
 // Inside the caller's transaction: deletes expired keys, then stores this one.
 void Store::Impl::add_idempotency_key(const IdempotencyRecord& key) {
-  const int64_t now = now_seconds();
+  const int64_t now = unix_seconds();
   sql::Statement(db, "DELETE FROM idempotency_keys WHERE created_at < ?")
       .bind(1, now - kIdempotencyRetentionSeconds)
       .run();
@@ -144,7 +138,7 @@ void Store::Impl::upsert(const char* table, const std::string& id, const Feature
                          " SET features = excluded.features, updated_at = excluded.updated_at")
       .bind(1, id)
       .bind(2, features_to_json(features))
-      .bind(3, updated_at ? updated_at : now_seconds())
+      .bind(3, updated_at ? updated_at : unix_seconds())
       .run();
 }
 
@@ -251,7 +245,7 @@ std::optional<IdempotencyRecord> Store::find_idempotency_key(const std::string& 
   sql::Statement query(impl_->db,
                        "SELECT fingerprint, accepted, created_at FROM idempotency_keys "
                        "WHERE key = ? AND created_at >= ?");
-  query.bind(1, key).bind(2, now_seconds() - kIdempotencyRetentionSeconds);
+  query.bind(1, key).bind(2, unix_seconds() - kIdempotencyRetentionSeconds);
   if (!query.step()) return std::nullopt;
   return IdempotencyRecord{key, query.column_text(0), query.column_int(1), query.column_int(2)};
 }
@@ -305,7 +299,7 @@ void Store::register_model(const ModelRecord& model) {
       .bind(1, model.version)
       .bind(2, model.path)
       .bind(3, nlohmann::json(model.metrics).dump())
-      .bind(4, model.created_at ? model.created_at : now_seconds())
+      .bind(4, model.created_at ? model.created_at : unix_seconds())
       .bind(5, static_cast<int64_t>(model.live ? 1 : 0))
       .bind(6, model.mode)
       .bind(7, model.decision)

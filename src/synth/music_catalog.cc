@@ -12,7 +12,6 @@ namespace {
 
 using Latent = std::array<float, kMusicLatentDim>;
 using Audio = std::array<float, kAudioFeatureCount>;
-constexpr int kTempo = kAudioFeatureCount - 1;
 
 Latent random_latent(MusicRng& rng, double scale) {
   Latent latent;

@@ -14,6 +14,9 @@
 
 namespace towerrec::music_detail {
 
+// Index of tempo (beats per minute, not a [0, 1] share) among the audio features.
+inline constexpr int kTempo = kAudioFeatureCount - 1;
+
 // Random-stream ids, so each step draws from its own stream of the seed.
 enum Stream : uint64_t {
   kStreamTaste = 1,

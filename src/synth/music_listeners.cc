@@ -8,8 +8,6 @@
 namespace towerrec::music_detail {
 namespace {
 
-constexpr int kTempo = kAudioFeatureCount - 1;
-
 std::vector<int32_t> declared_genres(const MusicWorld& world, const MusicListener& listener,
                                      MusicRng& rng) {
   const std::string& country = world.countries[listener.country];

@@ -55,7 +55,7 @@ void draw_negatives(Triples& t, const UserItems& histories, int64_t num_items,
   }
 }
 
-std::vector<float> to_vector(const torch::Tensor& t) {
+std::vector<float> float_values(const torch::Tensor& t) {
   const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
@@ -220,9 +220,9 @@ void BprBaseline::fit(const Dataset& data) {
   for (const EpochRecord& record : state.history) rates_.push_back(record.lr);
   best_ndcg_ = std::isnan(state.best_metric) ? 0 : state.best_metric;
   stopped_on_budget_ = outcome.timed_out;
-  user_factors_ = to_vector(fit.factors().user);
-  item_factors_ = to_vector(fit.factors().item);
-  item_bias_ = to_vector(fit.factors().bias);
+  user_factors_ = float_values(fit.factors().user);
+  item_factors_ = float_values(fit.factors().item);
+  item_bias_ = float_values(fit.factors().bias);
 }
 
 std::vector<float> BprBaseline::score(int64_t user) const {

@@ -11,7 +11,7 @@ namespace {
 
 using BaselineFactory = std::function<std::unique_ptr<Baseline>(const BaselineOptions&)>;
 
-const Registry<BaselineFactory>& registry() {
+const Registry<BaselineFactory>& baseline_registry() {
   static const Registry<BaselineFactory> baselines(
       "baseline",
       {{"popularity", [](const BaselineOptions&) { return make_popularity_baseline(); }},
@@ -29,10 +29,10 @@ const Registry<BaselineFactory>& registry() {
 
 }  // namespace
 
-const std::vector<std::string>& baseline_names() { return registry().names(); }
+const std::vector<std::string>& baseline_names() { return baseline_registry().names(); }
 
 std::unique_ptr<Baseline> make_baseline(const std::string& name, const BaselineOptions& options) {
-  return registry().at(name)(options);
+  return baseline_registry().at(name)(options);
 }
 
 }  // namespace towerrec

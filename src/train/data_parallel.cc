@@ -78,7 +78,7 @@ int64_t rows_before(const std::vector<int64_t>& counts, int rank) {
   return offset;
 }
 
-std::vector<int64_t> to_vector(const torch::Tensor& t) {
+std::vector<int64_t> int64_values(const torch::Tensor& t) {
   auto c = t.contiguous();
   return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
 }
@@ -102,7 +102,7 @@ DataParallel::DataParallel(std::shared_ptr<Communicator> comm) : comm_(std::move
 }
 
 void DataParallel::gather_counts(int64_t rows) {
-  counts_ = to_vector(comm_->all_gather_rows(torch::tensor({rows}, torch::kInt64), ones()));
+  counts_ = int64_values(comm_->all_gather_rows(torch::tensor({rows}, torch::kInt64), ones()));
   offset_ = rows_before(counts_, rank());
   global_rows_ = rows_before(counts_, world_size());
 }
@@ -140,19 +140,19 @@ LossInput DataParallel::global_input(const LossInput& local, const torch::Tensor
     g.negative_index = i[1];
   }
   if (!need_users) return g;
-  const std::vector<int64_t> global_users = to_vector(i.back());
+  const std::vector<int64_t> global_users = int64_values(i.back());
   if (local.known_positive.defined()) {
-    g.known_positive = positive_mask(known, global_users, to_vector(g.item_index));
+    g.known_positive = positive_mask(known, global_users, int64_values(g.item_index));
   }
   if (local.shared.defined()) {
     // Shared draws are the ranks' own (same position in the product of the global
     // embeddings); the mask is rebuilt over the global rows and all shared items.
-    const auto shared_counts = to_vector(
+    const auto shared_counts = int64_values(
         comm_->all_gather_rows(torch::tensor({local.shared.size(0)}, torch::kInt64), ones()));
     g.shared = GatherRows::apply(local.shared, comm_.get(), shared_counts,
                                  rows_before(shared_counts, rank()));
     g.shared_index = comm_->all_gather_rows(local.shared_index, shared_counts);
-    g.shared_known = positive_mask(known, global_users, to_vector(g.shared_index));
+    g.shared_known = positive_mask(known, global_users, int64_values(g.shared_index));
   }
   return g;
 }
@@ -188,7 +188,7 @@ void DataParallel::exchange_sparse(const std::vector<torch::Tensor>& params,
   const size_t tables = params.size();
   // counts[r * tables + t]: rows of table t sent by rank r.
   const std::vector<int64_t> counts =
-      to_vector(comm_->all_gather_rows(torch::tensor(nnz, torch::kInt64).unsqueeze(0), ones()));
+      int64_values(comm_->all_gather_rows(torch::tensor(nnz, torch::kInt64).unsqueeze(0), ones()));
   std::vector<int64_t> widths;
   for (const auto& p : params) widths.push_back(trailing_size(p));
   std::vector<int64_t> row_totals(static_cast<size_t>(world_size())), value_totals(row_totals);
@@ -276,7 +276,7 @@ void DataParallel::check_replicas(const std::vector<torch::Tensor>& tensors,
   const uint64_t digest = digest_of(tensors);
   auto all =
       comm_->all_gather_rows(torch::tensor({static_cast<int64_t>(digest)}, torch::kInt64), ones());
-  const auto digests = to_vector(all);
+  const auto digests = int64_values(all);
   for (size_t r = 0; r < digests.size(); ++r) {
     if (digests[r] != digests[0]) {
       throw Error(ErrorCode::kInternal, "distributed training: the replica of rank " +

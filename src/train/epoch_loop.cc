@@ -8,14 +8,6 @@
 
 namespace towerrec {
 
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
-
 EpochLoop::EpochLoop(EpochLoopOptions options, LoopState* state, Progress* progress)
     : options_(std::move(options)),
       state_(state),

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "model/mask_dropout.h"
 #include "towerrec/error.h"
 
 namespace towerrec {
@@ -12,15 +13,6 @@ int64_t column_index(const std::vector<FeatureColumn>& columns, const std::strin
     if (columns[c].name == name) return static_cast<int64_t>(c);
   }
   throw Error("history feature '" + name + "': no user feature column of that name");
-}
-
-// bool [rows x width]: true with probability p, drawn from rng (deterministic per seed).
-torch::Tensor bernoulli_mask(int64_t rows, int64_t width, double p, std::mt19937_64& rng) {
-  std::bernoulli_distribution draw(p);
-  auto mask = torch::empty({rows, width}, torch::kBool);
-  auto* out = mask.data_ptr<bool>();
-  for (int64_t k = 0; k < rows * width; ++k) out[k] = draw(rng);
-  return mask;
 }
 
 }  // namespace
@@ -39,8 +31,10 @@ void apply_history_masks(const std::vector<HistoryMask>& masks, FeatureBatch* us
                          std::mt19937_64& rng) {
   for (const auto& mask : masks) {
     auto& codes = users->codes[static_cast<size_t>(mask.user_column)];
-    auto hide = bernoulli_mask(codes.size(0), codes.size(1), mask.dropout, rng);
-    codes = codes.masked_fill(hide, -1);  // padding (-1) stays -1 either way
+    // The dropout layers' counter-based mask: one draw from rng seeds all B x W cells,
+    // where a Mersenne Twister draw per cell cost 6% of a MovieLens epoch.
+    const torch::Tensor keep = dropout_mask(codes.numel(), mask.dropout, rng());
+    codes = codes.masked_fill(keep.view(codes.sizes()).eq(0), -1);  // padding stays -1
   }
 }
 

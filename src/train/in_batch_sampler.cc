@@ -15,8 +15,6 @@ namespace towerrec {
 
 namespace {
 
-constexpr int kMaxRejections = 64;
-
 class PoolSampler : public NegativeSampler {
  public:
   PoolSampler(std::shared_ptr<const UserItems> positives, int64_t shared)

@@ -1,12 +1,12 @@
 #include "towerrec/error.h"
-#include "train/loss.h"
 #include "towerrec/registry.h"
+#include "train/loss.h"
 
 namespace towerrec {
 
 namespace {
 
-const Registry<LossFactory>& registry() {
+const Registry<LossFactory>& loss_registry() {
   static const Registry<LossFactory> losses("train.loss", {
                                                               {"batch_hard", make_batch_hard_loss},
                                                               {"bce", make_bce_loss},
@@ -21,10 +21,10 @@ const Registry<LossFactory>& registry() {
 }  // namespace
 
 std::unique_ptr<Loss> make_loss(const std::string& name, const LossContext& context) {
-  return registry().at(name)(context);
+  return loss_registry().at(name)(context);
 }
 
-const std::vector<std::string>& loss_names() { return registry().names(); }
+const std::vector<std::string>& loss_names() { return loss_registry().names(); }
 
 torch::Tensor popularity_prior(const LossContext& context) {
   if (context.train.popularity_boost <= 0) return torch::Tensor();

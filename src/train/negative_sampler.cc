@@ -11,10 +11,6 @@ namespace towerrec {
 
 namespace {
 
-// Rejection draws before switching to an exact draw among the unseen items: keeps
-// users who saw nearly the whole catalogue from spinning.
-constexpr int kMaxRejections = 64;
-
 class UniformProposal : public ItemProposal {
  public:
   explicit UniformProposal(int64_t num_items) : dist_(0, num_items - 1) {}
@@ -88,7 +84,7 @@ Registry<SamplerFactory> build_registry() {
                                                       {"uniform", uniform}});
 }
 
-const Registry<SamplerFactory>& registry() {
+const Registry<SamplerFactory>& sampler_registry() {
   static const Registry<SamplerFactory> samplers = build_registry();
   return samplers;
 }
@@ -163,13 +159,13 @@ std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name,
                                                        const std::vector<int64_t>& items,
                                                        std::shared_ptr<const UserItems> positives) {
   const int64_t num_items = positives->num_items();
-  const SamplerFactory& factory = registry().at(name);
+  const SamplerFactory& factory = sampler_registry().at(name);
   check(num_items > 0, "cannot sample negatives from an empty catalogue");
   std::vector<int64_t> counts(static_cast<size_t>(num_items), 0);
   for (int64_t item : items) ++counts[item];
   return factory(config, std::move(positives), counts);
 }
 
-const std::vector<std::string>& negative_sampler_names() { return registry().names(); }
+const std::vector<std::string>& negative_sampler_names() { return sampler_registry().names(); }
 
 }  // namespace towerrec

@@ -32,6 +32,10 @@
 
 namespace towerrec {
 
+// Rejection draws of an unseen item before switching to an exact draw among the unseen
+// items: keeps users who saw nearly the whole catalogue from spinning.
+inline constexpr int kMaxRejections = 64;
+
 // The training positives are a UserItems (data/user_items.h, InteractionRule::kPositive
 // over the training part), shared by the trainer, the samplers and the batch stream.
 

@@ -60,4 +60,7 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_;
 };
 
+// Wall seconds from `start` to now (steady clock).
+double seconds_since(std::chrono::steady_clock::time_point start);
+
 }  // namespace towerrec

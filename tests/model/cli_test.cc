@@ -1,4 +1,5 @@
-// The embed and recommend commands on a planted bundle (needs the towerrec binary).
+// The embed and recommend commands on a planted bundle of towers alone (needs the
+// towerrec binary); the served lists of `recommend` are in serve_bundle_files_test.cc.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -49,7 +50,8 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, RecommendWritesRankedCsvWithoutSeenItems) {
   std::string out = dir_.path() + "/recs.csv";
-  ASSERT_EQ(run("recommend --model " + model_ + " --user u0 --k 3 --exclude-seen --output " + out),
+  ASSERT_EQ(run("recommend --model " + model_ + " --user u0 --k 3 --exclude-seen --towers-only " +
+                "--output " + out),
             0);
   auto lines = lines_of(out);
   ASSERT_EQ(lines.size(), 4u);
@@ -68,8 +70,16 @@ TEST_F(CliTest, RecommendWritesRankedCsvWithoutSeenItems) {
     ASSERT_GE(index, 0) << item;
     EXPECT_FALSE(std::binary_search(seen.begin(), seen.end(), index));
   }
-  ASSERT_EQ(run("recommend --model " + model_ + " --all-users --k 2 --output " + out), 0);
+  ASSERT_EQ(run("recommend --model " + model_ + " --all-users --k 2 --towers-only --output " + out),
+            0);
   EXPECT_EQ(lines_of(out).size(), 1u + 60 * 2);
+}
+
+TEST_F(CliTest, ServedListsNeedTheServingCatalogue) {
+  std::string err;
+  EXPECT_EQ(run("recommend --model " + model_ + " --user u0 --k 3", &err), 2);
+  EXPECT_NE(err.find("has no serving catalogue (serving/)"), std::string::npos) << err;
+  EXPECT_NE(err.find("--towers-only"), std::string::npos) << err;
 }
 
 TEST_F(CliTest, UnknownUserAndBadModelDirAreNamed) {

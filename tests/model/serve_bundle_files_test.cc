@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "towerrec/bundle_builder.h"
 #include "towerrec/bundle_embeddings.h"
 #include "towerrec/http_server.h"
+#include "towerrec/model.h"
 #include "towerrec/store.h"
 #include "util/fs.h"
 
@@ -90,6 +92,47 @@ TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
   const std::string without = cli_train("no-cf", " --set train.collaborative=false");
   EXPECT_TRUE(fs::exists(without + "/serving/catalog.json"));
   EXPECT_FALSE(fs::exists(without + "/bpr"));
+}
+
+// `towerrec recommend` lists what the service answers for each user (the fitted blend,
+// the user's items excluded), not the towers' own top-K.
+TEST_F(ServeBundleFilesTest, RecommendCommandListsTheServedAnswers) {
+  ASSERT_FALSE(towerrec::testing::towerrec_binary().empty()) << "towerrec is not built";
+  const std::string bundle = cli_train("cli");
+  const std::string out = dir_.path() + "/recs.csv";
+  const auto run = towerrec::testing::run_towerrec("recommend --model " + bundle +
+                                                   " --all-users --k 3 --output " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::vector<std::string> cli;
+  std::ifstream in(out);
+  for (std::string line; std::getline(in, line);) cli.push_back(line);
+
+  const Config config = load_config(BundleLayout(bundle).config());
+  ServiceOptions options = serve_options(config.serve);
+  options.loader = [](const std::string& dir) { return load_bundle_state(dir, {}); };
+  TowerService service(options);
+  service.load_model(bundle);
+  const auto model = TwoTowerModel::load(bundle);
+  std::vector<std::string> served = {"user_id,item_id,rank,score"};
+  for (int64_t u = 0; u < model->users().size(); ++u) {
+    RecommendRequest request;
+    request.user_id = model->users().id(u);
+    request.limit = 3;
+    const RecommendResponse response = service.recommend(request);
+    EXPECT_TRUE(response.path == ServePath::kHybrid || response.path == ServePath::kTwoTower)
+        << *request.user_id;
+    const std::vector<int64_t> seen = model->seen_items(u);
+    for (const RecommendedItem& item : response.items) {
+      const int64_t row = model->items().find(item.item_id);
+      EXPECT_FALSE(std::binary_search(seen.begin(), seen.end(), row)) << item.item_id;
+      served.push_back(*request.user_id + "," + item.item_id + "," + std::to_string(item.rank));
+    }
+  }
+  ASSERT_EQ(cli.size(), served.size());
+  EXPECT_EQ(cli[0], served[0]);
+  for (size_t r = 1; r < cli.size(); ++r) {
+    EXPECT_EQ(cli[r].substr(0, served[r].size() + 1), served[r] + ",") << r;
+  }
 }
 
 TEST_F(ServeBundleFilesTest, JobStatusFollowsTheTrainerWithinTheEpoch) {

@@ -100,7 +100,7 @@ class PythonApiTest(unittest.TestCase):
         self.assertEqual(scores.dtype, np.float32)
         for row, user in enumerate(["u1", "u42"]):
             code, out, err = cli("recommend", "--model", self.model_dir, "--user", user,
-                                 "--k", "5", "--exclude-seen")
+                                 "--k", "5", "--exclude-seen", "--towers-only")
             self.assertEqual(code, 0, err)
             rows = list(csv.DictReader(io.StringIO(out)))
             self.assertEqual([r["item_id"] for r in rows], list(ids[row]))

@@ -52,7 +52,7 @@ Dataset small_dataset() {
   add(d.train, 0, 1);
   add(d.train, 1, 2);
   add(d.train, 2, 0);
-  d.train.push_back(2, 4, 0, 1, NAN, 0);  // an explicit negative: not known, not relevant
+  d.train.push_back(2, 4, 0, 1, NAN, 0);  // an explicit negative: seen, not a positive
   add(d.validation, 0, 2);
   add(d.test, 0, 3);
   add(d.test, 1, 4);
@@ -66,7 +66,8 @@ TEST(ProtocolTest, TestTaskSplitsKnownFromRelevant) {
   const RankingTask s = test_ranking_task(small_dataset());
   EXPECT_EQ(s.users, (std::vector<int64_t>{0, 1}));
   EXPECT_EQ(s.exclude.items_of(0).to_vector(), (std::vector<int64_t>{0, 1, 2}));
-  EXPECT_EQ(s.exclude.items_of(2).to_vector(), (std::vector<int64_t>{0}));  // not the negative
+  // The negative is excluded too (serving does not show it again).
+  EXPECT_EQ(s.exclude.items_of(2).to_vector(), (std::vector<int64_t>{0, 4}));
   EXPECT_EQ(s.relevant.items_of(1).to_vector(), (std::vector<int64_t>{0, 4}));
   EXPECT_TRUE(s.relevant.items_of(2).empty());
   EXPECT_EQ(item_user_counts(small_dataset()), (std::vector<int64_t>{2, 1, 2, 0, 0}));

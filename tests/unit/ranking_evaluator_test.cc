@@ -100,18 +100,19 @@ Dataset validation_dataset() {
   return d;
 }
 
-TEST(ValidatorTest, RanksValidationPositivesAgainstTheCatalogueMinusTrainingPositives) {
+TEST(ValidatorTest, RanksValidationPositivesAgainstTheCatalogueMinusTrainingItems) {
   const Dataset d = validation_dataset();
-  // u0 ranks 2 (0.7), 4, 3 with 0 and 1 excluded; u1 ranks 4 (0.3), 0, 1 (2 excluded; its
-  // negative, item 1, stays rankable).
+  // u0 ranks 2 (0.7), 4, 3 with 0 and 1 excluded; u1 ranks 4 (0.3), 0, 3 (NaN last) with
+  // 2 and its explicit negative, item 1, excluded as serving excludes them.
   Validator recall(d, "recall", 2, 0, 1);
   EXPECT_EQ(recall.name(), "recall@2");
   EXPECT_EQ(recall.num_users(), 2);
   EXPECT_DOUBLE_EQ(recall.evaluate(matrix_scorer(kScores)), (0 + 0.5) / 2);
   Validator ndcg(d, "ndcg", 3, 0, 1);
   const double l3 = 1.0 / std::log2(3.0);
-  // u0: item 3 at position 3 (NDCG 0.5); u1: item 4 at 1 and item 1 at 3 of 2 relevant.
-  EXPECT_DOUBLE_EQ(ndcg.evaluate(matrix_scorer(kScores)), (0.5 + (1 + 0.5) / (1 + l3)) / 2);
+  // u0: item 3 at position 3 (NDCG 0.5); u1: item 4 at 1 of 2 relevant (item 1, skipped
+  // in training, cannot be ranked: a miss).
+  EXPECT_DOUBLE_EQ(ndcg.evaluate(matrix_scorer(kScores)), (0.5 + 1 / (1 + l3)) / 2);
   EXPECT_EQ(Validator(d, "ndcg", 3, 1, 1).num_users(), 1);  // a seeded sample of one
   EXPECT_THROW(Validator(d, "auc", 3, 0, 1), Error);
   EXPECT_THROW(Validator(d, "ndcg", 0, 0, 1), Error);
