@@ -20,4 +20,17 @@ double Validator::evaluate(const BlockScorer& score) const {
   return metric_ == "recall" ? at.recall : at.ndcg;
 }
 
+std::vector<double> Validator::per_user(const BlockScorer& score) const {
+  std::vector<std::vector<int64_t>> lists;
+  evaluate_ranking(task_, {k_}, num_items_, score, &lists);
+  std::vector<double> values;
+  values.reserve(lists.size());
+  for (size_t u = 0; u < lists.size(); ++u) {
+    const std::vector<int64_t> relevant = task_.relevant.items_of(task_.users[u]).to_vector();
+    const RankingAtK at = ranking_metrics({lists[u]}, {relevant}, {k_}, num_items_).at.front();
+    values.push_back(metric_ == "recall" ? at.recall : at.ndcg);
+  }
+  return values;
+}
+
 }  // namespace towerrec

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "eval/ranking_evaluator.h"
 #include "towerrec/dataset.h"
@@ -31,6 +32,8 @@ class Validator {
   std::string name() const { return metric_ + "@" + std::to_string(k_); }
   // The metric of the model `score` describes; NaN when there are no validation users.
   double evaluate(const BlockScorer& score) const;
+  // The metric of each validation user (ascending user index); their mean is evaluate().
+  std::vector<double> per_user(const BlockScorer& score) const;
 
  private:
   std::string metric_;

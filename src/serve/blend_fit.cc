@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
 
 #include <spdlog/spdlog.h>
 
@@ -40,7 +43,30 @@ std::string alone(const BlendWeights& w) {
   return "";
 }
 
+double mean(const std::vector<double>& values) {
+  return values.empty() ? 0 : std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+}
+
 }  // namespace
+
+double gain_z(const std::vector<double>& candidate, const std::vector<double>& base) {
+  check(candidate.size() == base.size(), "blend fit: per-user metrics of different users");
+  const size_t n = candidate.size();
+  std::vector<double> gain(n);
+  for (size_t u = 0; u < n; ++u) gain[u] = candidate[u] - base[u];
+  const double m = mean(gain);
+  double squares = 0;
+  for (double g : gain) squares += (g - m) * (g - m);
+  const double standard_error =
+      n > 1 ? std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n)) : 0;
+  if (standard_error > 1e-12) return m / standard_error;
+  if (std::abs(m) <= 1e-12) return 0;
+  return m > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+}
+
+bool clearly_better(const std::vector<double>& candidate, const std::vector<double>& base) {
+  return gain_z(candidate, base) >= kBlendMinGainZ;
+}
 
 std::vector<BlendWeights> blend_grid(const std::vector<std::string>& available, int steps) {
   check(steps >= 1, "the blend grid needs at least one step");
@@ -84,14 +110,31 @@ FittedBlend fit_blend_weights(std::shared_ptr<ServingState> state, const Config&
   best.metric = validator.name();
   best.users = validator.num_users();
   best.validation = -1;
+  std::vector<double> best_single;  // per-user metrics of the best algorithm alone
+  double top_mixture = -1, top_mixture_z = 0;
   for (const BlendWeights& w : blend_grid(available, kBlendGridSteps)) {
     service->set_weights(w);
-    const double metric = validator.evaluate(scorer);
-    if (const std::string name = alone(w); !name.empty()) best.components[name] = metric;
-    if (metric > best.validation) {
+    const std::vector<double> per_user = validator.per_user(scorer);
+    const double metric = mean(per_user);
+    const std::string name = alone(w);
+    if (!name.empty()) best.components[name] = metric;
+    const bool better = metric > best.validation;
+    const double z = name.empty() ? gain_z(per_user, best_single) : 0;
+    if (name.empty() && metric > top_mixture) {
+      top_mixture = metric;
+      top_mixture_z = z;
+    }
+    if (better && (!name.empty() || z >= kBlendMinGainZ)) {
       best.validation = metric;
       best.weights = w;
+      if (!name.empty()) best_single = per_user;
     }
+  }
+  if (top_mixture >= 0) {
+    spdlog::info(
+        "blend: the best mixture scored {:.4f}, {:.1f} standard errors over the best "
+        "algorithm alone ({} needed to blend)",
+        top_mixture, top_mixture_z, kBlendMinGainZ);
   }
   spdlog::info(
       "blend weights fitted on {} validation users in {:.1f} s: two_tower {:.1f}, "

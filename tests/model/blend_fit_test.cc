@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,24 @@ TEST(BlendGridTest, EachAlgorithmAloneFirstThenEveryMixtureOnTheSimplex) {
   const auto two = blend_grid({"two_tower", "collaborative"}, 4);
   ASSERT_EQ(two.size(), 5u);
   for (const BlendWeights& w : two) EXPECT_EQ(w.content, 0);
+}
+
+// Gains per user of 1, 1, 0, 0 (mean 0.5, standard error 0.289: 1.7 errors) are not
+// enough; 1, 1, 1, 0 (mean 0.75, standard error 0.25: 3 errors) are; equal gains are.
+TEST(BlendFitTest, AMixtureMustBeatTheBestAloneByTwoStandardErrors) {
+  const std::vector<double> base = {0, 0, 0, 0};
+  EXPECT_FALSE(clearly_better({1, 1, 0, 0}, base));
+  EXPECT_TRUE(clearly_better({1, 1, 1, 0}, base));
+  EXPECT_TRUE(clearly_better({0.2, 0.3, 0.4}, {0.1, 0.2, 0.3}));
+  EXPECT_FALSE(clearly_better({0, 0, 0, 0}, base));
+  EXPECT_FALSE(clearly_better({-1, -1, -1, -1}, base));
+  EXPECT_TRUE(clearly_better({0.5}, {0.25}));
+  EXPECT_FALSE(clearly_better({}, {}));
+  EXPECT_THROW(clearly_better({1}, {1, 2}), Error);
+  EXPECT_NEAR(gain_z({1, 1, 1, 0}, base), 3.0, 1e-9);
+  EXPECT_NEAR(gain_z({1, 1, 0, 0}, base), 0.5 / std::sqrt(1.0 / 3 / 4), 1e-9);
+  EXPECT_EQ(gain_z({0.5}, {0.25}), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(gain_z({0.25}, {0.5}), -std::numeric_limits<double>::infinity());
 }
 
 // The planted state without content columns: two-tower and collaborative only. User ub

@@ -113,6 +113,10 @@ TEST(ValidatorTest, RanksValidationPositivesAgainstTheCatalogueMinusTrainingItem
   // u0: item 3 at position 3 (NDCG 0.5); u1: item 4 at 1 of 2 relevant (item 1, skipped
   // in training, cannot be ranked: a miss).
   EXPECT_DOUBLE_EQ(ndcg.evaluate(matrix_scorer(kScores)), (0.5 + 1 / (1 + l3)) / 2);
+  const std::vector<double> per_user = ndcg.per_user(matrix_scorer(kScores));
+  ASSERT_EQ(per_user.size(), 2u);
+  EXPECT_DOUBLE_EQ(per_user[0], 0.5);
+  EXPECT_DOUBLE_EQ(per_user[1], 1 / (1 + l3));
   EXPECT_EQ(Validator(d, "ndcg", 3, 1, 1).num_users(), 1);  // a seeded sample of one
   EXPECT_THROW(Validator(d, "auc", 3, 0, 1), Error);
   EXPECT_THROW(Validator(d, "ndcg", 0, 0, 1), Error);
