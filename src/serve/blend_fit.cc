@@ -64,10 +64,6 @@ double gain_z(const std::vector<double>& candidate, const std::vector<double>& b
   return m > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
 }
 
-bool clearly_better(const std::vector<double>& candidate, const std::vector<double>& base) {
-  return gain_z(candidate, base) >= kBlendMinGainZ;
-}
-
 std::vector<BlendWeights> blend_grid(const std::vector<std::string>& available, int steps) {
   check(steps >= 1, "the blend grid needs at least one step");
   const bool cf = has(available, kAlgorithms[1]);

@@ -37,9 +37,6 @@ inline constexpr double kBlendMinGainZ = 2.0;
 // gains) and are not zero, 0 without users. Throws Error when the sizes differ.
 double gain_z(const std::vector<double>& candidate, const std::vector<double>& base);
 
-// gain_z(candidate, base) >= kBlendMinGainZ.
-bool clearly_better(const std::vector<double>& candidate, const std::vector<double>& base);
-
 // The points searched for the algorithms named in `available` ("two_tower",
 // "collaborative", "content"): each alone, then every mixture on the grid.
 std::vector<BlendWeights> blend_grid(const std::vector<std::string>& available, int steps);
