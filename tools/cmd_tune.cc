@@ -18,6 +18,7 @@ struct TuneCommandOptions {
   std::string config;
   std::vector<std::string> overrides;
   int64_t trials = 0;
+  double max_seconds = -1;
   std::string output = "tune-output";
 };
 
@@ -32,19 +33,22 @@ void run_tune_command(const TuneCommandOptions& o) {
   request.base_dir = base_dir.empty() ? "." : base_dir;
   request.overrides = o.overrides;
   request.trials = o.trials;
+  request.max_seconds = o.max_seconds;
   request.output_dir = o.output;
   // Loading the file first names it in any error of the config or its search space.
   const Config config = load_config(o.config, o.overrides);
   const int64_t threads = configure_threads(config.train.threads);
-  spdlog::info("tuning {} keys ({} search, {} compute threads); results go to {}",
-               config.tune.space.size(), towerrec::enum_name(config.tune.method), threads,
-               o.output);
+  spdlog::info("tuning {} ({} search, {} compute threads); results go to {}",
+               config.tune.space.empty() ? std::string("the built-in space")
+                                         : std::to_string(config.tune.space.size()) + " keys",
+               towerrec::enum_name(config.tune.method), threads, o.output);
   request.on_trial = [](const TuneResult& result) {
     const TuneTrial& trial = result.trials.back();
     std::string values;
     for (const auto& [key, text] : trial.values) values += " " + key + "=" + text;
-    spdlog::info("trial {}:{} -> validation {} {:.4f} ({} epochs, {:.1f} s)", trial.number, values,
-                 result.metric_name, trial.metric, trial.epochs_run, trial.seconds);
+    spdlog::info("trial {}:{} -> validation {} {:.4f} ({} epochs, {:.1f} s, {})", trial.number,
+                 values, result.metric_name, trial.metric, trial.epochs_run, trial.seconds,
+                 trial_end_name(trial.end));
   };
   const TuneResult result = run_tune(request);
   std::cout << tune_trials_markdown(result) << "\n";
@@ -62,6 +66,9 @@ const bool kTuneRegistered = register_command(
            ->required();
        app.add_option("--trials", options->trials, "Trials to run (default: tune.trials)")
            ->check(CLI::PositiveNumber);
+       app.add_option("--max-seconds", options->max_seconds,
+                      "Budget of the whole search in seconds (default: tune.max_seconds)")
+           ->check(CLI::NonNegativeNumber);
        app.add_option("--output", options->output,
                       "Directory for best.yaml, trials.csv and best_model/")
            ->capture_default_str();

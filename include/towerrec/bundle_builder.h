@@ -20,8 +20,8 @@
 #include "towerrec/item_index.h"
 #include "towerrec/model.h"
 #include "towerrec/pipeline.h"
-#include "towerrec/warm_start.h"
 #include "towerrec/service.h"
+#include "towerrec/warm_start.h"
 
 namespace towerrec {
 
@@ -59,8 +59,8 @@ void write_fitted_blend(const std::string& bundle_dir, const FittedBlend& blend)
 struct BuildBundleOptions {
   TrainOptions train;  // resume, progress
   BundleParts parts;
-  // When the command began (before reading the data): the collaborative fit gets what
-  // is left of train.max_seconds since then (collaborative_budget).
+  // When the command began (before reading the data): the collaborative fit and the
+  // refit get what is left of train.max_seconds since then (budget_left).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Called with the staging folder once every file but the manifest is written, before
   // the swap; an exception it throws abandons the bundle like any failure does.
@@ -111,13 +111,15 @@ std::unique_ptr<ItemIndex> extend_bundle(const std::string& source_dir,
                                          const std::string& target_dir, const Config& config,
                                          const PipelineOutput* data, const BundleParts& parts);
 
-// The share of train.max_seconds the collaborative fit gets even when the two-tower
-// training used it all: factors fitted for no time at all would be random.
-inline constexpr double kCollaborativeMinShare = 0.1;
+// The share of train.max_seconds a later step of training (the collaborative fit, the
+// refit) gets even when the steps before used it all: a model fitted for no time at all
+// would be random.
+inline constexpr double kBudgetMinShare = 0.1;
 
-// Seconds the collaborative (BPR) fit may take when the training command has run for
-// `seconds_spent`: 0 (no budget) when train.max_seconds is 0, else what is left of it,
-// but at least kCollaborativeMinShare of it.
-double collaborative_budget(const TrainConfig& train, double seconds_spent);
+// Seconds a later step may take when the training command has run for `seconds_spent`:
+// 0 (no budget) when train.max_seconds is 0, else what is left of it, but at least
+// kBudgetMinShare of it. The collaborative fit gets it, and so does the refit (whose own
+// collaborative fit then gets what is left of that).
+double budget_left(const TrainConfig& train, double seconds_spent);
 
 }  // namespace towerrec

@@ -363,7 +363,10 @@ struct TuneConfig {
   TuneMethod method = TuneMethod::kRandom;
   uint64_t seed = 42;
   int64_t trials = 20;           // random: trials drawn; grid: at most this many points
-  std::vector<TuneParam> space;  // in declaration order
+  std::vector<TuneParam> space;  // in declaration order; empty = the built-in space
+  double max_seconds = 0;        // budget of the whole search (0 = none)
+  bool prune = true;             // stop trials below the median of the finished ones
+  int64_t prune_warmup = 3;      // epochs every trial runs before it may be pruned
 };
 
 struct Config {

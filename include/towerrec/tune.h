@@ -20,13 +20,20 @@
 
 namespace towerrec {
 
+// How a trial ended: its planned epochs or early stopping; below the median of the
+// finished trials (tune.prune; it keeps no model and cannot be the best); at the end of
+// tune.max_seconds or train.max_seconds (its best weights so far count).
+enum class TrialEnd { kFinished, kPruned, kOutOfTime };
+const char* trial_end_name(TrialEnd end);  // "finished", "pruned", "out of time"
+
 struct TuneTrial {
   int64_t number = 0;  // 1-based
   TuneAssignment values;
-  double metric = 0;  // best validation metric of the trial
+  double metric = 0;  // best validation metric of the trial (so far, when pruned)
   int64_t epochs_run = 0;
   int64_t best_epoch = 0;
   double seconds = 0;
+  TrialEnd end = TrialEnd::kFinished;
 };
 
 struct TuneResult {
@@ -42,6 +49,7 @@ struct TuneRequest {
   std::string base_dir = ".";          // resolves a relative data.dir
   std::vector<std::string> overrides;  // applied before each trial's values
   int64_t trials = 0;                  // 0 = tune.trials
+  double max_seconds = -1;             // budget of the search; < 0 = tune.max_seconds
   std::string output_dir;              // receives best.yaml, trials.csv, best_model/
   // Builds the data set of a config (default: build_dataset).
   std::function<PipelineOutput(const Config&)> build_data;
@@ -49,15 +57,17 @@ struct TuneRequest {
   std::function<void(const TuneResult&)> on_trial;
 };
 
-// Runs the search. Every trial's config is parsed and checked before the first trial
-// trains. After each trial, trials.csv, best.yaml and the best trial's model bundle
-// (best_model/, complete with serving/ and bpr/ like a `towerrec train` bundle) are
-// replaced atomically. Throws Error when the data has no
-// validation part (split.validation_ratio 0 or split.method none).
+// Runs the search over tune.space (the built-in space when it is empty). Every trial's
+// config is parsed and checked before the first trial trains. Trials are pruned and
+// the search is cut by its budget as tune.prune and tune.max_seconds say; the first
+// trial always runs. After each trial, trials.csv, best.yaml and the best trial's model
+// bundle (best_model/, complete with serving/ and bpr/ like a `towerrec train` bundle)
+// are replaced atomically. Throws Error when the data has no validation part
+// (split.validation_ratio 0 or split.method none).
 TuneResult run_tune(const TuneRequest& request);
 
 // The trials as CSV (trial, one column per key, the metric, epochs, best_epoch,
-// seconds) and as a Markdown table with the best trial marked.
+// seconds, end) and as a Markdown table with the best trial marked.
 std::string tune_trials_csv(const TuneResult& result);
 std::string tune_trials_markdown(const TuneResult& result);
 

@@ -23,4 +23,8 @@ using TuneAssignment = std::vector<std::pair<std::string, std::string>>;
 // Error when the space is empty or grid meets a uniform / log_uniform key.
 std::vector<TuneAssignment> plan_trials(const TuneConfig& tune, int64_t trials);
 
+// The space searched when tune.space is empty: learning rate, embedding size,
+// temperature, user-tower dropout, weight decay and popularity boost, for random search.
+std::vector<TuneParam> builtin_tune_space();
+
 }  // namespace towerrec

@@ -107,16 +107,18 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("max_seconds", &TrainConfig::max_seconds, at_least(0),
             "Stop after this many seconds of training (0 = no budget). The collaborative "
             "(BPR) fit gets what reading the data and the two-tower training leave of it, "
-            "at least a tenth.");
+            "and the refit what the first fit leaves (split the same way), each at least "
+            "a tenth.");
   train.add("checkpoint_every", &TrainConfig::checkpoint_every, at_least(0),
             "Epochs between resumable checkpoints (0 = off).");
   train.add("collaborative", &TrainConfig::collaborative, any_value(),
             "Also fit BPR matrix-factorisation factors and save them in the bundle (bpr/), "
             "the collaborative part of the serving blend.");
   train.add("refit", &TrainConfig::refit, any_value(),
-            "Once early stopping has chosen the best epoch on the validation part, train the "
-            "towers and the BPR factors again on training + validation for that many epochs "
-            "(the bundle records it); the blend weights are fitted before, on the validation "
+            "Once early stopping has chosen the best epoch on the validation part, train on "
+            "training + validation: the towers continue from the best epoch's weights for a "
+            "fifth of its epochs, the BPR factors train again for their chosen epochs (the "
+            "bundle records it); the blend weights are fitted before, on the validation "
             "part.");
   // One set of BPR options: the bundle's collaborative factors are the evaluated bpr row.
   auto bpr = train.nested("bpr", &TrainConfig::bpr);

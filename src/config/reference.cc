@@ -78,7 +78,8 @@ void write_tasks(std::ostringstream& out) {
 void write_tune_space(std::ostringstream& out) {
   out << "\n`tune.space` maps keys of the sections above to the values a trial may take "
          "(keys of `tune` itself and feature fields cannot vary). Every value is checked "
-         "against the key's type and allowed range when the config loads.\n\n"
+         "against the key's type and allowed range when the config loads. Without it (or "
+         "with an empty one) `towerrec tune` searches a built-in space (docs/tuning.md).\n\n"
          "| Form | Values |\n|---|---|\n"
          "| `{choice: [a, b, ...]}` | one of the listed values (any type the key takes, "
          "lists included) |\n"

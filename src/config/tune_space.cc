@@ -12,6 +12,7 @@
 #include "config/internal.h"
 #include "config/registry.h"
 #include "towerrec/suggest.h"
+#include "towerrec/tune_plan.h"
 
 namespace towerrec::config {
 namespace {
@@ -143,3 +144,22 @@ YAML::Node tune_space_to_yaml(const std::vector<TuneParam>& space) {
 }
 
 }  // namespace towerrec::config
+
+namespace towerrec {
+
+std::vector<TuneParam> builtin_tune_space() {
+  // Keys whose best values differ between data sets (docs/tuning.md has the reasons);
+  // ranges centred on the defaults.
+  static const char kBuiltin[] = R"({
+    train.learning_rate: {log_uniform: [3.0e-4, 3.0e-3]},
+    model.embedding_dim: {choice: [32, 64, 128]},
+    model.temperature: {choice: [0.05, 0.1, 0.2]},
+    model.user_tower.dropout: {uniform: [0.0, 0.4]},
+    train.weight_decay: {choice: [0, 1.0e-6, 1.0e-5]},
+    train.popularity_boost: {choice: [0, 0.25, 0.5]}})";
+  std::vector<TuneParam> space;
+  config::read_tune_space(YAML::Load(kBuiltin), config::Where{"the built-in tune.space"}, &space);
+  return space;
+}
+
+}  // namespace towerrec

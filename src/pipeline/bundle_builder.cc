@@ -15,16 +15,13 @@
 #include "towerrec/error.h"
 #include "towerrec/files.h"
 #include "train/trainer.h"
+#include "util/clock.h"
 #include "util/fs.h"
 
 namespace towerrec {
 namespace {
 
 namespace fs = std::filesystem;
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 void write_catalogue(const Config& config, const PipelineOutput& data, const BundleLayout& out) {
   serve::Catalog catalog(data.dataset.items);
@@ -47,7 +44,7 @@ CollaborativeFit write_collaborative(const Config& config, const PipelineOutput&
   BprOptions options = bpr_options(config.train);
   options.rates = rates;
   const auto start = std::chrono::steady_clock::now();
-  options.max_seconds = collaborative_budget(config.train, seconds_since(started));
+  options.max_seconds = budget_left(config.train, seconds_since(started));
   BprBaseline bpr(options);
   bpr.fit(data.dataset);
   bpr.save(out.bpr_dir());
@@ -55,11 +52,13 @@ CollaborativeFit write_collaborative(const Config& config, const PipelineOutput&
       bpr.stopped_on_budget()
           ? fmt::format(", stopped on its time budget of {:.1f} s", options.max_seconds)
           : "";
-  spdlog::info(
-      "collaborative (BPR) factors: {} epochs in {:.1f} s{}, best epoch {}, validation "
-      "{}@{} {:.4f}",
-      bpr.epochs_run(), seconds_since(start), budget, bpr.best_epoch(), options.metric,
-      options.metric_k, bpr.best_validation_ndcg());
+  const std::string validation =
+      data.dataset.validation.size() > 0
+          ? fmt::format(", best epoch {}, validation {}@{} {:.4f}", bpr.best_epoch(),
+                        options.metric, options.metric_k, bpr.best_validation_ndcg())
+          : "";
+  spdlog::info("collaborative (BPR) factors: {} epochs in {:.1f} s{}{}", bpr.epochs_run(),
+               seconds_since(start), budget, validation);
   return {bpr.best_epoch(), bpr.rates()};
 }
 
@@ -171,6 +170,7 @@ Pass run_pass(const Config& config, const PipelineOutput& data, const TrainPaths
   if (refit) {
     train.resume = false;
     train.replay_rates = refit->rates;
+    train.warm_start_checkpoint = refit->checkpoint;
   }
   pass.training = train_model_files(config, data, paths, train);
   pass.manifest = manifest_of(config, data, pass.training);
@@ -197,16 +197,16 @@ std::optional<FittedBlend> fit_blend(const BuildBundleOptions& options, const Pi
 // The bundle's record of the refit: the first fit's choice and the refit itself.
 void record_refit(const TrainResult& first, const Pass& refit, BundleManifest* manifest) {
   manifest->metrics = training_summary(first);
-  manifest->metrics.refit = RefitSummary{
-      refit.training.epochs_run, refit.training.seconds,
-      static_cast<int64_t>(refit.collaborative.rates.size()), refit.manifest.num_train_interactions};
+  manifest->metrics.refit = RefitSummary{refit.training.epochs_run, refit.training.seconds,
+                                         static_cast<int64_t>(refit.collaborative.rates.size()),
+                                         refit.manifest.num_train_interactions};
 }
 
 }  // namespace
 
-double collaborative_budget(const TrainConfig& train, double seconds_spent) {
+double budget_left(const TrainConfig& train, double seconds_spent) {
   if (train.max_seconds <= 0) return 0;
-  return std::max(train.max_seconds - seconds_spent, kCollaborativeMinShare * train.max_seconds);
+  return std::max(train.max_seconds - seconds_spent, kBudgetMinShare * train.max_seconds);
 }
 
 BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
@@ -227,8 +227,7 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
   // The first pass's index would be thrown away with it.
   BundleParts first_parts = options.parts;
   if (refit) first_parts.index_spec.clear();
-  Pass pass =
-      run_pass(config, data, {stage->path(), target}, first_options, first_parts, nullptr);
+  Pass pass = run_pass(config, data, {stage->path(), target}, first_options, first_parts, nullptr);
   pass.manifest.base_model_version = warm.base_model_version;
   built.training = pass.training;
   built.blend = fit_blend(options, data, first_parts, pass, stage->path());
@@ -236,19 +235,27 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
     const BundleLayout first(stage->path());
     const std::string first_log = fs::exists(first.train_log()) ? read_file(first.train_log()) : "";
     const std::string first_config = read_file(first.config());
-    const RefitPlan plan =
+    RefitPlan plan =
         refit_plan(pass.training, pass.collaborative.best_epoch, pass.collaborative.rates);
+    // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
+    const BundleLayout refit_layout(target.dir() + ".refit");
+    fs::create_directories(refit_layout.training_dir());
+    plan.checkpoint = refit_layout.training_dir() + "/first_fit.pt";
+    fs::copy_file(first.checkpoint(), plan.checkpoint, fs::copy_options::overwrite_existing);
     stage.reset();
-    const Config refit_cfg = refit_config(config, plan);
-    spdlog::info("refit: training again on training + validation for {} epochs{}", plan.epochs,
-                 plan.bpr_epochs > 0 ? fmt::format(" ({} BPR epochs)", plan.bpr_epochs) : "");
+    Config refit_cfg = refit_config(config, plan);
+    BuildBundleOptions refit_options = options;  // a budget's rest is the refit's budget
+    refit_cfg.train.max_seconds = budget_left(config.train, seconds_since(options.started));
+    refit_options.started = std::chrono::steady_clock::now();
+    spdlog::info(
+        "refit: continuing from epoch {} on training + validation for {} epochs{}", plan.from_epoch,
+        plan.epochs,
+        plan.bpr_epochs > 0 ? fmt::format(" (BPR again for {} epochs)", plan.bpr_epochs) : "");
     const PipelineOutput merged =
         options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
     stage = std::make_unique<StagedDirectory>(target.dir());
-    // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
-    const BundleLayout refit_layout(target.dir() + ".refit");
-    Pass second =
-        run_pass(refit_cfg, merged, {stage->path(), refit_layout}, options, options.parts, &plan);
+    Pass second = run_pass(refit_cfg, merged, {stage->path(), refit_layout}, refit_options,
+                           options.parts, &plan);
     fs::remove_all(refit_layout.training_dir());
     const BundleLayout staged(stage->path());
     // What the user configured, and the training log whose validation chose the epochs.

@@ -1,6 +1,7 @@
 #include "pipeline/refit.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "towerrec/error.h"
 
@@ -52,12 +53,14 @@ bool refit_wanted(const Config& config, const PipelineOutput& data) {
 RefitPlan refit_plan(const TrainResult& first, int64_t bpr_best_epoch,
                      const std::vector<double>& bpr_rates) {
   RefitPlan plan;
-  plan.epochs = first.best_epoch > 0 ? first.best_epoch : first.epochs_run;
-  std::vector<double> rates;
-  for (const EpochRecord& record : first.history) rates.push_back(record.lr);
-  plan.rates = first_rates(rates, plan.epochs);
-  check_internal(plan.epochs >= 1 && static_cast<int64_t>(plan.rates.size()) == plan.epochs,
-                 "the first fit's history does not cover its best epoch");
+  plan.from_epoch = first.best_epoch > 0 ? first.best_epoch : first.epochs_run;
+  check_internal(
+      plan.from_epoch >= 1 && static_cast<int64_t>(first.history.size()) >= plan.from_epoch,
+      "the first fit's history does not cover its best epoch");
+  plan.epochs = std::max<int64_t>(
+      1, static_cast<int64_t>(std::ceil(kRefitEpochShare * static_cast<double>(plan.from_epoch))));
+  const double rate = first.history[static_cast<size_t>(plan.from_epoch - 1)].lr;
+  plan.rates.assign(static_cast<size_t>(plan.epochs), rate);
   if (!bpr_rates.empty()) {
     plan.bpr_epochs = bpr_best_epoch > 0 ? bpr_best_epoch : static_cast<int64_t>(bpr_rates.size());
     plan.bpr_rates = first_rates(bpr_rates, plan.bpr_epochs);
@@ -70,6 +73,7 @@ Config refit_config(const Config& config, const RefitPlan& plan) {
   Config refit = config;
   refit.split.validation_ratio = 0;
   refit.train.epochs = plan.epochs;
+  refit.train.warm_start.epochs = 0;
   if (plan.bpr_epochs > 0) refit.train.bpr.epochs = plan.bpr_epochs;
   return refit;
 }

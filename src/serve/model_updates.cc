@@ -19,15 +19,12 @@
 #include "towerrec/error.h"
 #include "towerrec/store_tables.h"
 #include "towerrec/warm_start.h"
+#include "util/clock.h"
 
 namespace towerrec::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // A new folder under `root` for a candidate: update-<UTC time>-<mode>[-N].
 std::string candidate_dir(const std::string& root, UpdateMode mode) {

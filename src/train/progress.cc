@@ -14,10 +14,6 @@ namespace {
 constexpr double kRedrawSeconds = 0.2;
 }  // namespace
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 Progress::Progress(bool enabled, int64_t epochs, std::string metric_name, Callback callback,
                    ProgressLines lines)
     : enabled_(enabled),

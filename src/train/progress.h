@@ -12,6 +12,7 @@
 #include <string>
 
 #include "towerrec/model.h"
+#include "util/clock.h"
 
 namespace towerrec {
 
@@ -59,8 +60,5 @@ class Progress {
   std::chrono::steady_clock::time_point epoch_start_;
   std::chrono::steady_clock::time_point last_draw_;
 };
-
-// Wall seconds from `start` to now (steady clock).
-double seconds_since(std::chrono::steady_clock::time_point start);
 
 }  // namespace towerrec

@@ -185,11 +185,11 @@ TEST(BprBaselineTest, ValidatesOnAFixedUserSample) {
 TEST(BprBaselineTest, CollaborativeBudgetIsWhatTrainingLeavesWithAFloor) {
   TrainConfig train;
   train.max_seconds = 0;
-  EXPECT_EQ(collaborative_budget(train, 500), 0);  // no budget at all
+  EXPECT_EQ(budget_left(train, 500), 0);  // no budget at all
   train.max_seconds = 100;
-  EXPECT_DOUBLE_EQ(collaborative_budget(train, 30), 70);
-  EXPECT_DOUBLE_EQ(collaborative_budget(train, 95), 10);   // a tenth at least
-  EXPECT_DOUBLE_EQ(collaborative_budget(train, 130), 10);  // already over
+  EXPECT_DOUBLE_EQ(budget_left(train, 30), 70);
+  EXPECT_DOUBLE_EQ(budget_left(train, 95), 10);   // a tenth at least
+  EXPECT_DOUBLE_EQ(budget_left(train, 130), 10);  // already over
 }
 
 // The accumulated gradient matches central differences of the returned mean loss, with a

@@ -1,9 +1,10 @@
-// train.refit: the epoch loop replays a fit's learning rates, and build_bundle trains
-// again on training + validation (the data set rebuilt without a validation part) for
-// the epochs early stopping chose, recording it in the manifest while the bundle keeps
-// the configured config.yaml and the first fit's training log.
+// train.refit: the epoch loop replays given learning rates, and build_bundle continues
+// the towers from the best epoch on training + validation (the data set rebuilt without
+// a validation part) for a fifth of the epochs early stopping chose, recording it in the
+// manifest while the bundle keeps the configured config.yaml and the first fit's log.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -42,6 +43,44 @@ TEST(RefitTest, EpochLoopReplaysTheGivenRatesInPlaceOfTheSchedule) {
   EXPECT_EQ(trained_at, (std::vector<double>{0.5, 0.25, 0.125}));
   ASSERT_EQ(state.history.size(), 3u);
   EXPECT_DOUBLE_EQ(state.history[1].lr, 0.25);
+}
+
+TrainResult fit_with_rates(const std::vector<double>& rates, int64_t best_epoch) {
+  TrainResult fit;
+  fit.best_epoch = best_epoch;
+  fit.epochs_run = static_cast<int64_t>(rates.size());
+  for (size_t e = 0; e < rates.size(); ++e) {
+    EpochRecord record;
+    record.epoch = static_cast<int64_t>(e) + 1;
+    record.lr = rates[e];
+    fit.history.push_back(record);
+  }
+  return fit;
+}
+
+TEST(RefitTest, PlanContinuesFromTheBestEpochForAFifthOfItsEpochsAtItsRate) {
+  // Best epoch 12 of 15, the rate halved after epoch 10: continue 3 epochs at 0.5.
+  std::vector<double> rates(10, 1.0);
+  rates.resize(15, 0.5);
+  const RefitPlan plan = refit_plan(fit_with_rates(rates, 12), 0, {});
+  EXPECT_EQ(plan.from_epoch, 12);
+  EXPECT_EQ(plan.epochs, 3);  // ceil(0.2 * 12)
+  EXPECT_EQ(plan.rates, (std::vector<double>{0.5, 0.5, 0.5}));
+  EXPECT_EQ(plan.bpr_epochs, 0);
+  // A best epoch of 1 or 2 still continues for one epoch; no best epoch: the last one.
+  EXPECT_EQ(refit_plan(fit_with_rates({1.0, 1.0}, 2), 0, {}).epochs, 1);
+  const RefitPlan last = refit_plan(fit_with_rates(std::vector<double>(11, 0.1), 0), 0, {});
+  EXPECT_EQ(last.from_epoch, 11);
+  EXPECT_EQ(last.epochs, 3);
+  // BPR: its best epoch and the rates up to it.
+  const RefitPlan bpr = refit_plan(fit_with_rates(rates, 12), 2, {0.02, 0.01, 0.005});
+  EXPECT_EQ(bpr.bpr_epochs, 2);
+  EXPECT_EQ(bpr.bpr_rates, (std::vector<double>{0.02, 0.01}));
+  const Config config = refit_config(Config{}, bpr);
+  EXPECT_EQ(config.train.epochs, 3);
+  EXPECT_EQ(config.train.warm_start.epochs, 0);
+  EXPECT_EQ(config.train.bpr.epochs, 2);
+  EXPECT_EQ(config.split.validation_ratio, 0);
 }
 
 TEST(RefitTest, MergingAppendsTheValidationRowsToTheTrainPart) {
@@ -95,21 +134,23 @@ int64_t lines_of(const std::string& path) {
   return n;
 }
 
-TEST_F(RefitBundleTest, RefitTrainsOnTheMergedDataForTheChosenEpochs) {
+TEST_F(RefitBundleTest, RefitContinuesOnTheMergedDataForAFifthOfTheChosenEpochs) {
   const BuiltBundle built = build("model");
   const TrainResult& first = built.training;
   ASSERT_GE(first.best_epoch, 1);
-  // The data set was rebuilt once, without a validation part, for the chosen epochs.
+  const int64_t continued = (first.best_epoch + 4) / 5;  // ceil(0.2 * best epoch)
+  // The data set was rebuilt once, without a validation part, for the continued epochs.
   ASSERT_EQ(rebuilt_with_.size(), 1u);
   EXPECT_EQ(rebuilt_with_[0].split.validation_ratio, 0);
-  EXPECT_EQ(rebuilt_with_[0].train.epochs, first.best_epoch);
-  EXPECT_EQ(first.refit_epochs, first.best_epoch);
+  EXPECT_EQ(rebuilt_with_[0].train.epochs, continued);
+  EXPECT_EQ(first.refit_epochs, continued);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/model.refit.train"));
 
   const BundleManifest manifest = read_manifest(built.dir);
   const int64_t merged = data_.dataset.train.size() + data_.dataset.validation.size();
   EXPECT_EQ(manifest.num_train_interactions, merged);
   ASSERT_TRUE(manifest.metrics.refit.has_value());
-  EXPECT_EQ(manifest.metrics.refit->epochs, first.best_epoch);
+  EXPECT_EQ(manifest.metrics.refit->epochs, continued);
   EXPECT_EQ(manifest.metrics.refit->train_interactions, merged);
   EXPECT_GE(manifest.metrics.refit->collaborative_epochs, 1);
   EXPECT_EQ(manifest.metrics.best_epoch, first.best_epoch);

@@ -1,10 +1,13 @@
 // run_tune end to end on planted data: the better setting wins on validation, the data
-// set is built once, and the outputs load back.
+// set is built once, the outputs load back, bad trials are pruned, the budget holds and
+// an empty space searches the built-in one. The median rule by hand.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
+#include "pipeline/trial_pruner.h"
 #include "planted_data.h"
 #include "test_support.h"
 #include "towerrec/bundle.h"
@@ -73,7 +76,8 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   EXPECT_EQ(loaded.model.user_tower.hidden, planted_config().model.user_tower.hidden);
   const std::string csv = read_file(r.output_dir + "/trials.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "trial,train.learning_rate,model.embedding_dim,recall@10,epochs,best_epoch,seconds");
+            "trial,train.learning_rate,model.embedding_dim,recall@10,epochs,best_epoch,seconds,"
+            "end");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);
   // The best model is complete like a `towerrec train` bundle: catalogue and factors.
   const BundleManifest manifest = read_manifest(r.output_dir + "/best_model");
@@ -86,6 +90,79 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   const std::string table = tune_trials_markdown(result);
   EXPECT_NE(table.find("| " + std::to_string(best.number) + " (best) |"), std::string::npos)
       << table;
+}
+
+TEST(TrialPrunerTest, PrunesBelowTheMedianOfTheFinishedTrialsAtTheSameEpoch) {
+  TrialPruner pruner(/*warmup_epochs=*/2, /*min_trials=*/3);
+  pruner.add_finished({0.1, 0.3, 0.2, 0.4});  // best so far: 0.1 0.3 0.3 0.4
+  pruner.add_finished({0.2, 0.2});            // 0.2 0.2, then 0.2 for later epochs
+  EXPECT_FALSE(pruner.should_prune(3, 0.0));  // two finished trials: too few
+  pruner.add_finished({0.5, 0.6, 0.7});       // 0.5 0.6 0.7
+  // Epoch 2: medians of {0.3, 0.2, 0.6} = 0.3. Epoch 4: of {0.4, 0.2, 0.7} = 0.4.
+  EXPECT_TRUE(pruner.should_prune(2, 0.29));
+  EXPECT_FALSE(pruner.should_prune(2, 0.3));
+  EXPECT_TRUE(pruner.should_prune(4, 0.39));
+  EXPECT_FALSE(pruner.should_prune(4, 0.41));
+  EXPECT_FALSE(pruner.should_prune(1, 0.0));  // the warm-up epoch
+  EXPECT_FALSE(pruner.should_prune(3, std::nan("")));
+  pruner.add_finished({0.0, 0.0, 0.0});       // even count: the mean of the middle two
+  EXPECT_TRUE(pruner.should_prune(2, 0.24));  // {0, 0.2, 0.3, 0.6} -> 0.25
+  EXPECT_FALSE(pruner.should_prune(2, 0.25));
+}
+
+TEST_F(TuneTest, PrunesATrialThatFallsBehindTheFinishedOnes) {
+  int builds = 0;
+  // Three trials that learn, then one that cannot (a rate of 1e-7): it is stopped after
+  // the warm-up, keeps no model and is not the best.
+  TuneRequest r = request("{train.learning_rate: {choice: [0.01, 0.011, 0.012, 1.0e-7]}}", &builds);
+  r.overrides.push_back("tune.prune_warmup=2");
+  const TuneResult result = run_tune(r);
+  ASSERT_EQ(result.trials.size(), 4u);
+  for (size_t n = 0; n < 3; ++n) {
+    EXPECT_EQ(result.trials[n].end, TrialEnd::kFinished);
+    EXPECT_GT(result.trials[n].epochs_run, 2);
+  }
+  const TuneTrial& slow = result.trials[3];
+  EXPECT_EQ(slow.end, TrialEnd::kPruned);
+  EXPECT_EQ(slow.epochs_run, 2);
+  EXPECT_LT(slow.metric, result.trials[static_cast<size_t>(result.best)].metric);
+  EXPECT_NE(result.best, 3);
+  EXPECT_FALSE(std::filesystem::exists(r.output_dir + "/.trial-4"));
+  EXPECT_FALSE(std::filesystem::exists(r.output_dir + "/.trial-4.train"));
+  const std::string csv = read_file(r.output_dir + "/trials.csv");
+  EXPECT_NE(csv.find(",2,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",pruned\n"), std::string::npos) << csv;
+  EXPECT_NE(tune_trials_markdown(result).find("2 (best "), std::string::npos);
+}
+
+TEST_F(TuneTest, TheBudgetEndsTheSearchAfterTheFirstTrial) {
+  int builds = 0;
+  TuneRequest r = request("{train.learning_rate: {choice: [0.01, 0.02, 0.03]}}", &builds);
+  r.overrides.push_back("train.epochs=1000");
+  r.overrides.push_back("train.early_stopping=false");
+  r.max_seconds = 2;  // the first trial runs into it, so no second one starts
+  const TuneResult result = run_tune(r);
+  ASSERT_EQ(result.trials.size(), 1u);
+  EXPECT_EQ(result.trials[0].end, TrialEnd::kOutOfTime);
+  EXPECT_LT(result.trials[0].epochs_run, 1000);
+  EXPECT_LT(result.trials[0].seconds, 10);
+  EXPECT_EQ(result.best, 0);
+  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/manifest.json"));
+}
+
+TEST_F(TuneTest, AnEmptySpaceSearchesTheBuiltInOne) {
+  int builds = 0;
+  TuneRequest r = request("{}", &builds);
+  r.overrides = {"tune.method=random", "tune.trials=2", "train.epochs=1"};
+  const TuneResult result = run_tune(r);
+  ASSERT_EQ(result.trials.size(), 2u);
+  std::vector<std::string> keys;
+  for (const auto& [key, text] : result.trials[0].values) keys.push_back(key);
+  std::vector<std::string> builtin;
+  for (const TuneParam& param : builtin_tune_space()) builtin.push_back(param.key);
+  EXPECT_EQ(keys, builtin);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "train.learning_rate"), keys.end());
+  EXPECT_NE(result.trials[0].values, result.trials[1].values);
 }
 
 TEST_F(TuneTest, DataChangesRebuildTheDataSet) {
