@@ -68,7 +68,7 @@ const bool kTuneRegistered = register_command(
            ->check(CLI::PositiveNumber);
        app.add_option("--max-seconds", options->max_seconds,
                       "Budget of the whole search in seconds (default: tune.max_seconds)")
-           ->check(CLI::NonNegativeNumber);
+           ->check(CLI::Range(0.0, 1.0e9));
        app.add_option("--output", options->output,
                       "Directory for best.yaml, trials.csv and best_model/")
            ->capture_default_str();

@@ -202,6 +202,46 @@ void record_refit(const TrainResult& first, const Pass& refit, BundleManifest* m
                                          refit.manifest.num_train_interactions};
 }
 
+// train.refit: continues `first` (staged in `*stage`, discarded here) on training +
+// validation into a new staging folder in `*stage`; returns that pass, its manifest
+// recording the refit. The new folder keeps the configured config.yaml and the first
+// fit's training log, whose validation chose the epochs.
+Pass run_refit(const Config& config, const PipelineOutput& data, const BuildBundleOptions& options,
+               const BundleLayout& target, const Pass& first,
+               std::unique_ptr<StagedDirectory>* stage) {
+  const BundleLayout first_dir((*stage)->path());
+  const std::string first_log =
+      fs::exists(first_dir.train_log()) ? read_file(first_dir.train_log()) : "";
+  const std::string first_config = read_file(first_dir.config());
+  RefitPlan plan =
+      refit_plan(first.training, first.collaborative.best_epoch, first.collaborative.rates);
+  // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
+  const BundleLayout refit_layout(target.dir() + ".refit");
+  fs::create_directories(refit_layout.training_dir());
+  plan.checkpoint = refit_layout.training_dir() + "/first_fit.pt";
+  fs::rename(first_dir.checkpoint(), plan.checkpoint);
+  stage->reset();
+  Config refit_cfg = refit_config(config, plan);
+  BuildBundleOptions refit_options = options;  // a budget's rest is the refit's budget
+  refit_cfg.train.max_seconds = budget_left(config.train, seconds_since(options.started));
+  refit_options.started = std::chrono::steady_clock::now();
+  spdlog::info(
+      "refit: continuing from epoch {} on training + validation for {} epochs{}", plan.from_epoch,
+      plan.epochs,
+      plan.bpr_epochs > 0 ? fmt::format(" (BPR again for {} epochs)", plan.bpr_epochs) : "");
+  const PipelineOutput merged =
+      options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
+  *stage = std::make_unique<StagedDirectory>(target.dir());
+  Pass second = run_pass(refit_cfg, merged, {(*stage)->path(), refit_layout}, refit_options,
+                         options.parts, &plan);
+  fs::remove_all(refit_layout.training_dir());
+  const BundleLayout staged((*stage)->path());
+  write_text_file(staged.config(), first_config);
+  if (!first_log.empty()) write_text_file(staged.train_log(), first_log);
+  record_refit(first.training, second, &second.manifest);
+  return second;
+}
+
 }  // namespace
 
 double budget_left(const TrainConfig& train, double seconds_spent) {
@@ -232,37 +272,8 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
   built.training = pass.training;
   built.blend = fit_blend(options, data, first_parts, pass, stage->path());
   if (refit) {
-    const BundleLayout first(stage->path());
-    const std::string first_log = fs::exists(first.train_log()) ? read_file(first.train_log()) : "";
-    const std::string first_config = read_file(first.config());
-    RefitPlan plan =
-        refit_plan(pass.training, pass.collaborative.best_epoch, pass.collaborative.rates);
-    // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
-    const BundleLayout refit_layout(target.dir() + ".refit");
-    fs::create_directories(refit_layout.training_dir());
-    plan.checkpoint = refit_layout.training_dir() + "/first_fit.pt";
-    fs::copy_file(first.checkpoint(), plan.checkpoint, fs::copy_options::overwrite_existing);
-    stage.reset();
-    Config refit_cfg = refit_config(config, plan);
-    BuildBundleOptions refit_options = options;  // a budget's rest is the refit's budget
-    refit_cfg.train.max_seconds = budget_left(config.train, seconds_since(options.started));
-    refit_options.started = std::chrono::steady_clock::now();
-    spdlog::info(
-        "refit: continuing from epoch {} on training + validation for {} epochs{}", plan.from_epoch,
-        plan.epochs,
-        plan.bpr_epochs > 0 ? fmt::format(" (BPR again for {} epochs)", plan.bpr_epochs) : "");
-    const PipelineOutput merged =
-        options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
-    stage = std::make_unique<StagedDirectory>(target.dir());
-    Pass second = run_pass(refit_cfg, merged, {stage->path(), refit_layout}, refit_options,
-                           options.parts, &plan);
-    fs::remove_all(refit_layout.training_dir());
-    const BundleLayout staged(stage->path());
-    // What the user configured, and the training log whose validation chose the epochs.
-    write_text_file(staged.config(), first_config);
-    if (!first_log.empty()) write_text_file(staged.train_log(), first_log);
+    Pass second = run_refit(config, data, options, target, pass, &stage);
     if (built.blend) write_fitted_blend(stage->path(), *built.blend);
-    record_refit(pass.training, second, &second.manifest);
     built.training.refit_epochs = second.training.epochs_run;
     built.training.refit_seconds = second.training.seconds;
     pass = std::move(second);

@@ -166,7 +166,7 @@ TrialRun train_trial(Config config, const PipelineOutput& data, const std::strin
 // best_model/, every other trial's bundle is dropped.
 void record_trial(const TrialRun& run, int64_t number, const TuneAssignment& values,
                   const Config& config, const PipelineOutput& data, const std::string& trial_dir,
-                  const std::string& output_dir, TrialPruner* pruner, TuneResult* result) {
+                  const std::string& output_dir, TrialPruner& pruner, TuneResult* result) {
   const TrainResult& trained = run.trained;
   TuneTrial trial{
       number, values, trained.best_metric, trained.epochs_run, trained.best_epoch, trained.seconds};
@@ -176,7 +176,7 @@ void record_trial(const TrialRun& run, int64_t number, const TuneAssignment& val
   if (!trained.metric_name.empty()) result->metric_name = trained.metric_name;
   result->trials.push_back(trial);
   if (run.pruned) return;
-  pruner->add_finished(run.metrics);
+  pruner.add_finished(run.metrics);
   const bool best = result->best < 0 || trial.metric > result->trials[result->best].metric;
   if (best) {
     result->best = static_cast<int64_t>(result->trials.size()) - 1;
@@ -233,7 +233,7 @@ TuneResult run_tune(const TuneRequest& request) {
     const std::string trial_dir = request.output_dir + "/.trial-" + std::to_string(n + 1);
     const TrialRun run = train_trial(config, data, trial_dir, base.tune.prune ? &pruner : nullptr);
     record_trial(run, static_cast<int64_t>(n) + 1, plan[n], configs[n], data, trial_dir,
-                 request.output_dir, &pruner, &result);
+                 request.output_dir, pruner, &result);
     write_outputs(result, request.output_dir);
     if (request.on_trial) request.on_trial(result);
   }

@@ -12,6 +12,7 @@
 #include "serve/served_ranking.h"
 #include "towerrec/bundle.h"
 #include "towerrec/error.h"
+#include "util/clock.h"
 
 namespace towerrec::serve {
 namespace {
@@ -135,9 +136,8 @@ FittedBlend fit_blend_weights(std::shared_ptr<ServingState> state, const Config&
   spdlog::info(
       "blend weights fitted on {} validation users in {:.1f} s: two_tower {:.1f}, "
       "collaborative {:.1f}, content {:.1f}, {} {:.4f} (two_tower alone {:.4f})",
-      best.users, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-      best.weights.two_tower, best.weights.collaborative, best.weights.content, best.metric,
-      best.validation, best.components["two_tower"]);
+      best.users, seconds_since(start), best.weights.two_tower, best.weights.collaborative,
+      best.weights.content, best.metric, best.validation, best.components["two_tower"]);
   return best;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "towerrec/error.h"
+#include "util/clock.h"
 
 namespace towerrec {
 

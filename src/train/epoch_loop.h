@@ -28,7 +28,6 @@
 #include "towerrec/bundle.h"
 #include "train/lr_schedule.h"
 #include "train/progress.h"
-#include "util/clock.h"
 
 namespace towerrec {
 

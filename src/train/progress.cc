@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/clock.h"
+
 namespace towerrec {
 
 namespace {

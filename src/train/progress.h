@@ -12,7 +12,6 @@
 #include <string>
 
 #include "towerrec/model.h"
-#include "util/clock.h"
 
 namespace towerrec {
 
