@@ -1,5 +1,5 @@
 // towerrec train: config -> data pipeline (grown from a base bundle with --from) -> build_bundle
-// (training, catalogue, collaborative factors, optional index) -> model bundle.
+// (training, catalogue, collaborative part, optional index) -> model bundle.
 #include <chrono>
 #include <cmath>
 #include <filesystem>

@@ -51,9 +51,11 @@ class BundleLayout {
   static constexpr const char* kFoldInItems = "fold_in_items.bin";
   // Serving blend weights fitted on the validation part (build_bundle), when fitted.
   static constexpr const char* kBlend = "blend.json";
-  // Folders, each written whole by its owner (Catalog, BprBaseline, ItemIndex).
+  // Folders, each written whole by its owner (Catalog, BprBaseline, EaseModel,
+  // ItemIndex); a bundle's collaborative part is bpr/ or ease/.
   static constexpr const char* kServingDir = "serving";
   static constexpr const char* kBprDir = "bpr";
+  static constexpr const char* kEaseDir = "ease";
   static constexpr const char* kIndexDir = "index";
 
   explicit BundleLayout(std::string dir);
@@ -69,6 +71,7 @@ class BundleLayout {
   std::string item_ids() const { return path(kItemIds); }
   std::string serving_dir() const { return path(kServingDir); }
   std::string bpr_dir() const { return path(kBprDir); }
+  std::string ease_dir() const { return path(kEaseDir); }
   std::string index_dir() const { return path(kIndexDir); }
   std::string blend() const { return path(kBlend); }
 

@@ -20,6 +20,9 @@ enum class Activation { kRelu, kGelu, kTanh };
 enum class Norm { kNone, kBatch, kLayer };
 enum class Optimizer { kAdam, kAdamW };
 enum class Schedule { kNone, kPlateau, kCosine };
+// The serving blend's collaborative part: EASE item-item weights up to
+// train.ease.max_items items, BPR factors above (auto), or one of them.
+enum class CollaborativeKind { kAuto, kBpr, kEase };
 enum class RankingMetric { kRecall, kNdcg };
 enum class EvalProtocol { kFull, kSampled };
 enum class TuneMethod { kRandom, kGrid };
@@ -76,6 +79,8 @@ template <>
 const std::vector<EnumName<Optimizer>>& enum_names<Optimizer>();
 template <>
 const std::vector<EnumName<Schedule>>& enum_names<Schedule>();
+template <>
+const std::vector<EnumName<CollaborativeKind>>& enum_names<CollaborativeKind>();
 template <>
 const std::vector<EnumName<RankingMetric>>& enum_names<RankingMetric>();
 template <>
@@ -243,6 +248,13 @@ struct BprConfig {
   int64_t patience = 6;
 };
 
+// EASE as the collaborative part (train/ease_model.h): lambda 0 chooses it on the
+// validation part; `auto` picks EASE for catalogues up to max_items.
+struct EaseConfig {
+  double lambda = 0;
+  int64_t max_items = 10000;
+};
+
 // Warm start (`towerrec train --from BUNDLE`, docs/learning-loop.md): the training
 // events the base model has not seen are all trained on; of the others, replay_ratio
 // per new event are drawn (seeded by train.seed) so the model does not forget them.
@@ -283,11 +295,13 @@ struct TrainConfig {
   uint64_t seed = 42;
   double max_seconds = 0;        // 0 = no time budget
   int64_t checkpoint_every = 1;  // epochs between resumable checkpoints (0 = off)
-  bool collaborative = true;     // also fit BPR factors into the bundle (bpr/)
+  bool collaborative = true;     // also fit a collaborative part into the bundle
+  CollaborativeKind collaborative_model = CollaborativeKind::kAuto;
   // After early stopping on the validation part: train again on training + validation
   // for the chosen epoch counts (towers and BPR factors); see build_bundle.
   bool refit = true;
   BprConfig bpr;
+  EaseConfig ease;
   std::vector<TaskSpec> tasks;  // multi-task heads ([] = retrieval only)
   WarmStartConfig warm_start;
 };

@@ -7,6 +7,7 @@
 #include "towerrec/error.h"
 #include "towerrec/evaluate.h"
 #include "towerrec/runtime.h"
+#include "train/ease_model.h"
 
 namespace towerrec {
 
@@ -78,6 +79,20 @@ ScoreFunction two_tower_scores(const TwoTowerModel& model) {
   };
 }
 
+namespace {
+
+// The `ease` row's lambda: the bundle's collaborative EASE when it has one (the row is
+// then the served collaborative part, refitted on train + validation), else
+// train.ease.lambda, else the search's start.
+double ease_lambda(const TwoTowerModel* model, const TrainConfig& train) {
+  if (model && model->manifest().has_folder(BundleLayout::kEaseDir)) {
+    return EaseModel::load_lambda(BundleLayout(model->dir()).ease_dir());
+  }
+  return train.ease.lambda > 0 ? train.ease.lambda : kEaseStartLambda;
+}
+
+}  // namespace
+
 EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails* details) {
   check(!request.model.empty() || !request.config.empty(),
         "give --model DIR (a trained bundle) and/or --config FILE");
@@ -90,6 +105,7 @@ EvaluationRun run_evaluation(const EvaluationRequest& request, EvaluationDetails
   BaselineOptions baseline_options;
   baseline_options.bpr = bpr_options(run.config.train);
   baseline_options.content_columns = content_columns_of(run.config.features);
+  baseline_options.ease_lambda = ease_lambda(run.model.get(), run.config.train);
   const MetricReport baselines =
       evaluate_baselines(run.data.dataset, run.config.eval, baseline_options, details);
   if (run.model) {

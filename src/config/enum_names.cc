@@ -34,6 +34,15 @@ const std::vector<EnumName<Schedule>>& enum_names<Schedule>() {
 }
 
 template <>
+const std::vector<EnumName<CollaborativeKind>>& enum_names<CollaborativeKind>() {
+  static const std::vector<EnumName<CollaborativeKind>> names = {
+      {CollaborativeKind::kAuto, "auto"},
+      {CollaborativeKind::kBpr, "bpr"},
+      {CollaborativeKind::kEase, "ease"}};
+  return names;
+}
+
+template <>
 const std::vector<EnumName<RankingMetric>>& enum_names<RankingMetric>() {
   static const std::vector<EnumName<RankingMetric>> names = {{RankingMetric::kRecall, "recall"},
                                                              {RankingMetric::kNdcg, "ndcg"}};
@@ -199,6 +208,7 @@ TOWERREC_ENUM_FUNCTIONS(Activation)
 TOWERREC_ENUM_FUNCTIONS(Norm)
 TOWERREC_ENUM_FUNCTIONS(Optimizer)
 TOWERREC_ENUM_FUNCTIONS(Schedule)
+TOWERREC_ENUM_FUNCTIONS(CollaborativeKind)
 TOWERREC_ENUM_FUNCTIONS(RankingMetric)
 TOWERREC_ENUM_FUNCTIONS(EvalProtocol)
 TOWERREC_ENUM_FUNCTIONS(TuneMethod)

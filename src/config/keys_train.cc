@@ -112,8 +112,12 @@ void register_train_keys(ConfigRegistry& registry) {
   train.add("checkpoint_every", &TrainConfig::checkpoint_every, at_least(0),
             "Epochs between resumable checkpoints (0 = off).");
   train.add("collaborative", &TrainConfig::collaborative, any_value(),
-            "Also fit BPR matrix-factorisation factors and save them in the bundle (bpr/), "
-            "the collaborative part of the serving blend.");
+            "Also fit the collaborative part of the serving blend and save it in the bundle "
+            "(ease/ or bpr/, train.collaborative_model).");
+  train.add("collaborative_model", &TrainConfig::collaborative_model, any_value(),
+            "The collaborative part: ease (closed-form item-item weights, dense in items "
+            "squared; lambda chosen on the validation part), bpr (matrix-factorisation "
+            "factors), or auto: ease up to train.ease.max_items items, bpr above.");
   train.add("refit", &TrainConfig::refit, any_value(),
             "Once early stopping has chosen the best epoch on the validation part, train on "
             "training + validation: the towers continue from the best epoch's weights for a "
@@ -134,6 +138,14 @@ void register_train_keys(ConfigRegistry& registry) {
           "BPR: maximum passes over the training positives.");
   bpr.add("patience", &BprConfig::patience, between(1, 100000),
           "BPR: epochs without a better validation metric (train.metric) before stopping.");
+  auto ease = train.nested("ease", &TrainConfig::ease);
+  ease.add("lambda", &EaseConfig::lambda, at_least(0),
+           "EASE (the collaborative part): the L2 penalty of the item-item weights; 0 "
+           "chooses it on the validation part (from 400, doubling or halving while the "
+           "validation metric improves; 400 without a validation part).");
+  ease.add("max_items", &EaseConfig::max_items, between(1, 100000),
+           "EASE: the largest catalogue it fits (memory and time grow with items squared: "
+           "~1 GB and ~30 s at 10,000 items); auto picks BPR above it.");
   auto warm = train.nested("warm_start", &TrainConfig::warm_start);
   warm.add("replay_ratio", &WarmStartConfig::replay_ratio, between(0, 1000),
            "Warm start (train --from BUNDLE): training events of pairs the base model has "

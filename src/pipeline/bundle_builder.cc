@@ -10,6 +10,7 @@
 
 #include "bundle/bundle_io.h"
 #include "pipeline/catalog.h"
+#include "pipeline/collaborative_fit.h"
 #include "pipeline/refit.h"
 #include "towerrec/baselines.h"
 #include "towerrec/error.h"
@@ -29,39 +30,6 @@ void write_catalogue(const Config& config, const PipelineOutput& data, const Bun
   catalog.save(out.serving_dir());
 }
 
-// What the BPR fit chose: its best epoch and the rate of each epoch run.
-struct CollaborativeFit {
-  int64_t best_epoch = 0;
-  std::vector<double> rates;
-};
-
-// BPR factors on the same data, within what is left of train.max_seconds; a refit
-// replays `rates` (empty: the plateau schedule on the validation part).
-CollaborativeFit write_collaborative(const Config& config, const PipelineOutput& data,
-                                     const BundleLayout& out,
-                                     std::chrono::steady_clock::time_point started,
-                                     const std::vector<double>& rates) {
-  BprOptions options = bpr_options(config.train);
-  options.rates = rates;
-  const auto start = std::chrono::steady_clock::now();
-  options.max_seconds = budget_left(config.train, seconds_since(started));
-  BprBaseline bpr(options);
-  bpr.fit(data.dataset);
-  bpr.save(out.bpr_dir());
-  const std::string budget =
-      bpr.stopped_on_budget()
-          ? fmt::format(", stopped on its time budget of {:.1f} s", options.max_seconds)
-          : "";
-  const std::string validation =
-      data.dataset.validation.size() > 0
-          ? fmt::format(", best epoch {}, validation {}@{} {:.4f}", bpr.best_epoch(),
-                        options.metric, options.metric_k, bpr.best_validation_ndcg())
-          : "";
-  spdlog::info("collaborative (BPR) factors: {} epochs in {:.1f} s{}{}", bpr.epochs_run(),
-               seconds_since(start), budget, validation);
-  return {bpr.best_epoch(), bpr.rates()};
-}
-
 // The index of `parts` over the item embeddings already written to `out`.
 std::unique_ptr<ItemIndex> write_index(const BundleParts& parts, const BundleManifest& manifest,
                                        const BundleLayout& out) {
@@ -79,7 +47,10 @@ std::unique_ptr<ItemIndex> write_index(const BundleParts& parts, const BundleMan
 std::vector<std::string> replaced_folders(const BundleParts& parts, bool collaborative) {
   std::vector<std::string> folders;
   if (parts.catalogue) folders.push_back(BundleLayout::kServingDir);
-  if (collaborative) folders.push_back(BundleLayout::kBprDir);
+  if (collaborative) {
+    folders.push_back(BundleLayout::kBprDir);
+    folders.push_back(BundleLayout::kEaseDir);
+  }
   if (!parts.index_spec.empty()) folders.push_back(BundleLayout::kIndexDir);
   return folders;
 }
@@ -146,9 +117,10 @@ std::unique_ptr<ItemIndex> write_parts(const Config& config, const PipelineOutpu
     write_catalogue(config, *data, out);
   }
   if (collaborative) {
-    spdlog::info("fitting collaborative (BPR) factors");
-    const CollaborativeFit fit = write_collaborative(
-        config, *data, out, started, refit ? refit->bpr_rates : std::vector<double>{});
+    spdlog::info("fitting the collaborative part");
+    CollaborativeReplay replay;
+    if (refit) replay = {refit->bpr_rates, refit->ease_lambda};
+    const CollaborativeFit fit = write_collaborative(config, *data, out, started, replay);
     if (collaborative_fit) *collaborative_fit = fit;
   }
   if (parts.index_spec.empty()) return nullptr;
@@ -215,6 +187,7 @@ Pass run_refit(const Config& config, const PipelineOutput& data, const BuildBund
   const std::string first_config = read_file(first_dir.config());
   RefitPlan plan =
       refit_plan(first.training, first.collaborative.best_epoch, first.collaborative.rates);
+  plan.ease_lambda = first.collaborative.lambda;
   // The refit keeps its checkpoints apart: DIR.train/ stays the first fit's, for --resume.
   const BundleLayout refit_layout(target.dir() + ".refit");
   fs::create_directories(refit_layout.training_dir());
@@ -225,10 +198,12 @@ Pass run_refit(const Config& config, const PipelineOutput& data, const BuildBund
   BuildBundleOptions refit_options = options;  // a budget's rest is the refit's budget
   refit_cfg.train.max_seconds = budget_left(config.train, seconds_since(options.started));
   refit_options.started = std::chrono::steady_clock::now();
-  spdlog::info(
-      "refit: continuing from epoch {} on training + validation for {} epochs{}", plan.from_epoch,
-      plan.epochs,
-      plan.bpr_epochs > 0 ? fmt::format(" (BPR again for {} epochs)", plan.bpr_epochs) : "");
+  std::string collaborative;
+  if (plan.bpr_epochs > 0)
+    collaborative = fmt::format(" (BPR again for {} epochs)", plan.bpr_epochs);
+  if (plan.ease_lambda > 0) collaborative = fmt::format(" (EASE at lambda {:g})", plan.ease_lambda);
+  spdlog::info("refit: continuing from epoch {} on training + validation for {} epochs{}",
+               plan.from_epoch, plan.epochs, collaborative);
   const PipelineOutput merged =
       options.rebuild_data ? options.rebuild_data(refit_cfg) : merge_validation(data);
   *stage = std::make_unique<StagedDirectory>(target.dir());

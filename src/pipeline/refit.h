@@ -7,7 +7,8 @@
 //     (docs/benchmarks.md): better than training again from scratch for the chosen
 //     epochs, at a fifth of the cost;
 //   - the BPR factors train again from scratch for their chosen epochs, replaying the
-//     first fit's learning rates (cheap next to the towers).
+//     first fit's learning rates (cheap next to the towers); EASE fits again at the
+//     first fit's lambda.
 // No validation metric is left to drive a schedule, so the rates are given.
 //
 // Thread safety: plain values and pure functions.
@@ -33,6 +34,7 @@ struct RefitPlan {
   std::string checkpoint;     // the first fit's checkpoint (its best weights), set by the caller
   int64_t bpr_epochs = 0;     // BPR epochs (0: no collaborative factors)
   std::vector<double> bpr_rates;
+  double ease_lambda = 0;  // EASE: the first fit's lambda (0: no EASE), set by the caller
 };
 
 // True when build_bundle refits: train.refit and train.early_stopping are on and the

@@ -82,6 +82,16 @@ void require_folder(const TwoTowerModel& model, const char* folder, const std::s
                   "): write the bundle with `towerrec train` or `towerrec tune`");
 }
 
+// The bundle's collaborative part: ease/ when it has one, else bpr/.
+std::shared_ptr<const CollaborativeModel> load_collaborative(const TwoTowerModel& model) {
+  const BundleLayout layout(model.dir());
+  if (model.manifest().has_folder(BundleLayout::kEaseDir)) {
+    return make_ease_collaborative(std::make_shared<EaseModel>(EaseModel::load(layout.ease_dir())));
+  }
+  require_folder(model, BundleLayout::kBprDir, "train.collaborative is true");
+  return make_bpr_collaborative(std::make_shared<BprBaseline>(BprBaseline::load(layout.bpr_dir())));
+}
+
 }  // namespace
 
 std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
@@ -96,19 +106,16 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   auto tower =
       std::make_shared<BundleTowerModel>(model, std::vector<FeatureColumn>{}, IdMap{},
                                          load_fold_in_inputs(model->dir(), config.features));
-  std::shared_ptr<const BprBaseline> bpr;
-  if (config.train.collaborative) {
-    require_folder(*model, BundleLayout::kBprDir, "train.collaborative is true");
-    bpr = std::make_shared<BprBaseline>(BprBaseline::load(layout.bpr_dir()));
-  }
+  std::shared_ptr<const CollaborativeModel> collaborative;
+  if (config.train.collaborative) collaborative = load_collaborative(*model);
   std::unique_ptr<ItemIndex> index;
   if (model->manifest().has_folder(BundleLayout::kIndexDir)) {
     index = ItemIndex::load(layout.index_dir(), model->embedding_dim());
   }
   const std::string spec =
       options.index_spec.empty() ? index_spec_from_config(config.index) : options.index_spec;
-  auto state = make_serving_state(tower, bpr, std::move(catalog), config.features, std::move(index),
-                                  spec, options.index_threads);
+  auto state = make_serving_state(tower, collaborative, std::move(catalog), config.features,
+                                  std::move(index), spec, options.index_threads);
   state->data = config.data;
   if (auto blend = read_fitted_blend(model->dir())) state->fitted_weights = blend->weights;
   return state;

@@ -1,6 +1,5 @@
 #include "serve/candidates.h"
 
-#include "index/kernels.h"
 #include "towerrec/metrics.h"
 #include "towerrec/top_k.h"
 
@@ -56,14 +55,9 @@ double CandidateScorer::two_tower_score(int64_t row) const {
 }
 
 double CandidateScorer::collaborative_score(int64_t row) const {
-  const BprBaseline* bpr = state_.collaborative.get();
-  // Items posted after training have no factors: neutral score.
-  if (signals_.collaborative.empty() || !bpr || row >= bpr->num_items()) return 0;
-  const int64_t dim = bpr->dim();
-  const float* q = bpr->item_factors().data() + row * dim;
-  // The index's SIMD dot: this runs for every catalogue row of every blended request.
-  return bpr->item_bias()[row] +
-         index::best_kernels().dot(signals_.collaborative.data(), q, static_cast<size_t>(dim));
+  // Items posted after training are unknown to the collaborative part: score 0.
+  if (row < 0 || row >= static_cast<int64_t>(signals_.collaborative.size())) return 0;
+  return signals_.collaborative[static_cast<size_t>(row)];
 }
 
 double CandidateScorer::content_score(int64_t row) const {

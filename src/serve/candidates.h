@@ -18,8 +18,10 @@ namespace towerrec::serve {
 
 // What is known about the user for one request.
 struct UserSignals {
-  std::vector<float> tower;          // user embedding [dim], empty when unavailable
-  std::vector<float> collaborative;  // BPR user vector [bpr dim], empty when unavailable
+  std::vector<float> tower;  // user embedding [dim], empty when unavailable
+  // The collaborative part's scores of catalogue rows [0, n) (serve/collaborative_model.h),
+  // empty when unavailable.
+  std::vector<float> collaborative;
   ContentProfile content;
   std::vector<HistoryEntry> history;  // training history and live events (catalogue rows)
 };

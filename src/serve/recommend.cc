@@ -20,29 +20,6 @@ struct TowerService::UserContext {
 
 namespace {
 
-// BPR user vector: the user's factors when trained, shifted toward the mean factors
-// of the positives posted since (the live collaborative signal); for a user BPR never
-// saw, the mean factors of those positives (fold-in). Explicit negatives and neutral
-// events pull nowhere.
-std::vector<float> collaborative_vector(const BprBaseline& bpr, int64_t user,
-                                        const std::vector<HistoryEntry>& fresh) {
-  const int64_t dim = bpr.dim();
-  std::vector<float> mean(dim, 0.0f);
-  int64_t count = 0;
-  for (const HistoryEntry& entry : fresh) {
-    if (entry.item >= bpr.num_items() || entry.polarity != Polarity::kPositive) continue;
-    const float* q = bpr.item_factors().data() + entry.item * dim;
-    for (int64_t d = 0; d < dim; ++d) mean[d] += q[d];
-    ++count;
-  }
-  for (float& v : mean) v = count > 0 ? v / count : 0.0f;
-  if (user < 0 || user >= bpr.num_users()) return count > 0 ? mean : std::vector<float>{};
-  std::vector<float> p(bpr.user_factors().begin() + user * dim,
-                       bpr.user_factors().begin() + (user + 1) * dim);
-  for (int64_t d = 0; d < dim; ++d) p[d] += mean[d];
-  return p;
-}
-
 // The user's tower vector folded in from their history (serve/fold_in.h), or empty when
 // the model cannot fold in or the history holds no positive. Cached per user and number
 // of posted events.
@@ -197,7 +174,8 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
   if (needs.content) user.signals.content = history_profile(state.catalog, user.signals.history);
   if (declared && needs.content) user.signals.content.add_declared(*declared, columns, 1.0);
   if (state.collaborative && needs.collaborative) {
-    user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
+    user.signals.collaborative =
+        state.collaborative->scores(model_user, user.signals.history, fresh);
   }
   std::vector<float> folded;
   if (!fresh.empty()) {
@@ -218,7 +196,8 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
     // The towers cannot place this user (never trained on them, no fold-in).
     user.path = ServePath::kCollaborativeFoldIn;
     if (state.collaborative && user.signals.collaborative.empty()) {
-      user.signals.collaborative = collaborative_vector(*state.collaborative, model_user, fresh);
+      user.signals.collaborative =
+          state.collaborative->scores(model_user, user.signals.history, fresh);
     }
   }
   return user;

@@ -43,11 +43,11 @@ std::string index_kind_of(const std::string& spec) {
   return lower;
 }
 
-std::shared_ptr<ServingState> make_serving_state(std::shared_ptr<const TowerModel> model,
-                                                 std::shared_ptr<const BprBaseline> collaborative,
-                                                 Catalog catalog, FeaturesConfig features,
-                                                 std::unique_ptr<ItemIndex> index,
-                                                 const std::string& index_spec, int index_threads) {
+std::shared_ptr<ServingState> make_serving_state(
+    std::shared_ptr<const TowerModel> model,
+    std::shared_ptr<const CollaborativeModel> collaborative, Catalog catalog,
+    FeaturesConfig features, std::unique_ptr<ItemIndex> index, const std::string& index_spec,
+    int index_threads) {
   check(model != nullptr, "serving state needs a model");
   const int64_t items = model->items().size();
   check(catalog.size() == items, "catalogue has " + std::to_string(catalog.size()) +
@@ -55,13 +55,7 @@ std::shared_ptr<ServingState> make_serving_state(std::shared_ptr<const TowerMode
   check(static_cast<int64_t>(model->item_embeddings().size()) == items * model->dim(),
         "item embeddings do not match " + std::to_string(items) + " items x dim " +
             std::to_string(model->dim()));
-  if (collaborative) {
-    check(
-        collaborative->num_items() == items && collaborative->num_users() == model->users().size(),
-        "collaborative factors cover " + std::to_string(collaborative->num_users()) + " users x " +
-            std::to_string(collaborative->num_items()) + " items, the model " +
-            std::to_string(model->users().size()) + " x " + std::to_string(items));
-  }
+  if (collaborative) collaborative->check_shape(model->users().size(), items);
   auto state = std::make_shared<ServingState>(model->items());
   state->model = std::move(model);
   state->collaborative = std::move(collaborative);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "pipeline/catalog.h"
+#include "serve/collaborative_model.h"
 #include "serve/fold_in.h"
 #include "serve/tower_model.h"
 #include "towerrec/baselines.h"
@@ -41,8 +42,9 @@ class UserEmbeddingCache {
 
 struct ServingState {
   std::shared_ptr<const TowerModel> model;
-  // BPR factors indexed like model->users() and model->items(); null when absent.
-  std::shared_ptr<const BprBaseline> collaborative;
+  // The collaborative part (BPR or EASE), indexed like model->users() and
+  // model->items(); null when absent.
+  std::shared_ptr<const CollaborativeModel> collaborative;
   FeaturesConfig features;  // the bundle's feature declarations (item attributes)
   DataConfig data;  // the bundle's label rules: polarity of posted events (interaction_label.h)
   std::unique_ptr<ItemIndex> index;
@@ -67,12 +69,11 @@ struct ServingState {
 // model->items()), the item vectors from the model, and the index — `index` when given
 // (its size must match the catalogue), else a new one built from `index_spec`.
 // Throws Error when the pieces disagree in size.
-std::shared_ptr<ServingState> make_serving_state(std::shared_ptr<const TowerModel> model,
-                                                 std::shared_ptr<const BprBaseline> collaborative,
-                                                 Catalog catalog, FeaturesConfig features,
-                                                 std::unique_ptr<ItemIndex> index,
-                                                 const std::string& index_spec,
-                                                 int index_threads = 1);
+std::shared_ptr<ServingState> make_serving_state(
+    std::shared_ptr<const TowerModel> model,
+    std::shared_ptr<const CollaborativeModel> collaborative, Catalog catalog,
+    FeaturesConfig features, std::unique_ptr<ItemIndex> index, const std::string& index_spec,
+    int index_threads = 1);
 
 // "hnsw", "exact", "sq8" or "fp16" from an index spec.
 std::string index_kind_of(const std::string& spec);

@@ -74,7 +74,7 @@ TEST_F(BundleBuilderTest, ManifestListsEveryFileWithTheSha256OfSha256sum) {
   for (const auto& [name, digest] : manifest.files) listed.insert(name);
   EXPECT_EQ(listed, on_disk);
   for (const char* folder :
-       {BundleLayout::kServingDir, BundleLayout::kBprDir, BundleLayout::kIndexDir}) {
+       {BundleLayout::kServingDir, BundleLayout::kEaseDir, BundleLayout::kIndexDir}) {
     EXPECT_TRUE(manifest.has_folder(folder)) << folder;
   }
   EXPECT_EQ(manifest.format_version, 2);
@@ -118,10 +118,10 @@ TEST_F(BundleBuilderTest, RemovedOrAlteredFileIsRefusedNamingIt) {
   const std::string altered = dir_.path() + "/altered";
   fs::copy(built.dir, removed, fs::copy_options::recursive);
   fs::copy(built.dir, altered, fs::copy_options::recursive);
-  fs::remove(removed + "/bpr/item_bias.f32");
+  fs::remove(removed + "/ease/weights.f32");
   std::ofstream(altered + "/serving/items.jsonl", std::ios::app) << " ";
 
-  EXPECT_NE(error_of_load(removed).find(removed + "/bpr/item_bias.f32 is missing"),
+  EXPECT_NE(error_of_load(removed).find(removed + "/ease/weights.f32 is missing"),
             std::string::npos)
       << error_of_load(removed);
   EXPECT_NE(error_of_load(altered).find(altered + "/serving/items.jsonl is corrupt"),
@@ -140,11 +140,26 @@ TEST_F(BundleBuilderTest, ServingRefusesABundleOfTheTowersAlone) {
       << error_of_load(towers);
 }
 
+TEST_F(BundleBuilderTest, TheCollaborativePartIsEaseOnASmallCatalogueAndBprWhenAsked) {
+  const BuiltBundle ease = build("ease");
+  BundleManifest manifest = read_manifest(ease.dir);
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kEaseDir));
+  EXPECT_FALSE(manifest.has_folder(BundleLayout::kBprDir));
+  EXPECT_EQ(serve::load_bundle_state(ease.dir, {})->collaborative->kind(), "ease");
+
+  config_.train.collaborative_model = CollaborativeKind::kBpr;
+  const BuiltBundle bpr = build("bpr");
+  manifest = read_manifest(bpr.dir);
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kBprDir));
+  EXPECT_FALSE(manifest.has_folder(BundleLayout::kEaseDir));
+  EXPECT_EQ(serve::load_bundle_state(bpr.dir, {})->collaborative->kind(), "bpr");
+}
+
 TEST_F(BundleBuilderTest, FailureBeforeTheSwapKeepsThePreviousBundle) {
   const BuiltBundle first = build("model");
   BuildBundleOptions failing;
   failing.before_manifest = [](const std::string& staging) {
-    EXPECT_TRUE(fs::exists(staging + "/bpr/bpr.json"));
+    EXPECT_TRUE(fs::exists(staging + "/ease/ease.json"));
     EXPECT_TRUE(fs::exists(staging + "/serving/catalog.json"));
     throw Error(ErrorCode::kIo, "disk full");
   };

@@ -15,6 +15,7 @@
 #include "test_support.h"
 #include "towerrec/bundle.h"
 #include "towerrec/bundle_builder.h"
+#include "train/ease_model.h"
 #include "train/epoch_loop.h"
 
 namespace towerrec {
@@ -102,10 +103,10 @@ class RefitBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     text_ = testing::write_block_data(dir_);
-    config_ = parse_config(
-        text_,
-        {"split.validation_ratio=0.25", "train.epochs=8", "train.patience=2", "train.bpr.epochs=6"},
-        dir_.path());
+    config_ = parse_config(text_,
+                           {"split.validation_ratio=0.25", "train.epochs=8", "train.patience=2",
+                            "train.bpr.epochs=6", "train.collaborative_model=bpr"},
+                           dir_.path());
     data_ = build_dataset(config_);
     ASSERT_GT(data_.dataset.validation.size(), 0);
   }
@@ -132,6 +133,22 @@ int64_t lines_of(const std::string& path) {
   int64_t n = 0;
   for (std::string line; std::getline(in, line);) n += line.empty() ? 0 : 1;
   return n;
+}
+
+TEST_F(RefitBundleTest, EaseRefitsOnTheMergedDataAtTheLambdaTheValidationChose) {
+  config_.train.collaborative_model = CollaborativeKind::kEase;
+  const BuiltBundle built = build("ease");
+  const EaseModel stored = EaseModel::load(BundleLayout(built.dir).ease_dir());
+  // The same lambda on training + validation gives the stored weights; on the training
+  // part alone (what the first fit saw) different ones.
+  const Dataset& d = data_.dataset;
+  const UserItems merged = UserItems::build({&d.train, &d.validation}, d.users.size(),
+                                            d.items.size(), InteractionRule::kPositive);
+  const UserItems train =
+      UserItems::build({&d.train}, d.users.size(), d.items.size(), InteractionRule::kPositive);
+  EXPECT_EQ(EaseModel::fit(merged, stored.lambda(), 100000).weights(), stored.weights());
+  EXPECT_NE(EaseModel::fit(train, stored.lambda(), 100000).weights(), stored.weights());
+  EXPECT_EQ(read_manifest(built.dir).metrics.refit->collaborative_epochs, 0);
 }
 
 TEST_F(RefitBundleTest, RefitContinuesOnTheMergedDataForAFifthOfTheChosenEpochs) {

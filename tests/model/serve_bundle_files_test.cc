@@ -64,8 +64,7 @@ TEST_F(ServeBundleFilesTest, CliAndJobBundlesCarryTheSameServingFiles) {
        {"serving/catalog.json", "serving/items.jsonl", "serving/histories.jsonl"}) {
     EXPECT_EQ(read_file(cli + "/" + file), read_file(job.path + "/" + file)) << file;
   }
-  for (const char* file :
-       {"bpr/bpr.json", "bpr/user_factors.f32", "bpr/item_factors.f32", "bpr/item_bias.f32"}) {
+  for (const char* file : {"ease/ease.json", "ease/weights.f32"}) {
     EXPECT_TRUE(fs::exists(cli + "/" + file)) << file;
     EXPECT_EQ(read_file(cli + "/" + file), read_file(job.path + "/" + file)) << file;
   }

@@ -179,7 +179,7 @@ TEST_F(ServeBundleTest, BackgroundTrainingWritesLoadsAndReportsABundle) {
   ASSERT_EQ(status.state, JobState::kSucceeded) << status.error;
   EXPECT_EQ(status.epochs, 30);
   EXPECT_GE(status.epoch, 1);
-  EXPECT_TRUE(std::filesystem::exists(status.bundle_path + "/bpr/bpr.json"));
+  EXPECT_TRUE(std::filesystem::exists(status.bundle_path + "/ease/ease.json"));
   const auto served = service.status();
   EXPECT_EQ(served.model_version, read_manifest(status.bundle_path).model_version);
   EXPECT_EQ(served.algorithms,

@@ -30,8 +30,10 @@ std::shared_ptr<ServingState> state_with_dislike(const std::string& bpr_dir = ""
   Config config;
   config.features = testing::planted_features();
   catalog.add_training_data(config, dataset_with_dislike(*model));
-  std::shared_ptr<const BprBaseline> bpr;
-  if (!bpr_dir.empty()) bpr = std::make_shared<BprBaseline>(BprBaseline::load(bpr_dir));
+  std::shared_ptr<const CollaborativeModel> bpr;
+  if (!bpr_dir.empty()) {
+    bpr = make_bpr_collaborative(std::make_shared<BprBaseline>(BprBaseline::load(bpr_dir)));
+  }
   return make_serving_state(model, bpr, std::move(catalog), config.features, nullptr, "Flat");
 }
 

@@ -112,8 +112,10 @@ inline std::shared_ptr<ServingState> planted_state(const std::string& version,
   Config config;
   config.features = planted_features();
   catalog.add_training_data(config, planted_dataset(*model));
-  std::shared_ptr<const BprBaseline> bpr;
-  if (!bpr_dir.empty()) bpr = std::make_shared<BprBaseline>(BprBaseline::load(bpr_dir));
+  std::shared_ptr<const CollaborativeModel> bpr;
+  if (!bpr_dir.empty()) {
+    bpr = make_bpr_collaborative(std::make_shared<BprBaseline>(BprBaseline::load(bpr_dir)));
+  }
   return make_serving_state(model, bpr, std::move(catalog), config.features, nullptr, spec);
 }
 

@@ -82,9 +82,9 @@ TEST_F(TuneTest, PicksTheLearningRateThatLearnsAndWritesItsConfig) {
   // The best model is complete like a `towerrec train` bundle: catalogue and factors.
   const BundleManifest manifest = read_manifest(r.output_dir + "/best_model");
   EXPECT_TRUE(manifest.has_folder(BundleLayout::kServingDir));
-  EXPECT_TRUE(manifest.has_folder(BundleLayout::kBprDir));
+  EXPECT_TRUE(manifest.has_folder(BundleLayout::kEaseDir));
   EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/serving/catalog.json"));
-  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/bpr/bpr.json"));
+  EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/ease/ease.json"));
   EXPECT_NO_THROW(verify_bundle_files(r.output_dir + "/best_model", manifest));
   EXPECT_FALSE(std::filesystem::exists(r.output_dir + "/.trial-1"));
   const std::string table = tune_trials_markdown(result);
