@@ -145,7 +145,8 @@ void register_train_keys(ConfigRegistry& registry) {
            "validation metric improves; 400 without a validation part).");
   ease.add("max_items", &EaseConfig::max_items, between(1, 100000),
            "EASE: the largest catalogue it fits (memory and time grow with items squared: "
-           "~1 GB and ~30 s at 10,000 items); auto picks BPR above it.");
+           "at 9,700 items 2.9 GB peak, 30 s a fit on 2 cores, 3 fits to choose lambda, "
+           "376 MB in the bundle); auto picks BPR above it.");
   auto warm = train.nested("warm_start", &TrainConfig::warm_start);
   warm.add("replay_ratio", &WarmStartConfig::replay_ratio, between(0, 1000),
            "Warm start (train --from BUNDLE): training events of pairs the base model has "

@@ -1,5 +1,7 @@
 #include "eval/content_profile.h"
 
+#include "eval/content_index.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -64,6 +66,26 @@ double ContentProfile::score(const Attributes& attributes,
   }
   if (count == 0) return 0;
   return dot / (std::sqrt(norm_squared_) * std::sqrt(static_cast<double>(count)));
+}
+
+std::vector<double> ContentProfile::score_all(const ContentIndex& index) const {
+  std::vector<double> dot(static_cast<size_t>(index.rows()), 0.0);
+  if (norm_squared_ <= 0) return dot;
+  for (const auto& column : index.columns()) {
+    auto profile = weights_.find(column);
+    if (profile == weights_.end()) continue;
+    for (const auto& [value, weight] : profile->second) {
+      if (const std::vector<int64_t>* rows = index.rows_of(column, value)) {
+        for (int64_t row : *rows) dot[static_cast<size_t>(row)] += weight;
+      }
+    }
+  }
+  const double norm = std::sqrt(norm_squared_);
+  for (size_t row = 0; row < dot.size(); ++row) {
+    const int32_t count = index.count(static_cast<int64_t>(row));
+    dot[row] = count > 0 ? dot[row] / (norm * std::sqrt(static_cast<double>(count))) : 0.0;
+  }
+  return dot;
 }
 
 std::vector<std::string> ContentProfile::shared_top_values(const Attributes& attributes,

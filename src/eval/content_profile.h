@@ -25,6 +25,8 @@ namespace towerrec {
 using Attributes = std::map<std::string, std::vector<std::string>>;
 using Features = std::map<std::string, std::string>;
 
+class ContentIndex;
+
 class ContentProfile {
  public:
   // Adds `weight` to each of the item's values in `columns`.
@@ -42,6 +44,9 @@ class ContentProfile {
   bool empty() const { return norm_squared_ == 0; }
   // Cosine of profile and the item's binary vector over `columns`; 0 when either is empty.
   double score(const Attributes& attributes, const std::vector<std::string>& columns) const;
+  // score() of every row [0, rows) of `index` at once (0 for rows without values), by
+  // walking the rows of the profile's values: what serving uses on each request.
+  std::vector<double> score_all(const ContentIndex& index) const;
   // The item's values of `column` among the profile's `top` heaviest values of that
   // column, heaviest first.
   std::vector<std::string> shared_top_values(const Attributes& attributes,

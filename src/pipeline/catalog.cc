@@ -39,7 +39,8 @@ int64_t Catalog::find(const std::string& id) const {
 int64_t Catalog::upsert_item(const std::string& id, const Attributes& attributes,
                              const std::string& title) {
   int64_t row = find(id);
-  if (row < 0) {
+  const bool added = row < 0;
+  if (added) {
     row = size();
     ids_.push_back(id);
     rows_.emplace(id, row);
@@ -47,13 +48,19 @@ int64_t Catalog::upsert_item(const std::string& id, const Attributes& attributes
     attributes_.emplace_back();
     popularity_.push_back(0);
   }
-  if (!attributes.empty()) attributes_[row] = attributes;
+  if (!attributes.empty()) {
+    content_index_.remove(row, attributes_[row]);
+    attributes_[row] = attributes;
+  }
+  if (added || !attributes.empty()) content_index_.add(row, attributes_[row]);
   if (!title.empty()) titles_[row] = title;
   return row;
 }
 
 void Catalog::set_content_columns(std::vector<std::string> columns) {
   content_columns_ = std::move(columns);
+  content_index_.reset(content_columns_);
+  for (int64_t row = 0; row < size(); ++row) content_index_.add(row, attributes_[row]);
 }
 
 const std::vector<HistoryEntry>& Catalog::history(const std::string& user_id) const {

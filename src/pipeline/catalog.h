@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "data/interaction_label.h"
+#include "eval/content_index.h"
 #include "eval/content_profile.h"
 #include "towerrec/config.h"
 #include "towerrec/dataset.h"
@@ -61,7 +62,8 @@ class Catalog {
   static Catalog load(const std::string& dir, const IdMap& items);
 
   // Columns whose values describe an item's content (genres, artist, ...): the
-  // categorical and multi-valued item features of the config.
+  // categorical and multi-valued item features of the config. Indexes every row's values
+  // of them (content_index()).
   void set_content_columns(std::vector<std::string> columns);
 
   int64_t size() const { return static_cast<int64_t>(ids_.size()); }
@@ -70,6 +72,8 @@ class Catalog {
   const std::string& title(int64_t row) const { return titles_.at(row); }
   const Attributes& attributes(int64_t row) const { return attributes_.at(row); }
   const std::vector<std::string>& content_columns() const { return content_columns_; }
+  // The content columns' values inverted, in step with attributes() (upsert_item).
+  const ContentIndex& content_index() const { return content_index_; }
   // Number of distinct users who interacted with the item in the training data.
   double popularity(int64_t row) const { return popularity_.at(row); }
   // Training history of a user id (empty when unknown).
@@ -82,6 +86,7 @@ class Catalog {
   std::vector<Attributes> attributes_;
   std::vector<double> popularity_;
   std::vector<std::string> content_columns_;
+  ContentIndex content_index_;
   std::unordered_map<std::string, std::vector<HistoryEntry>> histories_;
 };
 

@@ -98,7 +98,6 @@ Catalog Catalog::load(const std::string& dir, const IdMap& items) {
                         [](const nlohmann::json& column) { return column.is_string(); }),
         "'" + meta_path + "': content_columns must be a list of column names");
   Catalog catalog(items);
-  catalog.set_content_columns(columns->get<std::vector<std::string>>());
   const std::string items_path = dir + "/items.jsonl";
   int64_t row = 0;
   read_json_lines(items_path, [&](int64_t line, const nlohmann::json& item) {
@@ -114,6 +113,7 @@ Catalog Catalog::load(const std::string& dir, const IdMap& items) {
   });
   check(row == catalog.size(), "'" + items_path + "' lists " + std::to_string(row) +
                                    " items, the model has " + std::to_string(catalog.size()));
+  catalog.set_content_columns(columns->get<std::vector<std::string>>());  // indexes them
   const std::string histories_path = dir + "/histories.jsonl";
   read_json_lines(histories_path, [&](int64_t line, const nlohmann::json& user) {
     const auto rows = json_ints<int64_t>(user.at("items"));

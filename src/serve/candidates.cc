@@ -11,7 +11,10 @@ namespace towerrec::serve {
 
 CandidateScorer::CandidateScorer(const ServingState& state, const UserSignals& signals,
                                  ItemPredicate keep)
-    : state_(state), signals_(signals), keep_(std::move(keep)) {}
+    : state_(state), signals_(signals), keep_(std::move(keep)) {
+  if (!signals_.content.empty())
+    content_ = signals_.content.score_all(state_.catalog.content_index());
+}
 
 template <typename ScoreFn>
 std::vector<int64_t> CandidateScorer::scan_top(int64_t k, ScoreFn score) const {
@@ -61,7 +64,7 @@ double CandidateScorer::collaborative_score(int64_t row) const {
 }
 
 double CandidateScorer::content_score(int64_t row) const {
-  return signals_.content.score(state_.catalog.attributes(row), state_.catalog.content_columns());
+  return row >= 0 && row < static_cast<int64_t>(content_.size()) ? content_[row] : 0;
 }
 
 Candidate CandidateScorer::score(int64_t row, const ActiveAlgorithms& active) const {

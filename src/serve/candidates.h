@@ -51,6 +51,9 @@ class CandidateScorer {
   const ServingState& state_;
   const UserSignals& signals_;
   ItemPredicate keep_;
+  // The content score of every catalogue row, from the catalogue's content index, when
+  // the user has a content profile.
+  std::vector<double> content_;
   float tower_norm_ = 0;
 };
 
