@@ -236,6 +236,9 @@ BuiltBundle build_bundle(const Config& config, const PipelineOutput& data,
     first_options.train.train_rows = std::move(warm.train_rows);
   }
   // A warm start keeps its one fit (see bundle_builder.h).
+  if (options.parts.collaborative && config.train.collaborative) {
+    resolve_collaborative(config.train, data.dataset.items.size());  // refuses before training
+  }
   const bool refit = options.warm_start_from.empty() && refit_wanted(config, data);
   BuiltBundle built;
   auto stage = std::make_unique<StagedDirectory>(target.dir());

@@ -36,7 +36,6 @@ CollaborativeFit fit_bpr(const Config& config, const PipelineOutput& data, const
   spdlog::info("collaborative (BPR) factors: {} epochs in {:.1f} s{}{}", bpr.epochs_run(),
                seconds_since(start), budget, validation);
   CollaborativeFit fit;
-  fit.kind = CollaborativeKind::kBpr;
   fit.best_epoch = bpr.best_epoch();
   fit.rates = bpr.rates();
   return fit;
@@ -53,21 +52,21 @@ CollaborativeFit fit_ease(const Config& config, const PipelineOutput& data, cons
   if (config.train.ease.lambda > 0) lambda = config.train.ease.lambda;
   std::string chosen;
   std::optional<EaseModel> model;
-  const Validator validator(d, enum_name(config.train.metric), config.train.metric_k,
-                            config.train.validation_users, config.train.seed);
-  if (lambda <= 0 && !validator.empty()) {
-    EaseChoice choice = choose_ease_lambda(positives, validator, max_items);
-    chosen = fmt::format(" (chosen in {} fits, validation {} {:.4f})", choice.fits,
-                         validator.name(), choice.validation);
-    model = std::move(choice.model);
-  } else {
-    model = EaseModel::fit(positives, lambda > 0 ? lambda : kEaseStartLambda, max_items);
+  if (lambda <= 0) {
+    const Validator validator(d, enum_name(config.train.metric), config.train.metric_k,
+                              config.train.validation_users, config.train.seed);
+    if (!validator.empty()) {
+      EaseChoice choice = choose_ease_lambda(positives, validator, max_items);
+      chosen = fmt::format(" (chosen in {} fits, validation {} {:.4f})", choice.fits,
+                           validator.name(), choice.validation);
+      model = std::move(choice.model);
+    }
   }
+  if (!model) model = EaseModel::fit(positives, lambda > 0 ? lambda : kEaseStartLambda, max_items);
   model->save(out.ease_dir());
   spdlog::info("collaborative (EASE) weights: {} items, lambda {:g}{} in {:.1f} s",
                model->num_items(), model->lambda(), chosen, seconds_since(start));
   CollaborativeFit fit;
-  fit.kind = CollaborativeKind::kEase;
   fit.lambda = model->lambda();
   return fit;
 }

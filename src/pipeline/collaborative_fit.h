@@ -18,12 +18,11 @@
 
 namespace towerrec {
 
-// What the fit chose.
+// What the fit chose: BPR's epochs, or EASE's lambda (0 for BPR).
 struct CollaborativeFit {
-  CollaborativeKind kind = CollaborativeKind::kBpr;  // kBpr or kEase
-  int64_t best_epoch = 0;                            // BPR: the epoch of the best validation metric
-  std::vector<double> rates;                         // BPR: the rate of each epoch run
-  double lambda = 0;                                 // EASE: the lambda fitted with
+  int64_t best_epoch = 0;     // BPR: the epoch of the best validation metric
+  std::vector<double> rates;  // BPR: the rate of each epoch run
+  double lambda = 0;          // EASE: the lambda fitted with
 };
 
 // The model train.collaborative_model means for a catalogue of `num_items`: auto is

@@ -10,10 +10,11 @@
 namespace towerrec::serve {
 
 CandidateScorer::CandidateScorer(const ServingState& state, const UserSignals& signals,
-                                 ItemPredicate keep)
+                                 ItemPredicate keep, bool score_content)
     : state_(state), signals_(signals), keep_(std::move(keep)) {
-  if (!signals_.content.empty())
+  if (score_content && !signals_.content.empty()) {
     content_ = signals_.content.score_all(state_.catalog.content_index());
+  }
 }
 
 template <typename ScoreFn>

@@ -29,7 +29,10 @@ struct UserSignals {
 class CandidateScorer {
  public:
   // `keep` says which catalogue rows may be returned (not seen, not excluded, filters).
-  CandidateScorer(const ServingState& state, const UserSignals& signals, ItemPredicate keep);
+  // Content scores are computed (for the whole catalogue at once) only with
+  // `score_content`: a profile built for the reasons alone costs no scan.
+  CandidateScorer(const ServingState& state, const UserSignals& signals, ItemPredicate keep,
+                  bool score_content = true);
 
   // Best k rows of each algorithm among the kept rows.
   std::vector<int64_t> two_tower(int64_t k) const;
@@ -52,7 +55,7 @@ class CandidateScorer {
   const UserSignals& signals_;
   ItemPredicate keep_;
   // The content score of every catalogue row, from the catalogue's content index, when
-  // the user has a content profile.
+  // asked for and the user has a content profile.
   std::vector<double> content_;
   float tower_norm_ = 0;
 };

@@ -224,10 +224,10 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
     return !std::binary_search(excluded.begin(), excluded.end(), row) &&
            (request.filters.empty() || passes_filters(catalog.attributes(row), request.filters));
   };
-  CandidateScorer scorer(*state, user.signals, keep);
   if (user.path == ServePath::kCollaborativeFoldIn) weights = collaborative_fallback(weights);
   const ActiveAlgorithms active = active_algorithms(user.signals, weights);
   user.path = final_path(user.path, active);
+  CandidateScorer scorer(*state, user.signals, keep, active.content);
   std::vector<BlendedItem> ranked;
   if (user.path == ServePath::kPopular) {
     ranked = popular_items(*state, scorer, request.limit);

@@ -18,7 +18,6 @@ class EaseBaseline : public Baseline {
 
   void fit(const Dataset& data) override {
     histories_ = baseline_detail::history_positives(data);
-    baseline_detail::check_has_positives(name(), histories_);
     model_ = EaseModel::fit(histories_, lambda_, max_items_);
     fitted_ = true;
   }

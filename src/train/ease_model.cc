@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eval/baseline_common.h"
 #include "eval/validator.h"
 #include "towerrec/error.h"
 
@@ -23,13 +24,15 @@ torch::Tensor gram_matrix(const UserItems& positives, int64_t num_items) {
   return gram;
 }
 
-// B_ij = -P_ij / P_jj off the diagonal, 0 on it; P = (G + lambda I)^-1.
-std::vector<float> closed_form(torch::Tensor gram, double lambda) {
+// B_ij = -P_ij / P_jj off the diagonal, 0 on it; P = (G + lambda I)^-1. `gram` is given
+// back as it came (lambda added to its diagonal and taken off again), so one Gram matrix
+// serves every lambda of a search; peak memory ~3 items^2 float64.
+std::vector<float> closed_form(torch::Tensor& gram, double lambda) {
   gram.diagonal().add_(lambda);
   // G + lambda I is symmetric positive definite: a Cholesky inverse is several times
   // faster than a general LU inverse.
   torch::Tensor p = torch::cholesky_inverse(torch::linalg::cholesky(gram));
-  gram = torch::Tensor();  // in place from here: peak memory ~3 items^2 float64
+  gram.diagonal().sub_(lambda);
   const torch::Tensor diagonal = p.diagonal().clone().unsqueeze(0);
   p.div_(diagonal).neg_();
   p.diagonal().zero_();
@@ -38,27 +41,28 @@ std::vector<float> closed_form(torch::Tensor gram, double lambda) {
   return std::vector<float>(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
 }
 
-bool has_positive(const UserItems& positives) {
-  for (int64_t u = 0; u < positives.num_users(); ++u) {
-    if (!positives.items_of(u).empty()) return true;
-  }
-  return false;
+void check_fittable(const UserItems& positives, int64_t max_items) {
+  const int64_t items = positives.num_items();
+  check(items <= max_items, "ease: " + std::to_string(items) + " items exceed the dense limit of " +
+                                std::to_string(max_items));
+  baseline_detail::check_has_positives("ease", positives);
+}
+
+void check_lambda(double lambda) {
+  check(lambda > 0, "ease: lambda must be positive, got " + std::to_string(lambda));
 }
 
 }  // namespace
 
+EaseModel::EaseModel(int64_t num_items, double lambda, std::vector<float> weights)
+    : num_items_(num_items), lambda_(lambda), weights_(std::move(weights)) {}
+
 EaseModel EaseModel::fit(const UserItems& positives, double lambda, int64_t max_items) {
-  check(lambda > 0, "ease: lambda must be positive, got " + std::to_string(lambda));
-  const int64_t items = positives.num_items();
-  check(items <= max_items, "ease: " + std::to_string(items) + " items exceed the dense limit of " +
-                                std::to_string(max_items));
-  check(has_positive(positives), "ease: the training data holds no positive interaction");
+  check_lambda(lambda);
+  check_fittable(positives, max_items);
   torch::NoGradGuard no_grad;
-  EaseModel model;
-  model.num_items_ = items;
-  model.lambda_ = lambda;
-  model.weights_ = closed_form(gram_matrix(positives, items), lambda);
-  return model;
+  torch::Tensor gram = gram_matrix(positives, positives.num_items());
+  return EaseModel(positives.num_items(), lambda, closed_form(gram, lambda));
 }
 
 void EaseModel::add_scores(const int64_t* items, size_t count, float* scores) const {
@@ -73,10 +77,13 @@ void EaseModel::add_scores(const int64_t* items, size_t count, float* scores) co
 EaseChoice choose_ease_lambda(const UserItems& train_positives, const Validator& validator,
                               int64_t max_items) {
   check(!validator.empty(), "ease: choosing lambda needs validation users");
+  check_fittable(train_positives, max_items);
+  torch::NoGradGuard no_grad;
+  const int64_t n = train_positives.num_items();
+  torch::Tensor gram = gram_matrix(train_positives, n);  // once for every lambda tried
   EaseChoice best{EaseModel{}, 0, -1, 0};
   auto try_lambda = [&](double lambda) {
-    EaseModel model = EaseModel::fit(train_positives, lambda, max_items);
-    const int64_t n = model.num_items();
+    EaseModel model(n, lambda, closed_form(gram, lambda));
     const double metric = validator.evaluate([&](const std::vector<int64_t>& users, float* out) {
       std::fill(out, out + static_cast<int64_t>(users.size()) * n, 0.0f);
       for (size_t k = 0; k < users.size(); ++k) {

@@ -21,9 +21,11 @@
 namespace towerrec {
 
 class Validator;
+struct EaseChoice;
 
 class EaseModel {
  public:
+  EaseModel() = default;
   // Fits on `positives` (users x items). Throws Error on lambda <= 0, more than
   // `max_items` items, or no positive at all.
   static EaseModel fit(const UserItems& positives, double lambda, int64_t max_items);
@@ -46,6 +48,9 @@ class EaseModel {
   static double load_lambda(const std::string& dir);
 
  private:
+  friend EaseChoice choose_ease_lambda(const UserItems&, const Validator&, int64_t);
+  EaseModel(int64_t num_items, double lambda, std::vector<float> weights);
+
   int64_t num_items_ = 0;
   double lambda_ = 0;
   std::vector<float> weights_;

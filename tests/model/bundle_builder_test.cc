@@ -153,6 +153,14 @@ TEST_F(BundleBuilderTest, TheCollaborativePartIsEaseOnASmallCatalogueAndBprWhenA
   EXPECT_TRUE(manifest.has_folder(BundleLayout::kBprDir));
   EXPECT_FALSE(manifest.has_folder(BundleLayout::kEaseDir));
   EXPECT_EQ(serve::load_bundle_state(bpr.dir, {})->collaborative->kind(), "bpr");
+
+  // EASE asked for above its item limit is refused before anything trains or is written.
+  config_.train.collaborative_model = CollaborativeKind::kEase;
+  config_.train.ease.max_items = 1;
+  EXPECT_NE(testing::error_of([&] { build("too_many"); }).find("train.ease.max_items"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_.path() + "/too_many"));
+  EXPECT_FALSE(fs::exists(dir_.path() + "/too_many.train"));
 }
 
 TEST_F(BundleBuilderTest, FailureBeforeTheSwapKeepsThePreviousBundle) {
