@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "towerrec/config.h"
 #include "towerrec/item_index.h"
@@ -33,15 +34,32 @@ struct BundleParts {
   int index_threads = 2;
 };
 
+// The blend weights for the users whose history (events known when they ask: training
+// interactions and posted events) holds at most `max_history` entries and more than the
+// previous segment's.
+struct BlendSegment {
+  int64_t max_history = 0;
+  BlendWeights weights;
+  double validation = 0;  // the validation metric of the segment's users with `weights`
+  int64_t users = 0;      // validation users in the segment
+};
+
 // Serving blend weights fitted on the validation part (docs/bundle.md, blend.json).
 struct FittedBlend {
-  BlendWeights weights;
+  BlendWeights weights;   // the best for all validation users together
   std::string metric;     // e.g. "ndcg@10": the validation metric of train.metric@metric_k
-  double validation = 0;  // that metric of the served answers with `weights`
+  double validation = 0;  // that metric of the served answers (segment weights applied)
   // The same metric of each algorithm served alone ("two_tower", "collaborative",
   // "content"), for those the bundle can serve.
   std::map<std::string, double> components;
   int64_t users = 0;  // validation users scored
+  // By ascending max_history; empty = `weights` for everyone.
+  std::vector<BlendSegment> segments;
+
+  // The weights for a user with `history` events: those of the first segment whose
+  // max_history is at least `history`, of the last segment above all of them, and
+  // `weights` without segments.
+  const BlendWeights& weights_for(int64_t history) const;
 };
 
 // Fits blend weights for the complete bundle (manifest written) in `bundle_dir`, trained

@@ -133,7 +133,10 @@ struct ServiceStatus {
   bool model_loaded = false;
   std::string model_version;            // "" when no model is loaded
   std::vector<std::string> algorithms;  // available: "two_tower", "collaborative", ...
-  BlendWeights weights;
+  BlendWeights weights;                 // for every user, unless a segment below holds them
+  // The fitted segments in use by history length (ascending max_history): a user with at
+  // most `first` events is blended with `second`; empty when `weights` serve everyone.
+  std::vector<std::pair<int64_t, BlendWeights>> weight_segments;
   std::string index_kind;  // "hnsw", "exact", "" when no index
   int64_t index_size = 0;  // items in the ANN index
   int64_t users = 0;       // known users

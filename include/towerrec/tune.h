@@ -44,6 +44,12 @@ struct TuneResult {
   int64_t datasets_built = 0;  // trials share a data set while data/split/features match
 };
 
+// The fewest seconds per epoch a trial of `result` took (its whole time over its epochs,
+// data and bundle writing included, so a little more than the epoch alone); 0 before any
+// trial ran an epoch. A trial is not started with less time left than this: it could not
+// finish one epoch (tune.max_seconds).
+double shortest_epoch_seconds(const TuneResult& result);
+
 struct TuneRequest {
   std::string yaml_text;               // the experiment config
   std::string base_dir = ".";          // resolves a relative data.dir
@@ -59,11 +65,11 @@ struct TuneRequest {
 
 // Runs the search over tune.space (the built-in space when it is empty). Every trial's
 // config is parsed and checked before the first trial trains. Trials are pruned and
-// the search is cut by its budget as tune.prune and tune.max_seconds say; the first
-// trial always runs. After each trial, trials.csv, best.yaml and the best trial's model
-// bundle (best_model/, complete with serving/ and bpr/ like a `towerrec train` bundle)
-// are replaced atomically. Throws Error when the data has no validation part
-// (split.validation_ratio 0 or split.method none).
+// the search is cut by its budget as tune.prune and tune.max_seconds say (no trial
+// starts with less left than shortest_epoch_seconds); the first trial always runs. After each
+// trial, trials.csv, best.yaml and the best trial's model bundle (best_model/, complete with
+// serving/ and bpr/ like a `towerrec train` bundle) are replaced atomically. Throws Error when the
+// data has no validation part (split.validation_ratio 0 or split.method none).
 TuneResult run_tune(const TuneRequest& request);
 
 // The trials as CSV (trial, one column per key, the metric, epochs, best_epoch,

@@ -19,7 +19,8 @@ void register_tune_keys(ConfigRegistry& registry) {
            "`towerrec tune --trials` overrides it.");
   tune.add("max_seconds", &TuneConfig::max_seconds, at_least(0),
            "Budget of the whole search in seconds (0 = none): no trial starts once it is "
-           "spent, and a running trial stops at it with its best weights so far; "
+           "spent or with less left than the quickest trial so far took per epoch, and a "
+           "running trial stops at it with its best weights so far; "
            "`towerrec tune --max-seconds` overrides it.");
   tune.add("prune", &TuneConfig::prune, any_value(),
            "Stop a trial once its best validation metric so far is below the median that "

@@ -28,6 +28,8 @@ class Validator {
 
   bool empty() const { return task_.users.empty(); }
   int64_t num_users() const { return static_cast<int64_t>(task_.users.size()); }
+  // The validation users scored (data-set user indices, ascending), in per_user()'s order.
+  const std::vector<int64_t>& users() const { return task_.users; }
   // "recall@10", "ndcg@10", ...
   std::string name() const { return metric_ + "@" + std::to_string(k_); }
   // The metric of the model `score` describes; NaN when there are no validation users.

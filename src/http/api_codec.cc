@@ -258,10 +258,15 @@ nlohmann::json to_json(const BlendWeights& weights) {
 }
 
 nlohmann::json to_json(const ServiceStatus& status) {
+  nlohmann::json segments = nlohmann::json::array();
+  for (const auto& [max_history, weights] : status.weight_segments) {
+    segments.push_back({{"max_history", max_history}, {"weights", to_json(weights)}});
+  }
   return {{"model_loaded", status.model_loaded},
           {"model_version", status.model_version},
           {"algorithms", status.algorithms},
           {"weights", to_json(status.weights)},
+          {"weight_segments", segments},
           {"index", {{"kind", status.index_kind}, {"size", status.index_size}}},
           {"users", status.users},
           {"items", status.items},

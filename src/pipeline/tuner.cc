@@ -201,6 +201,16 @@ const char* trial_end_name(TrialEnd end) {
   return "finished";
 }
 
+double shortest_epoch_seconds(const TuneResult& result) {
+  double shortest = 0;
+  for (const TuneTrial& trial : result.trials) {
+    if (trial.epochs_run < 1) continue;
+    const double per_epoch = trial.seconds / static_cast<double>(trial.epochs_run);
+    if (shortest == 0 || per_epoch < shortest) shortest = per_epoch;
+  }
+  return shortest;
+}
+
 TuneResult run_tune(const TuneRequest& request) {
   check(!request.output_dir.empty(), "tune needs an output directory");
   const auto started = std::chrono::steady_clock::now();
@@ -220,6 +230,13 @@ TuneResult run_tune(const TuneRequest& request) {
     const double left = budget - seconds_since(started);
     if (budget > 0 && n > 0 && left <= 0) {
       spdlog::info("tune.max_seconds ({} s) spent after {} trials", budget, n);
+      break;
+    }
+    if (budget > 0 && n > 0 && left < shortest_epoch_seconds(result)) {
+      spdlog::info(
+          "tune.max_seconds ({} s): {:.1f} s left after {} trials, less than one epoch took "
+          "({:.1f} s): no more trials",
+          budget, left, n, shortest_epoch_seconds(result));
       break;
     }
     Config config = configs[n];

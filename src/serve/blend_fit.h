@@ -8,6 +8,11 @@
 // validation users, is at least kBlendMinGainZ standard errors above zero. A few hundred
 // users cannot tell smaller gains from noise: on the music demo a mixture chosen for
 // +0.0025 validation NDCG@10 without this test lost 0.008 on the test part.
+// Then per segment of users by history length (kBlendSegments groups of about equal
+// size): the weights chosen for everyone, unless another grid point beats them on the
+// segment's own users by the same test. The segments reuse the grid's per-user metrics,
+// so they cost no more served answers. The served blend picks a user's segment from the
+// events it knows of them at request time (FittedBlend::weights_for).
 //
 // Thread safety: a plain function; it runs the service from the calling thread.
 #pragma once
@@ -32,8 +37,12 @@ inline constexpr int kBlendGridSteps = 5;
 // index (eval/content_index.h) made the points cheap enough for more.
 inline constexpr int64_t kBlendFitUsers = 1000;
 // Standard errors of the paired per-user gain a mixture needs over the best single
-// algorithm.
+// algorithm, and a segment's weights over the weights chosen for everyone.
 inline constexpr double kBlendMinGainZ = 2.0;
+// Segments of validation users by history length: short, middle and long histories,
+// where the collaborative part (built from the history) and the towers differ most in
+// reliability. More would leave a few hundred users each, too few to pass the test.
+inline constexpr int kBlendSegments = 3;
 
 // The mean paired gain of `candidate` over `base` (metrics of the same users, same
 // order) in standard errors: +-infinity when the gains do not vary (one user, or equal
@@ -43,6 +52,25 @@ double gain_z(const std::vector<double>& candidate, const std::vector<double>& b
 // The points searched for the algorithms named in `available` ("two_tower",
 // "collaborative", "content"): each alone, then every mixture on the grid.
 std::vector<BlendWeights> blend_grid(const std::vector<std::string>& available, int steps);
+
+// Upper bounds of history length that split `lengths` into at most `segments` groups of
+// about equal size: ascending and distinct (equal lengths stay in one group), the last
+// the largest length; empty without lengths. Throws Error when segments < 1.
+std::vector<int64_t> segment_bounds(std::vector<int64_t> lengths, int segments);
+
+// One grid point of the fit: its weights and the validation metric of each validation
+// user served with them (the same users in the same order for every point).
+struct BlendPoint {
+  BlendWeights weights;
+  std::vector<double> per_user;
+};
+
+// The blend to store from the scored grid (as blend_grid orders it) and each validation
+// user's history length: the weights for everyone, the segments, the components and the
+// validation metric with the segments applied; the caller names the metric. Throws
+// Error without points or when the sizes differ.
+FittedBlend choose_blend(const std::vector<BlendPoint>& points,
+                         const std::vector<int64_t>& history_lengths);
 
 // Fits the weights for the complete bundle in `bundle_dir`, trained on the train part
 // of `data`, on its validation part. Throws Error when `data` has no validation part or

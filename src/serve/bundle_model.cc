@@ -117,7 +117,7 @@ std::shared_ptr<ServingState> load_bundle_state(const std::string& bundle_dir,
   auto state = make_serving_state(tower, collaborative, std::move(catalog), config.features,
                                   std::move(index), spec, options.index_threads);
   state->data = config.data;
-  if (auto blend = read_fitted_blend(model->dir())) state->fitted_weights = blend->weights;
+  state->fitted_blend = read_fitted_blend(model->dir());
   return state;
 }
 

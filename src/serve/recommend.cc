@@ -1,6 +1,8 @@
 // TowerService::recommend: who the user is, which path serves them, and the blend.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <unordered_set>
 
 #include "data/interaction_label.h"
@@ -16,6 +18,11 @@ struct TowerService::UserContext {
   UserSignals signals;
   std::vector<int64_t> seen;  // catalogue rows of the history (unsorted, may repeat)
   ServePath path = ServePath::kPopular;
+  // Who asks, for a request by user id (find_user).
+  std::optional<Features> declared;  // upserted features, or the cold-start ones
+  std::vector<HistoryEntry> fresh;   // posted events, in catalogue rows
+  int64_t posted = 0;                // posted events, known items or not
+  int64_t model_user = -1;           // row in the towers' users, -1 when unknown
 };
 
 namespace {
@@ -131,56 +138,69 @@ RecommendResponse to_response(const ServingState& state, const UserSignals& sign
 
 }  // namespace
 
-TowerService::UserContext TowerService::resolve_user(const ServingState& state,
-                                                     const RecommendRequest& request,
-                                                     const SignalNeeds& needs) const {
+TowerService::UserContext TowerService::find_user(const ServingState& state,
+                                                  const RecommendRequest& request) const {
   UserContext user;
-  const auto& columns = state.catalog.content_columns();
   if (request.user_features) {
-    user.signals.tower = state.model->embed_user(*request.user_features);
-    if (needs.content) user.signals.content.add_declared(*request.user_features, columns, 1.0);
     user.path = ServePath::kColdStartFeatures;
     return user;
   }
   const std::string& id = *request.user_id;
-  std::optional<Features> declared;
-  std::vector<HistoryEntry> fresh;
-  int64_t posted = 0;
   {
     std::shared_lock<std::shared_mutex> lock(data_mutex_);
-    if (auto it = users_.find(id); it != users_.end()) declared = it->second;
+    if (auto it = users_.find(id); it != users_.end()) user.declared = it->second;
     if (auto it = events_.find(id); it != events_.end()) {
-      posted = static_cast<int64_t>(it->second.size());
+      user.posted = static_cast<int64_t>(it->second.size());
       for (const LiveEvent& event : it->second) {
         const int64_t row = state.catalog.find(event.item_id);
         if (row < 0) continue;
         const double rating = event.type == "rating" ? event.value : std::nan("");
-        fresh.push_back({row, rating, event_polarity(state.data, event.type, event.value)});
+        user.fresh.push_back({row, rating, event_polarity(state.data, event.type, event.value)});
       }
     }
   }
-  const int64_t model_user = state.model->users().find(id);
+  user.model_user = state.model->users().find(id);
   user.signals.history = state.catalog.history(id);
-  user.signals.history.insert(user.signals.history.end(), fresh.begin(), fresh.end());
-  if (model_user < 0 && user.signals.history.empty() && !declared) {
+  user.signals.history.insert(user.signals.history.end(), user.fresh.begin(), user.fresh.end());
+  if (user.model_user < 0 && user.signals.history.empty() && !user.declared) {
     unknown_user_requests_.fetch_add(1, std::memory_order_relaxed);
     if (options_.reject_unknown_users) {
       throw Error(ErrorCode::kNotFound, "unknown user '" + id + "'");
     }
-    declared = request.cold_start_features;  // empty: the popular items
+    user.declared = request.cold_start_features;  // empty: the popular items
   }
+  return user;
+}
+
+void TowerService::add_signals(const ServingState& state, const RecommendRequest& request,
+                               const SignalNeeds& needs, UserContext& user) const {
+  const auto& columns = state.catalog.content_columns();
+  if (request.user_features) {
+    user.signals.tower = state.model->embed_user(*request.user_features);
+    if (needs.content) user.signals.content.add_declared(*request.user_features, columns, 1.0);
+    return;
+  }
+  const std::optional<Features>& declared = user.declared;
+  const int64_t model_user = user.model_user;
   user.seen.reserve(user.signals.history.size());
   for (const HistoryEntry& entry : user.signals.history) user.seen.push_back(entry.item);
   if (needs.content) user.signals.content = history_profile(state.catalog, user.signals.history);
   if (declared && needs.content) user.signals.content.add_declared(*declared, columns, 1.0);
   if (state.collaborative && needs.collaborative) {
     user.signals.collaborative =
-        state.collaborative->scores(model_user, user.signals.history, fresh);
+        state.collaborative->scores(model_user, user.signals.history, user.fresh);
   }
+  place_user(state, *request.user_id, user);
+}
+
+void TowerService::place_user(const ServingState& state, const std::string& id,
+                              UserContext& user) const {
+  const std::optional<Features>& declared = user.declared;
+  const int64_t model_user = user.model_user;
   std::vector<float> folded;
-  if (!fresh.empty()) {
+  if (!user.fresh.empty()) {
     folded = folded_tower(state, id, model_user, declared ? *declared : Features{},
-                          user.signals.history, posted);
+                          user.signals.history, user.posted);
   }
   if (!folded.empty()) {
     user.signals.tower = std::move(folded);
@@ -197,10 +217,9 @@ TowerService::UserContext TowerService::resolve_user(const ServingState& state,
     user.path = ServePath::kCollaborativeFoldIn;
     if (state.collaborative && user.signals.collaborative.empty()) {
       user.signals.collaborative =
-          state.collaborative->scores(model_user, user.signals.history, fresh);
+          state.collaborative->scores(model_user, user.signals.history, user.fresh);
     }
   }
-  return user;
 }
 
 RecommendResponse TowerService::recommend(const RecommendRequest& request) {
@@ -208,11 +227,13 @@ RecommendResponse TowerService::recommend(const RecommendRequest& request) {
         "exactly one of user_id and user_features is required");
   check(request.limit >= 1, "limit must be at least 1, got " + std::to_string(request.limit));
   const auto state = require_state();
-  BlendWeights weights = this->weights(state.get());
-  // Signals of algorithms with weight zero are not computed (content is, for reasons).
-  const SignalNeeds needs{weights.collaborative > 0, weights.content > 0 || request.explain};
   std::shared_lock<std::shared_mutex> items_lock(state->items_mutex);
-  UserContext user = resolve_user(*state, request, needs);
+  UserContext user = find_user(*state, request);
+  BlendWeights weights =
+      this->weights(state.get(), static_cast<int64_t>(user.signals.history.size()));
+  // Signals of algorithms with weight zero are not computed (content is, for reasons).
+  add_signals(*state, request, {weights.collaborative > 0, weights.content > 0 || request.explain},
+              user);
   // A sorted vector: one allocation per request where a hash set takes one per row.
   std::vector<int64_t> excluded = std::move(user.seen);
   for (const auto& id : request.exclude) {

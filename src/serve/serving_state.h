@@ -23,6 +23,7 @@
 #include "serve/fold_in.h"
 #include "serve/tower_model.h"
 #include "towerrec/baselines.h"
+#include "towerrec/bundle_builder.h"
 #include "towerrec/config.h"
 #include "towerrec/item_index.h"
 
@@ -57,7 +58,7 @@ struct ServingState {
   UserEmbeddingCache user_cache;
   FoldInCache fold_in_cache;  // users with posted events (serve/fold_in.h)
   // The bundle's blend weights fitted at training (blend.json), when it has them.
-  std::optional<BlendWeights> fitted_weights;
+  std::optional<FittedBlend> fitted_blend;
 
   explicit ServingState(const IdMap& items) : catalog(items) {}
   // Algorithms this state can run: "two_tower", "collaborative" (with factors),

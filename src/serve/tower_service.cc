@@ -80,12 +80,23 @@ std::shared_ptr<ServingState> TowerService::require_state() const {
   return state;
 }
 
-BlendWeights TowerService::weights(const ServingState* state) const {
+BlendWeights TowerService::weights(const ServingState* state, int64_t history) const {
   std::shared_lock<std::shared_mutex> lock(data_mutex_);
-  if (!weights_set_ && options_.fitted_weights && state && state->fitted_weights) {
-    return *state->fitted_weights;
+  if (!weights_set_ && options_.fitted_weights && state && state->fitted_blend) {
+    return history < 0 ? state->fitted_blend->weights : state->fitted_blend->weights_for(history);
   }
   return weights_;
+}
+
+std::vector<std::pair<int64_t, BlendWeights>> TowerService::weight_segments(
+    const ServingState* state) const {
+  std::shared_lock<std::shared_mutex> lock(data_mutex_);
+  std::vector<std::pair<int64_t, BlendWeights>> segments;
+  if (weights_set_ || !options_.fitted_weights || !state || !state->fitted_blend) return segments;
+  for (const BlendSegment& segment : state->fitted_blend->segments) {
+    segments.emplace_back(segment.max_history, segment.weights);
+  }
+  return segments;
 }
 
 SimilarResponse TowerService::similar_items(const std::string& item_id, int64_t limit) {
@@ -340,7 +351,8 @@ void TowerService::on_trained(const TrainedBundle& bundle) {
 
 ServiceStatus TowerService::status() {
   ServiceStatus status;
-  status.weights = weights(current().get());
+  status.weights = weights(current().get(), -1);
+  status.weight_segments = weight_segments(current().get());
   status.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   status.unknown_user_requests = unknown_user_requests_.load(std::memory_order_relaxed);

@@ -47,8 +47,9 @@ struct ServiceOptions {
   // false serves it cold (RecommendRequest::cold_start_features, else popular items),
   // true answers kNotFound. Counted either way (ServiceStatus::unknown_user_requests).
   bool reject_unknown_users = false;
-  // Serve a loaded bundle's fitted blend weights (ServingState::fitted_weights) in place
-  // of `weights` (serve.fitted_weights); set_weights overrides both.
+  // Serve a loaded bundle's fitted blend weights (ServingState::fitted_blend, by the
+  // user's history length when it has segments) in place of `weights`
+  // (serve.fitted_weights); set_weights overrides both.
   bool fitted_weights = true;
 };
 
@@ -105,11 +106,21 @@ class TowerService : public RecommendationService {
   };
 
   std::shared_ptr<ServingState> require_state() const;
-  // The weights a request on `state` is blended with: set_weights' when called, else
-  // the state's fitted ones (when used), else options.weights.
-  BlendWeights weights(const ServingState* state) const;
-  UserContext resolve_user(const ServingState& state, const RecommendRequest& request,
-                           const SignalNeeds& needs) const;
+  // The weights a request on `state` for a user with `history` events is blended with:
+  // set_weights' when called, else the state's fitted ones (when used; history < 0: those
+  // for everyone, without segments), else options.weights.
+  BlendWeights weights(const ServingState* state, int64_t history) const;
+  // The fitted segments weights() picks from (ServiceStatus::weight_segments).
+  std::vector<std::pair<int64_t, BlendWeights>> weight_segments(const ServingState* state) const;
+  // Who asks: their history (training and posted events), declared features and row in
+  // the towers; throws Error(kNotFound) for an unknown user when those are refused.
+  UserContext find_user(const ServingState& state, const RecommendRequest& request) const;
+  // The signals and serving path of `user` (from find_user), those in `needs` only.
+  void add_signals(const ServingState& state, const RecommendRequest& request,
+                   const SignalNeeds& needs, UserContext& user) const;
+  // The user's tower vector (folded in, cached, or from declared features) and the path
+  // that follows from it.
+  void place_user(const ServingState& state, const std::string& id, UserContext& user) const;
   std::vector<float> embed_item(const ServingState& state, const Features& features) const;
   void add_item_to_state(ServingState& state, const std::string& item_id,
                          const Features& features) const;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "pipeline/catalog.h"
 #include "test_support.h"
@@ -60,6 +61,43 @@ TEST(ServingFiles, FittedBlendReadsBack) {
   EXPECT_DOUBLE_EQ(blend->weights.two_tower, 0.5);
   EXPECT_EQ(blend->metric, "ndcg@10");
   EXPECT_EQ(blend->users, 20);
+  EXPECT_TRUE(blend->segments.empty());
+}
+
+TEST(ServingFiles, BlendSegmentsRoundTripAndMisorderedOnesAreRefused) {
+  testing::TempDir dir;
+  FittedBlend blend;
+  blend.weights = {0, 1, 0};
+  blend.metric = "ndcg@10";
+  blend.segments = {{4, {0.6, 0.4, 0}, 0.25, 30}, {40, {0, 1, 0}, 0.125, 31}};
+  write_fitted_blend(dir.path(), blend);
+  const auto back = read_fitted_blend(dir.path());
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->segments.size(), 2u);
+  EXPECT_EQ(back->segments[0].max_history, 4);
+  EXPECT_DOUBLE_EQ(back->segments[0].weights.two_tower, 0.6);
+  EXPECT_DOUBLE_EQ(back->segments[0].weights.collaborative, 0.4);
+  EXPECT_DOUBLE_EQ(back->segments[1].validation, 0.125);
+  EXPECT_EQ(back->segments[1].users, 31);
+  EXPECT_DOUBLE_EQ(back->weights_for(41).collaborative, 1);
+
+  const std::string head = R"({"weights": {"two_tower": 1, "collaborative": 0, "content": 0}, )";
+  const std::string w = R"("weights": {"two_tower": 1, "collaborative": 0, "content": 0})";
+  for (const std::string& segments : std::vector<std::string>{
+           R"("segments": {})", R"("segments": [{"max_history": 3}])",
+           R"("segments": [{"max_history": 5, )" + w + R"(}, {"max_history": 5, )" + w + "}]",
+           R"("segments": [{"max_history": "5", )" + w + "}]",
+           R"("segments": [{"max_history": 5, "validation": "high", )" + w + "}]",
+           R"("segments": [{"max_history": 5, "users": 18446744073709551615, )" + w + "}]",
+           R"("segments": [{"max_history": 18446744073709551615, )" + w + "}]",
+           R"("segments": [{"max_history": -1, )" + w + "}]",
+           R"("segments": [{"max_history": 5, "weights": {"two_tower": 0, "collaborative": 0,
+            "content": 0}}])"}) {
+    dir.write("blend.json", head + segments + "}");
+    const std::string error = testing::error_of([&] { read_fitted_blend(dir.path()); });
+    EXPECT_NE(error.find(dir.path() + "/blend.json: "), std::string::npos)
+        << segments << ": " << error;
+  }
 }
 
 // A metric that is not a string, a validation that is not a number, users not an integer

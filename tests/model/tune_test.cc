@@ -150,6 +150,23 @@ TEST_F(TuneTest, TheBudgetEndsTheSearchAfterTheFirstTrial) {
   EXPECT_TRUE(std::filesystem::exists(r.output_dir + "/best_model/manifest.json"));
 }
 
+// Trials of 10 s over 4 epochs and 9 s over 2 (a pruned one): 2.5 s an epoch at best.
+TEST(TuneBudgetTest, NoTrialStartsWithLessTimeLeftThanTheShortestEpoch) {
+  TuneResult result;
+  EXPECT_EQ(shortest_epoch_seconds(result), 0);
+  TuneTrial finished;
+  finished.epochs_run = 4;
+  finished.seconds = 10;
+  TuneTrial pruned;
+  pruned.epochs_run = 2;
+  pruned.seconds = 9;
+  pruned.end = TrialEnd::kPruned;
+  TuneTrial failed_at_start;  // no epoch: says nothing about one
+  failed_at_start.seconds = 0.5;
+  result.trials = {pruned, failed_at_start, finished};
+  EXPECT_DOUBLE_EQ(shortest_epoch_seconds(result), 2.5);
+}
+
 TEST_F(TuneTest, AnEmptySpaceSearchesTheBuiltInOne) {
   int builds = 0;
   TuneRequest r = request("{}", &builds);

@@ -183,6 +183,7 @@ class FakeService : public RecommendationService {
     status.model_version = version_;
     status.algorithms = {"two_tower", "collaborative", "content", "popular"};
     status.weights = weights_;
+    status.weight_segments = {{12, {0, 1, 0}}, {80, weights_}};
     status.index_kind = "hnsw";
     status.index_size = static_cast<int64_t>(items_.size());
     status.users = static_cast<int64_t>(users_.size());

@@ -215,6 +215,9 @@ TEST_F(HttpRoutesTest, StatusAndWeights) {
   EXPECT_DOUBLE_EQ(weights["weights"]["content"].get<double>(), 0.0);
   auto status = expect(get("/api/v1/algorithms/status"), 200, "/api/v1/algorithms/status", "get");
   EXPECT_DOUBLE_EQ(status["weights"]["collaborative"].get<double>(), 0.5);
+  ASSERT_EQ(status["weight_segments"].size(), 2u);
+  EXPECT_EQ(status["weight_segments"][0]["max_history"], 12);
+  EXPECT_DOUBLE_EQ(status["weight_segments"][0]["weights"]["collaborative"].get<double>(), 1);
   EXPECT_EQ(status["index"]["kind"], "hnsw");
   EXPECT_EQ(status["index"]["size"], 20);
   EXPECT_FALSE(status["model_loaded"].get<bool>());
