@@ -232,11 +232,11 @@ TuneResult run_tune(const TuneRequest& request) {
       spdlog::info("tune.max_seconds ({} s) spent after {} trials", budget, n);
       break;
     }
-    if (budget > 0 && n > 0 && left < shortest_epoch_seconds(result)) {
+    if (const double epoch = shortest_epoch_seconds(result); budget > 0 && n > 0 && left < epoch) {
       spdlog::info(
           "tune.max_seconds ({} s): {:.1f} s left after {} trials, less than one epoch took "
           "({:.1f} s): no more trials",
-          budget, left, n, shortest_epoch_seconds(result));
+          budget, left, n, epoch);
       break;
     }
     Config config = configs[n];

@@ -100,8 +100,6 @@ std::vector<int64_t> history_lengths(const ServingState& state, const Dataset& d
   return lengths;
 }
 
-// Each segment starts from the weights chosen for everyone (`global`) and leaves them
-// only for a point that beats them on its own users by kBlendMinGainZ.
 std::string describe(const BlendWeights& w) {
   return fmt::format("two_tower {:.1f}, collaborative {:.1f}, content {:.1f}", w.two_tower,
                      w.collaborative, w.content);
@@ -110,15 +108,16 @@ std::string describe(const BlendWeights& w) {
 // How close the segment came to other weights: its best other point, for the log.
 void log_segment(const std::vector<BlendPoint>& points, size_t chosen,
                  const std::vector<size_t>& rows, const BlendSegment& segment) {
-  const std::vector<double> base = subset(points[chosen].per_user, rows);
   size_t other = chosen;
+  double other_metric = -std::numeric_limits<double>::infinity();
   for (size_t p = 0; p < points.size(); ++p) {
-    if (p == chosen) continue;
-    if (other == chosen ||
-        mean(subset(points[p].per_user, rows)) > mean(subset(points[other].per_user, rows))) {
+    const double metric = mean(subset(points[p].per_user, rows));
+    if (p != chosen && metric > other_metric) {
       other = p;
+      other_metric = metric;
     }
   }
+  const std::vector<double> base = subset(points[chosen].per_user, rows);
   const std::vector<double> alternative = subset(points[other].per_user, rows);
   spdlog::info(
       "blend: {} validation users with at most {} events: {} ({:.4f}); the best other "
@@ -127,6 +126,8 @@ void log_segment(const std::vector<BlendPoint>& points, size_t chosen,
       describe(points[other].weights), mean(alternative), gain_z(alternative, base));
 }
 
+// Each segment starts from the weights chosen for everyone (`global`) and leaves them
+// only for a point that beats them on its own users by kBlendMinGainZ.
 std::vector<BlendSegment> fit_segments(const std::vector<BlendPoint>& points, size_t global,
                                        const std::vector<int64_t>& lengths) {
   std::vector<BlendSegment> segments;
@@ -239,13 +240,10 @@ FittedBlend choose_blend(const std::vector<BlendPoint>& points,
   std::iota(everyone.begin(), everyone.end(), size_t{0});
   const size_t global = choose_point(points, single, everyone);
   fit.weights = points[global].weights;
-  fit.validation = mean(points[global].per_user);
   fit.segments = fit_segments(points, global, history_lengths);
-  if (fit.users > 0) {
-    double total = 0;
-    for (const BlendSegment& segment : fit.segments) total += segment.validation * segment.users;
-    fit.validation = total / static_cast<double>(fit.users);
-  }
+  double total = 0;  // the segments' weights applied: each user's metric at their segment's
+  for (const BlendSegment& segment : fit.segments) total += segment.validation * segment.users;
+  fit.validation = fit.users > 0 ? total / static_cast<double>(fit.users) : 0;
   return fit;
 }
 

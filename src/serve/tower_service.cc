@@ -80,21 +80,26 @@ std::shared_ptr<ServingState> TowerService::require_state() const {
   return state;
 }
 
+const FittedBlend* TowerService::fitted_in_use(const ServingState* state) const {
+  if (weights_set_ || !options_.fitted_weights || !state || !state->fitted_blend) return nullptr;
+  return &*state->fitted_blend;
+}
+
 BlendWeights TowerService::weights(const ServingState* state, int64_t history) const {
   std::shared_lock<std::shared_mutex> lock(data_mutex_);
-  if (!weights_set_ && options_.fitted_weights && state && state->fitted_blend) {
-    return history < 0 ? state->fitted_blend->weights : state->fitted_blend->weights_for(history);
-  }
-  return weights_;
+  const FittedBlend* fitted = fitted_in_use(state);
+  if (!fitted) return weights_;
+  return history < 0 ? fitted->weights : fitted->weights_for(history);
 }
 
 std::vector<std::pair<int64_t, BlendWeights>> TowerService::weight_segments(
     const ServingState* state) const {
   std::shared_lock<std::shared_mutex> lock(data_mutex_);
   std::vector<std::pair<int64_t, BlendWeights>> segments;
-  if (weights_set_ || !options_.fitted_weights || !state || !state->fitted_blend) return segments;
-  for (const BlendSegment& segment : state->fitted_blend->segments) {
-    segments.emplace_back(segment.max_history, segment.weights);
+  if (const FittedBlend* fitted = fitted_in_use(state)) {
+    for (const BlendSegment& segment : fitted->segments) {
+      segments.emplace_back(segment.max_history, segment.weights);
+    }
   }
   return segments;
 }
@@ -351,12 +356,12 @@ void TowerService::on_trained(const TrainedBundle& bundle) {
 
 ServiceStatus TowerService::status() {
   ServiceStatus status;
-  status.weights = weights(current().get(), -1);
-  status.weight_segments = weight_segments(current().get());
+  const auto state = current();
+  status.weights = weights(state.get(), -1);
+  status.weight_segments = weight_segments(state.get());
   status.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   status.unknown_user_requests = unknown_user_requests_.load(std::memory_order_relaxed);
-  const auto state = current();
   if (!state) return status;
   std::shared_lock<std::shared_mutex> lock(state->items_mutex);
   status.model_loaded = true;

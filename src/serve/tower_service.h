@@ -110,6 +110,9 @@ class TowerService : public RecommendationService {
   // set_weights' when called, else the state's fitted ones (when used; history < 0: those
   // for everyone, without segments), else options.weights.
   BlendWeights weights(const ServingState* state, int64_t history) const;
+  // The state's fitted blend when it is the one served (not overridden by set_weights or
+  // serve.fitted_weights), else null. Needs data_mutex_ held.
+  const FittedBlend* fitted_in_use(const ServingState* state) const;
   // The fitted segments weights() picks from (ServiceStatus::weight_segments).
   std::vector<std::pair<int64_t, BlendWeights>> weight_segments(const ServingState* state) const;
   // Who asks: their history (training and posted events), declared features and row in
